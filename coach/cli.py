@@ -1,0 +1,75 @@
+"""Command line: parse arguments, call the core, print text or JSON. Imports the UI only for bare ``coach``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from coach import __version__
+from coach.errors import CoachError
+
+COMMANDS = ["match", "validate", "schema", "locate"]
+"""Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"coach: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every verb registered."""
+    parser = _Parser(
+        prog="coach",
+        description="Coaching for key account managers: describe a situation, get the playbook for it.",
+        epilog="Run `coach` with no verb to open the terminal UI. `coach VERB --help` explains each verb.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"coach.commands.{name}").add_parser(sub)
+    return parser
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - detached streams
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``coach`` console script; returns the exit code."""
+    _utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.verb is None:
+            return _open_ui(args)
+        return int(args.run(args) or 0)
+    except CoachError as exc:
+        print(f"coach: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _open_ui(args: argparse.Namespace) -> int:
+    try:
+        from coach.tui.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Helpers shared by the verbs: the playbook options, loading the library, safe printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]")
+
+
+def playbook_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--playbooks DIR`` (repeatable) to a verb."""
+    parser.add_argument(
+        "--playbooks",
+        action="append",
+        metavar="DIR",
+        default=[],
+        help="extra playbook folder (repeatable; also COACH_PLAYBOOKS); its rules replace shipped ones with the same id",
+    )
+
+
+def load_index(args: argparse.Namespace, *, report_notices: bool = True):  # noqa: ANN201
+    """Load shipped + user playbooks and build the index; content errors stop with one line."""
+    from coach import locations
+    from coach.content.compiled import cached_index
+
+    dirs = locations.user_playbook_dirs(getattr(args, "playbooks", None))
+    lib, index = cached_index(dirs)
+    if report_notices:
+        for notice in lib.notices:
+            print(f"coach: note: {safe(notice)}", file=sys.stderr)
+    return lib, index
+
+
+def safe(text: str) -> str:
+    """Text with control characters and terminal escape sequences removed, for printing literally."""
+    return _CONTROL.sub("", text)
+
+
+def print_json(obj: Any) -> None:
+    """One JSON object on one line, UTF-8 (not ASCII-escaped)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def read_text_arg(text: str | None) -> str:
+    """The situation text from the argument, or from standard input when it is ``-``."""
+    if text == "-":
+        return sys.stdin.read()
+    if text is None:
+        raise CoachError("no text given", "pass the situation in quotes, `-` to read standard input, or --jsonl")
+    return text
+
+
+def existing_paths(values: list[str]) -> list[Path]:
+    """Paths given on the command line, each checked to exist."""
+    out = []
+    for value in values:
+        path = Path(value).expanduser()
+        if not path.exists():
+            raise CoachError(f"{value}: no such file or folder")
+        out.append(path)
+    return out

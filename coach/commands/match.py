@@ -1,0 +1,140 @@
+"""``coach match``: describe a situation, get the playbook entries for it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach.commands.common import load_index, playbook_options, print_json, read_text_arg, safe
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb."""
+    p = sub.add_parser(
+        "match",
+        help="find the playbook entries for a situation",
+        description="Describe a situation (English, Chinese or both) and get the best playbook entries, "
+        "with why they matched. Prints nothing to follow when no playbook fits.",
+    )
+    p.add_argument("text", nargs="?", help="the situation, in quotes; `-` reads standard input")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--jsonl", action="store_true", help="read one situation per line on stdin, write one JSON object per line")
+    p.add_argument("--top", type=_positive, default=3, metavar="K", help="at most K entries (default 3)")
+    p.add_argument("--lang", choices=["en", "zh"], help="language of the advice (default: that of the text)")
+    playbook_options(p)
+    p.set_defaults(run=run)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--top must be a whole number, not {value!r}") from None
+    if not 1 <= number <= 100:
+        raise argparse.ArgumentTypeError("--top must be between 1 and 100")
+    return number
+
+
+def result_json(lib, result) -> dict:  # noqa: ANN001
+    """The JSON shape of one answer."""
+    return {
+        "query": result.query,
+        "matches": [
+            m.as_dict(lib.rules[m.id].title.en, lib.rules[m.id].category.value) for m in result.matches
+        ],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the verb."""
+    from coach.engine import rank
+
+    if args.jsonl:
+        lib, index = load_index(args)
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            print_json(result_json(lib, rank(index, text, top=args.top)))
+            sys.stdout.flush()
+        return 0
+    text = read_text_arg(args.text)
+    lib, index = load_index(args)
+    result = rank(index, text, top=args.top)
+    if args.json:
+        print_json(result_json(lib, result))
+        return 0
+    from coach.engine.normalize import language_of
+
+    lang = args.lang or language_of(text)
+    print(render_text(lib, result, lang))
+    return 0
+
+
+LABELS = {
+    "en": {
+        "none": "No playbook fits this. Try describing what the customer said or did.",
+        "ambiguous": "Too close to call between the first two; read both.",
+        "score": "score",
+        "why": "why",
+        "steps": "Steps",
+        "say": "Say",
+        "avoid": "Avoid",
+        "principles": "Principles",
+        "departments": "Involve",
+        "also": "Also consider",
+    },
+    "zh": {
+        "none": "没有适合的应对手册。试着描述客户说了什么、做了什么。",
+        "ambiguous": "前两项难分高下，请两项都看一看。",
+        "score": "得分",
+        "why": "依据",
+        "steps": "步骤",
+        "say": "可以这样说",
+        "avoid": "避免",
+        "principles": "相关原则",
+        "departments": "需要协同的部门",
+        "also": "也可参考",
+    },
+}
+DEPARTMENTS = {
+    "en": {"finance": "finance", "logistics": "logistics/transport", "quality": "quality",
+           "marketing": "marketing", "management": "your manager"},
+    "zh": {"finance": "财务部", "logistics": "物流/运输部", "quality": "质量部", "marketing": "市场部",
+           "management": "上级主管"},
+}
+
+
+def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
+    """Readable advice for the best match, then the other candidates; all text printed literally."""
+    t = LABELS[lang]
+    if not result.matches:
+        return t["none"]
+    lines: list[str] = []
+    if result.ambiguous:
+        lines.append(t["ambiguous"])
+    shown = result.matches[:2] if result.ambiguous else result.matches[:1]
+    for m in shown:
+        rule = lib.rules[m.id]
+        r = rule.response
+        lines += [
+            "",
+            f"{getattr(rule.title, lang)}  [{m.id}]  {t['score']} {m.score:.2f}",
+            getattr(rule.summary, lang),
+            f"{t['why']}: " + "; ".join(m.why),
+            "",
+            f"{t['steps']}:",
+            *(f"  {i}. {getattr(s, lang)}" for i, s in enumerate(r.steps, 1)),
+        ]
+        if r.say:
+            lines += [f"{t['say']}:", *(f"  - {getattr(s, lang)}" for s in r.say)]
+        if r.avoid:
+            lines += [f"{t['avoid']}:", *(f"  - {getattr(s, lang)}" for s in r.avoid)]
+        if r.principles:
+            names = [getattr(lib.rules[p].title, lang) for p in r.principles if p in lib.rules]
+            lines.append(f"{t['principles']}: " + "; ".join(names))
+        if r.departments:
+            lines.append(f"{t['departments']}: " + ", ".join(DEPARTMENTS[lang][d.value] for d in r.departments))
+    others = [m for m in result.matches if m not in shown]
+    if others:
+        lines += ["", f"{t['also']}:"]
+        lines += [f"  - {getattr(lib.rules[m.id].title, lang)} [{m.id}] {m.score:.2f}" for m in others]
+    return safe("\n".join(lines).strip("\n"))

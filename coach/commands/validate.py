@@ -1,0 +1,49 @@
+"""``coach validate``: check playbooks and run their examples through the engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach.commands.common import existing_paths, playbook_options, safe
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb."""
+    p = sub.add_parser(
+        "validate",
+        help="check playbooks and run their examples",
+        description="Check the shipped playbooks, or the given files/folders on top of them: format, ids, "
+        "links, required taxonomy ids; then run every rule's examples and counter-examples through the "
+        "engine. Exit 0 when all is well, 1 when a check found problems.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    playbook_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the verb."""
+    from coach import locations
+    from coach.content.loader import check_required, load_library
+    from coach.content.verify import verify_examples
+    from coach.engine.index import build_index
+
+    extra = locations.user_playbook_dirs(args.playbooks) + existing_paths(args.paths)
+    lib = load_library([locations.shipped_playbooks_dir(), *extra])
+    check_required(lib)
+    problems = list(lib.problems)
+    examples = 0
+    if lib.rules:
+        index = build_index(lib)
+        problems += verify_examples(lib, index)
+        examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
+    for notice in lib.notices:
+        print(f"note: {safe(notice)}")
+    for problem in problems:
+        print(safe(problem))
+    if not args.quiet:
+        state = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        print(f"{len(lib.rules)} rules, {examples} examples checked: {state}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,219 @@
+"""Load playbooks and vocabularies from folders into a validated ``Library``; every problem is located.
+
+Layers: the shipped folder first, then each user folder in order. A user rule with the id of an
+earlier rule replaces it and the replacement is reported (``Library.notices``); two rules with one id
+in the same layer are an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from coach.content.models import PlaybookFile, Rule, VocabularyFile
+from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
+from coach.errors import ContentError
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """Where a rule was defined."""
+
+    file: str
+    line: int
+    col: int
+    layer: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass
+class Library:
+    """Everything the engine needs: the rules (in load order), trade vocabulary, and what happened loading."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    sources: dict[str, RuleSource] = field(default_factory=dict)
+    concepts: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def raise_if_problems(self) -> None:
+        """Stop with a ``ContentError`` if anything failed to load."""
+        if self.problems:
+            raise ContentError(self.problems)
+
+
+def _did_you_mean(model: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
+    """Suggest the closest allowed field name for an unknown key."""
+    from rapidfuzz import process
+
+    fields = _fields_at(model, loc)
+    if not fields:
+        return ""
+    best = process.extractOne(key, fields, score_cutoff=60)
+    return f"; did you mean {best[0]!r}?" if best else f"; allowed: {', '.join(sorted(fields))}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following ``loc`` (skipping list indexes)."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = info.annotation
+        for _ in range(3):  # unwrap list[X] / X | None
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            if args and not (isinstance(current, type) and issubclass(current, BaseModel)):
+                current = args[0]
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def pydantic_problems(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[str]:
+    """Turn each pydantic error into ``file:line:col: path: message``."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}{_did_you_mean(model, loc[:-1], str(loc[-1]))}"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        out.append(located.locate(loc, msg))
+    return out
+
+
+def _yaml_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_library(layers: list[Path | list[Path]]) -> Library:
+    """Load each layer (a folder, a file, or a list of them) in order; collect every problem."""
+    lib = Library()
+    for layer_no, layer in enumerate(layers):
+        paths = layer if isinstance(layer, list) else [layer]
+        layer_ids: dict[str, str] = {}
+        for base in paths:
+            if not base.exists():
+                lib.problems.append(f"{_display(base)}:1:1: no such file or folder")
+                continue
+            for file in _yaml_files(base):
+                _load_file(lib, file, layer_no, layer_ids)
+    _check_links(lib)
+    return lib
+
+
+def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str]) -> None:
+    shown = _display(file)
+    try:
+        located = load_file(file, shown)
+    except YamlProblem as exc:
+        lib.problems.append(str(exc))
+        return
+    data = located.data
+    if not isinstance(data, dict) or not ({"rules", "concepts"} & set(data)):
+        lib.problems.append(located.locate((), "expected a mapping with `rules:` (a playbook) or `concepts:` (a vocabulary)"))
+        return
+    if "concepts" in data and "rules" not in data:
+        try:
+            vocab = VocabularyFile.model_validate(data)
+        except ValidationError as exc:
+            lib.problems.extend(pydantic_problems(exc, located, VocabularyFile))
+            return
+        for concept in vocab.concepts:
+            terms = lib.concepts.setdefault(concept.id, [])
+            terms.extend(t for t in concept.terms if t not in terms)
+        return
+    try:
+        book = PlaybookFile.model_validate(data)
+    except ValidationError as exc:
+        lib.problems.extend(pydantic_problems(exc, located, PlaybookFile))
+        return
+    for i, rule in enumerate(book.rules):
+        line, col = located.where(("rules", i))
+        here = f"{shown}:{line}:{col}"
+        if rule.id in layer_ids:
+            lib.problems.append(f"{here}: rules[{i}].id: duplicate id {rule.id!r} (first defined at {layer_ids[rule.id]})")
+            continue
+        layer_ids[rule.id] = here
+        if rule.id in lib.rules:
+            lib.notices.append(f"{here}: rule {rule.id!r} replaces the one from {lib.sources[rule.id]}")
+        lib.rules[rule.id] = rule
+        lib.sources[rule.id] = RuleSource(shown, line, col, layer_no)
+
+
+def _check_links(lib: Library) -> None:
+    for rule_id, rule in lib.rules.items():
+        src = lib.sources[rule_id]
+        for what, ids in (("principles", rule.response.principles), ("see_also", rule.response.see_also)):
+            for j, target in enumerate(ids):
+                if target not in lib.rules:
+                    lib.problems.append(f"{src}: {rule_id}.response.{what}[{j}]: links to unknown id {target!r}")
+                elif what == "principles" and not target.startswith("principle."):
+                    lib.problems.append(f"{src}: {rule_id}.response.{what}[{j}]: {target!r} is not a principle id")
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> dict[str, Any]:
+    """The canonical ids (a copy of the project's spec/taxonomy.yaml ships inside the package)."""
+    import yaml
+
+    with open(Path(__file__).with_name("taxonomy.yaml"), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def situation_ids() -> list[str]:
+    """Every required situation id, in taxonomy order."""
+    return [s["id"] for group in taxonomy()["situations"].values() for s in group]
+
+
+def reply_ids() -> list[str]:
+    """Every required reply-behaviour id."""
+    return [r["id"] for r in taxonomy()["replies"]]
+
+
+def check_required(lib: Library) -> None:
+    """Report taxonomy situation ids that no loaded rule defines."""
+    missing = [i for i in situation_ids() if i not in lib.rules]
+    if missing:
+        lib.problems.append(f"playbooks: missing required taxonomy ids: {', '.join(missing)}")
+
+
+def default_layers(extra_dirs: list[Path] | None = None) -> list[Path | list[Path]]:
+    """The shipped playbooks, then the user's folders (``COACH_PLAYBOOKS``, ``--playbooks``)."""
+    from coach import locations
+
+    return [locations.shipped_playbooks_dir(), *(extra_dirs or [])]
+
+
+def load_default(extra_dirs: list[Path] | None = None, *, check: bool = True) -> Library:
+    """Load shipped + user playbooks; with ``check`` also require every taxonomy id."""
+    lib = load_library(default_layers(extra_dirs))
+    if check:
+        check_required(lib)
+    return lib
+
+
+__all__ = ["Library", "RuleSource", "load_library", "load_default", "format_path", "situation_ids", "reply_ids"]

@@ -1,0 +1,145 @@
+"""Pydantic models of the playbook and vocabulary files (``coach schema`` prints their JSON Schema)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+RULE_ID = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$"
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors, values are immutable after load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Category(str, Enum):
+    """The four chapters of the course a rule belongs to."""
+
+    difficult = "difficult"
+    complaint = "complaint"
+    tactic = "tactic"
+    principle = "principle"
+
+
+CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
+
+
+class Department(str, Enum):
+    """Internal departments a KAM brings in to fix a problem ("if it needs finance, go to finance")."""
+
+    finance = "finance"
+    logistics = "logistics"
+    quality = "quality"
+    marketing = "marketing"
+    management = "management"
+
+
+class Text(Strict):
+    """A piece of text in both languages."""
+
+    en: NonEmpty = Field(description="English text.")
+    zh: NonEmpty = Field(description="Chinese text, written as a Chinese account manager would say it.")
+
+
+class Keyword(Strict):
+    """A word or short phrase that signals the rule, with how strongly it does."""
+
+    term: NonEmpty = Field(description="Word or phrase, English or Chinese; trade synonyms are mapped first.")
+    weight: float = Field(1.0, gt=0, le=10, description="Strength of the signal (1 = normal, 3 = decisive).")
+
+
+class Pattern(Strict):
+    """A regular expression matched against the normalised text (lower case, half-width)."""
+
+    regex: NonEmpty = Field(description="Python regular expression.")
+    weight: float = Field(1.0, gt=0, le=10, description="Strength of the signal.")
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"regular expression does not compile: {exc}") from None
+        return value
+
+
+class Phrases(Strict):
+    """Typical ways a KAM describes the situation, per language."""
+
+    en: list[NonEmpty] = Field(default_factory=list, description="English descriptions.")
+    zh: list[NonEmpty] = Field(default_factory=list, description="Chinese descriptions.")
+
+
+class Match(Strict):
+    """How the engine recognises the situation in free text."""
+
+    phrases: Phrases = Field(default_factory=Phrases, description="Descriptions compared by similarity.")
+    keywords: list[Keyword] = Field(default_factory=list, description="Weighted signal words.")
+    patterns: list[Pattern] = Field(default_factory=list, description="Optional regular expressions.")
+    require_any: list[NonEmpty] = Field(
+        default_factory=list, description="If given, at least one of these terms must appear for the rule to match."
+    )
+    exclude: list[NonEmpty] = Field(default_factory=list, description="If any of these terms appears, the rule does not match.")
+
+    @model_validator(mode="after")
+    def _has_signal(self) -> Match:
+        if not (self.phrases.en or self.phrases.zh or self.keywords or self.patterns):
+            raise ValueError("a rule needs at least one phrase, keyword or pattern to be matched")
+        return self
+
+
+class Response(Strict):
+    """What to do about the situation."""
+
+    steps: list[Text] = Field(min_length=1, description="Ordered steps to take.")
+    say: list[Text] = Field(default_factory=list, description="Example lines to say to the customer.")
+    avoid: list[Text] = Field(default_factory=list, description="What never to do.")
+    principles: list[NonEmpty] = Field(default_factory=list, description="Ids of linked principle rules.")
+    departments: list[Department] = Field(default_factory=list, description="Internal departments to involve.")
+    see_also: list[NonEmpty] = Field(default_factory=list, description="Ids of related rules.")
+
+
+class Rule(Strict):
+    """One playbook entry: a situation, how to recognise it and how to respond."""
+
+    id: str = Field(pattern=RULE_ID, description="Stable id such as tactic.nibble; never rename a shipped id.")
+    category: Category = Field(description="Chapter of the course.")
+    title: Text
+    summary: Text
+    priority: int = Field(0, ge=-100, le=100, description="Breaks exact score ties: higher wins.")
+    match: Match
+    response: Response
+    examples: list[NonEmpty] = Field(default_factory=list, description="Texts that must rank this rule first.")
+    counter_examples: list[NonEmpty] = Field(default_factory=list, description="Texts that must not rank it first.")
+
+    @model_validator(mode="after")
+    def _category_prefix(self) -> Rule:
+        if not self.id.startswith(self.category.value + "."):
+            raise ValueError(f"id {self.id!r} must start with its category {self.category.value!r}.")
+        return self
+
+
+class PlaybookFile(Strict):
+    """A playbook file: a list of rules."""
+
+    rules: list[Rule] = Field(min_length=1, description="The rules in this file.")
+
+
+class Concept(Strict):
+    """A trade term and its synonyms in both languages, mapped to one token before matching."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="Canonical name, e.g. listing-fee.")
+    terms: list[NonEmpty] = Field(min_length=1, description="Every way of saying it, English and Chinese.")
+
+
+class VocabularyFile(Strict):
+    """A vocabulary file: trade synonyms (trainers can add their own)."""
+
+    concepts: list[Concept] = Field(min_length=1, description="The concepts in this file.")

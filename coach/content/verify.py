@@ -1,0 +1,32 @@
+"""Authors' verify step: run every rule's examples and counter-examples through the engine."""
+
+from __future__ import annotations
+
+from coach.content.loader import Library
+from coach.engine.index import Index
+from coach.engine.match import rank
+
+
+def verify_examples(lib: Library, index: Index) -> list[str]:
+    """One located line per example that misses its rule, counter-example that hits, or shared example."""
+    problems: list[str] = []
+    owners: dict[str, str] = {}
+    for rule_id, rule in lib.rules.items():
+        src = lib.sources[rule_id]
+        for i, text in enumerate(rule.examples):
+            key = " ".join(text.split()).casefold()
+            if key in owners and owners[key] != rule_id:
+                problems.append(f"{src}: {rule_id}.examples[{i}]: also listed under {owners[key]}: {text!r}")
+            owners.setdefault(key, rule_id)
+            ids = [m.id for m in rank(index, text, top=3).matches]
+            if not ids:
+                problems.append(f"{src}: {rule_id}.examples[{i}]: matches no rule (engine abstains): {text!r}")
+            elif rule_id not in ids:
+                problems.append(f"{src}: {rule_id}.examples[{i}]: does not reach this rule (got {ids[0]}): {text!r}")
+            elif ids[0] != rule_id:
+                problems.append(f"{src}: {rule_id}.examples[{i}]: outranked by {ids[0]}: {text!r}")
+        for i, text in enumerate(rule.counter_examples):
+            ids = [m.id for m in rank(index, text, top=1).matches]
+            if ids and ids[0] == rule_id:
+                problems.append(f"{src}: {rule_id}.counter_examples[{i}]: ranks this rule first: {text!r}")
+    return problems

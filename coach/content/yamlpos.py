@@ -1,0 +1,115 @@
+"""Safe YAML loading that remembers where every value came from, so errors can say file:line:col.
+
+Only ``yaml.SafeLoader`` is used: tags that would build Python objects are rejected, nothing is executed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """A loaded YAML document plus the line/column (1-based) of each value, keyed by its path."""
+
+    source: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the deepest known value on ``path`` (the file start if none)."""
+        for cut in range(len(path), -1, -1):
+            pos = self.positions.get(tuple(path[:cut]))
+            if pos:
+                return pos
+        return (1, 1)
+
+    def locate(self, path: Path_, message: str) -> str:
+        """One readable line: ``file:line:col: dotted.path[3]: message``."""
+        line, col = self.where(path)
+        dotted = format_path(path)
+        return f"{self.source}:{line}:{col}: {dotted + ': ' if dotted else ''}{message}"
+
+
+def format_path(path: Path_) -> str:
+    """``('rules', 3, 'match')`` -> ``rules[3].match``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class YamlProblem(Exception):
+    """A syntax or structure problem, already formatted as one located line."""
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when present (several times faster), else the pure-Python one; both keep marks."""
+
+
+def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, out: Located) -> None:
+    out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key == "<<":
+                raise YamlProblem(
+                    out.locate(path, "YAML merge keys (<<) are not supported; write the values out")
+                )
+            if key in seen:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                raise YamlProblem(f"{out.source}:{line}:{col}: {format_path(path + (str(key),))}: duplicate key")
+            seen[key] = key_node
+            _walk(loader, value_node, path + (key if isinstance(key, (str, int)) else str(key),), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(loader, item, path + (i,), out)
+
+
+def load_text(text: str, source: str) -> Located:
+    """Parse YAML text safely; raise ``YamlProblem`` with a located one-line message on any error."""
+    located = Located(source=source, data=None)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            located.data = None
+            return located
+        _walk(loader, node, (), located)
+        located.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
+        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise YamlProblem(f"{source}:{where}: invalid YAML: {what}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"{source}:1:1: invalid YAML: {' '.join(str(exc).split())}") from None
+    finally:
+        loader.dispose()
+    return located
+
+
+def load_file(path: Path, display: str | None = None) -> Located:
+    """Read and parse a YAML file (UTF-8); unreadable files raise ``YamlProblem`` too."""
+    source = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(f"{source}:1:1: cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > 5_000_000:
+        raise YamlProblem(f"{source}:1:1: file is larger than 5 MB; split it into smaller playbooks")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(f"{source}:1:1: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    return load_text(text, source)

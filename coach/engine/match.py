@@ -1,0 +1,160 @@
+"""Rank the rules of an ``Index`` against a situation text, explain every score, abstain when unsure.
+
+Score of a rule (0..1) = ``W_PHRASE`` x best phrase similarity + ``W_CENTROID`` x similarity to the
+rule as a whole + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)). Similarities are
+TF-IDF cosines over the features of ``coach.engine.index``.
+
+Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` (higher first), then
+category in course order (difficult, complaint, tactic, principle), then id alphabetically.
+Abstain: no rule scores ``ABSTAIN_BELOW`` or more. Ambiguous: the runner-up is within ``AMBIGUOUS_GAP``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from coach.engine.index import Analysed, Index, query_anchors
+
+W_PHRASE = 0.45
+W_CENTROID = 0.25
+W_KEYWORD = 0.30
+KEYWORD_SCALE = 3.0
+ABSTAIN_BELOW = 0.20
+AMBIGUOUS_GAP = 0.03
+FLOOR_SHARE = 0.5
+"""Candidates after the best are listed only while they score at least this share of the best."""
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """One ranked rule with its score and the reasons for it."""
+
+    id: str
+    score: float
+    why: list[str]
+    ambiguous: bool = False
+
+    def as_dict(self, title: str, category: str) -> dict[str, object]:
+        """The JSON shape of ``coach match --json``."""
+        return {
+            "id": self.id,
+            "title": title,
+            "category": category,
+            "score": self.score,
+            "ambiguous": self.ambiguous,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Ranked matches for a text (empty when the engine abstains), with notes on the whole query."""
+
+    query: str
+    matches: list[RuleMatch]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the best two were too close to call."""
+        return bool(self.matches) and self.matches[0].ambiguous
+
+
+def _dot(postings: dict[str, list[tuple[int, float]]], qvec: dict[str, float]) -> dict[int, float]:
+    acc: dict[int, float] = defaultdict(float)
+    for f, qw in qvec.items():
+        for item, w in postings.get(f, ()):
+            acc[item] += qw * w
+    return acc
+
+
+def _query_vector(index: Index, a: Analysed) -> dict[str, float]:
+    vec = {f: (1 + math.log(n)) * index.idf[f] for f, n in a.features.items() if index.idf.get(f, 0.0) > 0.05}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {f: v / norm for f, v in vec.items()}
+
+
+def score_all(index: Index, a: Analysed) -> dict[int, tuple[float, list[str]]]:
+    """Score every rule that has any signal in the text; returns rule index -> (score, reasons)."""
+    qvec = _query_vector(index, a)
+    centroid = _dot(index.centroid_postings, qvec)
+    phrase_acc = _dot(index.phrase_postings, qvec)
+    best_phrase: dict[int, tuple[float, int]] = {}
+    for p, s in phrase_acc.items():
+        r = index.phrase_rule[p]
+        if s > best_phrase.get(r, (0.0, -1))[0]:
+            best_phrase[r] = (s, p)
+
+    kw: dict[int, float] = defaultdict(float)
+    kw_why: dict[int, list[str]] = defaultdict(list)
+    seen_terms: set[tuple[int, str]] = set()
+    for anchor in query_anchors(a):
+        for term in index.term_by_anchor.get(anchor, ()):
+            key = (term.rule, term.label)
+            if key in seen_terms or not term.regex.search(a.rendered):
+                continue
+            seen_terms.add(key)
+            kw[term.rule] += term.weight
+            kw_why[term.rule].append(f'keyword "{term.label}" +{term.weight:g}')
+    for term in index.patterns:
+        if term.regex.search(a.mapped):
+            kw[term.rule] += term.weight
+            kw_why[term.rule].append(f"pattern /{term.label}/ +{term.weight:g}")
+
+    scored: dict[int, tuple[float, list[str]]] = {}
+    for r in set(centroid) | set(best_phrase) | set(kw):
+        if any(t.regex.search(a.rendered) for t in index.excludes.get(r, ())):
+            continue
+        req = index.requires.get(r)
+        if req and not any(t.regex.search(a.rendered) for t in req):
+            continue
+        ps, p = best_phrase.get(r, (0.0, -1))
+        cs = centroid.get(r, 0.0)
+        ks = 1 - math.exp(-kw.get(r, 0.0) / KEYWORD_SCALE)
+        score = W_PHRASE * min(ps, 1.0) + W_CENTROID * min(cs, 1.0) + W_KEYWORD * ks
+        why = list(kw_why.get(r, ()))
+        if p >= 0 and ps >= 0.15:
+            why.append(f'close to phrase "{index.phrase_text[p]}" ({ps:.2f})')
+        why.append(f"similarity to the whole entry {cs:.2f}")
+        scored[r] = (score, why)
+    return scored
+
+
+def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str]:
+    """The query's words that weigh most for rule ``r`` (for the explanation)."""
+    qvec = _query_vector(index, a)
+    contrib = []
+    for f, qw in qvec.items():
+        for item, w in index.centroid_postings.get(f, ()):
+            if item == r:
+                contrib.append((qw * w, f))
+    contrib.sort(reverse=True)
+    return [f.split(":", 1)[1] for _, f in contrib[:limit]]
+
+
+def rank(index: Index, text: str, top: int = 3) -> MatchResult:
+    """Best rules for ``text``, best first; empty when nothing reaches ``ABSTAIN_BELOW``."""
+    a = index.analyse(text)
+    notes = [f'read "{wrong}" as "{right}"' for wrong, right in a.corrections]
+    notes += [f'"{term}" = {concept}' for term, concept in dict.fromkeys(a.concepts)]
+    scored = score_all(index, a)
+    ordered = sorted(scored.items(), key=lambda kv: (-round(kv[1][0], 4), index.order[kv[0]]))
+    if not ordered or ordered[0][1][0] < ABSTAIN_BELOW:
+        best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""
+        return MatchResult(text, [], notes + [f"no rule reached {ABSTAIN_BELOW:.2f}{best}"])
+    best_score = ordered[0][1][0]
+    kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
+    close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP
+    out = []
+    for pos, (r, s, why) in enumerate(kept):
+        why = list(why)
+        words = _top_features(index, a, r)
+        if words:
+            why.append("shared words: " + ", ".join(words))
+        if pos == 0 and len(ordered) > 1:
+            runner, (rs, _) = ordered[1]
+            why.append(f"ahead of {index.rule_ids[runner]} by {s - rs:.3f}")
+        out.append(RuleMatch(index.rule_ids[r], round(s, 4), why, ambiguous=close and pos < 2))
+    return MatchResult(text, out, notes)

@@ -1,0 +1,131 @@
+"""Text normalisation shared by rules and queries: clean, map trade synonyms, tokenise.
+
+Chinese has no spaces between words, so CJK runs are kept whole here and compared later as
+character bigrams (measured against unigrams and mixed n-grams in ``benchmarks/zh_strategy.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_CHARS = 20_000
+"""Only the first 20,000 characters of a text are analysed (a situation is never longer; 1 MB stays fast)."""
+
+CONCEPT = "§"
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_APOS = re.compile(r"(?<=\w)['’](?=\w)")
+_NOT_WORD = re.compile(r"[^\w%§]+|_+")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_SPLIT_SCRIPTS = re.compile(f"(?<=[{_CJK}])(?=[^{_CJK}\\s])|(?<=[^{_CJK}\\s])(?=[{_CJK}])")
+_IS_CJK = re.compile(f"^[{_CJK}]+$")
+
+STOPWORDS = frozenset(
+    """a an the and or but if then so of to in on at by for with from as is are was were be been being am
+    i me my we our us you your he him his she her they them their it its this that these those there here
+    do does did done have has had having will would shall should can could may might must not no nor
+    what which who whom how when where why all any both each few more most other some such only own same
+    than too very just also again about into over under up down out off once s t d ll m re ve y o
+    im ive dont doesnt didnt cant wont isnt arent wasnt werent hasnt havent hadnt couldnt wouldnt shouldnt
+    get got gets getting go going gone went say said says tell told ask asked like really still even
+    one two three now today yesterday tomorrow week weeks day days time times lot lots much many thing things
+    ok okay hi hello please thanks thank pls guy guys""".split()
+)
+
+
+def clean(text: str) -> str:
+    """Lower-case, half-width, no escapes or control characters, punctuation to spaces, scripts separated."""
+    text = text[:MAX_CHARS]
+    text = _ANSI.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    text = _APOS.sub("", text)
+    text = _NOT_WORD.sub(" ", text.replace(CONCEPT, " "))
+    text = _SPLIT_SCRIPTS.sub(" ", text)
+    return " ".join(text.split())
+
+
+def is_cjk(token: str) -> bool:
+    """True for a run of Chinese characters."""
+    return bool(_IS_CJK.match(token))
+
+
+def cjk_share(text: str) -> float:
+    """Share of Chinese among the text's letters, counting each English word as one letter's worth."""
+    cjk = sum(len(m) for m in _CJK_RUN.findall(text))
+    latin = len(re.findall(r"[a-zA-Z]{2,}", text))
+    return cjk / max(cjk + latin, 1)
+
+
+def language_of(text: str) -> str:
+    """``zh`` when Chinese carries the text (mixed text with Chinese grammar counts as zh), else ``en``."""
+    return "zh" if cjk_share(text) >= 0.5 else "en"
+
+
+def stem(word: str) -> str:
+    """A light, consistent English stemmer: plural, -ed, -ing, -ly and final -e are dropped."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Compiled trade vocabulary: one regex that replaces every term by its concept token."""
+
+    pattern: re.Pattern[str] | None
+    term_to_concept: dict[str, str]
+
+    @classmethod
+    def build(cls, concepts: dict[str, list[str]]) -> Synonyms:
+        """Compile the concepts; longer terms win over shorter ones they contain."""
+        mapping: dict[str, str] = {}
+        for concept_id, terms in concepts.items():
+            for term in terms:
+                norm = clean(term)
+                if norm:
+                    mapping.setdefault(norm, concept_id)
+        if not mapping:
+            return cls(None, {})
+        alts = []
+        for norm in sorted(mapping, key=len, reverse=True):
+            body = re.escape(norm).replace(r"\ ", r"\s+")
+            left = "" if is_cjk(norm[0]) else r"(?<![\w])"
+            right = "" if is_cjk(norm[-1]) else r"(?![\w])"
+            alts.append(f"{left}{body}{right}")
+        return cls(re.compile("|".join(alts)), mapping)
+
+    def apply(self, cleaned: str) -> tuple[str, list[tuple[str, str]]]:
+        """Replace terms with `` §concept `` tokens; also return (term, concept) pairs that were found."""
+        if self.pattern is None:
+            return cleaned, []
+        found: list[tuple[str, str]] = []
+
+        def repl(m: re.Match[str]) -> str:
+            term = " ".join(m.group(0).split())
+            concept = self.term_to_concept.get(term, "")
+            found.append((term, concept))
+            return f" {CONCEPT}{concept} "
+
+        return " ".join(self.pattern.sub(repl, cleaned).split()), found
+
+
+def tokens(mapped: str) -> list[str]:
+    """Split mapped text into tokens: English words (raw, not stemmed), ``§concept`` tokens, CJK runs."""
+    return mapped.split()

@@ -1,0 +1,92 @@
+"""Every path the tool uses, computed when asked (never at import), with environment overrides.
+
+- ``COACH_HOME``: one folder for all of the user's data and settings (tests and portable installs).
+- ``COACH_DB``: the SQLite database file.
+- ``COACH_PLAYBOOKS``: extra playbook folders, separated by the OS path separator (``:`` or ``;``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "coach"
+
+
+def _package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _shipped(kind: str) -> Path:
+    """Shipped content: inside the installed wheel, or the source checkout's top-level folder."""
+    installed = _package_dir() / "_data" / kind
+    if installed.is_dir():
+        return installed
+    return _package_dir().parent / kind
+
+
+def shipped_playbooks_dir() -> Path:
+    """Folder of the playbooks that ship with the tool."""
+    return _shipped("playbooks")
+
+
+def shipped_scenarios_dir() -> Path:
+    """Folder of the role-play scenarios that ship with the tool."""
+    return _shipped("scenarios")
+
+
+def data_dir() -> Path:
+    """Where the user's data lives (database, exports); not created here."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Where the user's settings live (language, theme)."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: ``--db`` beats ``COACH_DB`` beats the data folder."""
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get("COACH_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "coach.sqlite3"
+
+
+def settings_path() -> Path:
+    """The small JSON file that remembers UI choices between runs."""
+    return config_dir() / "settings.json"
+
+
+def user_playbook_dirs(cli_dirs: list[str] | None = None) -> list[Path]:
+    """Extra playbook folders from ``COACH_PLAYBOOKS`` then ``--playbooks`` (later ones win on equal ids)."""
+    dirs: list[Path] = []
+    env = os.environ.get("COACH_PLAYBOOKS", "")
+    dirs.extend(Path(p).expanduser() for p in env.split(os.pathsep) if p.strip())
+    dirs.extend(Path(p).expanduser() for p in (cli_dirs or []))
+    return dirs
+
+
+def all_locations() -> dict[str, str]:
+    """Every location, for ``coach locate``."""
+    return {
+        "data": str(data_dir()),
+        "config": str(config_dir()),
+        "database": str(db_path()),
+        "settings": str(settings_path()),
+        "shipped playbooks": str(shipped_playbooks_dir()),
+        "shipped scenarios": str(shipped_scenarios_dir()),
+        "user playbooks": os.pathsep.join(str(p) for p in user_playbook_dirs()) or "(none)",
+    }

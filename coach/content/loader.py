@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from coach.content.models import PlaybookFile, Rule, VocabularyFile
+from coach.content.models import OutOfScopeFile, PlaybookFile, Rule, VocabularyFile
 from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
 from coach.errors import ContentError
 
@@ -27,6 +27,7 @@ class RuleSource:
     line: int
     col: int
     layer: int
+    index: int = 0
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
@@ -39,8 +40,10 @@ class Library:
     rules: dict[str, Rule] = field(default_factory=dict)
     sources: dict[str, RuleSource] = field(default_factory=dict)
     concepts: dict[str, list[str]] = field(default_factory=dict)
+    out_of_scope: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    documents: dict[str, Located] = field(default_factory=dict, repr=False)
 
     def raise_if_problems(self) -> None:
         """Stop with a ``ContentError`` if anything failed to load."""
@@ -133,8 +136,18 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         lib.problems.append(str(exc))
         return
     data = located.data
-    if not isinstance(data, dict) or not ({"rules", "concepts"} & set(data)):
-        lib.problems.append(located.locate((), "expected a mapping with `rules:` (a playbook) or `concepts:` (a vocabulary)"))
+    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope"} & set(data)):
+        lib.problems.append(
+            located.locate((), "expected a mapping with `rules:` (a playbook), `concepts:` (a vocabulary) or `out_of_scope:`")
+        )
+        return
+    if "out_of_scope" in data and "rules" not in data:
+        try:
+            oos = OutOfScopeFile.model_validate(data)
+        except ValidationError as exc:
+            lib.problems.extend(pydantic_problems(exc, located, OutOfScopeFile))
+            return
+        lib.out_of_scope.extend(p for p in [*oos.out_of_scope.en, *oos.out_of_scope.zh] if p not in lib.out_of_scope)
         return
     if "concepts" in data and "rules" not in data:
         try:
@@ -161,18 +174,21 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         if rule.id in lib.rules:
             lib.notices.append(f"{here}: rule {rule.id!r} replaces the one from {lib.sources[rule.id]}")
         lib.rules[rule.id] = rule
-        lib.sources[rule.id] = RuleSource(shown, line, col, layer_no)
+        lib.sources[rule.id] = RuleSource(shown, line, col, layer_no, i)
+    lib.documents[shown] = located
 
 
 def _check_links(lib: Library) -> None:
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
+        doc = lib.documents[src.file]
         for what, ids in (("principles", rule.response.principles), ("see_also", rule.response.see_also)):
             for j, target in enumerate(ids):
+                path = ("rules", src.index, "response", what, j)
                 if target not in lib.rules:
-                    lib.problems.append(f"{src}: {rule_id}.response.{what}[{j}]: links to unknown id {target!r}")
+                    lib.problems.append(doc.locate(path, f"links to unknown id {target!r}"))
                 elif what == "principles" and not target.startswith("principle."):
-                    lib.problems.append(f"{src}: {rule_id}.response.{what}[{j}]: {target!r} is not a principle id")
+                    lib.problems.append(doc.locate(path, f"{target!r} is not a principle id"))
 
 
 @lru_cache(maxsize=1)

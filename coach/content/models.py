@@ -122,7 +122,7 @@ class Rule(Strict):
     @model_validator(mode="after")
     def _category_prefix(self) -> Rule:
         if not self.id.startswith(self.category.value + "."):
-            raise ValueError(f"id {self.id!r} must start with its category {self.category.value!r}.")
+            raise ValueError(f"id {self.id!r} must start with its category {self.category.value!r}")
         return self
 
 
@@ -143,3 +143,9 @@ class VocabularyFile(Strict):
     """A vocabulary file: trade synonyms (trainers can add their own)."""
 
     concepts: list[Concept] = Field(min_length=1, description="The concepts in this file.")
+
+
+class OutOfScopeFile(Strict):
+    """Requests that are not customer situations: when they match best, the engine gives no advice."""
+
+    out_of_scope: Phrases = Field(description="Everyday questions, office chores, trivia, per language.")

@@ -13,20 +13,21 @@ def verify_examples(lib: Library, index: Index) -> list[str]:
     owners: dict[str, str] = {}
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
+        doc = lib.documents[src.file]
         for i, text in enumerate(rule.examples):
             key = " ".join(text.split()).casefold()
             if key in owners and owners[key] != rule_id:
-                problems.append(f"{src}: {rule_id}.examples[{i}]: also listed under {owners[key]}: {text!r}")
+                problems.append(doc.locate(("rules", src.index, "examples", i), f"also listed under {owners[key]}: {text!r}"))
             owners.setdefault(key, rule_id)
             ids = [m.id for m in rank(index, text, top=3).matches]
             if not ids:
-                problems.append(f"{src}: {rule_id}.examples[{i}]: matches no rule (engine abstains): {text!r}")
+                problems.append(doc.locate(("rules", src.index, "examples", i), f"matches no rule (engine abstains): {text!r}"))
             elif rule_id not in ids:
-                problems.append(f"{src}: {rule_id}.examples[{i}]: does not reach this rule (got {ids[0]}): {text!r}")
+                problems.append(doc.locate(("rules", src.index, "examples", i), f"does not reach this rule (got {ids[0]}): {text!r}"))
             elif ids[0] != rule_id:
-                problems.append(f"{src}: {rule_id}.examples[{i}]: outranked by {ids[0]}: {text!r}")
+                problems.append(doc.locate(("rules", src.index, "examples", i), f"outranked by {ids[0]}: {text!r}"))
         for i, text in enumerate(rule.counter_examples):
             ids = [m.id for m in rank(index, text, top=1).matches]
             if ids and ids[0] == rule_id:
-                problems.append(f"{src}: {rule_id}.counter_examples[{i}]: ranks this rule first: {text!r}")
+                problems.append(doc.locate(("rules", src.index, "counter_examples", i), f"ranks this rule first: {text!r}"))
     return problems

@@ -106,6 +106,28 @@ class Index:
     vocab: dict[str, str] = field(default_factory=dict)
     vocab_list: list[str] = field(default_factory=list)
     zh_mode: str = "bigram"
+    domain: frozenset[str] = frozenset()
+    none: int | None = None
+
+    def coverage(self, a: Analysed) -> float:
+        """Share of the text the playbooks know: English content words, concepts, and Chinese characters
+        inside a two-character sequence that some rule uses (cross-word pairs do not count against it)."""
+        known = total = 0
+        for tok in a.toks:
+            if tok.startswith(CONCEPT):
+                known += 1
+                total += 1
+            elif is_cjk(tok):
+                covered = [False] * len(tok)
+                for i in range(len(tok) - 1):
+                    if "z:" + tok[i : i + 2] in self.domain:
+                        covered[i] = covered[i + 1] = True
+                known += sum(covered)
+                total += len(tok)
+            elif tok not in STOPWORDS and tok.isalpha() and len(tok) > 1:
+                known += ("w:" + stem(tok)) in self.domain
+                total += 1
+        return known / total if total else 0.0
 
     def analyse(self, text: str) -> Analysed:
         """Clean, map synonyms, correct typos and featurise a text."""
@@ -228,7 +250,16 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
                     bucket[r].append(Term(r, item, 0.0, term_regex(rendered), kind, rendered))
         doc_feats.append(doc)
 
-    n_docs = max(len(rules), 1)
+    domain = frozenset(f for doc in doc_feats for f in doc)
+    none: int | None = None
+    if lib.out_of_scope:
+        none = len(doc_feats)
+        doc = Counter()
+        for phrase in lib.out_of_scope:
+            doc.update(features_of(analyse(phrase)[0], zh_mode))
+        doc_feats.append(doc)
+
+    n_docs = max(len(doc_feats), 1)
     df: Counter[str] = Counter()
     for doc in doc_feats:
         df.update(doc.keys())
@@ -265,5 +296,7 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
         vocab=vocab,
         vocab_list=sorted(vocab),
         zh_mode=zh_mode,
+        domain=domain,
+        none=none,
     )
 

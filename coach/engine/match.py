@@ -6,7 +6,10 @@ TF-IDF cosines over the features of ``coach.engine.index``.
 
 Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` (higher first), then
 category in course order (difficult, complaint, tactic, principle), then id alphabetically.
-Abstain: no rule scores ``ABSTAIN_BELOW`` or more. Ambiguous: the runner-up is within ``AMBIGUOUS_GAP``.
+Abstain (no advice rather than a guess) when the best rule scores below ``ABSTAIN_BELOW``, when less
+than ``MIN_COVERAGE`` of the text is playbook vocabulary, or when the text reads like the playbooks'
+out-of-scope requests (weather, travel, office chores...) about as much as like the best rule.
+Ambiguous: the runner-up is within ``AMBIGUOUS_GAP`` of the best.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from dataclasses import dataclass, field
 
 from coach.engine.index import Analysed, Index, query_anchors
 
-W_PHRASE = 0.45
-W_CENTROID = 0.25
-W_KEYWORD = 0.30
-KEYWORD_SCALE = 3.0
-ABSTAIN_BELOW = 0.20
+W_PHRASE = 0.10
+W_CENTROID = 0.70
+W_KEYWORD = 0.20
+KEYWORD_SCALE = 6.0
+ABSTAIN_BELOW = 0.06
+MIN_COVERAGE = 0.45
+"""Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
+OUT_OF_SCOPE_RATIO = 0.5
+"""Abstain when the out-of-scope phrases are at least this close (relative to the best rule's similarity)."""
 AMBIGUOUS_GAP = 0.03
 FLOOR_SHARE = 0.5
 """Candidates after the best are listed only while they score at least this share of the best."""
@@ -76,10 +83,13 @@ def _query_vector(index: Index, a: Analysed) -> dict[str, float]:
     return {f: v / norm for f, v in vec.items()}
 
 
-def score_all(index: Index, a: Analysed) -> dict[int, tuple[float, list[str]]]:
-    """Score every rule that has any signal in the text; returns rule index -> (score, reasons)."""
+def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[str]]], float, float]:
+    """Score every rule with any signal in the text: (rule index -> (score, reasons), best rule
+    similarity, out-of-scope similarity)."""
     qvec = _query_vector(index, a)
     centroid = _dot(index.centroid_postings, qvec)
+    none_sim = centroid.pop(index.none, 0.0) if index.none is not None else 0.0
+    best_sim = max(centroid.values(), default=0.0)
     phrase_acc = _dot(index.phrase_postings, qvec)
     best_phrase: dict[int, tuple[float, int]] = {}
     for p, s in phrase_acc.items():
@@ -105,6 +115,8 @@ def score_all(index: Index, a: Analysed) -> dict[int, tuple[float, list[str]]]:
 
     scored: dict[int, tuple[float, list[str]]] = {}
     for r in set(centroid) | set(best_phrase) | set(kw):
+        if r == index.none:
+            continue
         if any(t.regex.search(a.rendered) for t in index.excludes.get(r, ())):
             continue
         req = index.requires.get(r)
@@ -119,7 +131,7 @@ def score_all(index: Index, a: Analysed) -> dict[int, tuple[float, list[str]]]:
             why.append(f'close to phrase "{index.phrase_text[p]}" ({ps:.2f})')
         why.append(f"similarity to the whole entry {cs:.2f}")
         scored[r] = (score, why)
-    return scored
+    return scored, best_sim, none_sim
 
 
 def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str]:
@@ -139,11 +151,16 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     a = index.analyse(text)
     notes = [f'read "{wrong}" as "{right}"' for wrong, right in a.corrections]
     notes += [f'"{term}" = {concept}' for term, concept in dict.fromkeys(a.concepts)]
-    scored = score_all(index, a)
+    scored, best_sim, none_sim = score_all(index, a)
     ordered = sorted(scored.items(), key=lambda kv: (-round(kv[1][0], 4), index.order[kv[0]]))
+    best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""
     if not ordered or ordered[0][1][0] < ABSTAIN_BELOW:
-        best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""
         return MatchResult(text, [], notes + [f"no rule reached {ABSTAIN_BELOW:.2f}{best}"])
+    coverage = index.coverage(a)
+    if coverage < MIN_COVERAGE:
+        return MatchResult(text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"])
+    if none_sim > 0 and none_sim >= OUT_OF_SCOPE_RATIO * best_sim:
+        return MatchResult(text, [], notes + [f"reads like a general request, not a customer situation{best}"])
     best_score = ordered[0][1][0]
     kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP

@@ -25,14 +25,12 @@ _IS_CJK = re.compile(f"^[{_CJK}]+$")
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as is are was were be been being am
     i me my we our us you your he him his she her they them their it its this that these those there here
-    do does did done have has had having will would shall should can could may might must not no nor
-    what which who whom how when where why all any both each few more most other some such only own same
-    than too very just also again about into over under up down out off once s t d ll m re ve y o
-    im ive dont doesnt didnt cant wont isnt arent wasnt werent hasnt havent hadnt couldnt wouldnt shouldnt
-    get got gets getting go going gone went say said says tell told ask asked like really still even
-    one two three now today yesterday tomorrow week weeks day days time times lot lots much many thing things
+    do does did done have has had having will would shall should can could may might must
+    what which who whom how when where why all any both each other some such own same than very just also
+    about into s t d ll m re ve y o im ive get got gets getting go going gone like really even
     ok okay hi hello please thanks thank pls guy guys""".split()
 )
+"""Function words only: words like out, not, more, again, today or minutes carry meaning here."""
 
 
 def clean(text: str) -> str:
@@ -80,7 +78,7 @@ def stem(word: str) -> str:
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
             break
-    if word.endswith("e") and len(word) > 3:
+    if word.endswith("e") and len(word) > 4:
         word = word[:-1]
     return word
 

@@ -1,0 +1,182 @@
+"""Open the user's SQLite database: create it owner-only, WAL, busy timeout, migrate on open.
+
+Migrations are an ordered list; ``PRAGMA user_version`` holds the number applied. Each runs in its
+own ``BEGIN IMMEDIATE`` transaction, so two processes opening an old database at once migrate it
+once. Before migrating a database that already holds data, a backup copy is written beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach.errors import CoachError
+
+BUSY_TIMEOUT_S = 30.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: SQL script (or a function) that takes the database from ``version - 1``."""
+
+    version: int
+    name: str
+    sql: str = ""
+    apply: Callable[[sqlite3.Connection], None] | None = None
+
+
+MIGRATIONS: list[Migration] = []
+"""Every schema step in order; feature modules register theirs with ``register`` at import."""
+
+
+def register(migration: Migration) -> None:
+    """Add a schema step (idempotent; versions must be unique and contiguous)."""
+    for existing in MIGRATIONS:
+        if existing.version == migration.version:
+            if existing.name != migration.name:
+                raise RuntimeError(f"migration {migration.version} registered twice: {existing.name}, {migration.name}")
+            return
+    MIGRATIONS.append(migration)
+    MIGRATIONS.sort(key=lambda m: m.version)
+
+
+def _load_schema_modules() -> None:
+    """Import every record module so their migrations are registered (order does not matter)."""
+    import importlib
+
+    for name in SCHEMA_MODULES:
+        importlib.import_module(name)
+
+
+SCHEMA_MODULES: list[str] = ["coach.store.concessions", "coach.store.walkthroughs"]
+"""Modules that register migrations (e.g. ``coach.store.concessions``)."""
+
+
+class DatabaseError(CoachError):
+    """The database file cannot be used; the message says which file and what to do."""
+
+
+def _check_existing(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot read the database ({exc.strerror or exc})") from None
+    if head and head != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path}: not a coach database (not an SQLite file); it was left untouched",
+            "move it away or choose another file with --db or COACH_DB",
+        )
+
+
+def _create(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot create the database ({exc.strerror or exc})") from None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``; errors are ``DatabaseError``."""
+    _load_schema_modules()
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB")
+        _check_existing(path)
+    else:
+        _create(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot open the database ({exc})") from None
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":  # pragma: no cover - only on file systems without shared memory
+            conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(
+            f"{path}: the database is damaged or not a coach database ({exc}); it was left untouched",
+            "restore a backup or choose another file with --db",
+        ) from None
+    return conn
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    _load_schema_modules()
+    return MIGRATIONS[-1].version if MIGRATIONS else 0
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    latest = latest_version()
+    if current > latest:
+        raise DatabaseError(
+            f"{path}: the database was written by a newer coach (schema {current}, this one knows {latest})",
+            "upgrade coach",
+        )
+    if current == latest:
+        return
+    has_data = current > 0
+    if has_data:
+        backup = path.with_name(f"{path.name}.bak-v{current}")
+        if not backup.exists():
+            target = sqlite3.connect(backup)
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
+            os.chmod(backup, 0o600)
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            now = conn.execute("PRAGMA user_version").fetchone()[0]
+            if now >= migration.version:  # another process migrated meanwhile
+                conn.execute("COMMIT")
+                continue
+            if migration.sql:
+                for statement in _statements(migration.sql):
+                    conn.execute(statement)
+            if migration.apply:
+                migration.apply(conn)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete statements (sqlite3.complete_statement aware)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def open_db(override: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
+    """Open the user's database (``--db`` > ``COACH_DB`` > data folder)."""
+    from coach import locations
+
+    return connect(locations.db_path(override))

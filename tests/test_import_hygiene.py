@@ -1,0 +1,38 @@
+"""Command-line verbs must start fast: no core module may import Textual (DESIGN.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = [
+    "coach.cli",
+    "coach.commands.match",
+    "coach.commands.validate",
+    "coach.commands.schema",
+    "coach.commands.locate",
+    "coach.content.loader",
+    "coach.content.compiled",
+    "coach.engine",
+    "coach.store.db",
+]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_does_not_import_textual(module):
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_match_verb_does_not_import_textual():
+    code = (
+        "import sys, io, contextlib; from coach.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['match', '--json', 'buyer walked out'])\n"
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().endswith("False"), out.stdout + out.stderr

@@ -55,6 +55,16 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where rebuildable data lives (the compiled playbook index)."""
+    home = os.environ.get("COACH_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     """The database file: ``--db`` beats ``COACH_DB`` beats the data folder."""
     if override:
@@ -68,6 +78,16 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
 def settings_path() -> Path:
     """The small JSON file that remembers UI choices between runs."""
     return config_dir() / "settings.json"
+
+
+def log_path() -> Path:
+    """The terminal UI's log: errors shown on screen as one line are written here in full."""
+    return data_dir() / "coach.log"
+
+
+def exports_dir() -> Path:
+    """Where the UI writes exported files (walk-throughs as Markdown); not created here."""
+    return data_dir() / "exports"
 
 
 def user_playbook_dirs(cli_dirs: list[str] | None = None) -> list[Path]:
@@ -86,6 +106,9 @@ def all_locations() -> dict[str, str]:
         "config": str(config_dir()),
         "database": str(db_path()),
         "settings": str(settings_path()),
+        "cache": str(cache_dir()),
+        "log": str(log_path()),
+        "exports": str(exports_dir()),
         "shipped playbooks": str(shipped_playbooks_dir()),
         "shipped scenarios": str(shipped_scenarios_dir()),
         "user playbooks": os.pathsep.join(str(p) for p in user_playbook_dirs()) or "(none)",

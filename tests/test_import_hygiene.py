@@ -36,3 +36,17 @@ def test_match_verb_does_not_import_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
+
+
+def test_json_match_from_cache_needs_no_yaml_or_pydantic():
+    code = (
+        "import sys, io, contextlib; from coach.cli import main\n"
+        "for _ in range(2):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()): main(['match', '--json', 'buyer walked out'])\n"
+        "    hot = {m for m in ('yaml', 'pydantic', 'textual', 'sqlite3') if m in sys.modules}\n"
+        "print(sorted(hot))"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    again = subprocess.run([sys.executable, "-c", code.replace("range(2)", "range(1)")], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert again.stdout.strip().splitlines()[-1] == "[]", again.stdout + again.stderr

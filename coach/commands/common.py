@@ -38,6 +38,17 @@ def load_index(args: argparse.Namespace, *, report_notices: bool = True):  # noq
     return lib, index
 
 
+def load_fast_index(args: argparse.Namespace):  # noqa: ANN201
+    """The engine's index only (from the cache when the playbooks have not changed), for JSON output."""
+    from coach import locations
+    from coach.content.compiled import fast_index
+
+    index, notices = fast_index(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
+    for notice in notices:
+        print(f"coach: note: {safe(notice)}", file=sys.stderr)
+    return index
+
+
 def safe(text: str) -> str:
     """Text with control characters and terminal escape sequences removed, for printing literally."""
     return _CONTROL.sub("", text)

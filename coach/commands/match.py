@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coach.commands.common import load_index, playbook_options, print_json, read_text_arg, safe
+from coach.commands.common import load_fast_index, load_index, playbook_options, print_json, read_text_arg, safe
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,14 +35,9 @@ def _positive(value: str) -> int:
     return number
 
 
-def result_json(lib, result) -> dict:  # noqa: ANN001
+def result_json(result) -> dict:  # noqa: ANN001
     """The JSON shape of one answer."""
-    return {
-        "query": result.query,
-        "matches": [
-            m.as_dict(lib.rules[m.id].title.en, lib.rules[m.id].category.value) for m in result.matches
-        ],
-    }
+    return {"query": result.query, "matches": [m.as_dict() for m in result.matches]}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,18 +45,18 @@ def run(args: argparse.Namespace) -> int:
     from coach.engine import rank
 
     if args.jsonl:
-        lib, index = load_index(args)
+        index = load_fast_index(args)
         for line in sys.stdin:
             text = line.rstrip("\n")
-            print_json(result_json(lib, rank(index, text, top=args.top)))
+            print_json(result_json(rank(index, text, top=args.top)))
             sys.stdout.flush()
         return 0
     text = read_text_arg(args.text)
+    if args.json:
+        print_json(result_json(rank(load_fast_index(args), text, top=args.top)))
+        return 0
     lib, index = load_index(args)
     result = rank(index, text, top=args.top)
-    if args.json:
-        print_json(result_json(lib, result))
-        return 0
     from coach.engine.normalize import language_of
 
     lang = args.lang or language_of(text)

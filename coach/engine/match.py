@@ -42,13 +42,15 @@ class RuleMatch:
     score: float
     why: list[str]
     ambiguous: bool = False
+    title: str = ""
+    category: str = ""
 
-    def as_dict(self, title: str, category: str) -> dict[str, object]:
+    def as_dict(self) -> dict[str, object]:
         """The JSON shape of ``coach match --json``."""
         return {
             "id": self.id,
-            "title": title,
-            "category": category,
+            "title": self.title,
+            "category": self.category,
             "score": self.score,
             "ambiguous": self.ambiguous,
             "why": self.why,
@@ -88,7 +90,7 @@ def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[st
     similarity, out-of-scope similarity)."""
     qvec = _query_vector(index, a)
     centroid = _dot(index.centroid_postings, qvec)
-    none_sim = centroid.pop(index.none, 0.0) if index.none is not None else 0.0
+    none_sim = centroid.pop(index.none, 0.0)
     best_sim = max(centroid.values(), default=0.0)
     phrase_acc = _dot(index.phrase_postings, qvec)
     best_phrase: dict[int, tuple[float, int]] = {}
@@ -100,27 +102,25 @@ def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[st
     kw: dict[int, float] = defaultdict(float)
     kw_why: dict[int, list[str]] = defaultdict(list)
     seen_terms: set[tuple[int, str]] = set()
-    for anchor in query_anchors(a):
-        for term in index.term_by_anchor.get(anchor, ()):
-            key = (term.rule, term.label)
-            if key in seen_terms or not term.regex.search(a.rendered):
+    for key in query_anchors(a):
+        for r, label, weight, pin in index.keywords.get(key, ()):
+            if (r, label) in seen_terms or pin not in a.rendered:
                 continue
-            seen_terms.add(key)
-            kw[term.rule] += term.weight
-            kw_why[term.rule].append(f'keyword "{term.label}" +{term.weight:g}')
-    for term in index.patterns:
-        if term.regex.search(a.mapped):
-            kw[term.rule] += term.weight
-            kw_why[term.rule].append(f"pattern /{term.label}/ +{term.weight:g}")
+            seen_terms.add((r, label))
+            kw[r] += weight
+            kw_why[r].append(f'keyword "{label}" +{weight:g}')
+    mapped = a.mapped
+    for r, regex, weight in index.patterns:
+        if index.pattern(regex).search(mapped):
+            kw[r] += weight
+            kw_why[r].append(f"pattern /{regex}/ +{weight:g}")
 
     scored: dict[int, tuple[float, list[str]]] = {}
     for r in set(centroid) | set(best_phrase) | set(kw):
-        if r == index.none:
-            continue
-        if any(t.regex.search(a.rendered) for t in index.excludes.get(r, ())):
+        if any(pin in a.rendered for pin in index.excludes.get(r, ())):
             continue
         req = index.requires.get(r)
-        if req and not any(t.regex.search(a.rendered) for t in req):
+        if req and not any(pin in a.rendered for pin in req):
             continue
         ps, p = best_phrase.get(r, (0.0, -1))
         cs = centroid.get(r, 0.0)
@@ -173,5 +173,6 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
         if pos == 0 and len(ordered) > 1:
             runner, (rs, _) = ordered[1]
             why.append(f"ahead of {index.rule_ids[runner]} by {s - rs:.3f}")
-        out.append(RuleMatch(index.rule_ids[r], round(s, 4), why, ambiguous=close and pos < 2))
+        title, _, category = index.meta[r]
+        out.append(RuleMatch(index.rule_ids[r], round(s, 4), why, close and pos < 2, title, category))
     return MatchResult(text, out, notes)

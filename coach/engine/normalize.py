@@ -83,45 +83,75 @@ def stem(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
+@dataclass
 class Synonyms:
-    """Compiled trade vocabulary: one regex that replaces every term by its concept token."""
+    """Compiled trade vocabulary (plain data, no regex): English terms as token sequences keyed by their
+    first token, Chinese terms looked up inside Chinese runs, longest first."""
 
-    pattern: re.Pattern[str] | None
-    term_to_concept: dict[str, str]
+    latin: dict[str, list[tuple[tuple[str, ...], str]]]
+    cjk: dict[str, str]
+    cjk_max: int = 0
 
     @classmethod
     def build(cls, concepts: dict[str, list[str]]) -> Synonyms:
         """Compile the concepts; longer terms win over shorter ones they contain."""
-        mapping: dict[str, str] = {}
+        latin: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        cjk: dict[str, str] = {}
         for concept_id, terms in concepts.items():
             for term in terms:
-                norm = clean(term)
-                if norm:
-                    mapping.setdefault(norm, concept_id)
-        if not mapping:
-            return cls(None, {})
-        alts = []
-        for norm in sorted(mapping, key=len, reverse=True):
-            body = re.escape(norm).replace(r"\ ", r"\s+")
-            left = "" if is_cjk(norm[0]) else r"(?<![\w])"
-            right = "" if is_cjk(norm[-1]) else r"(?![\w])"
-            alts.append(f"{left}{body}{right}")
-        return cls(re.compile("|".join(alts)), mapping)
+                toks = tuple(clean(term).split())
+                if not toks:
+                    continue
+                if len(toks) == 1 and is_cjk(toks[0]):
+                    cjk.setdefault(toks[0], concept_id)
+                elif (toks, concept_id) not in latin.get(toks[0], []):
+                    latin.setdefault(toks[0], []).append((toks, concept_id))
+        for seqs in latin.values():
+            seqs.sort(key=lambda item: -len(item[0]))
+        return cls(latin, cjk, max((len(t) for t in cjk), default=0))
 
-    def apply(self, cleaned: str) -> tuple[str, list[tuple[str, str]]]:
-        """Replace terms with `` §concept `` tokens; also return (term, concept) pairs that were found."""
-        if self.pattern is None:
-            return cleaned, []
+    def apply(self, cleaned: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """Tokens of cleaned text with every term replaced by a ``§concept`` token, and the (term, concept)
+        pairs found."""
+        toks = cleaned.split()
+        out: list[str] = []
         found: list[tuple[str, str]] = []
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            for seq, concept in self.latin.get(tok, ()):
+                if tuple(toks[i : i + len(seq)]) == seq:
+                    out.append(CONCEPT + concept)
+                    found.append((" ".join(seq), concept))
+                    i += len(seq)
+                    break
+            else:
+                if self.cjk and is_cjk(tok):
+                    out.extend(self._split_run(tok, found))
+                else:
+                    out.append(tok)
+                i += 1
+        return out, found
 
-        def repl(m: re.Match[str]) -> str:
-            term = " ".join(m.group(0).split())
-            concept = self.term_to_concept.get(term, "")
-            found.append((term, concept))
-            return f" {CONCEPT}{concept} "
-
-        return " ".join(self.pattern.sub(repl, cleaned).split()), found
+    def _split_run(self, run: str, found: list[tuple[str, str]]) -> list[str]:
+        out: list[str] = []
+        buf_start = j = 0
+        while j < len(run):
+            for size in range(min(self.cjk_max, len(run) - j), 0, -1):
+                concept = self.cjk.get(run[j : j + size])
+                if concept:
+                    if buf_start < j:
+                        out.append(run[buf_start:j])
+                    out.append(CONCEPT + concept)
+                    found.append((run[j : j + size], concept))
+                    j += size
+                    buf_start = j
+                    break
+            else:
+                j += 1
+        if buf_start < len(run):
+            out.append(run[buf_start:])
+        return out
 
 
 def tokens(mapped: str) -> list[str]:

@@ -24,11 +24,11 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 3
+FORMAT = 7
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
-KeywordEntry = tuple[int, str, float, str]
-"""(rule, label as written, weight, needle to find in the rendered text)."""
+KeywordEntry = tuple[int, str, float]
+"""(rule, keyword as written, weight)."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +105,22 @@ class Index:
     synonyms: Synonyms
     idf: dict[str, float]
     centroid_postings: dict[str, list[tuple[int, float]]]
-    phrase_postings: dict[str, list[tuple[int, float]]]
-    phrase_rule: list[int]
+    phrase_vectors: list[dict[str, float]]
+    rule_phrases: list[list[int]]
     phrase_text: list[str]
+    needles: dict[str, list[str]]
+    """Anchor (first word or Chinese pair) -> distinct keyword needles starting with it."""
     keywords: dict[str, list[KeywordEntry]]
-    patterns: list[tuple[int, str, float]]
+    """Needle (a keyword as rendered, see ``needle``) -> the rules that use it."""
+    patterns: dict[str, tuple[str, list[tuple[int, float]]]]
+    """Regex -> (a literal every match contains, or "", the rules using it with their weights)."""
     requires: dict[int, list[str]]
     excludes: dict[int, list[str]]
     vocab: frozenset[str] = frozenset()
     vocab_list: list[str] = field(default_factory=list)
+    """Typo-correction targets: words of keywords, concept terms and titles (signal words only, so an
+    ordinary word the playbooks lack is not bent into a phrase word: "pretty" stays "pretty")."""
+    vocab_by_letter: dict[str, list[str]] = field(default_factory=dict)
     vocab_stems: frozenset[str] = frozenset()
     domain: frozenset[str] = frozenset()
     none: int = -1
@@ -121,12 +128,12 @@ class Index:
 
     def analyse(self, text: str) -> Analysed:
         """Clean, map synonyms, correct typos and featurise a text."""
-        toks, concepts = self.synonyms.apply(clean(text))
-        toks, fixes = self._correct(toks)
+        words, fixes = self._correct(clean(text).split())
+        toks, concepts = self.synonyms.apply(" ".join(words))
         return Analysed(tuple(toks), render(toks), features_of(toks, self.zh_mode), tuple(concepts), fixes)
 
     def _correct(self, toks: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
-        """Replace unknown English words by the closest playbook word (rapidfuzz ratio >= 85)."""
+        """Replace unknown English words by the closest playbook word (see ``_closest``)."""
         out: list[str] = []
         fixes: list[tuple[str, str]] = []
         for tok in toks:
@@ -189,10 +196,38 @@ class Index:
 
 
 def _closest(word: str, index: Index) -> str | None:
-    from rapidfuzz import fuzz, process
+    """The playbook signal word one edit away (a swap of neighbours counts as one, rapidfuzz optimal
+    string alignment) that starts with the same letter; ties go to the alphabetically first. Real
+    typos rarely touch the first letter, while real words one edit from a signal word often do
+    ("telling" / "yelling", "dress" / "press"), so those are left alone."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
 
-    hit = process.extractOne(word, index.vocab_list, scorer=fuzz.ratio, score_cutoff=85)
+    same_start = index.vocab_by_letter.get(word[0])
+    if not same_start:
+        return None
+    hit = process.extractOne(word, same_start, scorer=OSA.distance, score_cutoff=1)
     return hit[0] if hit else None
+
+
+def required_literal(regex: str) -> str:
+    """The longest run of plain characters every match of ``regex`` must contain ("" if none is
+    certain), so most patterns are skipped by a substring test instead of running the regex."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+        from re._constants import LITERAL  # type: ignore[attr-defined]
+
+        parsed = sre_parse.parse(regex)
+    except Exception:  # noqa: BLE001 - any parser change means no shortcut, never a wrong answer
+        return ""
+    best = run = ""
+    for op, arg in parsed:
+        if op is LITERAL:
+            run += chr(arg)
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best if len(best.strip()) >= 2 else ""
 
 
 def anchor(rendered_term: str) -> str:
@@ -215,6 +250,20 @@ def query_anchors(a: Analysed) -> set[str]:
     return keys
 
 
+def _by_letter(words: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for w in words:
+        out[w[0]].append(w)
+    return dict(out)
+
+
+def _by_anchor(keywords: dict[str, list[KeywordEntry]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for pin in keywords:
+        out[anchor(pin)].append(pin)
+    return dict(out)
+
+
 def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     vec = {f: (1 + math.log(n)) * idf.get(f, 0.0) for f, n in feats.items() if n > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -235,15 +284,24 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
     vocab: set[str] = set()
     doc_feats: list[Counter[str]] = []
     phrase_feats: list[Counter[str]] = []
-    phrase_rule: list[int] = []
+    rule_phrases: list[list[int]] = [[] for _ in rules]
     phrase_text: list[str] = []
     keywords: dict[str, list[KeywordEntry]] = defaultdict(list)
-    patterns: list[tuple[int, str, float]] = []
+    patterns: dict[str, tuple[str, list[tuple[int, float]]]] = {}
     requires: dict[int, list[str]] = defaultdict(list)
     excludes: dict[int, list[str]] = defaultdict(list)
 
-    def learn(toks: list[str]) -> None:
-        vocab.update(t for t in toks if len(t) >= 4 and t.isascii() and t.isalpha())
+    targets: set[str] = set()
+
+    def learn(toks: list[str], signal: bool = False) -> None:
+        words = [t for t in toks if len(t) >= 4 and t.isascii() and t.isalpha()]
+        vocab.update(words)
+        if signal:
+            targets.update(w for w in words if len(w) >= 5)
+
+    for terms in lib.concepts.values():
+        for term in terms:
+            learn(clean(term).split(), signal=True)
 
     for r, rule in enumerate(rules):
         doc: Counter[str] = Counter()
@@ -252,23 +310,28 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
             learn(toks)
             feats = features_of(toks, zh_mode)
             if feats:
+                rule_phrases[r].append(len(phrase_feats))
                 phrase_feats.append(feats)
-                phrase_rule.append(r)
                 phrase_text.append(phrase)
                 doc.update(feats)
         for title in (rule.title.en, rule.title.zh):
+            learn(clean(title).split(), signal=True)
             doc.update(features_of(toks_of(title), zh_mode))
+        # Two keywords that mean the same after synonym mapping (rebate / 返利) count once, at the higher weight.
+        strongest: dict[str, tuple[float, str, list[str]]] = {}
         for kw in rule.match.keywords:
             toks = toks_of(kw.term)
-            if not toks:
-                continue
-            learn(toks)
+            if toks:
+                learn(clean(kw.term).split(), signal=True)
+                pin = needle(render(toks))
+                if pin not in strongest or kw.weight > strongest[pin][0]:
+                    strongest[pin] = (kw.weight, kw.term, toks)
+        for pin, (weight, label, toks) in strongest.items():
             for f, n in features_of(toks, zh_mode).items():
-                doc[f] += n * kw.weight
-            rendered = render(toks)
-            keywords[anchor(rendered)].append((r, kw.term, kw.weight, needle(rendered)))
+                doc[f] += n * weight
+            keywords[pin].append((r, label, weight))
         for pat in rule.match.patterns:
-            patterns.append((r, pat.regex, pat.weight))
+            patterns.setdefault(pat.regex, (required_literal(pat.regex), []))[1].append((r, pat.weight))
         for bucket, items in ((requires, rule.match.require_any), (excludes, rule.match.exclude)):
             for item in items:
                 toks = toks_of(item)
@@ -295,10 +358,6 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
     for r, doc in enumerate(doc_feats):
         for f, w in _weigh(doc, idf).items():
             centroid_postings[f].append((r, w))
-    phrase_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for p, feats in enumerate(phrase_feats):
-        for f, w in _weigh(feats, idf).items():
-            phrase_postings[f].append((p, w))
 
     return Index(
         rule_ids=rule_ids,
@@ -307,15 +366,17 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
         synonyms=synonyms,
         idf=idf,
         centroid_postings=dict(centroid_postings),
-        phrase_postings=dict(phrase_postings),
-        phrase_rule=phrase_rule,
+        phrase_vectors=[_weigh(feats, idf) for feats in phrase_feats],
+        rule_phrases=rule_phrases,
         phrase_text=phrase_text,
+        needles=_by_anchor(keywords),
         keywords=dict(keywords),
         patterns=patterns,
         requires=dict(requires),
         excludes=dict(excludes),
         vocab=frozenset(vocab),
-        vocab_list=sorted(vocab),
+        vocab_list=sorted(targets),
+        vocab_by_letter=_by_letter(sorted(targets)),
         vocab_stems=frozenset(stem(w) for w in vocab),
         domain=domain,
         none=none,

@@ -85,63 +85,83 @@ def _query_vector(index: Index, a: Analysed) -> dict[str, float]:
     return {f: v / norm for f, v in vec.items()}
 
 
+def _keyword_hits(index: Index, a: Analysed) -> tuple[dict[int, float], dict[int, list[str]]]:
+    """Weight of keywords and patterns found per rule, with the reasons."""
+    kw: dict[int, float] = defaultdict(float)
+    why: dict[int, list[str]] = defaultdict(list)
+    for key in query_anchors(a):
+        for pin in index.needles.get(key, ()):
+            if pin in a.rendered:
+                for r, label, weight in index.keywords[pin]:
+                    kw[r] += weight
+                    why[r].append(f'keyword "{label}" +{weight:g}')
+    mapped = a.mapped
+    for regex, (literal, users) in index.patterns.items():
+        if (not literal or literal in mapped) and index.pattern(regex).search(mapped):
+            for r, weight in users:
+                kw[r] += weight
+                why[r].append(f"pattern /{regex}/ +{weight:g}")
+    return kw, why
+
+
+def _best_phrase(index: Index, qvec: dict[str, float], r: int) -> tuple[float, int]:
+    best, best_p = 0.0, -1
+    for p in index.rule_phrases[r]:
+        s = sum(w * qvec.get(f, 0.0) for f, w in index.phrase_vectors[p].items())
+        if s > best:
+            best, best_p = s, p
+    return best, best_p
+
+
+SHORTLIST = 40
+"""Rules fully scored per query: the best by similarity + keywords (the phrase term, at most
+``W_PHRASE``, is computed for these only; at the shipped playbooks' size that is every candidate)."""
+
+
 def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[str]]], float, float]:
-    """Score every rule with any signal in the text: (rule index -> (score, reasons), best rule
+    """Score the rules with any signal in the text: (rule index -> (score, reasons), best rule
     similarity, out-of-scope similarity)."""
     qvec = _query_vector(index, a)
     centroid = _dot(index.centroid_postings, qvec)
     none_sim = centroid.pop(index.none, 0.0)
     best_sim = max(centroid.values(), default=0.0)
-    phrase_acc = _dot(index.phrase_postings, qvec)
-    best_phrase: dict[int, tuple[float, int]] = {}
-    for p, s in phrase_acc.items():
-        r = index.phrase_rule[p]
-        if s > best_phrase.get(r, (0.0, -1))[0]:
-            best_phrase[r] = (s, p)
+    kw, kw_why = _keyword_hits(index, a)
 
-    kw: dict[int, float] = defaultdict(float)
-    kw_why: dict[int, list[str]] = defaultdict(list)
-    seen_terms: set[tuple[int, str]] = set()
-    for key in query_anchors(a):
-        for r, label, weight, pin in index.keywords.get(key, ()):
-            if (r, label) in seen_terms or pin not in a.rendered:
-                continue
-            seen_terms.add((r, label))
-            kw[r] += weight
-            kw_why[r].append(f'keyword "{label}" +{weight:g}')
-    mapped = a.mapped
-    for r, regex, weight in index.patterns:
-        if index.pattern(regex).search(mapped):
-            kw[r] += weight
-            kw_why[r].append(f"pattern /{regex}/ +{weight:g}")
-
-    scored: dict[int, tuple[float, list[str]]] = {}
-    for r in set(centroid) | set(best_phrase) | set(kw):
+    partial: dict[int, float] = {}
+    for r in set(centroid) | set(kw):
         if any(pin in a.rendered for pin in index.excludes.get(r, ())):
             continue
         req = index.requires.get(r)
         if req and not any(pin in a.rendered for pin in req):
             continue
-        ps, p = best_phrase.get(r, (0.0, -1))
-        cs = centroid.get(r, 0.0)
         ks = 1 - math.exp(-kw.get(r, 0.0) / KEYWORD_SCALE)
-        score = W_PHRASE * min(ps, 1.0) + W_CENTROID * min(cs, 1.0) + W_KEYWORD * ks
+        partial[r] = W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_KEYWORD * ks
+    if len(partial) > SHORTLIST:
+        keep = sorted(partial, key=lambda r: (-partial[r], index.order[r]))[:SHORTLIST]
+        partial = {r: partial[r] for r in keep}
+
+    scored: dict[int, tuple[float, list[str]]] = {}
+    for r, base in partial.items():
+        ps, p = _best_phrase(index, qvec, r)
+        cs = centroid.get(r, 0.0)
         why = list(kw_why.get(r, ()))
         if p >= 0 and ps >= 0.15:
             why.append(f'close to phrase "{index.phrase_text[p]}" ({ps:.2f})')
         why.append(f"similarity to the whole entry {cs:.2f}")
-        scored[r] = (score, why)
+        scored[r] = (base + W_PHRASE * min(ps, 1.0), why)
     return scored, best_sim, none_sim
 
 
 def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str]:
     """The query's words that weigh most for rule ``r`` (for the explanation)."""
-    qvec = _query_vector(index, a)
+    from bisect import bisect_left
+
     contrib = []
-    for f, qw in qvec.items():
-        for item, w in index.centroid_postings.get(f, ()):
-            if item == r:
-                contrib.append((qw * w, f))
+    for f, qw in _query_vector(index, a).items():
+        posting = index.centroid_postings.get(f, ())
+        i = bisect_left(posting, r, key=lambda item: item[0])
+        if i < len(posting) and posting[i][0] == r:
+            contrib.append((qw * posting[i][1], f))
     contrib.sort(reverse=True)
     return [f.split(":", 1)[1] for _, f in contrib[:limit]]
 

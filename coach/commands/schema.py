@@ -13,15 +13,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="print the JSON Schema of playbook files",
         description="Print the JSON Schema of the playbook format (point your editor's YAML support at it).",
     )
-    p.add_argument("--kind", choices=["playbook", "vocabulary"], default="playbook", help="which file format")
+    p.add_argument(
+        "--kind", choices=["playbook", "behaviours", "vocabulary"], default="playbook", help="which file format"
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.content.models import PlaybookFile, VocabularyFile
+    from coach.content.models import BehaviourFile, PlaybookFile, VocabularyFile
 
-    model = PlaybookFile if args.kind == "playbook" else VocabularyFile
+    model = {"playbook": PlaybookFile, "behaviours": BehaviourFile, "vocabulary": VocabularyFile}[args.kind]
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"coach {args.kind} file"

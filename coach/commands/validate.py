@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the verb."""
     from coach import locations
     from coach.content.loader import check_required, load_library
-    from coach.content.verify import verify_examples
+    from coach.content.verify import verify_behaviours, verify_examples
     from coach.engine.index import build_index
 
     extra = locations.user_playbook_dirs(args.playbooks) + existing_paths(args.paths)
@@ -39,11 +39,17 @@ def run(args: argparse.Namespace) -> int:
         index = build_index(lib)
         problems += verify_examples(lib, index)
         examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
+    if lib.behaviours:
+        problems += verify_behaviours(lib)
+        examples += sum(len(b.examples) + len(b.counter_examples) for b in lib.behaviours.values())
     for notice in lib.notices:
         print(f"note: {safe(notice)}")
     for problem in problems:
         print(safe(problem))
     if not args.quiet:
         state = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        print(f"{len(lib.rules)} rules, {examples} examples checked: {state}", file=sys.stderr)
+        print(
+            f"{len(lib.rules)} rules, {len(lib.behaviours)} reply behaviours, {examples} examples checked: {state}",
+            file=sys.stderr,
+        )
     return 1 if problems else 0

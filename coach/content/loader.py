@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from coach.content.models import OutOfScopeFile, PlaybookFile, Rule, VocabularyFile
+from coach.content.models import Behaviour, BehaviourFile, OutOfScopeFile, PlaybookFile, Rule, VocabularyFile
 from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
 from coach.errors import ContentError
 
@@ -41,6 +41,7 @@ class Library:
     sources: dict[str, RuleSource] = field(default_factory=dict)
     concepts: dict[str, list[str]] = field(default_factory=dict)
     out_of_scope: list[str] = field(default_factory=list)
+    behaviours: dict[str, Behaviour] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     documents: dict[str, Located] = field(default_factory=dict, repr=False)
@@ -136,10 +137,15 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         lib.problems.append(str(exc))
         return
     data = located.data
-    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope"} & set(data)):
+    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope", "behaviours"} & set(data)):
         lib.problems.append(
-            located.locate((), "expected a mapping with `rules:` (a playbook), `concepts:` (a vocabulary) or `out_of_scope:`")
+            located.locate(
+                (), "expected a mapping with `rules:` (a playbook), `behaviours:`, `concepts:` (a vocabulary) or `out_of_scope:`"
+            )
         )
+        return
+    if "behaviours" in data and "rules" not in data:
+        _load_behaviours(lib, located, shown, layer_no, layer_ids)
         return
     if "out_of_scope" in data and "rules" not in data:
         try:
@@ -178,6 +184,28 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
     lib.documents[shown] = located
 
 
+def _load_behaviours(lib: Library, located: Located, shown: str, layer_no: int, layer_ids: dict[str, str]) -> None:
+    try:
+        book = BehaviourFile.model_validate(located.data)
+    except ValidationError as exc:
+        lib.problems.extend(pydantic_problems(exc, located, BehaviourFile))
+        return
+    for i, behaviour in enumerate(book.behaviours):
+        line, col = located.where(("behaviours", i))
+        here = f"{shown}:{line}:{col}"
+        if behaviour.id in layer_ids:
+            lib.problems.append(
+                f"{here}: behaviours[{i}].id: duplicate id {behaviour.id!r} (first defined at {layer_ids[behaviour.id]})"
+            )
+            continue
+        layer_ids[behaviour.id] = here
+        if behaviour.id in lib.behaviours:
+            lib.notices.append(f"{here}: behaviour {behaviour.id!r} replaces the one from {lib.sources[behaviour.id]}")
+        lib.behaviours[behaviour.id] = behaviour
+        lib.sources[behaviour.id] = RuleSource(shown, line, col, layer_no, i)
+    lib.documents[shown] = located
+
+
 def _check_links(lib: Library) -> None:
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
@@ -189,6 +217,16 @@ def _check_links(lib: Library) -> None:
                     lib.problems.append(doc.locate(path, f"links to unknown id {target!r}"))
                 elif what == "principles" and not target.startswith("principle."):
                     lib.problems.append(doc.locate(path, f"{target!r} is not a principle id"))
+    for bid, behaviour in lib.behaviours.items():
+        src = lib.sources[bid]
+        doc = lib.documents[src.file]
+        for what, ids, known in (
+            ("principles", behaviour.principles, lib.rules),
+            ("suppresses", behaviour.suppresses, lib.behaviours),
+        ):
+            for j, target in enumerate(ids):
+                if target not in known:
+                    lib.problems.append(doc.locate(("behaviours", src.index, what, j), f"links to unknown id {target!r}"))
 
 
 @lru_cache(maxsize=1)
@@ -210,9 +248,10 @@ def reply_ids() -> list[str]:
     return [r["id"] for r in taxonomy()["replies"]]
 
 
-def check_required(lib: Library) -> None:
-    """Report taxonomy situation ids that no loaded rule defines."""
-    missing = [i for i in situation_ids() if i not in lib.rules]
+def check_required(lib: Library, *, situations: bool = True, replies: bool = True) -> None:
+    """Report taxonomy situation and/or reply ids that no loaded rule or behaviour defines."""
+    missing = [i for i in situation_ids() if i not in lib.rules] if situations else []
+    missing += [i for i in reply_ids() if i not in lib.behaviours] if replies else []
     if missing:
         lib.problems.append(f"playbooks: missing required taxonomy ids: {', '.join(missing)}")
 
@@ -224,11 +263,14 @@ def default_layers(extra_dirs: list[Path] | None = None) -> list[Path | list[Pat
     return [locations.shipped_playbooks_dir(), *(extra_dirs or [])]
 
 
-def load_default(extra_dirs: list[Path] | None = None, *, check: bool = True) -> Library:
-    """Load shipped + user playbooks; with ``check`` also require every taxonomy id."""
+def load_default(
+    extra_dirs: list[Path] | None = None, *, check: bool = True, situations: bool = True, replies: bool = False
+) -> Library:
+    """Load shipped + user playbooks; with ``check`` also require the taxonomy's situation ids (and,
+    with ``replies``, its reply-behaviour ids)."""
     lib = load_library(default_layers(extra_dirs))
     if check:
-        check_required(lib)
+        check_required(lib, situations=situations, replies=replies)
     return lib
 
 

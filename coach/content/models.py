@@ -149,3 +149,60 @@ class OutOfScopeFile(Strict):
     """Requests that are not customer situations: when they match best, the engine gives no advice."""
 
     out_of_scope: Phrases = Field(description="Everyday questions, office chores, trivia, per language.")
+
+
+class Signal(Strict):
+    """A word, phrase or regular expression that counts for (or, with a negative weight, against) a behaviour."""
+
+    term: str | None = Field(None, min_length=1, max_length=2000, description="Word or phrase (English or Chinese).")
+    regex: str | None = Field(None, min_length=1, max_length=2000, description="Python regex over the lower-cased reply, punctuation kept.")
+    weight: float = Field(1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against).")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Signal:
+        if (self.term is None) == (self.regex is None):
+            raise ValueError("give exactly one of `term` or `regex`")
+        if self.weight == 0:
+            raise ValueError("weight 0 does nothing; remove the signal")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regular expression does not compile: {exc}") from None
+        return self
+
+
+class Detect(Strict):
+    """How a behaviour is recognised in a reply: signals add up; the behaviour is present at ``threshold``."""
+
+    signals: list[Signal] = Field(min_length=1, description="Words and patterns with their weights.")
+    threshold: float = Field(1.0, gt=0, le=50, description="Score at which the behaviour counts as present.")
+
+
+class Behaviour(Strict):
+    """A behaviour in an account manager's reply (role-play feedback), good or bad."""
+
+    id: str = Field(pattern=r"^reply\.[a-z0-9][a-z0-9-]*$", description="Stable id such as reply.argues.")
+    good: bool = Field(description="Whether a trainer wants to see it.")
+    title: Text
+    why: Text = Field(description="What the behaviour does to the negotiation, in one or two sentences.")
+    principles: list[NonEmpty] = Field(default_factory=list, description="Ids of the principle rules behind it.")
+    better: list[Text] = Field(default_factory=list, description="Better lines to say instead (for bad behaviours).")
+    detect: Detect
+    suppresses: list[NonEmpty] = Field(
+        default_factory=list, description="Behaviours that do not count when this one is present."
+    )
+    examples: list[NonEmpty] = Field(default_factory=list, description="Replies that must show it.")
+    counter_examples: list[NonEmpty] = Field(default_factory=list, description="Replies that must not.")
+
+    @model_validator(mode="after")
+    def _bad_has_better(self) -> Behaviour:
+        if not self.good and not self.better:
+            raise ValueError("a bad behaviour needs at least one `better` line to suggest")
+        return self
+
+
+class BehaviourFile(Strict):
+    """A reply-behaviour file: a list of behaviours."""
+
+    behaviours: list[Behaviour] = Field(min_length=1, description="The behaviours in this file.")

@@ -31,3 +31,21 @@ def verify_examples(lib: Library, index: Index) -> list[str]:
             if ids and ids[0] == rule_id:
                 problems.append(doc.locate(("rules", src.index, "counter_examples", i), f"ranks this rule first: {text!r}"))
     return problems
+
+
+def verify_behaviours(lib: Library) -> list[str]:
+    """One located line per behaviour example that is not detected, or counter-example that is."""
+    from coach.engine.assess import assess, build_behaviour_index
+
+    index = build_behaviour_index(lib)
+    problems: list[str] = []
+    for bid, behaviour in lib.behaviours.items():
+        src = lib.sources[bid]
+        doc = lib.documents[src.file]
+        for i, text in enumerate(behaviour.examples):
+            if bid not in {d.id for d in assess(index, text).behaviours}:
+                problems.append(doc.locate(("behaviours", src.index, "examples", i), f"not detected: {text!r}"))
+        for i, text in enumerate(behaviour.counter_examples):
+            if bid in {d.id for d in assess(index, text).behaviours}:
+                problems.append(doc.locate(("behaviours", src.index, "counter_examples", i), f"detected: {text!r}"))
+    return problems

@@ -1,0 +1,64 @@
+"""Reply assessment: signals add up to thresholds, negative evidence, suppression, surface form."""
+
+from __future__ import annotations
+
+from coach.content.loader import Library
+from coach.content.models import Behaviour
+from coach.engine.assess import assess, build_behaviour_index, surface
+
+
+def _behaviour(bid: str, signals: list[dict], threshold: float = 1.0, **extra) -> Behaviour:
+    data = {
+        "id": bid,
+        "good": True,
+        "title": {"en": "t", "zh": "t"},
+        "why": {"en": "w", "zh": "w"},
+        "detect": {"threshold": threshold, "signals": signals},
+        **extra,
+    }
+    return Behaviour.model_validate(data)
+
+
+def _index(*behaviours: Behaviour, concepts: dict[str, list[str]] | None = None):
+    lib = Library(concepts=concepts or {})
+    for b in behaviours:
+        lib.behaviours[b.id] = b
+    return build_behaviour_index(lib)
+
+
+def test_signals_add_up_to_the_threshold():
+    idx = _index(_behaviour("reply.x", [{"regex": "\\bsorry\\b", "weight": 1}, {"term": "late delivery", "weight": 1}], threshold=2))
+    assert assess(idx, "sorry").behaviours == []
+    found = assess(idx, "Sorry about the late deliveries").behaviours
+    assert [d.id for d in found] == ["reply.x"]
+    assert found[0].score == 2 and any("sorry" in w for w in found[0].why)
+
+
+def test_negative_evidence_cancels():
+    idx = _index(_behaviour("reply.q", [{"regex": "\\?", "weight": 1}, {"regex": "\\bhow about\\b", "weight": -1}]))
+    assert [d.id for d in assess(idx, "Which stores?").behaviours] == ["reply.q"]
+    assert assess(idx, "How about a second end-cap?").behaviours == []
+
+
+def test_suppression_drops_the_weaker_reading():
+    cond = _behaviour("reply.cond", [{"regex": "\\bif you\\b", "weight": 1}], suppresses=["reply.uncond"])
+    uncond = _behaviour("reply.uncond", [{"regex": "\\bwe can give\\b", "weight": 1}])
+    idx = _index(uncond, cond)
+    assert [d.id for d in assess(idx, "we can give 1%").behaviours] == ["reply.uncond"]
+    assert [d.id for d in assess(idx, "if you add facings we can give 1%").behaviours] == ["reply.cond"]
+
+
+def test_terms_use_the_trade_vocabulary():
+    idx = _index(_behaviour("reply.fee", [{"term": "listing fee", "weight": 1}]), concepts={"listing-fee": ["listing fee", "进场费"]})
+    assert [d.id for d in assess(idx, "进场费我们可以免").behaviours] == ["reply.fee"]
+
+
+def test_surface_keeps_punctuation_and_halves_width():
+    assert surface("好的，明天下午３点前发给您？\x1b[31m") == "好的,明天下午3点前发给您?"
+    assert surface("I’m  SORRY") == "i'm sorry"
+
+
+def test_hostile_text_is_safe():
+    idx = _index(_behaviour("reply.x", [{"regex": "(a|b)+c", "weight": 1}]))
+    assert assess(idx, "ab" * 200_000).behaviours == []
+    assert assess(idx, "").behaviours == []

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from coach.engine.index import Analysed, Index, query_anchors
+from coach.engine.normalize import stem
 
 W_PHRASE = 0.10
 W_CENTROID = 0.70
@@ -163,7 +164,8 @@ def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str
         if i < len(posting) and posting[i][0] == r:
             contrib.append((qw * posting[i][1], f))
     contrib.sort(reverse=True)
-    return [f.split(":", 1)[1] for _, f in contrib[:limit]]
+    raw = {stem(t): t for t in reversed(a.toks)}
+    return [" ".join(raw.get(part, part) for part in f[2:].split(" ")) for _, f in contrib[:limit]]
 
 
 def rank(index: Index, text: str, top: int = 3) -> MatchResult:

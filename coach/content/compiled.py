@@ -1,13 +1,12 @@
 """Load the playbooks and build the engine's index: the one call every face (CLI, UI) uses.
 
-``fast_index`` keeps a built index in the user's cache folder (``marshal``, plain data only), keyed by
-the playbook files' names, sizes and modification times and by the code version, so `coach match
---json` starts without parsing YAML or validating models when nothing has changed.
+``fast_index`` keeps the last built index in the user's cache folder (``marshal``, plain data only)
+with the playbook files' names, sizes and modification times and the code version it was built
+from, so `coach match --json` starts without parsing YAML or validating models when nothing changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 from pathlib import Path
@@ -37,36 +36,38 @@ def _yaml_files(layer: Path) -> list[Path]:
 
 
 def fingerprint(extra_dirs: list[Path] | None = None) -> str:
-    """A key that changes whenever a playbook file or the engine code changes."""
-    h = hashlib.sha1(f"{__version__}:{FORMAT}".encode())
+    """A key that changes whenever a playbook file or the engine code changes (stored in the cache
+    and compared whole, so no hashing is needed)."""
+    parts = [f"{__version__}:{FORMAT}"]
     code = Path(__file__).resolve().parent.parent
     for folder in ("engine", "content"):
         for src in sorted((code / folder).glob("*.py")):
             st = src.stat()
-            h.update(f"{src.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+            parts.append(f"{src.name}:{st.st_size}:{st.st_mtime_ns}")
     for base in [locations.shipped_playbooks_dir(), *(extra_dirs or [])]:
-        h.update(f"[{base}]".encode())
+        parts.append(f"[{base}]")
         for f in _yaml_files(base) if base.exists() else []:
             try:
                 st = f.stat()
             except OSError:
                 continue
-            h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:20]
+            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
 
 
 def fast_index(extra_dirs: list[Path] | None = None) -> tuple[Index, list[str]]:
     """The index and the load notices, from the cache when fresh, else built (and cached)."""
-    cache_dir = locations.cache_dir()
-    path = cache_dir / f"index-{fingerprint(extra_dirs)}.marshal"
+    path = locations.cache_dir() / "index.marshal"
+    key = fingerprint(extra_dirs)
     try:
         with open(path, "rb") as fh:
             data = marshal.load(fh)
-        return Index.from_plain(data["index"]), list(data["notices"])
+        if data["key"] == key:
+            return Index.from_plain(data["index"]), list(data["notices"])
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     lib, index = cached_index(extra_dirs)
-    _write(path, {"index": index.to_plain(), "notices": lib.notices})
+    _write(path, {"key": key, "index": index.to_plain(), "notices": lib.notices})
     return index, lib.notices
 
 
@@ -79,8 +80,8 @@ def _write(path: Path, data: dict[str, object]) -> None:
         with os.fdopen(fd, "wb") as fh:
             marshal.dump(data, fh)
         os.replace(tmp, path)
-        for old in path.parent.glob("index-*.marshal"):
-            if old != path:
-                old.unlink(missing_ok=True)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

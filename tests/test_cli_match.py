@@ -171,3 +171,12 @@ def test_schema_is_json_schema_of_the_format():
 def test_locate_honours_overrides(tmp_path):
     out = coach("locate", env={"COACH_DB": str(tmp_path / "x.db")})
     assert str(tmp_path / "x.db") in out.stdout
+
+
+def test_a_megabyte_on_stdin_and_control_characters():
+    big = ("the buyer walked out of the meeting \x00\x07\x1b[31m " * 20_000)[:1_000_000]
+    out = coach("match", "--json", "-", stdin=big)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert json.loads(out.stdout)["matches"][0]["id"] == "tactic.walkout-pressure"
+    lines = coach("match", "--jsonl", stdin=big.replace("\n", " ") + "\n\x1b]0;x\x07\n")
+    assert lines.returncode == 0 and len(lines.stdout.splitlines()) == 2

@@ -41,6 +41,7 @@ class Library:
     sources: dict[str, RuleSource] = field(default_factory=dict)
     concepts: dict[str, list[str]] = field(default_factory=dict)
     out_of_scope: list[str] = field(default_factory=list)
+    out_of_scope_patterns: list[str] = field(default_factory=list)
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -154,6 +155,7 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
             lib.problems.extend(pydantic_problems(exc, located, OutOfScopeFile))
             return
         lib.out_of_scope.extend(p for p in [*oos.out_of_scope.en, *oos.out_of_scope.zh] if p not in lib.out_of_scope)
+        lib.out_of_scope_patterns.extend(p for p in oos.out_of_scope.patterns if p not in lib.out_of_scope_patterns)
         return
     if "concepts" in data and "rules" not in data:
         try:

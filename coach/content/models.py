@@ -145,10 +145,36 @@ class VocabularyFile(Strict):
     concepts: list[Concept] = Field(min_length=1, description="The concepts in this file.")
 
 
-class OutOfScopeFile(Strict):
-    """Requests that are not customer situations: when they match best, the engine gives no advice."""
+class OutOfScope(Phrases):
+    """Texts that are not customer situations: example phrases per language and request patterns."""
 
-    out_of_scope: Phrases = Field(description="Everyday questions, office chores, trivia, per language.")
+    patterns: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Regexes over the lower-cased text (punctuation kept) that mark a task, trivia or chore.",
+    )
+
+    @field_validator("patterns")
+    @classmethod
+    def _compile(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"regular expression {value!r} does not compile: {exc}") from None
+        return values
+
+
+class OutOfScopeFile(Strict):
+    """Requests that are not customer situations: when they fit best, the engine gives no advice."""
+
+    out_of_scope: OutOfScope = Field(description="Everyday questions, office chores, trivia.")
+
+
+class Scope(str, Enum):
+    """Where a reply signal is looked for and adds up."""
+
+    reply = "reply"
+    sentence = "sentence"
 
 
 class Signal(Strict):
@@ -157,6 +183,9 @@ class Signal(Strict):
     term: str | None = Field(None, min_length=1, max_length=2000, description="Word or phrase (English or Chinese).")
     regex: str | None = Field(None, min_length=1, max_length=2000, description="Python regex over the lower-cased reply, punctuation kept.")
     weight: float = Field(1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against).")
+    scope: Scope | None = Field(
+        None, description="Where it is looked for: within one sentence, or anywhere in the reply (default: the behaviour's scope)."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Signal:
@@ -177,6 +206,11 @@ class Detect(Strict):
 
     signals: list[Signal] = Field(min_length=1, description="Words and patterns with their weights.")
     threshold: float = Field(1.0, gt=0, le=50, description="Score at which the behaviour counts as present.")
+    scope: Scope = Field(
+        Scope.reply,
+        description="reply: signals add up over the whole reply; sentence: they add up within one sentence and the best "
+        "sentence counts (signals scoped to the reply count in every sentence).",
+    )
 
 
 class Behaviour(Strict):

@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 7
+FORMAT = 8
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -124,6 +124,8 @@ class Index:
     vocab_stems: frozenset[str] = frozenset()
     domain: frozenset[str] = frozenset()
     none: int = -1
+    requests: list[str] = field(default_factory=list)
+    """Out-of-scope request patterns (see playbooks/out-of-scope.yaml)."""
     zh_mode: str = "bigram"
 
     def analyse(self, text: str) -> Analysed:
@@ -380,5 +382,6 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
         vocab_stems=frozenset(stem(w) for w in vocab),
         domain=domain,
         none=none,
+        requests=list(lib.out_of_scope_patterns),
         zh_mode=zh_mode,
     )

@@ -8,7 +8,9 @@ Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` 
 category in course order (difficult, complaint, tactic, principle), then id alphabetically.
 Abstain (no advice rather than a guess) when the best rule scores below ``ABSTAIN_BELOW``, when less
 than ``MIN_COVERAGE`` of the text is playbook vocabulary, or when the text reads like the playbooks'
-out-of-scope requests (weather, travel, office chores...) about as much as like the best rule.
+out-of-scope requests (weather, travel, office chores...) about as much as like the best rule, or
+when it has the shape of a task for an assistant or a trivia question (the out-of-scope patterns) and
+no rule fits it strongly (``REQUEST_OVERRIDE``).
 Ambiguous: the runner-up is within ``AMBIGUOUS_GAP`` of the best.
 """
 
@@ -30,6 +32,8 @@ MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
 OUT_OF_SCOPE_RATIO = 0.5
 """Abstain when the out-of-scope phrases are at least this close (relative to the best rule's similarity)."""
+REQUEST_OVERRIDE = 0.35
+"""A text shaped like a request or trivia question (out-of-scope patterns) still gets advice at this score."""
 AMBIGUOUS_GAP = 0.03
 FLOOR_SHARE = 0.5
 """Candidates after the best are listed only while they score at least this share of the best."""
@@ -168,6 +172,15 @@ def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str
     return [" ".join(raw.get(part, part) for part in f[2:].split(" ")) for _, f in contrib[:limit]]
 
 
+def _is_request(index: Index, text: str) -> bool:
+    if not index.requests:
+        return False
+    from coach.engine.assess import surface
+
+    plain = surface(text)
+    return any(index.pattern(p).search(plain) for p in index.requests)
+
+
 def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     """Best rules for ``text``, best first; empty when nothing reaches ``ABSTAIN_BELOW``."""
     a = index.analyse(text)
@@ -183,6 +196,8 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
         return MatchResult(text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"])
     if none_sim > 0 and none_sim >= OUT_OF_SCOPE_RATIO * best_sim:
         return MatchResult(text, [], notes + [f"reads like a general request, not a customer situation{best}"])
+    if ordered[0][1][0] < REQUEST_OVERRIDE and _is_request(index, text):
+        return MatchResult(text, [], notes + [f"reads like a task or a general question, not a customer situation{best}"])
     best_score = ordered[0][1][0]
     kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP

@@ -161,3 +161,15 @@ def test_stem_is_consistent():
 def test_language_of():
     assert language_of("buyer一口咬定我们market share在掉") == "zh"
     assert language_of("the buyer wants 进场费 again") == "en"
+
+
+def test_requests_and_trivia_get_no_advice_but_situations_do():
+    from coach.content.compiled import cached_index
+
+    _, index = cached_index()
+    for text in ["please draft a thank-you note for the team", "帮我把上个月的报表导出来", "how tall is the Eiffel Tower"]:
+        result = rank(index, text)
+        assert result.matches == [], (text, result.matches[:1])
+    assert any("task or a general question" in n or "no rule" in n or "vocabulary" in n for n in rank(index, "please draft a thank-you note for the team").notes)
+    # a situation that happens to start like a request still gets advice
+    assert rank(index, "tell me what to do: the buyer walked out when I refused the extra listing fee").matches

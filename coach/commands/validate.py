@@ -19,6 +19,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    p.add_argument("--scenarios", action="append", metavar="PATH", default=[],
+                   help="role-play scenario file or folder to check on top of the shipped ones (repeatable)")
+    p.add_argument("--autoplay", type=_count, default=0, metavar="N",
+                   help="also play each scenario N times with random replies from the behaviours' examples")
+    p.add_argument("--seed", type=int, default=0, help="seed of --autoplay's random replies (default 0)")
     playbook_options(p)
     p.set_defaults(run=run)
 
@@ -42,14 +47,33 @@ def run(args: argparse.Namespace) -> int:
     if lib.behaviours:
         problems += verify_behaviours(lib)
         examples += sum(len(b.examples) + len(b.counter_examples) for b in lib.behaviours.values())
+    from coach.commands.roleplay import check_scenarios
+
+    found, figures, scenarios = check_scenarios(lib, existing_paths(args.scenarios), autoplay=args.autoplay,
+                                                seed=args.seed)
+    problems += found
     for notice in lib.notices:
         print(f"note: {safe(notice)}")
+    if not args.quiet:
+        for figure in figures:
+            print(safe(figure), file=sys.stderr)
     for problem in problems:
         print(safe(problem))
     if not args.quiet:
         state = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         print(
-            f"{len(lib.rules)} rules, {len(lib.behaviours)} reply behaviours, {examples} examples checked: {state}",
+            f"{len(lib.rules)} rules, {len(lib.behaviours)} reply behaviours, {examples} examples, "
+            f"{scenarios} scenarios checked: {state}",
             file=sys.stderr,
         )
     return 1 if problems else 0
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}") from None
+    if not 0 <= number <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected 0 to 100000, not {number}")
+    return number

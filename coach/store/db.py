@@ -52,7 +52,9 @@ def _load_schema_modules() -> None:
         importlib.import_module(name)
 
 
-SCHEMA_MODULES: list[str] = ["coach.store.concessions", "coach.store.walkthroughs"]
+SCHEMA_MODULES: list[str] = [
+    "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions",
+]
 """Modules that register migrations (e.g. ``coach.store.concessions``)."""
 
 

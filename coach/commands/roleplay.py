@@ -1,0 +1,295 @@
+"""``coach roleplay``: practise against a simulated buyer; feedback on every reply, a debrief at the end."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.commands.common import existing_paths, playbook_options, print_json, safe
+from coach.errors import CoachError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb."""
+    p = sub.add_parser(
+        "roleplay",
+        help="practise a negotiation or complaint against a simulated customer",
+        description="The customer speaks; you type what you would say. Each reply gets feedback at once "
+        "(what it did well and badly, and the principle behind it), and the customer's next move depends "
+        "on it. The session is saved (`coach sessions`); concessions you make go to the concession log as "
+        "practice, never into real figures. In the terminal UI by default; --plain reads replies from "
+        "standard input, one per line (/retry takes back the last reply, /quit leaves).",
+    )
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="scenario id (see --list) or a scenario file"
+    )
+    p.add_argument("--list", action="store_true", help="list the scenarios and stop")
+    p.add_argument("--json", action="store_true", help="with --list: print one JSON object")
+    p.add_argument(
+        "--plain", action="store_true", help="plain terminal: replies from standard input, one per line"
+    )
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        help="language of the customer and the feedback (default: COACH_LANG, else the locale)",
+    )
+    p.add_argument(
+        "--trainee", metavar="NAME", help="who is practising (shown to the trainer in `coach sessions`)"
+    )
+    p.add_argument(
+        "--scenarios",
+        action="append",
+        metavar="PATH",
+        default=[],
+        help="extra scenario file or folder (repeatable); same id replaces a shipped scenario",
+    )
+    p.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    playbook_options(p)
+    p.set_defaults(run=run)
+
+
+def default_lang() -> str:
+    """``zh`` when COACH_LANG or the locale says Chinese, else ``en``."""
+    for var in ("COACH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def load_kit(playbooks: list[str] | None):  # noqa: ANN201
+    """The playbooks (situations and reply behaviours required) compiled for role-play."""
+    from coach import locations
+    from coach.content.loader import load_default
+    from coach.roleplay.engine import Kit
+
+    lib = load_default(locations.user_playbook_dirs(playbooks), situations=True, replies=True)
+    lib.raise_if_problems()
+    for notice in lib.notices:
+        print(f"coach: note: {safe(notice)}", file=sys.stderr)
+    return Kit.build(lib)
+
+
+def known_ids(lib) -> tuple[set[str], set[str]]:  # noqa: ANN001
+    """Situation and behaviour ids a scenario may name: the taxonomy's and the loaded playbooks'."""
+    from coach.content.loader import reply_ids, situation_ids
+
+    return set(situation_ids()) | set(lib.rules), set(reply_ids()) | set(lib.behaviours)
+
+
+def load_scenario_set(kit, extra: list[str], scenario_arg: str | None = None):  # noqa: ANN001, ANN201
+    """Shipped scenarios, ``--scenarios`` and SCENARIO when it is a file; problems stop with one line."""
+    from coach.content.scenarios import load_default as load_scenarios
+
+    paths = existing_paths(extra)
+    if scenario_arg and scenario_arg.endswith((".yaml", ".yml")):
+        paths += existing_paths([scenario_arg])
+    situations, behaviours = known_ids(kit.library)
+    found = load_scenarios(paths, situations=situations, behaviours=behaviours)
+    found.raise_if_problems()
+    for notice in found.notices:
+        print(f"coach: note: {safe(notice)}", file=sys.stderr)
+    return found
+
+
+def pick(found, scenario_arg: str):  # noqa: ANN001, ANN201
+    """The scenario named on the command line (an id, a unique prefix, or the file just loaded)."""
+    if scenario_arg.endswith((".yaml", ".yml")):
+        shown = Path(scenario_arg).expanduser().resolve()
+        for sid, doc in found.documents.items():
+            if Path(doc.source).resolve() == shown:
+                return found.scenarios[sid]
+    return found.get(scenario_arg)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the verb."""
+    kit = load_kit(args.playbooks)
+    found = load_scenario_set(kit, args.scenarios, args.scenario)
+    lang = args.lang or default_lang()
+    if args.list:
+        return _list(found, lang, args.json)
+    if args.json:
+        raise CoachError("--json only goes with --list")
+    if not args.scenario:
+        if args.plain:
+            raise CoachError("no scenario given", "name one: `coach roleplay --list` shows them")
+        return _open_ui(args, None)
+    scenario = pick(found, args.scenario)
+    if not args.plain:
+        return _open_ui(args, scenario.id)
+    return play_plain(scenario, kit, lang, db=args.db, trainee=args.trainee)
+
+
+def _list(found, lang: str, as_json: bool) -> int:  # noqa: ANN001
+    items = []
+    for sid, sc in sorted(found.scenarios.items()):
+        items.append(
+            {
+                "id": sid,
+                "title": getattr(sc.title, lang),
+                "persona": getattr(sc.persona.name, lang),
+                "role": getattr(sc.persona.role, lang),
+                "retailer": getattr(sc.persona.retailer, lang),
+                "situations": sc.situations(),
+                "source": found.sources[sid],
+            }
+        )
+    if as_json:
+        print_json({"scenarios": items})
+        return 0
+    if not items:
+        print("no scenarios found", file=sys.stderr)
+    width = max((len(i["id"]) for i in items), default=0)
+    for i in items:
+        print(safe(f"{i['id']:<{width}}  {i['title']} — {i['persona']}, {i['retailer']}"))
+        print(safe(f"{'':<{width}}  {', '.join(i['situations'])}"))
+    return 0
+
+
+def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CoachError(
+            "the role-play screen needs a terminal", "use --plain to read replies from standard input"
+        )
+    try:
+        from coach.tui.app import run_app
+    except ImportError as exc:  # pragma: no cover - textual is a dependency
+        raise CoachError(f"the terminal UI cannot start ({exc})", "use --plain") from None
+    ui = argparse.Namespace(
+        ui_db=args.db,
+        ui_playbooks=list(args.playbooks or []),
+        ui_lang=args.lang,
+        ui_roleplay=scenario_id or "",
+        ui_scenarios=list(args.scenarios or []),
+        ui_trainee=args.trainee,
+    )
+    return run_app(ui)
+
+
+# ------------------------------------------------------------------------------------------ plain mode
+
+RETRY = ("/retry", "/r", "/重来")
+QUIT = ("/quit", "/q", "/exit", "/退出")
+
+
+def play_plain(
+    scenario,
+    kit,
+    lang: str,
+    *,
+    db: str | None = None,
+    trainee: str | None = None,  # noqa: ANN001
+    stdin: Any = None,
+    out: Any = None,
+) -> int:
+    """Play ``scenario`` reading one reply per line; print lines, feedback, the debrief; save the session."""
+    from coach.roleplay import engine
+    from coach.roleplay.record import debrief_dict, exchange_dict, scenario_dict, scorecard
+    from coach.roleplay.render import (
+        customer_line,
+        debrief_text,
+        feedback_lines,
+        intro,
+        label,
+        scorecard_line,
+    )
+    from coach.store import sessions
+    from coach.store.db import open_db
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    echo = not (hasattr(stdin, "isatty") and stdin.isatty())
+
+    def say(text: str = "") -> None:
+        out.write(safe(text) + "\n")
+        out.flush()
+
+    conn = open_db(db)
+    try:
+        recorder = sessions.Recorder(conn, scenario_dict(scenario), lang, trainee)
+        state = engine.start(scenario, kit)
+        say(intro(scenario_dict(scenario), lang))
+        say(label(lang, "how"))
+        say()
+        say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+        try:
+            for raw in stdin:
+                text = raw.rstrip("\r\n")
+                command = text.strip().lower()
+                if not command:
+                    continue
+                if command in QUIT:
+                    break
+                if command in RETRY:
+                    try:
+                        state = engine.retry(state)
+                    except engine.RoleplayError:
+                        say(label(lang, "retry.none"))
+                        continue
+                    recorder.retried()
+                    say(label(lang, "retry.done"))
+                    say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+                    continue
+                turn = state.turn
+                assert turn is not None
+                step = engine.reply(state, text)
+                state = step.state
+                exchange = exchange_dict(step.exchange, kit)
+                recorder.replied(exchange, stake=turn.stake or scenario.stake, stage=turn.stage)
+                if echo:
+                    say(f"{label(lang, 'you')}{label(lang, 'colon')}{step.exchange.reply}")
+                for line in feedback_lines(exchange, lang):
+                    say(line)
+                say("  " + scorecard_line(scorecard(state.scores, kit), lang))
+                say()
+                if state.finished:
+                    break
+                say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+        finally:
+            recorder.finished(debrief_dict(engine.debrief(state), kit), left=not state.finished)
+        say(debrief_text(sessions.get(conn, recorder.id), lang))
+        say()
+        say(label(lang, "saved", id=recorder.id))
+    finally:
+        conn.close()
+    return 0
+
+
+def _text(value) -> dict[str, str] | None:  # noqa: ANN001
+    from coach.roleplay.record import text
+
+    return text(value)
+
+
+# ---------------------------------------------------------------------------------- coach validate part
+
+
+def check_scenarios(
+    lib, extra: list[Path], *, autoplay: int = 0, seed: int = 0
+) -> tuple[list[str], list[str], int]:  # noqa: ANN001
+    """For ``coach validate``: load and check shipped + extra scenarios, play their rehearsals and, with
+    ``autoplay``, N seeded random runs each. Returns (problems, figures, number of scenarios)."""
+    from coach.content.scenarios import load_default as load_scenarios
+    from coach.roleplay.checks import autoplay as run_autoplay
+    from coach.roleplay.checks import autoplay_problems, autoplay_summary, rehearse
+    from coach.roleplay.engine import Kit
+
+    situations, behaviours = known_ids(lib)
+    found = load_scenarios(extra, situations=situations, behaviours=behaviours)
+    problems = list(found.problems)
+    figures: list[str] = [f"note: {n}" for n in found.notices]
+    if not lib.behaviours or not found.scenarios:
+        return problems, figures, len(found.scenarios)
+    kit = Kit.build(lib)
+    for sid, sc in found.scenarios.items():
+        doc = found.documents[sid]
+        problems += rehearse(sc, kit, doc)
+        if autoplay > 0:
+            report = run_autoplay(sc, kit, autoplay, seed=seed)
+            problems += autoplay_problems(sc, report, doc)
+            figures.append("autoplay: " + autoplay_summary(sc, report))
+    return problems, figures, len(found.scenarios)

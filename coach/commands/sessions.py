@@ -1,0 +1,125 @@
+"""``coach sessions``: the trainer's view of saved role-play sessions: list, show, export (md or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from coach.commands.common import print_json, safe
+from coach.errors import CoachError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb and its actions."""
+    p = sub.add_parser(
+        "sessions",
+        help="list, show or export saved role-play sessions",
+        description="Every role-play (`coach roleplay`) is saved with its transcript, the feedback on each "
+        "reply, the scorecard and the outcome. These actions read them; none changes them.",
+    )
+    actions = p.add_subparsers(dest="sessions_action", metavar="ACTION", required=True)
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=["en", "zh"], help="language of the text (default: the session's)")
+
+    ls = actions.add_parser("list", parents=[db], help="sessions, newest first")
+    ls.add_argument("--scenario", metavar="ID", help="only this scenario")
+    ls.add_argument("--trainee", metavar="NAME", help="only this trainee")
+    ls.add_argument("--json", action="store_true", help='print one JSON object: {"sessions": [...]}')
+    ls.set_defaults(run=run)
+
+    show = actions.add_parser(
+        "show", parents=[db, lang], help="one session: debrief, transcript with feedback"
+    )
+    show.add_argument("id", type=session_id, help="its number, from `coach sessions list`")
+    show.set_defaults(run=run)
+
+    ex = actions.add_parser("export", parents=[db, lang], help="write one session as Markdown or JSON")
+    ex.add_argument("id", type=session_id, help="its number, from `coach sessions list`")
+    ex.add_argument("--format", choices=["md", "json"], required=True, help="md (Markdown) or json")
+    ex.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (refuses to overwrite); default standard output"
+    )
+    ex.set_defaults(run=run)
+
+
+def session_id(value: str) -> int:
+    """A session id from the command line (``#12`` or ``12``)."""
+    try:
+        number = int(value.lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"id must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("id must be 1 or more")
+    return number
+
+
+OUTCOME = {
+    "en": {"success": "success", "partial": "partial", "fail": "fail", None: "-"},
+    "zh": {"success": "成功", "partial": "部分成功", "fail": "失败", None: "-"},
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the action."""
+    from coach.roleplay.render import debrief_text, markdown
+    from coach.store import sessions
+    from coach.store.db import open_db
+
+    out: Path | None = None
+    if args.sessions_action == "export" and args.output:
+        out = Path(args.output).expanduser()
+        if out.exists():
+            raise CoachError(
+                f"--output {out}: already exists; nothing was written", "choose another file name"
+            )
+    conn = open_db(args.db)
+    try:
+        if args.sessions_action == "list":
+            items = sessions.list_sessions(conn, scenario=args.scenario, trainee=args.trainee)
+            if args.json:
+                print_json({"sessions": [s.as_dict() for s in items]})
+                return 0
+            if not items:
+                print("no saved sessions (play one with `coach roleplay`)", file=sys.stderr)
+            for s in items:
+                who = f"  [{s.trainee}]" if s.trainee else ""
+                state = OUTCOME["en"][s.outcome] if s.status == "finished" else s.status
+                print(
+                    safe(
+                        f"{s.id:>4}  {s.started_at}  {s.scenario_id}  {state}  "
+                        f"{s.replies} replies, {s.retries} retries  {s.title.get(s.lang, '')}{who}"
+                    )
+                )
+            return 0
+        record = sessions.get(conn, args.id)
+    finally:
+        conn.close()
+    lang = args.lang or record["lang"]
+    if args.sessions_action == "show":
+        sys.stdout.write(safe(debrief_text(record, lang)) + "\n")
+        return 0
+    text = (
+        (json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        if args.format == "json"
+        else markdown(record, lang)
+    )
+    if out is None:
+        sys.stdout.write(text if args.format == "json" else safe(text))
+        return 0
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise CoachError(
+            f"--output {out}: already exists; nothing was written", "choose another file name"
+        ) from None
+    except OSError as exc:
+        raise CoachError(f"--output {out}: cannot write ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    print(str(out))
+    return 0

@@ -1,0 +1,94 @@
+"""Role-play values as plain JSON-ready dicts (both languages kept), the shape saved and exported. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from coach.content.models import Text
+from coach.content.scenarios import Scenario
+from coach.roleplay.engine import Debrief, Exchange, Kit, State, principle_ids
+
+
+def text(value: Text | None) -> dict[str, str] | None:
+    """``{"en": ..., "zh": ...}`` (None stays None)."""
+    return None if value is None else {"en": value.en, "zh": value.zh}
+
+
+def scenario_dict(sc: Scenario) -> dict[str, Any]:
+    """What a session keeps of its scenario, so it stays readable after the file changes."""
+    return {
+        "id": sc.id,
+        "title": text(sc.title),
+        "persona": {
+            "name": text(sc.persona.name),
+            "role": text(sc.persona.role),
+            "retailer": text(sc.persona.retailer),
+            "temperament": text(sc.persona.temperament),
+        },
+        "setting": text(sc.setting),
+        "objective": text(sc.objective),
+        "limits": [text(t) for t in sc.limits],
+    }
+
+
+def exchange_dict(ex: Exchange, kit: Kit) -> dict[str, Any]:
+    """One exchange: the customer's line, the reply, every behaviour with why, the branch and changes."""
+    return {
+        "turn": ex.turn,
+        "speaker": text(ex.speaker),
+        "line": text(ex.line),
+        "situation": ex.situation,
+        "situation_title": text(kit.title(ex.situation)),
+        "reply": ex.reply,
+        "behaviours": [
+            {
+                "id": f.id,
+                "good": f.good,
+                "title": text(f.title),
+                "why": text(f.why),
+                "signals": list(f.signals),
+                "principles": [{"id": p, "title": text(kit.title(p))} for p in f.principles],
+                "better": [text(t) for t in f.better],
+                "blocker": text(f.blocker),
+            }
+            for f in ex.feedback
+        ],
+        "branch": ex.branch,
+        "note": text(ex.note),
+        "changes": [{"var": c.var, "before": c.before, "after": c.after} for c in ex.changes],
+        "goto": ex.goto,
+        "scores": dict(ex.scores),
+    }
+
+
+def scorecard(scores: Mapping[str, int], kit: Kit) -> list[dict[str, Any]]:
+    """The eight principles in the course's order, each with its title and score."""
+    return [{"id": p, "title": text(kit.title(p)), "score": int(scores.get(p, 0))} for p in principle_ids()]
+
+
+def debrief_dict(d: Debrief, kit: Kit) -> dict[str, Any]:
+    """The debrief: ending, outcome, lesson, blockers, scorecard and the playbooks' best lines."""
+    return {
+        "ending": d.ending_id,
+        "outcome": d.outcome,
+        "last_line": text(d.ending.line) if d.ending else None,
+        "debrief": text(d.ending.debrief) if d.ending else None,
+        "blocked": [{"behaviour": b, "turn": t, "why": text(w)} for b, t, w in d.blocked],
+        "scorecard": scorecard(d.scores, kit),
+        "best_lines": [
+            {"situation": b.situation, "title": text(b.title), "lines": [text(t) for t in b.lines]}
+            for b in d.best_lines
+        ],
+    }
+
+
+def opening_dict(state: State) -> dict[str, Any]:
+    """The customer's current line with its speaker, for showing the next turn."""
+    speaker = state.speaker()
+    return {
+        "node": state.node,
+        "speaker": text(speaker.name),
+        "role": text(speaker.role),
+        "line": text(state.line()),
+    }

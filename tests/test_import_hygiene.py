@@ -17,11 +17,6 @@ CORE = [
     "coach.content.compiled",
     "coach.engine",
     "coach.store.db",
-    "coach.store.walkthroughs",
-    "coach.commands.walkthroughs",
-    "coach.tui.i18n",
-    "coach.tui.settings",
-    "coach.tui.search",
 ]
 
 

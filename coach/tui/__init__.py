@@ -1,1 +1,0 @@
-"""The terminal UI (Textual). Only ``coach`` with no verb imports this package."""

@@ -17,6 +17,11 @@ CORE = [
     "coach.content.compiled",
     "coach.engine",
     "coach.store.db",
+    "coach.store.walkthroughs",
+    "coach.commands.walkthroughs",
+    "coach.tui.i18n",
+    "coach.tui.settings",
+    "coach.tui.search",
 ]
 
 

@@ -1,0 +1,263 @@
+"""Saved walk-throughs: a playbook entry taken step by step, with a tick and notes per step.
+
+Schema version 2 (version 1 is the concession log). A walk-through keeps the text of every step as it
+was shown, so a record stays readable after the playbook changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.store.db import Migration, register
+
+KINDS = ("step", "say", "avoid")
+"""What a page of a walk-through holds: a step to take, a line to say, or a thing to avoid."""
+
+LANGS = ("en", "zh")
+MAX_NOTES = 20_000
+"""Notes longer than this are refused (a page of notes is a few hundred characters)."""
+
+register(
+    Migration(
+        version=2,
+        name="walkthroughs",
+        sql="""
+        CREATE TABLE IF NOT EXISTS walkthroughs (
+            id INTEGER PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            lang TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
+            label TEXT NOT NULL DEFAULT '',
+            started_at TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS walkthrough_steps (
+            walkthrough_id INTEGER NOT NULL REFERENCES walkthroughs(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('step', 'say', 'avoid')),
+            text TEXT NOT NULL,
+            done INTEGER NOT NULL CHECK (done IN (0, 1)),
+            notes TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (walkthrough_id, position)
+        );
+        CREATE INDEX IF NOT EXISTS walkthroughs_saved ON walkthroughs (saved_at);
+        """,
+    )
+)
+
+
+@dataclass
+class StepRecord:
+    """One page of a walk-through: what it said, whether it was done, and the notes taken."""
+
+    kind: str
+    text: str
+    done: bool = False
+    notes: str = ""
+
+
+@dataclass
+class Walkthrough:
+    """A walk-through of one playbook entry, saved or not yet saved (``id`` is None)."""
+
+    rule_id: str
+    title: str
+    lang: str
+    steps: list[StepRecord] = field(default_factory=list)
+    label: str = ""
+    id: int | None = None
+    started_at: str = ""
+    saved_at: str = ""
+
+    @property
+    def done_count(self) -> int:
+        """How many pages were ticked."""
+        return sum(1 for s in self.steps if s.done)
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second, as ISO 8601."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _check(wt: Walkthrough) -> None:
+    """Refuse a record that would not read back the same; names the field at fault."""
+    if not wt.rule_id.strip():
+        raise CoachError("walkthrough.rule_id: must not be empty")
+    if wt.lang not in LANGS:
+        raise CoachError(f"walkthrough.lang: must be en or zh, not {wt.lang!r}")
+    if not wt.steps:
+        raise CoachError("walkthrough.steps: a walk-through needs at least one step")
+    if len(wt.label) > 200:
+        raise CoachError("walkthrough.label: at most 200 characters")
+    for i, step in enumerate(wt.steps):
+        if step.kind not in KINDS:
+            raise CoachError(
+                f"walkthrough.steps[{i}].kind: must be one of {', '.join(KINDS)}, not {step.kind!r}"
+            )
+        if len(step.notes) > MAX_NOTES:
+            raise CoachError(f"walkthrough.steps[{i}].notes: at most {MAX_NOTES} characters")
+
+
+def save(conn: sqlite3.Connection, wt: Walkthrough) -> int:
+    """Insert the walk-through, or replace the saved one with its id, in one transaction; returns the id."""
+    _check(wt)
+    wt.started_at = wt.started_at or now_iso()
+    saved_at = now_iso()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if wt.id is None:
+            cur = conn.execute(
+                "INSERT INTO walkthroughs (rule_id, title, lang, label, started_at, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (wt.rule_id, wt.title, wt.lang, wt.label, wt.started_at, saved_at),
+            )
+            new_id = int(cur.lastrowid or 0)
+        else:
+            cur = conn.execute(
+                "UPDATE walkthroughs SET title = ?, lang = ?, label = ?, saved_at = ? WHERE id = ?",
+                (wt.title, wt.lang, wt.label, saved_at, wt.id),
+            )
+            if cur.rowcount != 1:
+                raise CoachError(f"walk-through {wt.id} no longer exists", "save it again as a new one")
+            new_id = wt.id
+            conn.execute("DELETE FROM walkthrough_steps WHERE walkthrough_id = ?", (new_id,))
+        conn.executemany(
+            "INSERT INTO walkthrough_steps (walkthrough_id, position, kind, text, done, notes)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(new_id, i, s.kind, s.text, int(bool(s.done)), s.notes) for i, s in enumerate(wt.steps)],
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    wt.id = new_id
+    wt.saved_at = saved_at
+    return new_id
+
+
+def list_recent(conn: sqlite3.Connection, limit: int = 200) -> list[Walkthrough]:
+    """Saved walk-throughs, newest first, with their steps."""
+    rows = conn.execute(
+        "SELECT * FROM walkthroughs ORDER BY saved_at DESC, id DESC LIMIT ?", (max(1, limit),)
+    ).fetchall()
+    return [_with_steps(conn, row) for row in rows]
+
+
+def get(conn: sqlite3.Connection, wt_id: int) -> Walkthrough:
+    """One saved walk-through; a ``CoachError`` naming the id when there is none."""
+    row = conn.execute("SELECT * FROM walkthroughs WHERE id = ?", (wt_id,)).fetchone()
+    if row is None:
+        raise CoachError(f"no walk-through with id {wt_id}", "`coach walkthroughs list` shows the saved ones")
+    return _with_steps(conn, row)
+
+
+def _with_steps(conn: sqlite3.Connection, row: sqlite3.Row) -> Walkthrough:
+    steps = [
+        StepRecord(s["kind"], s["text"], bool(s["done"]), s["notes"])
+        for s in conn.execute(
+            "SELECT kind, text, done, notes FROM walkthrough_steps"
+            " WHERE walkthrough_id = ? ORDER BY position",
+            (row["id"],),
+        )
+    ]
+    return Walkthrough(
+        rule_id=row["rule_id"],
+        title=row["title"],
+        lang=row["lang"],
+        steps=steps,
+        label=row["label"],
+        id=row["id"],
+        started_at=row["started_at"],
+        saved_at=row["saved_at"],
+    )
+
+
+MD_LABELS = {
+    "en": {
+        "title": "Walk-through",
+        "entry": "Playbook entry",
+        "label": "Label",
+        "saved": "Saved",
+        "started": "Started",
+        "done": "done",
+        "notes": "Notes",
+        "step": "Step",
+        "say": "Say",
+        "avoid": "Avoid",
+        "progress": "{done} of {total} ticked",
+        "colon": ": ",
+    },
+    "zh": {
+        "title": "逐步演练",
+        "entry": "应对手册条目",
+        "label": "标签",
+        "saved": "保存时间",
+        "started": "开始时间",
+        "done": "已完成",
+        "notes": "笔记",
+        "step": "步骤",
+        "say": "可以这样说",
+        "avoid": "避免",
+        "progress": "已勾选 {done}/{total}",
+        "colon": "：",
+    },
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md_escape(text: str) -> str:
+    """User or playbook text made literal in Markdown (no headings, links, emphasis or HTML)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A leading "1." or "-" would start a list; a leading "+" or "=" too in some renderers.
+    return re.sub(r"(?m)^(\s*)(\d+)\.", r"\1\2\\.", re.sub(r"(?m)^(\s*)([-+=])", r"\1\\\2", text))
+
+
+def to_markdown(wt: Walkthrough) -> str:
+    """The walk-through as a Markdown document in its own language, all text escaped."""
+    t = MD_LABELS[wt.lang if wt.lang in MD_LABELS else "en"]
+    c = t["colon"]
+    lines = [f"# {t['title']}{c}{md_escape(wt.title)}", ""]
+    lines.append(f"- {t['entry']}{c}`{wt.rule_id}`")
+    if wt.label:
+        lines.append(f"- {t['label']}{c}{md_escape(wt.label)}")
+    if wt.started_at:
+        lines.append(f"- {t['started']}{c}{wt.started_at}")
+    if wt.saved_at:
+        lines.append(f"- {t['saved']}{c}{wt.saved_at}")
+    lines.append(f"- {t['progress'].format(done=wt.done_count, total=len(wt.steps))}")
+    for i, step in enumerate(wt.steps, 1):
+        box = "x" if step.done else " "
+        lines += ["", f"## {i}. {t[step.kind]}", "", f"- [{box}] {md_escape(' '.join(step.text.split()))}"]
+        if step.notes.strip():
+            lines += ["", f"{t['notes']}{c.rstrip()}", ""]
+            lines += [
+                f"> {md_escape(line)}" if line.strip() else ">" for line in step.notes.strip().splitlines()
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(wt: Walkthrough, folder: Path) -> Path:
+    """Write ``to_markdown(wt)`` to a new file in ``folder`` (never overwriting one); returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    who = f"{wt.id}" if wt.id is not None else "unsaved"
+    stem = f"walkthrough-{who}-{re.sub(r'[^a-z0-9.-]+', '-', wt.rule_id.lower())}-{stamp}"
+    data = to_markdown(wt).encode("utf-8")
+    for n in range(1000):
+        path = folder / (f"{stem}.md" if n == 0 else f"{stem}-{n}.md")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return path
+    raise CoachError(f"{folder}: could not find a free file name for the export")

@@ -1,0 +1,1 @@
+"""The terminal UI (Textual). Only ``coach`` with no verb imports this package."""

@@ -1,0 +1,197 @@
+"""Playbook browser: categories and their entries, a preview, and fuzzy search across every entry."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from coach.content.models import CATEGORY_ORDER, Category
+from coach.tui.screens.base import CoachScreen
+from coach.tui.search import search
+from coach.tui.widgets.entry_view import EntryView
+
+
+class BrowserScreen(CoachScreen):
+    """Tree of categories -> entries (or search hits) on the left, the highlighted entry on the right."""
+
+    SCREEN_ID = "browse"
+    MENU: ClassVar[dict[str, tuple[str, str]]] = {
+        "en": (
+            "Browse the playbooks",
+            "Difficult customers, complaints, buyer tactics and the eight principles.",
+        ),
+        "zh": ("浏览应对手册", "难缠的客户、客户投诉、采购策略和八大谈判原则。"),
+    }
+    CSS_PATH = "browser.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "walk", "Walk through", id="walk"),
+        Binding("slash", "search", "Search", id="search"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Search field over the tree / hits, preview beside them."""
+        yield Header()
+        yield Input(id="browser-search")
+        with Horizontal(id="browser-body"):
+            with Vertical(id="browser-left"):
+                yield Tree(Text(""), id="browser-tree")
+                yield Static(id="browser-hits-label", classes="hint", markup=False)
+                yield OptionList(id="browser-hits")
+            yield EntryView(links=True, id="browser-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start in the tree."""
+        tree = self.query_one("#browser-tree", Tree)
+        tree.show_root = False
+        self._set_searching(False)
+        tree.focus()
+
+    # --- content and language -------------------------------------------------------------------
+
+    def apply_language(self) -> None:
+        """Rebuild the tree, the hits and the preview in the current language."""
+        self.query_one("#browser-search", Input).placeholder = self.tr("browser.search")
+        self._fill_tree()
+        self._run_search()
+        self._preview(self.query_one(EntryView).rule_id)
+
+    def content_ready(self) -> None:
+        """The playbooks changed: redraw."""
+        self.apply_language()
+
+    def _fill_tree(self) -> None:
+        tree: Tree[str] = self.query_one("#browser-tree", Tree)
+        library = self.coach.library
+        current = self.query_one(EntryView).rule_id
+        tree.clear()
+        if library is None:
+            return
+        by_cat: dict[str, list[str]] = {c.value: [] for c in Category}
+        for rule_id, rule in library.rules.items():
+            by_cat[rule.category.value].append(rule_id)
+        cursor_line = None
+        for cat in sorted(by_cat, key=lambda c: CATEGORY_ORDER[c]):
+            ids = by_cat[cat]
+            if not ids:
+                continue
+            label = Text.assemble((self.tr("cat." + cat), "bold"), (f"  {len(ids)}", "dim"))
+            branch = tree.root.add(label, data=None, expand=True)
+            for rule_id in ids:
+                node = branch.add_leaf(Text(getattr(library.rules[rule_id].title, self.lang)), data=rule_id)
+                if rule_id == current:
+                    cursor_line = node
+        if cursor_line is not None:
+            node_to_select = cursor_line
+            self.call_after_refresh(lambda: tree.move_cursor(node_to_select))
+
+    # --- search ---------------------------------------------------------------------------------
+
+    def _set_searching(self, on_: bool) -> None:
+        self.query_one("#browser-tree").display = not on_
+        self.query_one("#browser-hits").display = on_
+        self.query_one("#browser-hits-label").display = on_
+
+    @on(Input.Changed, "#browser-search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self._run_search()
+
+    def _run_search(self) -> None:
+        query = self.query_one("#browser-search", Input).value
+        hits_list = self.query_one("#browser-hits", OptionList)
+        label = self.query_one("#browser-hits-label", Static)
+        library = self.coach.library
+        if not query.strip() or library is None:
+            self._set_searching(False)
+            return
+        self._set_searching(True)
+        hits = search(library.rules.values(), query)
+        hits_list.clear_options()
+        for hit in hits:
+            rule = library.rules[hit.id]
+            prompt = Text.assemble(
+                getattr(rule.title, self.lang),
+                "\n",
+                (f"{self.tr('cat1.' + rule.category.value)} · {hit.score:.0f}", "dim"),
+            )
+            hits_list.add_option(Option(prompt, id=hit.id))
+        label.update(
+            self.tr("browser.hits", n=len(hits)) if hits else self.tr("browser.no-hits", query=query)
+        )
+        if hits:
+            hits_list.highlighted = 0
+            self._preview(hits[0].id)
+
+    @on(Input.Submitted, "#browser-search")
+    def _open_top_hit(self, event: Input.Submitted) -> None:
+        hits_list = self.query_one("#browser-hits", OptionList)
+        if hits_list.display and hits_list.option_count:
+            option = hits_list.get_option_at_index(hits_list.highlighted or 0)
+            if option.id:
+                self.coach.open_entry(option.id)
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        """Down from the search field moves into the list below it."""
+        if event.key == "down" and self.focused is self.query_one("#browser-search"):
+            target = "#browser-hits" if self.query_one("#browser-hits").display else "#browser-tree"
+            self.query_one(target).focus()
+            event.stop()
+
+    def action_search(self) -> None:
+        """Focus the search field."""
+        self.query_one("#browser-search", Input).focus()
+
+    # --- selection ------------------------------------------------------------------------------
+
+    def _preview(self, rule_id: str | None) -> None:
+        self.query_one(EntryView).show(
+            self.coach.library, rule_id, self.lang, placeholder=self.tr("browser.pick")
+        )
+
+    def _selected_id(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, Tree) and focused.cursor_node is not None:
+            return focused.cursor_node.data
+        if (
+            isinstance(focused, OptionList)
+            and focused.id == "browser-hits"
+            and focused.highlighted is not None
+        ):
+            return focused.get_option_at_index(focused.highlighted).id
+        return self.query_one(EntryView).rule_id
+
+    @on(Tree.NodeHighlighted, "#browser-tree")
+    def _tree_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        if event.node.data:
+            self._preview(event.node.data)
+
+    @on(Tree.NodeSelected, "#browser-tree")
+    def _tree_selected(self, event: Tree.NodeSelected) -> None:
+        if event.node.data:
+            self.coach.open_entry(event.node.data)
+
+    @on(OptionList.OptionHighlighted, "#browser-hits")
+    def _hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._preview(event.option.id)
+
+    @on(OptionList.OptionSelected, "#browser-hits")
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.coach.open_entry(event.option.id)
+
+    @on(EntryView.LinkFollowed)
+    def _follow(self, event: EntryView.LinkFollowed) -> None:
+        self.coach.open_entry(event.rule_id)
+
+    def action_walk(self) -> None:
+        """Walk through the highlighted entry."""
+        rule_id = self._selected_id()
+        if rule_id:
+            self.coach.start_walkthrough(rule_id)

@@ -1,0 +1,187 @@
+"""Saved walk-throughs: the list (newest first) and the one highlighted; e exports it as Markdown."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.errors import CoachError
+from coach.store.walkthroughs import MD_LABELS, Walkthrough
+from coach.tui.screens.base import CoachScreen
+from coach.tui.widgets.steps import steps_table
+
+
+class SavedScreen(CoachScreen):
+    """Reads the walk-throughs from the database in a worker; nothing here changes them."""
+
+    SCREEN_ID = "saved"
+    MENU: ClassVar[dict[str, tuple[str, str]]] = {
+        "en": (
+            "Saved walk-throughs",
+            "Walk-throughs you saved, with ticks and notes; export them as Markdown.",
+        ),
+        "zh": ("已保存的演练", "保存过的演练，含勾选和笔记；可导出为 Markdown。"),
+    }
+    NEEDS_CONTENT = False
+    CSS_PATH = "saved.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export", "Export", id="export"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    class Loaded(Message):
+        """Saved walk-throughs were read (newest first)."""
+
+        def __init__(self, items: list[Walkthrough]) -> None:
+            super().__init__()
+            self.items = items
+
+    class Failed(Message):
+        """Reading or exporting failed; ``error`` is one line."""
+
+        def __init__(self, key: str, error: str) -> None:
+            super().__init__()
+            self.key = key
+            self.error = error
+
+    class Exported(Message):
+        """A walk-through was written as Markdown to ``path``."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Walkthrough] | None = None
+        """The saved walk-throughs (None until read)."""
+
+    def compose(self) -> ComposeResult:
+        """List on the left, the highlighted walk-through on the right."""
+        yield Header()
+        yield Static(id="saved-hint", classes="hint", markup=False)
+        with Horizontal(id="saved-body"):
+            yield OptionList(id="saved-list")
+            with VerticalScroll(id="saved-detail"):
+                yield Static(id="saved-body-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Read the database."""
+        self.query_one("#saved-list").focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the saved walk-throughs again."""
+        self._load(self.coach.db_path)
+
+    @work(thread=True, exclusive=True, group="saved-db", exit_on_error=False)
+    def _load(self, db_path: Path) -> None:
+        from coach.store import walkthroughs
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                items = walkthroughs.list_recent(conn)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.load", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        self.post_message(self.Loaded(items))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.items = message.items
+        self.apply_language()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.coach.report_error(CoachError(message.error), key=message.key)
+
+    def apply_language(self) -> None:
+        """List and detail in the current language (saved text stays in the language it was saved in)."""
+        hint = self.query_one("#saved-hint", Static)
+        listing = self.query_one("#saved-list", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        if self.items is None:
+            hint.update(self.tr("loading"))
+            return
+        if not self.items:
+            hint.update(self.tr("saved.empty"))
+            self._detail(None)
+            return
+        hint.update(self.tr("saved.pick"))
+        for wt in self.items:
+            when = wt.saved_at.replace("T", " ")[:16]
+            prompt = Text.assemble(
+                (f"#{wt.id} ", "bold"), wt.title, "\n", (f"{wt.done_count}/{len(wt.steps)} · {when}", "dim")
+            )
+            if wt.label:
+                prompt.append("\n")
+                prompt.append(wt.label, style="italic")
+            listing.add_option(Option(prompt, id=str(wt.id)))
+        listing.highlighted = min(keep or 0, len(self.items) - 1)
+        self._detail(self._current())
+
+    def _current(self) -> Walkthrough | None:
+        listing = self.query_one("#saved-list", OptionList)
+        if not self.items or listing.highlighted is None:
+            return None
+        return self.items[listing.highlighted]
+
+    @on(OptionList.OptionHighlighted, "#saved-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail(self._current())
+
+    def _detail(self, wt: Walkthrough | None) -> None:
+        body = self.query_one("#saved-body-text", Static)
+        if wt is None:
+            body.update("")
+            return
+        t = MD_LABELS[wt.lang]
+        grid = steps_table(((s.done, t[s.kind], s.text, s.notes) for s in wt.steps), t["notes"] + t["colon"])
+        head = Text.assemble((wt.title, "bold"), "\n", (f"{wt.rule_id} · {wt.saved_at}", "dim"))
+        if wt.label:
+            head.append("\n" + wt.label, style="italic")
+        body.update(Group(head, Text(""), grid))
+
+    def action_export(self) -> None:
+        """Export the highlighted walk-through as Markdown."""
+        from coach import locations
+
+        wt = self._current()
+        if wt is not None:
+            self._export(wt, locations.exports_dir())
+
+    @work(thread=True, group="saved-export", exit_on_error=False)
+    def _export(self, wt: Walkthrough, folder: Path) -> None:
+        from coach.store.walkthroughs import write_markdown
+
+        try:
+            path = write_markdown(wt, folder)
+        except (CoachError, OSError) as exc:
+            self.post_message(
+                self.Failed("error.export", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        self.post_message(self.Exported(path))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.coach.say(self.tr("walk.exported", path=message.path), timeout=8)

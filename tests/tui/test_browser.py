@@ -1,0 +1,154 @@
+"""Playbook browser and entry screen: categories, entries, preview, fuzzy search, linked principles."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Tree
+from tui_helpers import flat, make_app, run, settle
+
+from coach.tui.screens.browser import BrowserScreen
+from coach.tui.screens.entry import EntryScreen
+from coach.tui.screens.walkthrough import WalkthroughScreen
+from coach.tui.widgets.entry_view import EntryView
+
+
+def test_categories_hold_their_entries_and_the_preview_follows_the_cursor(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            await pilot.press("2")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, BrowserScreen)
+            tree = screen.query_one(Tree)
+            cats = {
+                str(node.label).split("  ")[0]: [c.data for c in node.children] for node in tree.root.children
+            }
+            assert cats == {
+                "Buyer tactics": ["tactic.nibble", "tactic.walkout-pressure"],
+                "The eight principles": ["principle.trade-concessions"],
+            }
+            await pilot.press("down")
+            await pilot.pause()
+            assert screen.query_one(EntryView).rule_id == "tactic.nibble"
+            assert "Treat it as a new request." in flat(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EntryScreen) and app.screen.rule_id == "tactic.nibble"
+
+    run(scenario)
+
+
+def test_fuzzy_search_finds_entries_in_either_language(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            app.open_screen("browse")
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("slash", *"nible")  # a typo still finds "The nibble"
+            await pilot.pause()
+            hits = screen.query_one("#browser-hits", OptionList)
+            assert hits.display and hits.get_option_at_index(0).id == "tactic.nibble"
+            screen.query_one(Input).value = "让步"
+            await pilot.pause()
+            assert hits.get_option_at_index(0).id == "principle.trade-concessions"
+            screen.query_one(Input).value = "zzzzqqq"
+            await pilot.pause()
+            assert hits.option_count == 0
+            assert "Nothing matches 'zzzzqqq'." in flat(app)
+            screen.query_one(Input).value = "walk out"
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EntryScreen) and app.screen.rule_id == "tactic.walkout-pressure"
+
+    run(scenario)
+
+
+def test_entry_shows_every_part_and_linked_principles_are_navigable(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            app.open_entry("tactic.nibble")
+            await pilot.pause()
+            text = flat(app)
+            for part in (
+                "The nibble",
+                "buyer tactic · tactic.nibble",
+                "After the deal they ask for one more extra.",
+                "Steps",
+                "1. Treat it as a new request.",
+                "Linked principles",
+                "Use concessions well",
+            ):
+                assert part in text, part
+            links = app.screen.query_one("#entry-links", OptionList)
+            assert [links.get_option_at_index(i).id for i in range(links.option_count)] == [
+                "principle.trade-concessions"
+            ]
+            links.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, EntryScreen) and app.screen.rule_id == "principle.trade-concessions"
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("w")
+            await pilot.pause()
+            assert isinstance(app.screen, WalkthroughScreen) and app.screen.rule_id == "tactic.nibble"
+
+    run(scenario)
+
+
+def test_departments_say_and_avoid_are_shown(tmp_path):
+    folder = tmp_path / "full"
+    folder.mkdir()
+    (folder / "full.yaml").write_text(
+        """
+rules:
+  - id: complaint.delivery-x
+    category: complaint
+    title: {en: Late delivery, zh: 送货晚了}
+    summary: {en: Trucks were late., zh: 车晚到了。}
+    match:
+      phrases: {en: ["the delivery was late again"]}
+    response:
+      steps: [{en: Apologise., zh: 道歉。}]
+      say: [{en: "I will call transport now.", zh: 我马上找物流。}]
+      avoid: [{en: Blaming the store., zh: 怪门店。}]
+      departments: [logistics, finance]
+""",
+        encoding="utf-8",
+    )
+    from tui_helpers import folder_loader
+
+    async def scenario():
+        app = make_app(tmp_path, loader=folder_loader(folder))
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            app.open_entry("complaint.delivery-x")
+            await pilot.pause()
+            text = flat(app)
+            for part in (
+                "What to say",
+                "I will call transport now.",
+                "Never do this",
+                "Blaming the store.",
+                "Involve: logistics/transport, finance",
+            ):
+                assert part in text, part
+            app.set_language("zh")
+            await pilot.pause()
+            text = flat(app)
+            for part in (
+                "可以这样说",
+                "我马上找物流。",
+                "千万不要",
+                "怪门店。",
+                "需要协同的部门：物流/运输部、财务部",
+            ):
+                assert part in text, part
+
+    run(scenario)

@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 8
+FORMAT = 9
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -168,6 +168,8 @@ class Index:
                 known += 1
                 total += 1
             elif is_cjk(tok):
+                if len(tok) == 1:  # a lone particle left between concepts (又, 了): neither known nor unknown
+                    continue
                 covered = [False] * len(tok)
                 for i in range(len(tok) - 1):
                     if "z:" + tok[i : i + 2] in self.domain:

@@ -63,17 +63,18 @@ def language_of(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light, consistent English stemmer: plural, -ed, -ing, -ly and final -e are dropped."""
+    """A light, consistent English stemmer: plural, -ed, -ing, long -ly and final -e are dropped
+    ("delivered", "delivers", "deliver" meet; "replies", "replied", "reply" meet; "reply" stays)."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
+    if word.endswith(("ies", "ied")) and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix in ("ingly", "edly", "ing", "ed", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (5 if suffix == "ly" else 3):
             word = word[: -len(suffix)]
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]

@@ -184,7 +184,9 @@ class Signal(Strict):
     regex: str | None = Field(None, min_length=1, max_length=2000, description="Python regex over the lower-cased reply, punctuation kept.")
     weight: float = Field(1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against).")
     scope: Scope | None = Field(
-        None, description="Where it is looked for: within one sentence, or anywhere in the reply (default: the behaviour's scope)."
+        None,
+        description="Where it is looked for: within one sentence, or anywhere in the reply "
+        "(default: the behaviour's scope).",
     )
 
     @model_validator(mode="after")

@@ -3,6 +3,7 @@ per page, then a summary that can be saved to the database and exported as Markd
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +22,8 @@ from coach.store.walkthroughs import StepRecord, Walkthrough, now_iso
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.steps import steps_table
+
+log = logging.getLogger("coach.tui")
 
 
 class WalkthroughScreen(CoachScreen):
@@ -317,6 +320,10 @@ class WalkthroughScreen(CoachScreen):
             message = exc.one_line() if isinstance(exc, CoachError) else f"{db_path}: {exc}"
             self.post_message(self.Failed("error.save", message))
             return
+        except Exception as exc:  # a bug: logged in full; the screen must not stay "busy"
+            log.exception("saving a walk-through failed")
+            self.post_message(self.Failed("error.save", f"{type(exc).__name__}: {exc}"))
+            return
         self.post_message(self.Saved(wt_id, leave))
 
     @on(Saved)
@@ -347,6 +354,10 @@ class WalkthroughScreen(CoachScreen):
         except (CoachError, OSError) as exc:
             message = exc.one_line() if isinstance(exc, CoachError) else f"{folder}: {exc.strerror or exc}"
             self.post_message(self.Failed("error.export", message))
+            return
+        except Exception as exc:  # a bug: logged in full, shown in one line
+            log.exception("exporting a walk-through failed")
+            self.post_message(self.Failed("error.export", f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(self.Exported(path))
 

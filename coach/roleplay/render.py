@@ -35,6 +35,8 @@ LABELS: dict[str, dict[str, str]] = {
         "left": "left before the end",
         "transcript": "Transcript",
         "retried": "taken back",
+        "retried.tag": " (taken back)",
+        "sep": ", ",
         "best": "Best lines from the playbooks",
         "saved": "Session saved as #{id} (`coach sessions show {id}`).",
         "retry.done": "Your last reply was taken back. The customer repeats:",
@@ -75,6 +77,8 @@ LABELS: dict[str, dict[str, str]] = {
         "left": "中途退出",
         "transcript": "对话记录",
         "retried": "已撤回",
+        "retried.tag": "（已撤回）",
+        "sep": "，",
         "best": "手册里的好说法",
         "saved": "本次练习已保存为 #{id}（`coach sessions show {id}`）。",
         "retry.done": "上一句已撤回。客户重复道：",
@@ -114,7 +118,7 @@ def intro(scenario: dict[str, Any], lang: str) -> str:
     p = scenario["persona"]
     lines = [
         f"{L['roleplay']}{c}{t(scenario['title'], lang)}",
-        f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}, {t(p['retailer'], lang)}",
+        f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{L['sep']}{t(p['retailer'], lang)}",
         f"  {t(p['temperament'], lang)}",
         f"{L['setting']}{c}{t(scenario['setting'], lang)}",
         f"{L['objective']}{c}{t(scenario['objective'], lang)}",
@@ -200,7 +204,7 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
     out += ["", f"{L['transcript']}{c}".rstrip()]
     n = 0
     for ex in record["transcript"]:
-        tag = f" ({L['retried']})" if ex.get("retried") else ""
+        tag = L["retried.tag"] if ex.get("retried") else ""
         if not ex.get("retried"):
             n += 1
         mark = "↺" if ex.get("retried") else f"{n}."
@@ -209,7 +213,7 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
         out += feedback_lines(ex, lang, indent="   ")
     out += ["", f"{L['score']}{c}".rstrip()]
     for i, row in enumerate(record.get("scorecard") or d.get("scorecard", []), 1):
-        out.append(f"  {i}. {short_title(t(row['title'], lang))}: {row['score']:+d}")
+        out.append(f"  {i}. {short_title(t(row['title'], lang))}{c}{row['score']:+d}")
     best = d.get("best_lines", [])
     if best:
         out += ["", f"{L['best']}{c}".rstrip()]
@@ -250,7 +254,7 @@ def markdown(record: dict[str, Any], lang: str) -> str:
     if record.get("trainee"):
         out.append(f"- {L['trainee']}{c}{md(record['trainee'])}")
     out.append(
-        f"- {L['customer']}{c}{md(t(p['name'], lang))} — {md(t(p['role'], lang))}, "
+        f"- {L['customer']}{c}{md(t(p['name'], lang))} — {md(t(p['role'], lang))}{L['sep']}"
         f"{md(t(p['retailer'], lang))}"
     )
     out.append(f"- {L['objective']}{c}{md(t(sc['objective'], lang))}")

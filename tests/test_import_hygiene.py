@@ -22,6 +22,9 @@ CORE = [
     "coach.tui.i18n",
     "coach.tui.settings",
     "coach.tui.search",
+    "coach.store.concessions",
+    "coach.review.concessions",
+    "coach.commands.log",
 ]
 
 

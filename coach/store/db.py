@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,8 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        _check_before_changing(conn, path)
+        mode = _switch_to_wal(conn)
         if mode.lower() != "wal":  # pragma: no cover - only on file systems without shared memory
             conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
@@ -114,7 +116,54 @@ def connect(path: Path) -> sqlite3.Connection:
             f"{path}: the database is damaged or not a coach database ({exc}); it was left untouched",
             "restore a backup or choose another file with --db",
         ) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Set WAL mode, retrying while another process is creating the same new file.
+
+    On a brand-new file both processes are still in rollback-journal mode; when both try to take the
+    write lock for the switch, SQLite breaks the deadlock by failing one at once with "database is
+    locked" (no busy wait). The loser only has to try again: the winner's switch is then visible.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _check_before_changing(conn: sqlite3.Connection, path: Path) -> None:
+    """Before the first write to an existing file (switch to WAL, migrate), make sure it is intact.
+
+    A damaged page can pass the header check and the schema read; writing to such a file would
+    change it, so it is checked once, only when something is about to change.
+    """
+    if path.stat().st_size == 0:
+        return
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > latest_version():
+        raise _newer(path, version, latest_version())
+    if mode.lower() == "wal" and version == latest_version():
+        return
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {' '.join(str(result).split())[:160]}")
+
+
+def _newer(path: Path, current: int, latest: int) -> DatabaseError:
+    return DatabaseError(
+        f"{path}: the database was written by a newer coach (schema {current}, this one knows {latest}); "
+        "it was left untouched",
+        "upgrade coach",
+    )
 
 
 def latest_version() -> int:
@@ -127,10 +176,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     latest = latest_version()
     if current > latest:
-        raise DatabaseError(
-            f"{path}: the database was written by a newer coach (schema {current}, this one knows {latest})",
-            "upgrade coach",
-        )
+        raise _newer(path, current, latest)
     if current == latest:
         return
     has_data = current > 0

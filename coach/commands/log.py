@@ -1,0 +1,546 @@
+"""``coach log``: record concessions, list them, review what they bought, export and import the log."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.commands.common import playbook_options, print_json, safe
+from coach.errors import CoachError
+
+ENTRY_OPTIONS = {
+    "when": "when it was made: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now)",
+    "account": "the customer, e.g. Carrefour (required)",
+    "meeting": "the negotiation or meeting it belongs to, e.g. 'annual 2025'",
+    "type": "what kind: price, payment-terms, listing-fee, promotion, free-goods, display, service, other (required)",
+    "give": "what was given, in words (required)",
+    "value": "how much was given (a number, zero or more)",
+    "unit": "unit of --value: percent (or %), days, units, or a currency code such as CNY",
+    "get": "what was received in return (leave out if nothing)",
+    "get_value": "how much was received (a number)",
+    "get_unit": "unit of --get-value",
+    "asked_by": "who asked for it",
+    "tactic": "buyer tactic in play: a taxonomy id such as tactic.nibble, tactic.deadline-pressure (or just nibble)",
+    "stage": "opening, bargaining (default), closing or after-deal",
+    "status": "offered, agreed (default) or withdrawn",
+    "note": "free notes (at most 10,000 characters); `-` reads them from standard input",
+}
+FORMATS = ("csv", "json", "md")
+
+
+def _option(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb and its sub-verbs."""
+    p = sub.add_parser(
+        "log",
+        help="the concession log: add, list, review, export, import",
+        description="Log every concession you make to a customer and review what each one bought you "
+        "(principle 7: use concessions well; principle 8: keep records). Entries are never edited or "
+        "deleted: corrections and withdrawals are new entries that refer to the old one.",
+    )
+    verbs = p.add_subparsers(dest="log_verb", metavar="ACTION", required=True)
+
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--account", help="only this customer (case does not matter)")
+    filters.add_argument("--meeting", help="only this negotiation or meeting")
+    filters.add_argument("--since", metavar="DATE", help="only entries on or after DATE (YYYY-MM-DD)")
+    filters.add_argument("--until", metavar="DATE", help="only entries on or before DATE (YYYY-MM-DD)")
+    filters.add_argument("--practice", action="store_true", help="only role-play (practice) entries")
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the text (default en)")
+
+    add = verbs.add_parser(
+        "add",
+        parents=[db],
+        help="record a concession; prints its id",
+        description="Record one concession and print its id. Give what you received in return with --get "
+        "(and --get-value/--get-unit); leaving it out records that nothing came back.",
+    )
+    for field, text in ENTRY_OPTIONS.items():
+        add.add_argument(_option(field), dest=field, metavar=field.split("_")[-1].upper(), help=text)
+    add.add_argument("--practice", action="store_true", default=None, help="made in role-play: kept out of real figures")
+    fix = add.add_mutually_exclusive_group()
+    fix.add_argument("--corrects", type=_entry_id, metavar="ID",
+                     help="this entry corrects entry ID: its fields are copied, the options given replace them")
+    fix.add_argument("--withdraws", type=_entry_id, metavar="ID", help="record that entry ID was withdrawn")
+    add.set_defaults(run=run_add)
+
+    ls = verbs.add_parser("list", parents=[db, filters, lang], help="list entries, oldest first",
+                          description="List logged concessions, oldest first (current versions only unless --history).")
+    ls.add_argument("--history", action="store_true", help="also show entries that were corrected or withdrawn")
+    ls.add_argument("--json", action="store_true", help="print one JSON object: {\"entries\": [...]}")
+    ls.set_defaults(run=run_list)
+
+    rv = verbs.add_parser("review", parents=[db, filters, lang], help="what the concessions bought",
+                          description="Totals given and received, the share that got something back, concessions "
+                          "that got nothing (with principle 7's advice), concessions under buyer tactics (with the "
+                          "counter), size sequences per negotiation, and concessions after the deal.")
+    rv.add_argument("--json", action="store_true", help="print the same figures as one JSON object")
+    playbook_options(rv)
+    rv.set_defaults(run=run_review)
+
+    ex = verbs.add_parser("export", parents=[db, filters, lang], help="write the log as csv, json or markdown",
+                          description="Write every entry, corrections and withdrawals included, to standard output "
+                          "or --output. `coach log import` reads the csv back.")
+    ex.add_argument("--format", choices=FORMATS, required=True, help="csv, json or md")
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE (csv gets a byte-order mark for Excel)")
+    ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    ex.add_argument("--current", action="store_true", help="only current versions (leave out replaced entries)")
+    ex.set_defaults(run=run_export)
+
+    im = verbs.add_parser("import", parents=[db], help="add the entries of a csv file",
+                          description="Add the entries of a csv file (as written by `coach log export --format "
+                          "csv`, or made by hand with at least account, type and give columns). The whole file "
+                          "is checked first; if any row is bad nothing is written. Entries already in the "
+                          "database (same uid) are skipped.")
+    im.add_argument("file", metavar="FILE.csv", help="the csv file")
+    im.set_defaults(run=run_import)
+
+
+def _entry_id(value: str) -> int:
+    try:
+        number = int(value.lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an entry id (a whole number), not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected an entry id (1 or more), not {value!r}")
+    return number
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from coach.store.db import open_db
+
+    return open_db(args.db)
+
+
+def _cli_error(exc: Exception, corrects: str = "--corrects") -> CoachError:
+    from coach.store.concessions import InvalidEntry
+
+    if not isinstance(exc, InvalidEntry):
+        return exc if isinstance(exc, CoachError) else CoachError(str(exc))
+    name = {"supersedes": corrects, "entry": "entry"}.get(exc.field, _option(exc.field))
+    return CoachError(f"{name}: {exc.reason}")
+
+
+# ------------------------------------------------------------------------------------------------- add
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Validate the options, save the entry, print its id."""
+    from coach.store import concessions as store
+
+    given: dict[str, Any] = {f: getattr(args, f) for f in ENTRY_OPTIONS if getattr(args, f) is not None}
+    if given.get("note") == "-":
+        given["note"] = sys.stdin.read()
+    if args.practice:
+        given["practice"] = True
+    old_id = args.corrects or args.withdraws
+    flag = "--corrects" if args.corrects else "--withdraws"
+    if old_id is None:
+        for required in ("account", "type", "give"):
+            if required not in given:
+                raise CoachError(f"{_option(required)}: required", "see `coach log add --help`")
+    if old_id is None and given.get("status", "").strip().casefold() == "withdrawn":
+        raise CoachError("--status: withdrawn needs the entry it withdraws", "use --withdraws ID")
+    try:
+        if old_id is None:
+            entry = store.validate_entry(given)
+            conn = _open(args)
+        else:
+            conn = _open(args)
+            old = store.get(conn, old_id)
+            if old is None:
+                raise CoachError(f"{flag}: there is no entry #{old_id}", "see `coach log list --history`")
+            if args.withdraws:
+                if old.status == "withdrawn":
+                    raise CoachError(f"--withdraws: entry #{old_id} is already withdrawn")
+                given["status"] = "withdrawn"
+            entry = store.correction(old, given)
+        try:
+            new_id = store.add(conn, entry)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc, flag) from None
+    print(new_id)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ list
+
+
+def _filter(args: argparse.Namespace, *, history: bool = False):  # noqa: ANN202
+    from coach.store.concessions import Filter, parse_when
+
+    dates = {}
+    for name in ("since", "until"):
+        raw = getattr(args, name)
+        if raw:
+            try:
+                dates[name] = parse_when(raw)[:10]
+            except ValueError as exc:
+                raise CoachError(f"--{name}: {exc}") from None
+    return Filter(
+        account=(args.account or "").strip() or None,
+        meeting=(args.meeting or "").strip() or None,
+        since=dates.get("since"),
+        until=dates.get("until"),
+        practice=True if args.practice else False,
+        history=history,
+    )
+
+
+def _rows(args: argparse.Namespace, *, history: bool = False) -> list:
+    from coach.store.concessions import select
+
+    flt = _filter(args, history=history)
+    conn = _open(args)
+    try:
+        return select(conn, flt)
+    finally:
+        conn.close()
+
+
+def list_line(row, lang: str) -> str:  # noqa: ANN001
+    """One entry for ``coach log list``: the review's entry line plus stage, status, tactic and links."""
+    from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, entry_line
+
+    parts = [entry_line(row, lang), STAGE_LABELS[lang][row.stage], STATUS_LABELS[lang][row.status]]
+    if row.tactic:
+        parts.append(row.tactic)
+    if row.asked_by:
+        parts.append(("asked by " if lang == "en" else "提出人：") + row.asked_by)
+    if row.practice:
+        parts.append("practice" if lang == "en" else "练习")
+    if row.supersedes:
+        parts.append(("replaces #" if lang == "en" else "替代 #") + str(row.supersedes))
+    if row.superseded_by:
+        parts.append(("replaced by #" if lang == "en" else "已被替代：#") + str(row.superseded_by))
+    line = "  ·  ".join(parts)
+    if row.note:
+        note = " / ".join(row.note.splitlines())
+        line += "\n      " + (note if len(note) <= 300 else note[:300] + "…")
+    return line
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the entries (text or one JSON object)."""
+    rows = _rows(args, history=args.history)
+    if args.json:
+        print_json({"entries": [r.as_dict() for r in rows]})
+        return 0
+    if not rows:
+        print("No entries." if args.lang == "en" else "没有记录。")
+        return 0
+    out = sys.stdout
+    for row in rows:
+        out.write(safe(list_line(row, args.lang)) + "\n")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+def _say(lang: str, text: str) -> str:
+    return f"Say: “{text}”" if lang == "en" else f"可以这样说：“{text}”"
+
+
+def playbook_advice(args: argparse.Namespace):  # noqa: ANN202
+    """Principle 7's advice and each taxonomy id's counter, from the playbooks (built-in text if unreadable)."""
+    from coach import locations
+    from coach.content.loader import load_default, taxonomy
+    from coach.review.concessions import DEFAULT_ADVICE, PRINCIPLE_RULE, Advice
+
+    try:
+        rules = load_default(locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False).rules
+    except CoachError:
+        rules = {}
+
+    def from_rule(rule_id: str, steps: int, fallback_title: dict[str, str]) -> Advice:
+        rule = rules.get(rule_id)
+        if rule is None:
+            return Advice(rule_id, fallback_title)
+        r = rule.response
+        lines = {
+            lang: [getattr(s, lang) for s in r.steps[:steps]] + [_say(lang, getattr(s, lang)) for s in r.say[:1]]
+            for lang in ("en", "zh")
+        }
+        return Advice(rule_id, {"en": rule.title.en, "zh": rule.title.zh}, lines)
+
+    principle = from_rule(PRINCIPLE_RULE, 3, dict(DEFAULT_ADVICE.title))
+    if not principle.lines:
+        principle = DEFAULT_ADVICE
+    counters = {
+        s["id"]: from_rule(s["id"], 2, {"en": s["en"], "zh": s["zh"]})
+        for group in taxonomy()["situations"].values()
+        for s in group
+    }
+    return principle, counters
+
+
+def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
+    parts = [p for p in (args.account, args.meeting) if p]
+    label = " / ".join(parts) or None
+    if args.practice:
+        label = (label or ("all accounts" if args.lang == "en" else "全部客户")) + (
+            " (practice)" if args.lang == "en" else "（练习）")
+    scope = {k: getattr(args, k) for k in ("account", "meeting", "since", "until") if getattr(args, k)}
+    scope["practice"] = bool(args.practice)
+    return label, scope
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """Print the review (text or one JSON object)."""
+    from coach.review.concessions import render_text, review, to_json
+
+    from coach.store.concessions import paused_gc
+
+    advice, counters = playbook_advice(args)
+    label, scope = _scope(args)
+    from coach.commands.prep import plan_review
+
+    with paused_gc():
+        rows = _rows(args)
+        rv = review(rows, advice, counters)
+        plan = plan_review(args, rows)  # with --meeting: the concessions checked against the meeting's plan
+        if args.json:
+            print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
+        else:
+            print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+"""Cells a spreadsheet would run as a formula; written with a leading ' (removed again on import)."""
+TEXT_FIELDS = ("account", "meeting", "give", "get", "asked_by", "note")
+
+
+def _cell(field: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = str(value)
+    if field in TEXT_FIELDS and _FORMULA.match(text):
+        return "'" + text
+    return text
+
+
+def export_csv(rows: list) -> str:
+    """The entries as CSV text (header = ``store.concessions.FIELDS``)."""
+    from coach.store.concessions import FIELDS
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for row in rows:
+        writer.writerow([_cell(f, getattr(row, f)) for f in FIELDS])
+    return buf.getvalue()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+
+
+def _md(text: str) -> str:
+    """Table-cell text that a Markdown viewer shows literally (no emphasis, links, HTML or new cells)."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
+
+
+def export_md(rows: list, lang: str) -> str:
+    """The entries as a Markdown table."""
+    from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, amount
+
+    head = {
+        "en": ["#", "When", "Account", "Meeting", "Type", "Given", "Amount", "Received", "Amount", "Tactic",
+               "Stage", "Status", "Asked by", "Note", "Replaces"],
+        "zh": ["#", "时间", "客户", "会议", "类型", "给出", "数额", "换回", "数额", "采购手段", "阶段", "状态",
+               "提出人", "备注", "替代"],
+    }[lang]
+    title = "Concession log" if lang == "en" else "让步记录"
+    lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [
+            str(r.id), r.when, _md(r.account), _md(r.meeting or ""), TYPE_LABELS[lang][r.type], _md(r.give),
+            amount(r.value, r.unit, lang), _md(r.get or ("—")), amount(r.get_value, r.get_unit, lang),
+            r.tactic or "", STAGE_LABELS[lang][r.stage], STATUS_LABELS[lang][r.status], _md(r.asked_by or ""),
+            _md(r.note or ""), f"#{r.supersedes}" if r.supersedes else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _write_output(path_text: str, text: str, *, bom: bool, force: bool) -> None:
+    path = Path(path_text).expanduser()
+    if path.exists() and not force:
+        raise CoachError(f"--output: {path} already exists", "add --force to overwrite it")
+    if path.is_dir():
+        raise CoachError(f"--output: {path} is a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CoachError(f"--output: folder {parent} does not exist")
+    import tempfile
+
+    # Write beside the target then rename, so a crash never leaves half a file under the real name.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the entries in the chosen format."""
+    rows = _rows(args, history=not args.current)
+    if args.format == "csv":
+        text = export_csv(rows)
+    elif args.format == "json":
+        text = json.dumps({"entries": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = export_md(rows, args.lang)
+    if args.output:
+        _write_output(args.output, text, bom=args.format == "csv", force=args.force)
+        print(f"wrote {len(rows)} entries to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+_IMPORT_ONLY = ("id", "uid", "recorded_at", "supersedes")
+_UID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+_TRUE = {"1", "true", "yes", "y", "是"}
+_FALSE = {"", "0", "false", "no", "n", "否"}
+
+
+def _import_int(value: str, column: str, where: str) -> int | None:
+    from coach.store.concessions import InvalidEntry
+
+    text = value.strip().lstrip("#")
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidEntry(column, f"expected an entry id (a whole number), not {value[:40]!r}", where)
+    return int(text)
+
+
+def read_csv(text: str, name: str) -> list:
+    """Parse and validate every row of an import file; the first problem stops it, naming line and column."""
+    from rapidfuzz import process
+
+    from coach.store.concessions import FIELDS, Imported, InvalidEntry, validate_entry
+
+    csv.field_size_limit(64 * 1024 * 1024)  # oversized notes are reported by validation, naming the field
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise CoachError(f"{name}:1: not a readable csv file ({exc})") from None
+    if not header or not any(h.strip() for h in header):
+        raise CoachError(f"{name}: empty file; expected a header line with account, type, give, ...")
+    columns = [h.strip().casefold().replace("-", "_").replace(" ", "_") for h in header]
+    for col in columns:
+        if col not in FIELDS:
+            best = process.extractOne(col, FIELDS, score_cutoff=60)
+            hint = f"did you mean {best[0]!r}? " if best else ""
+            raise CoachError(f"{name}:1: unknown column {col!r} ({hint}columns: {', '.join(FIELDS)})")
+    if len(set(columns)) != len(columns):
+        raise CoachError(f"{name}:1: a column appears twice")
+    missing = [c for c in ("account", "type", "give") if c not in columns]
+    if missing:
+        raise CoachError(f"{name}:1: missing column {missing[0]!r} (account, type and give are required)")
+    out = []
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise CoachError(f"{name}:{reader.line_num}: not readable as csv ({exc})") from None
+        line = start
+        where = f"{name}:{line}: "
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(columns):
+            raise CoachError(f"{where}expected {len(columns)} cells, found {len(record)}")
+        cells = dict(zip(columns, record, strict=True))
+        data: dict[str, Any] = {}
+        for col, value in cells.items():
+            if col in _IMPORT_ONLY:
+                continue
+            if col == "practice":
+                flag = value.strip().casefold()
+                if flag not in _TRUE | _FALSE:
+                    raise InvalidEntry("practice", f"expected 1 or 0, not {value[:20]!r}", where)
+                data["practice"] = flag in _TRUE
+                continue
+            if col in TEXT_FIELDS and value.startswith("'") and _FORMULA.match(value):
+                value = value[1:]
+            if value.strip() or col in ("account", "type", "give"):
+                data[col] = value
+        entry = validate_entry(data, where)
+        uid = cells.get("uid", "").strip() or None
+        if uid and not _UID.match(uid):
+            raise InvalidEntry("uid", "expected letters, digits and dashes (at most 64)", where)
+        recorded = cells.get("recorded_at", "").strip() or None
+        if recorded:
+            try:
+                from datetime import datetime
+
+                datetime.fromisoformat(recorded)
+            except ValueError:
+                raise InvalidEntry("recorded_at", f"{recorded[:40]!r} is not an ISO date-time", where) from None
+        out.append(Imported(entry, where, _import_int(cells.get("id", ""), "id", where), uid, recorded,
+                            _import_int(cells.get("supersedes", ""), "supersedes", where)))
+    return out
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Validate the whole file, then add its entries in one transaction."""
+    from coach.store.concessions import import_entries
+
+    path = Path(args.file).expanduser()
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise CoachError(f"{args.file}: is a folder, not a csv file") from None
+    except OSError as exc:
+        raise CoachError(f"{args.file}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CoachError(f"{args.file}: not UTF-8 text (byte {exc.start})", "save it as 'CSV UTF-8'") from None
+    rows = read_csv(text, args.file)
+    conn = _open(args)
+    try:
+        added, skipped = import_entries(conn, rows)
+    finally:
+        conn.close()
+    msg = f"imported {added} entr{'y' if added == 1 else 'ies'}"
+    if skipped:
+        msg += f"; {skipped} already in the database, skipped"
+    print(msg)
+    return 0

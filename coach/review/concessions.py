@@ -1,0 +1,448 @@
+"""Review of the concession log (principle 7, "use concessions well"): pure figures over rows, and their
+text and JSON renderings in English and Chinese.
+
+The review works on the current version of each entry (what ``store.concessions.select`` returns by
+default). Withdrawn entries are counted but not added to any total. Playbook advice is passed in as
+``Advice`` values, so this module reads no files and can run on any rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any, Protocol
+
+PRINCIPLE_RULE = "principle.trade-concessions"
+"""The playbook rule whose advice goes with a concession that got nothing back."""
+NIBBLE_RULE = "tactic.nibble"
+"""The playbook rule whose counter goes with concessions made after the deal."""
+TEXT_LIMIT = 20
+"""Longest list shown in the text rendering (the JSON has everything)."""
+
+
+class Row(Protocol):
+    """What the review needs of an entry (``coach.store.concessions.Concession`` has it)."""
+
+    id: int
+    when: str
+    account: str
+    meeting: str | None
+    type: str
+    give: str
+    value: float | None
+    unit: str | None
+    get: str | None
+    get_value: float | None
+    get_unit: str | None
+    tactic: str | None
+    stage: str
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready."""
+        ...
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Playbook advice in both languages: a title and a few lines (steps, then what to say)."""
+
+    rule_id: str
+    title: Mapping[str, str]
+    lines: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def as_dict(self, lang: str) -> dict[str, Any]:
+        """The advice in one language, JSON-ready."""
+        return {"rule": self.rule_id, "title": self.title.get(lang, ""), "lines": list(self.lines.get(lang, []))}
+
+
+DEFAULT_ADVICE = Advice(
+    PRINCIPLE_RULE,
+    {"en": "Use concessions well", "zh": "善于利用让步"},
+    {
+        "en": ["Never give anything for nothing: ask for something back, and say it conditionally — "
+               "'if you…, then we…'."],
+        "zh": ["绝不白给：每次让步都要换回东西，用条件句说——“如果你们……，我们就……”。"],
+    },
+)
+"""Principle 7's advice when the playbooks cannot be read."""
+
+
+@dataclass
+class TacticGroup:
+    """Concessions made under one buyer tactic, with the counter from that tactic's playbook."""
+
+    tactic: str
+    entries: list[Row]
+    given: dict[str, float]
+    counter: Advice | None
+
+
+@dataclass
+class SizeSequence:
+    """Concession sizes in one negotiation (account + meeting) in one unit, in time order."""
+
+    account: str
+    meeting: str
+    unit: str
+    entries: list[Row]
+    """The entries in time order (each has a value in ``unit``)."""
+    growth: list[tuple[int, int]]
+    """(earlier id, later id) for each step where the size grew instead of shrinking."""
+
+
+@dataclass
+class Review:
+    """Every figure of a review."""
+
+    entries: int
+    withdrawn: int
+    given: dict[str, float]
+    received: dict[str, float]
+    given_without_value: int
+    with_return: int
+    nothing_in_return: list[Row]
+    advice: Advice
+    tactics: list[TacticGroup]
+    sequences: list[SizeSequence]
+    after_deal: list[Row]
+    after_deal_counter: Advice | None
+
+    @property
+    def share_with_return(self) -> float | None:
+        """Share of counted concessions that got something back (None when there are none)."""
+        return self.with_return / self.entries if self.entries else None
+
+
+def _add(totals: dict[str, float], unit: str | None, value: float | None) -> None:
+    if unit is not None and value is not None:
+        totals[unit] = totals.get(unit, 0.0) + value
+
+
+_WHEN = attrgetter("when")
+_WHEN_ID = attrgetter("when", "id")
+
+
+def _fold_case(groups: Mapping[tuple[str, str, str], list[Row]]) -> list[list[Row]]:
+    """Merge groups whose account and meeting differ only in case ("Carrefour" / "carrefour")."""
+    folded: dict[tuple[str, str, str], list[list[Row]]] = {}
+    for (account, meeting, unit), group in groups.items():
+        folded.setdefault((account.casefold(), meeting.casefold(), unit), []).append(group)
+    out = []
+    for parts in folded.values():
+        if len(parts) == 1:
+            out.append(parts[0])
+        else:
+            out.append(sorted((r for part in parts for r in part), key=_WHEN_ID))
+    return out
+
+
+def review(rows: Sequence[Row], advice: Advice | None = None,
+           counters: Mapping[str, Advice] | None = None) -> Review:
+    """Analyse current entries: totals, share with a return, nothing-back, tactics, size sequences, nibbles.
+
+    Rows are put in time order; the sort is stable, so rows with the same time keep the order given
+    (the store gives them by id).
+    """
+    counters = counters or {}
+    counted = [r for r in rows if r.status != "withdrawn"]
+    withdrawn = len(rows) - len(counted)
+    counted.sort(key=_WHEN)
+    given: dict[str, float] = {}
+    received: dict[str, float] = {}
+    without_value = 0
+    nothing: list[Row] = []
+    with_return: list[Row] = []
+    by_tactic: dict[str, list[Row]] = {}
+    by_meeting: dict[tuple[str, str, str], list[Row]] = {}
+    after: list[Row] = []
+    for row in counted:
+        value, unit = row.value, row.unit
+        if value is None:
+            without_value += 1
+        elif unit is not None:
+            given[unit] = given.get(unit, 0.0) + value
+            if row.meeting:
+                key = (row.account, row.meeting, unit)
+                group = by_meeting.get(key)
+                if group is None:
+                    by_meeting[key] = [row]
+                else:
+                    group.append(row)
+        if row.get is None:
+            nothing.append(row)
+        else:
+            with_return.append(row)
+        if row.tactic:
+            by_tactic.setdefault(row.tactic, []).append(row)
+        if row.stage == "after-deal":
+            after.append(row)
+    for row in with_return:
+        _add(received, row.get_unit, row.get_value)
+    tactics = []
+    for tactic, group in sorted(by_tactic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        totals: dict[str, float] = {}
+        for row in group:
+            _add(totals, row.unit, row.value)
+        tactics.append(TacticGroup(tactic, group, totals, counters.get(tactic)))
+    sequences = []
+    for group in _fold_case(by_meeting):
+        if len(group) < 2:
+            continue
+        growth = [(a.id, b.id) for a, b in zip(group, group[1:], strict=False) if (b.value or 0) > (a.value or 0)]
+        first = group[0]
+        sequences.append(SizeSequence(first.account, first.meeting or "", first.unit or "", group, growth))
+    sequences.sort(key=lambda s: (not s.growth, s.account.casefold(), s.meeting.casefold(), s.unit))
+    return Review(
+        entries=len(counted),
+        withdrawn=withdrawn,
+        given=given,
+        received=received,
+        given_without_value=without_value,
+        with_return=len(with_return),
+        nothing_in_return=nothing,
+        advice=advice or DEFAULT_ADVICE,
+        tactics=tactics,
+        sequences=sequences,
+        after_deal=after,
+        after_deal_counter=counters.get(NIBBLE_RULE),
+    )
+
+
+# ----------------------------------------------------------------------------------------- renderings
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Concession review",
+        "all": "all accounts",
+        "counted": "{n} concession{s} counted",
+        "withdrawn": "; {n} withdrawn, not counted",
+        "empty": "No concessions logged here yet. Add one with `coach log add`.",
+        "given": "Given: {v}",
+        "received": "Received: {v}",
+        "no_value": "  ({n} without a value)",
+        "nothing": "nothing",
+        "share": "Got something in return: {a} of {b} ({p})",
+        "nothing_back": "✗ Nothing in return ({n}):",
+        "principle": "Principle 7 — {title}:",
+        "tactics": "Made under buyer tactics:",
+        "group": "{name} — {n} concession{s}: {v}",
+        "counter": "Counter:",
+        "counter_of": "Counter — {title}:",
+        "no_counter": "Counter: no playbook loaded for this tactic",
+        "sequences": "Concession sizes per negotiation:",
+        "grew": "grew instead of shrinking: {pairs}",
+        "after_deal": "After the deal (nibbles) ({n}):",
+        "more": "… and {n} more (use --json for all)",
+        "say": "Say",
+    },
+    "zh": {
+        "title": "让步回顾",
+        "all": "全部客户",
+        "counted": "计入 {n} 项让步",
+        "withdrawn": "；{n} 项已撤回，不计入",
+        "empty": "这里还没有让步记录。用 `coach log add` 添加。",
+        "given": "给出：{v}",
+        "received": "换回：{v}",
+        "no_value": "（{n} 项没有填数值）",
+        "nothing": "无",
+        "share": "有回报的让步：{b} 项中 {a} 项（{p}）",
+        "nothing_back": "✗ 没有换回任何东西（{n} 项）：",
+        "principle": "原则7 — {title}：",
+        "tactics": "在采购施压手段下做出的让步：",
+        "group": "{name} — {n} 项让步：{v}",
+        "counter": "应对：",
+        "counter_of": "应对 — {title}：",
+        "no_counter": "应对：没有加载这个手段的应对手册",
+        "sequences": "每次谈判的让步幅度：",
+        "grew": "越让越多，而不是越让越少：{pairs}",
+        "after_deal": "成交后的让步（得寸进尺）（{n} 项）：",
+        "more": "……还有 {n} 项（用 --json 查看全部）",
+        "say": "可以这样说",
+    },
+}
+
+TYPE_LABELS = {
+    "en": {"price": "price/discount", "payment-terms": "payment terms", "listing-fee": "listing fee",
+           "promotion": "promotion fund", "free-goods": "free goods", "display": "display/shelf space",
+           "service": "delivery/service", "other": "other"},
+    "zh": {"price": "价格/折扣", "payment-terms": "账期", "listing-fee": "进场费", "promotion": "促销/市场费用",
+           "free-goods": "赠品", "display": "陈列/排面", "service": "送货/服务", "other": "其他"},
+}
+STAGE_LABELS = {
+    "en": {"opening": "opening", "bargaining": "bargaining", "closing": "closing", "after-deal": "after the deal"},
+    "zh": {"opening": "开场", "bargaining": "讨价还价", "closing": "收尾", "after-deal": "成交后"},
+}
+STATUS_LABELS = {
+    "en": {"offered": "offered", "agreed": "agreed", "withdrawn": "withdrawn"},
+    "zh": {"offered": "已提出", "agreed": "已同意", "withdrawn": "已撤回"},
+}
+UNIT_WORDS = {"en": {"days": "days", "units": "units"}, "zh": {"days": "天", "units": "件"}}
+
+
+def number(value: float) -> str:
+    """A value with thousands separators and at most two decimals: 5,000 / 2.5 / 0.25."""
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def amount(value: float | None, unit: str | None, lang: str = "en") -> str:
+    """A value with its unit: 2%, 30 days, 500 units, CNY 5,000 (empty when there is no value)."""
+    if value is None or unit is None:
+        return ""
+    if unit == "percent":
+        return f"{number(value)}%"
+    if unit in UNIT_WORDS[lang]:
+        sep = " " if lang == "en" else ""
+        return f"{number(value)}{sep}{UNIT_WORDS[lang][unit]}"
+    return f"{unit} {number(value)}"
+
+
+def _totals(totals: Mapping[str, float], lang: str) -> str:
+    if not totals:
+        return LABELS[lang]["nothing"]
+    return " · ".join(amount(v, u, lang) for u, v in sorted(totals.items()))
+
+
+def _percent(share: float) -> str:
+    return f"{math.floor(share * 100 + 0.5)}%"
+
+
+def entry_line(row: Row, lang: str = "en") -> str:
+    """One entry on one line: id, date, account / meeting, type: what was given (amount) ← what came back."""
+    where = row.account + (f" / {row.meeting}" if row.meeting else "")
+    given = f"{TYPE_LABELS[lang][row.type]}: {row.give}"
+    size = amount(row.value, row.unit, lang)
+    if size:
+        given += f" ({size})"
+    back = row.get or LABELS[lang]["nothing"]
+    back_size = amount(row.get_value, row.get_unit, lang)
+    if row.get and back_size:
+        back += f" ({back_size})"
+    return f"#{row.id}  {row.when[:10]}  {where}  {given}  ← {back}"
+
+
+def _limited(rows: Sequence[Row], lang: str, indent: str = "  ") -> list[str]:
+    shown = list(rows[-TEXT_LIMIT:])  # the most recent ones matter most before the next meeting
+    lines = [indent + entry_line(r, lang) for r in shown]
+    if len(rows) > len(shown):
+        lines.insert(0, indent + LABELS[lang]["more"].format(n=len(rows) - len(shown)))
+    return lines
+
+
+def _advice_lines(advice: Advice, lang: str, indent: str) -> list[str]:
+    return [f"{indent}- {line}" for line in advice.lines.get(lang, [])]
+
+
+def _plural(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def render_text(rv: Review, lang: str = "en", scope: str | None = None) -> str:
+    """The review as readable text; user text appears literally (callers print it without markup)."""
+    t = LABELS[lang]
+    head = f"{t['title']} — {scope or t['all']}"
+    if rv.entries == 0 and rv.withdrawn == 0:
+        return f"{head}\n\n{t['empty']}"
+    counts = t["counted"].format(n=rv.entries, s=_plural(rv.entries))
+    if rv.withdrawn:
+        counts += t["withdrawn"].format(n=rv.withdrawn)
+    given = _totals(rv.given, lang)
+    if rv.given_without_value:
+        given += t["no_value"].format(n=rv.given_without_value)
+    lines = [head, counts, "", t["given"].format(v=given), t["received"].format(v=_totals(rv.received, lang))]
+    if rv.share_with_return is not None:
+        lines.append(t["share"].format(a=rv.with_return, b=rv.entries, p=_percent(rv.share_with_return)))
+    if rv.nothing_in_return:
+        lines += ["", t["nothing_back"].format(n=len(rv.nothing_in_return))]
+        lines += _limited(rv.nothing_in_return, lang)
+        lines.append("  " + t["principle"].format(title=rv.advice.title.get(lang, "")))
+        lines += _advice_lines(rv.advice, lang, "    ")
+    if rv.tactics:
+        lines += ["", t["tactics"]]
+        for group in rv.tactics:
+            title = group.counter.title.get(lang, "") if group.counter else ""
+            name = f"{title} [{group.tactic}]" if title else f"[{group.tactic}]"
+            n = len(group.entries)
+            lines.append("  " + t["group"].format(name=name, n=n, s=_plural(n), v=_totals(group.given, lang)))
+            lines += _limited(group.entries, lang, "    ")
+            if group.counter and group.counter.lines.get(lang):
+                lines.append("    " + t["counter"])
+                lines += _advice_lines(group.counter, lang, "      ")
+            else:
+                lines.append("    " + t["no_counter"])
+    if rv.sequences:
+        lines += ["", t["sequences"]]
+        shown = rv.sequences[:TEXT_LIMIT]
+        for seq in shown:
+            steps = " → ".join(amount(r.value, seq.unit, lang) for r in seq.entries[-12:])
+            if len(seq.entries) > 12:
+                steps = "… → " + steps
+            lines.append(f"  {'⚠' if seq.growth else '✓'} {seq.account} / {seq.meeting}: {steps}")
+            if seq.growth:
+                pairs = ", ".join(f"#{a} → #{b}" for a, b in seq.growth[:6])
+                if len(seq.growth) > 6:
+                    pairs += ", …"
+                lines.append("    " + t["grew"].format(pairs=pairs))
+        if len(rv.sequences) > len(shown):
+            lines.append("  " + t["more"].format(n=len(rv.sequences) - len(shown)))
+    if rv.after_deal:
+        lines += ["", t["after_deal"].format(n=len(rv.after_deal))]
+        lines += _limited(rv.after_deal, lang)
+        if rv.after_deal_counter and rv.after_deal_counter.lines.get(lang):
+            lines.append("  " + t["counter_of"].format(title=rv.after_deal_counter.title.get(lang, "")))
+            lines += _advice_lines(rv.after_deal_counter, lang, "    ")
+    return "\n".join(lines)
+
+
+def _ids(rows: Sequence[Row]) -> list[int]:
+    return [r.id for r in rows]
+
+
+def to_json(rv: Review, lang: str = "en", scope: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The same figures as the text, as one JSON-ready object (entries by id, advice in ``lang``)."""
+    return {
+        "scope": dict(scope or {}),
+        "entries": rv.entries,
+        "withdrawn": rv.withdrawn,
+        "given": dict(sorted(rv.given.items())),
+        "received": dict(sorted(rv.received.items())),
+        "given_without_value": rv.given_without_value,
+        "with_return": rv.with_return,
+        "share_with_return": rv.share_with_return,
+        "nothing_in_return": {
+            "count": len(rv.nothing_in_return),
+            "ids": _ids(rv.nothing_in_return),
+            "advice": rv.advice.as_dict(lang),
+        },
+        "tactics": [
+            {
+                "tactic": g.tactic,
+                "count": len(g.entries),
+                "given": dict(sorted(g.given.items())),
+                "ids": _ids(g.entries),
+                "counter": g.counter.as_dict(lang) if g.counter else None,
+            }
+            for g in rv.tactics
+        ],
+        "sequences": [
+            {
+                "account": s.account,
+                "meeting": s.meeting,
+                "unit": s.unit,
+                "ids": _ids(s.entries),
+                "when": [r.when for r in s.entries],
+                "values": [r.value for r in s.entries],
+                "grows": bool(s.growth),
+                "growth": [{"from": a, "to": b} for a, b in s.growth],
+            }
+            for s in rv.sequences
+        ],
+        "after_deal": {
+            "count": len(rv.after_deal),
+            "ids": _ids(rv.after_deal),
+            "counter": rv.after_deal_counter.as_dict(lang) if rv.after_deal_counter else None,
+        },
+    }

@@ -9,7 +9,7 @@ import sys
 from coach import __version__
 from coach.errors import CoachError
 
-COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "roleplay", "sessions"]
+COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions"]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
 
@@ -28,6 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `coach` with no verb to open the terminal UI. `coach VERB --help` explains each verb.",
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    ui = parser.add_argument_group("terminal UI (bare `coach`)")
+    ui.add_argument(
+        "--db", dest="ui_db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
+    )
+    ui.add_argument(
+        "--playbooks", dest="ui_playbooks", action="append", metavar="DIR", default=[],
+        help="extra playbook folder (repeatable; also COACH_PLAYBOOKS)",
+    )
+    ui.add_argument("--lang", dest="ui_lang", choices=["en", "zh"], help="interface language for this run")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"coach.commands.{name}").add_parser(sub)
@@ -52,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.verb is None:
             return _open_ui(args)
+        _global_options_to_verb(parser, args)
         return int(args.run(args) or 0)
     except CoachError as exc:
         print(f"coach: {exc.one_line()}", file=sys.stderr)
@@ -60,6 +70,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _global_options_to_verb(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``coach --db X VERB`` means ``coach VERB --db X`` where VERB has the option, else a usage error."""
+    for ui_name, name in (("ui_db", "db"), ("ui_playbooks", "playbooks"), ("ui_lang", "lang")):
+        value = getattr(args, ui_name)
+        if not value:
+            continue
+        if not hasattr(args, name):
+            parser.error(f"--{name} does not apply to `coach {args.verb}`")
+        current = getattr(args, name)
+        if name == "playbooks":
+            setattr(args, name, [*value, *(current or [])])
+        elif current is None:
+            setattr(args, name, value)
 
 
 def _open_ui(args: argparse.Namespace) -> int:

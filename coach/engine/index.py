@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 9
+FORMAT = 10
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -201,9 +201,9 @@ class Index:
 
 def _closest(word: str, index: Index) -> str | None:
     """The playbook signal word one edit away (a swap of neighbours counts as one, rapidfuzz optimal
-    string alignment) that starts with the same letter; ties go to the alphabetically first. Real
-    typos rarely touch the first letter, while real words one edit from a signal word often do
-    ("telling" / "yelling", "dress" / "press"), so those are left alone."""
+    string alignment) that starts with the same letter; ties go to the alphabetically first. A real
+    English word is never "corrected" ("export" stays "export", not "expert"), and real typos rarely
+    touch the first letter while real words often differ there ("telling" / "yelling")."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
@@ -211,7 +211,33 @@ def _closest(word: str, index: Index) -> str | None:
     if not same_start:
         return None
     hit = process.extractOne(word, same_start, scorer=OSA.distance, score_cutoff=1)
-    return hit[0] if hit else None
+    if not hit or is_english_word(word):
+        return None
+    return hit[0]
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_english_word(word: str) -> bool:
+    """True when ``word`` or its uninflected form is in an English dictionary (GCIDE, 114k words)."""
+    words = _dictionary()
+    if word in words:
+        return True
+    bases = []
+    if word.endswith("ies") or word.endswith("ied"):
+        bases.append(word[:-3] + "y")
+    for suffix in ("es", "s", "ed", "ing", "er", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            bases += [base, base + "e"]
+            if len(base) > 3 and base[-1] == base[-2]:
+                bases.append(base[:-1])
+    return any(b in words for b in bases)
 
 
 def required_literal(regex: str) -> str:

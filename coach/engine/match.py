@@ -27,7 +27,7 @@ W_PHRASE = 0.10
 W_CENTROID = 0.70
 W_KEYWORD = 0.20
 KEYWORD_SCALE = 6.0
-ABSTAIN_BELOW = 0.06
+ABSTAIN_BELOW = 0.045
 MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
 OUT_OF_SCOPE_RATIO = 0.5

@@ -28,6 +28,7 @@ STOPWORDS = frozenset(
     do does did done have has had having will would shall should can could may might must
     what which who whom how when where why all any both each other some such own same than very just also
     about into s t d ll m re ve y o im ive get got gets getting go going gone like really even
+    whats thats theres hows wheres whos lets youre theyre ill hes shes
     ok okay hi hello please thanks thank pls guy guys""".split()
 )
 """Function words only: words like out, not, more, again, today or minutes carry meaning here."""
@@ -64,7 +65,7 @@ def language_of(text: str) -> str:
 
 def stem(word: str) -> str:
     """A light, consistent English stemmer: plural, -ed, -ing, long -ly and final -e are dropped
-    ("delivered", "delivers", "deliver" meet; "replies", "replied", "reply" meet; "reply" stays)."""
+    ("delivered", "delivers", "deliver" meet; "give", "gives", "giving" meet; "reply" stays "reply")."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -79,7 +80,7 @@ def stem(word: str) -> str:
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
             break
-    if word.endswith("e") and len(word) > 4:
+    if word.endswith("e") and len(word) >= 4:
         word = word[:-1]
     return word
 

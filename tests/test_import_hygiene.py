@@ -25,6 +25,11 @@ CORE = [
     "coach.store.concessions",
     "coach.review.concessions",
     "coach.commands.log",
+    "coach.content.plans",
+    "coach.store.plans",
+    "coach.review.plans",
+    "coach.review.brief",
+    "coach.commands.prep",
 ]
 
 

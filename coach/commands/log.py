@@ -303,17 +303,20 @@ def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
 
 def run_review(args: argparse.Namespace) -> int:
     """Print the review (text or one JSON object)."""
+    from coach.commands.prep import plan_review
     from coach.review.concessions import render_text, review, to_json
     from coach.store.concessions import paused_gc
 
     advice, counters = playbook_advice(args)
     label, scope = _scope(args)
     with paused_gc():
-        rv = review(_rows(args), advice, counters)
+        rows = _rows(args)
+        rv = review(rows, advice, counters)
+        plan = plan_review(args, rows)  # with --meeting: the concessions checked against the meeting's plan
         if args.json:
-            print_json(to_json(rv, args.lang, scope))
+            print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
         else:
-            print(safe(render_text(rv, args.lang, label)))
+            print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
     return 0
 
 

@@ -54,7 +54,7 @@ def _load_schema_modules() -> None:
 
 
 SCHEMA_MODULES: list[str] = [
-    "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions",
+    "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions", "coach.store.plans",
 ]
 """Modules that register migrations (e.g. ``coach.store.concessions``)."""
 

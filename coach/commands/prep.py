@@ -1,0 +1,790 @@
+"""``coach prep``: plan a meeting on the eight principles; versions, YAML in and out, a one-page brief."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from coach.commands.common import playbook_options, print_json, safe
+from coach.errors import CoachError
+
+# (option, part, help); each list option is repeatable, one item per use, in the order given.
+PART_OPTIONS: list[tuple[str, str, str]] = [
+    ("--must", "objectives", "1. a must-have objective (repeatable; priority order = order given)"),
+    (
+        "--nice",
+        "objectives",
+        "1. a nice-to-have objective (repeatable, mixed with --must in the order given)",
+    ),
+    ("--value", "value_delivered", "2. something we already did for them, to restate (repeatable)"),
+    ("--fact", "facts", "3. a fact to speak with: 'FIGURE | SOURCE' (repeatable)"),
+    ("--agenda", "agenda", "4. an agenda point (repeatable)"),
+    ("--ours", "ours", "4. who attends for us: 'NAME | ROLE' (repeatable)"),
+    ("--theirs", "theirs", "4. who attends for them: 'NAME | ROLE' (repeatable)"),
+    ("--material", "materials", "4. material to bring (repeatable)"),
+    ("--check", "checklist", "4. checklist item: '[x] done item' or '[ ] item' (repeatable)"),
+    (
+        "--alternative",
+        "stages",
+        "5. best alternative at a stage: 'STAGE: TEXT' (opening, bargaining, closing, "
+        "after-deal; repeatable)",
+    ),
+    (
+        "--limit",
+        "limits",
+        "5. walk-away total per concession type: 'TYPE: AMOUNT', e.g. 'price: 3%%' (repeatable)",
+    ),
+    ("--issue", "issues", "6. an issue on the table: 'ISSUE | OUR POSITION | THEIR POSITION' (repeatable)"),
+    (
+        "--give",
+        "tradeables",
+        "7. a tradeable: 'ITEM | TYPE | COST | VALUE | ASK IN RETURN | LIMIT', cost and value "
+        "low/medium/high, limit optional (repeatable; offer order = order given)",
+    ),
+    ("--record", "record", "8. something to record after the meeting (repeatable)"),
+    ("--tactic", "expected_tactics", "a buyer tactic to expect: 'TACTIC | NOTE', e.g. 'nibble' (repeatable)"),
+]
+PROFESSIONALISM = ("agenda", "ours", "theirs", "materials", "checklist")
+ALTERNATIVES = ("stages", "limits")
+
+
+class _Ordered(argparse.Action):
+    """Append ``(option, value)`` to one shared list so --must/--nice keep their relative order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        items.append((option_string, values))
+        setattr(namespace, self.dest, items)
+
+
+def _plan_ref(value: str) -> int:
+    try:
+        number = int(value.strip().lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a plan id (a whole number, see `coach prep list`), not {value!r}"
+        ) from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a plan id (1 or more), not {value!r}")
+    return number
+
+
+def _version(value: str) -> int:
+    try:
+        number = int(value.strip().lstrip("v"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a version number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a version number (1 or more), not {value!r}")
+    return number
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``coach prep`` and its actions."""
+    p = sub.add_parser(
+        "prep",
+        help="prepare a meeting on the eight principles: plan, versions, YAML, one-page brief",
+        description="Prepare a negotiation with a key account on the course's eight principles: what we "
+        "want, what we did for them, facts, professionalism, alternatives and walk-away point, the "
+        "issues, the give-get concession plan, what to record — plus the buyer tactics to expect. Plans "
+        "are saved with every version kept; `coach log review --meeting M` checks the concessions against "
+        "the plan.",
+    )
+    verbs = p.add_subparsers(dest="prep_verb", metavar="ACTION", required=True)
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=["en", "zh"], default=None, help="language of the text (default en)")
+    parts = argparse.ArgumentParser(add_help=False)
+    group = parts.add_argument_group("parts of the plan (each part given replaces that part)")
+    group.add_argument("--date", metavar="YYYY-MM-DD", help="meeting date")
+    for option, _part, text in PART_OPTIONS:
+        group.add_argument(option, dest="items", action=_Ordered, metavar="TEXT", help=text)
+    group.add_argument(
+        "--walk-away", dest="walk_away", metavar="TEXT", help="5. the walk-away point in words"
+    )
+    parts.add_argument(
+        "--suggest",
+        action="store_true",
+        help="add the buyer tactics seen with this account (log and role-play) and put the "
+        "cheap-to-give, valuable-to-them tradeables first",
+    )
+    parts.add_argument("--note", metavar="TEXT", help="why this version was saved (kept with the version)")
+
+    new = verbs.add_parser(
+        "new",
+        parents=[db, parts],
+        help="make a plan from options and/or a YAML file",
+        description="Make a plan for an account and a meeting. Start from --file (a YAML plan), from "
+        "--copy-last (the account's most recent plan), or from nothing, then add parts with the options. "
+        "Objectives, the walk-away point and at least one tradeable are required.",
+    )
+    new.add_argument("--account", help="the customer, e.g. Carrefour (required unless in --file)")
+    new.add_argument("--meeting", help="the meeting, e.g. 'annual 2025' (required unless in --file)")
+    new.add_argument("--file", metavar="PLAN.yaml", help="start from this YAML plan")
+    new.add_argument(
+        "--copy-last",
+        action="store_true",
+        help="start from the latest plan of the same account (checklist ticks cleared)",
+    )
+    new.set_defaults(run=run_new)
+
+    ls = verbs.add_parser("list", parents=[db], help="list plans, most recent meeting first")
+    ls.add_argument("--account", help="only this customer")
+    ls.add_argument("--json", action="store_true", help='print one JSON object: {"plans": [...]}')
+    ls.set_defaults(run=run_list)
+
+    show = verbs.add_parser(
+        "show", parents=[db, lang], help="show a plan (the latest version unless --version)"
+    )
+    show.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id (see `coach prep list`)")
+    show.add_argument("--version", type=_version, metavar="N", help="show version N")
+    show.add_argument("--history", action="store_true", help="list the plan's versions")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(run=run_show)
+
+    edit = verbs.add_parser(
+        "edit",
+        parents=[db, parts],
+        help="change a plan: options, a YAML file, or $EDITOR; saves a new version",
+        description="Save a new version of a plan. Give parts as options (each replaces that part), a whole "
+        "plan with --file, or nothing in a terminal to edit the YAML in $VISUAL/$EDITOR. The result is "
+        "checked before saving; on any problem nothing is saved.",
+    )
+    edit.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    edit.add_argument("--account", help="rename the account")
+    edit.add_argument("--meeting", help="rename the meeting")
+    edit.add_argument("--file", metavar="PLAN.yaml", help="replace the plan with this YAML plan")
+    edit.add_argument(
+        "--editor", action="store_true", help="edit the YAML in $VISUAL/$EDITOR (default in a terminal)"
+    )
+    edit.set_defaults(run=run_edit)
+
+    ex = verbs.add_parser("export", parents=[db], help="write a plan as YAML (edit it, import it back)")
+    ex.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    ex.add_argument("--version", type=_version, metavar="N", help="export version N")
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    ex.set_defaults(run=run_export)
+
+    im = verbs.add_parser(
+        "import",
+        parents=[db],
+        help="save a YAML plan (new plan, or a new version of the plan for its meeting)",
+        description="Check a YAML plan and save it: a new plan, or a new version of the plan with the same "
+        "account and meeting. Any problem is reported as FILE:LINE:COL: field: message and nothing is saved.",
+    )
+    im.add_argument("file", metavar="PLAN.yaml", help="the YAML plan")
+    im.add_argument("--note", metavar="TEXT", help="why this version was saved")
+    im.set_defaults(run=run_import)
+
+    br = verbs.add_parser(
+        "brief",
+        parents=[db, lang],
+        help="write the one-page brief (md or html)",
+        description="Write a one-page brief to take into the meeting: objectives, walk-away point, the "
+        "concession plan, expected tactics with their counters, facts to cite, and lines to say.",
+    )
+    br.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    br.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
+    br.add_argument("--version", type=_version, metavar="N", help="brief of version N")
+    br.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    br.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    playbook_options(br)
+    br.set_defaults(run=run_brief)
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from coach.store.db import open_db
+
+    return open_db(getattr(args, "db", None))
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "en"
+
+
+def _part_items(args: argparse.Namespace) -> dict[str, list[Any]]:
+    """Items given as options, parsed and checked one by one; keys are part names."""
+    from coach.content.plans import parse_items
+
+    by_part: dict[str, list[tuple[str, str]]] = {}
+    option_part = {option: part for option, part, _ in PART_OPTIONS}
+    for option, value in getattr(args, "items", None) or []:
+        part = option_part[option]
+        if part == "objectives":
+            value = f"{option.lstrip('-')}: {value}"
+        by_part.setdefault(part, []).append((option, value))
+    out: dict[str, list[Any]] = {}
+    for part, given in by_part.items():
+        options = sorted({o for o, _ in given})
+        label = "/".join(options)
+        lines = [" ".join(v.split()) or "?" for _, v in given]  # an empty option is an error, not skipped
+        out[part] = parse_items(part, lines, label=label)
+    return out
+
+
+def _apply(data: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """``data`` (a plan's body) with the parts given as options replacing their parts."""
+    data = {
+        **data,
+        "professionalism": dict(data.get("professionalism") or {}),
+        "alternatives": dict(data.get("alternatives") or {}),
+    }
+    for name in ("account", "meeting"):
+        value = getattr(args, name, None)
+        if value is not None:
+            data[name] = value
+    if getattr(args, "date", None) is not None:
+        data["date"] = args.date or None
+    if getattr(args, "walk_away", None) is not None:
+        data["alternatives"]["walk_away"] = args.walk_away or None
+    for part, items in _part_items(args).items():
+        if part in PROFESSIONALISM:
+            data["professionalism"][part] = items
+        elif part in ALTERNATIVES:
+            data["alternatives"][part] = items
+        else:
+            data[part] = items
+    return data
+
+
+def _changes_given(args: argparse.Namespace) -> bool:
+    return (
+        bool(getattr(args, "items", None))
+        or any(
+            getattr(args, name, None) is not None
+            for name in ("account", "meeting", "date", "walk_away", "file")
+        )
+        or bool(getattr(args, "suggest", False))
+    )
+
+
+def _fills_parts(args: argparse.Namespace) -> bool:
+    """True when options give parts of the plan (a file may then leave those parts empty)."""
+    return bool(getattr(args, "items", None)) or getattr(args, "walk_away", None) is not None
+
+
+def _read_yaml(path_text: str, *, complete: bool):  # noqa: ANN202
+    """A plan from a YAML file, every problem located; ``complete`` also requires the required parts (without
+    it, the file is checked on its own so positions point into it, and options are applied on top later)."""
+    from coach.content.plans import load_yaml_file
+
+    return load_yaml_file(Path(path_text).expanduser(), path_text, complete=complete)
+
+
+def _history_rows(conn, account: str):  # noqa: ANN001, ANN202
+    """The account's real log entries and the situations met in its role-play sessions."""
+    from coach.store.concessions import Filter, select
+    from coach.store.plans import roleplay_situations
+
+    return select(conn, Filter(account=account)), roleplay_situations(conn, account)
+
+
+def suggestions_for(conn, plan) -> list:  # noqa: ANN001
+    """Tactics worth expecting from the plan's account that the plan does not list yet."""
+    from coach.content.plans import tactic_choices
+    from coach.review.plans import suggest_tactics
+
+    rows, played = _history_rows(conn, plan.account)
+    return suggest_tactics(rows, played, tactic_choices(), exclude=[t.tactic for t in plan.expected_tactics])
+
+
+def apply_suggestions(conn, plan, lang: str = "en"):  # noqa: ANN001, ANN201
+    """The plan with suggested tactics added (noting where they were seen) and tradeables in suggested order;
+    returns (plan, lines describing what changed)."""
+    from coach.content.plans import validate
+    from coach.review.plans import suggested_order, suggestion_lines, suggestion_note
+
+    found = suggestions_for(conn, plan)
+    data = plan.body()
+    lines = suggestion_lines(found, lang)
+    for s in found:
+        data["expected_tactics"].append({"tactic": s.tactic, "note": suggestion_note(s, lang)})
+    ordered = suggested_order(plan.tradeables)
+    data["tradeables"] = [t.model_dump(mode="json") for t in ordered]
+    changed = [("+ expected tactic " if lang == "en" else "+ 预计手段 ") + line for line in lines]
+    if ordered != list(plan.tradeables):
+        changed.append(
+            "tradeables reordered: cheap to give, valuable to them first"
+            if lang == "en"
+            else "可让步项目已重新排序：成本低、对客户价值高的在前"
+        )
+    return validate(data, "plan"), changed
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    print(safe(text), file=sys.stderr if err else sys.stdout)
+
+
+def _write_output(path_text: str, text: str, *, force: bool) -> None:
+    """Write ``text`` to a file atomically (beside it, then renamed); an existing file needs ``force``."""
+    path = Path(path_text).expanduser()
+    if path.is_dir():
+        raise CoachError(f"--output: {path} is a folder")
+    if path.exists() and not force:
+        raise CoachError(f"--output: {path} already exists", "add --force to overwrite it")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CoachError(f"--output: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------------------------------- new
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Build, check and save a new plan; prints its id."""
+    from coach.content.plans import copy_for_meeting, require_complete, validate
+    from coach.store import plans as store
+
+    if args.file and args.copy_last:
+        raise CoachError("--file and --copy-last: give one of them")
+    base: dict[str, Any] = {}
+    if args.file:
+        base = _read_yaml(args.file, complete=not _fills_parts(args)).body()
+    data = _apply(base, args)
+    for name in ("account", "meeting"):
+        if not str(data.get(name) or "").strip():
+            raise CoachError(f"--{name}: required", "say which customer and which meeting the plan is for")
+    conn = _open(args)
+    try:
+        copied_from = None
+        if args.copy_last:
+            last = store.last_for_account(conn, data["account"])
+            if last is None:
+                raise CoachError(
+                    f"--copy-last: there is no earlier plan for {data['account']}",
+                    "make the first one without --copy-last",
+                )
+            copied = copy_for_meeting(last.plan, data["meeting"], data.get("date")).body()
+            data = _apply(copied, args)
+            copied_from = last.id
+            _say(f"starting from plan #{last.id} ({last.plan.meeting}, version {last.version})", err=True)
+        plan = validate(data, "plan")
+        changes: list[str] = []
+        if args.suggest:
+            plan, changes = apply_suggestions(conn, plan)
+        require_complete(plan)
+        plan_id = store.create(conn, plan, note=args.note, copied_from=copied_from)
+        for line in changes:
+            _say(line, err=True)
+        if not args.suggest:
+            _hint_suggestions(conn, plan, plan_id)
+    finally:
+        conn.close()
+    print(plan_id)
+    return 0
+
+
+def _hint_suggestions(conn, plan, plan_id: int) -> None:  # noqa: ANN001
+    from coach.review.plans import suggestion_lines
+
+    found = suggestions_for(conn, plan)
+    if found:
+        _say(
+            "expected tactics suggested by this account's history: "
+            + "; ".join(suggestion_lines(found))
+            + f" (add them with `coach prep edit {plan_id} --suggest`)",
+            err=True,
+        )
+
+
+# ------------------------------------------------------------------------------------------------ list
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the plans (text or JSON)."""
+    from coach.store import plans as store
+
+    conn = _open(args)
+    try:
+        found = store.list_plans(conn, (args.account or "").strip() or None)
+    finally:
+        conn.close()
+    if args.json:
+        print_json({"plans": [s.as_dict() for s in found]})
+        return 0
+    if not found:
+        print("No plans yet. Make one with `coach prep new --account A --meeting M ...`.")
+        return 0
+    for s in found:
+        _say(
+            f"#{s.id}  {s.date or '----------'}  {s.account} / {s.meeting}  v{s.versions}  "
+            f"saved {s.updated_at.replace('T', ' ').rstrip('Z')[:16]}"
+        )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ show
+
+
+SHOW_LABELS = {
+    "en": {
+        "head": "Plan #{id} · {account} / {meeting}{date} · version {version} of {latest} (saved {saved})",
+        "note": "note: {note}",
+        "missing": "Missing (required): {parts}",
+        "gaps": "Not prepared yet: {parts}",
+        "suggest": "Suggested from this account's history (add with `coach prep edit {id} --suggest`):",
+        "empty": "—",
+        "walk": "walk-away: {text}",
+        "history": "Versions of plan #{id}:",
+        "old": "(an older version; the latest is {latest})",
+    },
+    "zh": {
+        "head": "计划 #{id} · {account} / {meeting}{date} · "
+        "第 {version} 版，共 {latest} 版（保存于 {saved}）",
+        "note": "备注：{note}",
+        "missing": "缺少（必填）：{parts}",
+        "gaps": "还没有准备：{parts}",
+        "suggest": "根据这个客户的历史建议（用 `coach prep edit {id} --suggest` 加入）：",
+        "empty": "—",
+        "walk": "底线：{text}",
+        "history": "计划 #{id} 的各个版本：",
+        "old": "（旧版本；最新是第 {latest} 版）",
+    },
+}
+
+
+def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) -> str:  # noqa: ANN001
+    """A saved plan as readable text: each part with its items in the one-per-line format."""
+    from coach.content.plans import PART_NAMES, PARTS, gaps, item_line, missing_parts
+
+    t = SHOW_LABELS[lang]
+    plan = stored.plan
+    names = PART_NAMES[lang]
+    saved = stored.saved_at.replace("T", " ").rstrip("Z")[:16]
+    lines = [
+        t["head"].format(
+            id=stored.id,
+            account=plan.account,
+            meeting=plan.meeting,
+            date=f" · {plan.date}" if plan.date else "",
+            version=stored.version,
+            latest=stored.latest,
+            saved=saved,
+        )
+    ]
+    if not stored.is_latest:
+        lines.append(t["old"].format(latest=stored.latest))
+    if stored.note:
+        lines.append(t["note"].format(note=stored.note))
+    p, a = plan.professionalism, plan.alternatives
+    content: dict[str, list[str]] = {
+        "objectives": [item_line("objectives", o) for o in plan.objectives],
+        "value_delivered": list(plan.value_delivered),
+        "facts": [item_line("facts", f) for f in plan.facts],
+        "professionalism": [
+            f"{key}: {item_line(key, i)}"
+            for key in ("agenda", "ours", "theirs", "materials", "checklist")
+            for i in getattr(p, key)
+        ],
+        "alternatives": ([t["walk"].format(text=a.walk_away)] if a.walk_away else [])
+        + [f"limit {item_line('limits', x)}" for x in a.limits]
+        + [item_line("stages", s) for s in a.stages],
+        "issues": [item_line("issues", i) for i in plan.issues],
+        "tradeables": [f"{n}. {item_line('tradeables', x)}" for n, x in enumerate(plan.tradeables, 1)],
+        "record": list(plan.record),
+    }
+    for n, (part, _rule) in enumerate(PARTS, 1):
+        lines += ["", f"{n}. {names[part]}"]
+        lines += [f"   {x}" for x in content[part]] or [f"   {t['empty']}"]
+    lines += ["", names["expected_tactics"]]
+    lines += [f"   {item_line('expected_tactics', e)}" for e in plan.expected_tactics] or [f"   {t['empty']}"]
+    missing = missing_parts(plan)
+    if missing:
+        lines += ["", t["missing"].format(parts="; ".join(f"{k}: {m}" for k, m in missing))]
+    left = gaps(plan)
+    if left:
+        lines += ["", t["gaps"].format(parts=("、" if lang == "zh" else ", ").join(names[g] for g in left))]
+    if suggestions:
+        lines += ["", t["suggest"].format(id=stored.id)] + [f"   {s}" for s in suggestions]
+    return "\n".join(lines)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one version of a plan, or its history."""
+    from coach.content.plans import gaps, missing_parts
+    from coach.review.plans import suggestion_lines
+    from coach.store import plans as store
+
+    lang = _lang(args)
+    conn = _open(args)
+    try:
+        if args.history:
+            versions = store.history(conn, args.plan)
+            if args.json:
+                print_json(
+                    {
+                        "plan": args.plan,
+                        "versions": [{"version": v, "saved_at": s, "note": n} for v, s, n in versions],
+                    }
+                )
+            else:
+                _say(SHOW_LABELS[lang]["history"].format(id=args.plan))
+                for v, s, n in versions:
+                    _say(f"  v{v}  {s.replace('T', ' ').rstrip('Z')[:16]}" + (f"  {n}" if n else ""))
+            return 0
+        stored = store.get(conn, args.plan, args.version)
+        found = suggestions_for(conn, stored.plan) if stored.is_latest else []
+    finally:
+        conn.close()
+    if args.json:
+        print_json(
+            {
+                "plan": stored.id,
+                "version": stored.version,
+                "latest": stored.latest,
+                "saved_at": stored.saved_at,
+                "note": stored.note,
+                "copied_from": stored.copied_from,
+                "body": stored.plan.body(),
+                "missing": [{"part": k, "message": m} for k, m in missing_parts(stored.plan)],
+                "gaps": gaps(stored.plan),
+                "suggested_tactics": [
+                    {"tactic": s.tactic, "in_log": s.in_log, "in_roleplay": s.in_roleplay} for s in found
+                ],
+            }
+        )
+        return 0
+    _say(plan_text(stored, lang, suggestion_lines(found, lang)))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ edit
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    """Save a new version from options, a file, or the editor; nothing is saved unless it all checks out."""
+    from coach.content.plans import require_complete, validate
+    from coach.store import plans as store
+
+    conn = _open(args)
+    try:
+        current = store.get(conn, args.plan)
+        if args.editor or not _changes_given(args):
+            if not args.editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
+                raise CoachError(
+                    "nothing to change",
+                    "give parts as options, a plan with --file, or run it in a terminal to use $EDITOR",
+                )
+            plan = _edit_in_editor(current)
+            if plan is None:
+                return 0
+            if _changes_given(args):
+                plan = validate(_apply(plan.body(), args), "plan")
+        else:
+            base = (
+                _read_yaml(args.file, complete=not _fills_parts(args)).body()
+                if args.file
+                else current.plan.body()
+            )
+            plan = validate(_apply(base, args), "plan")
+        changes: list[str] = []
+        if args.suggest:
+            plan, changes = apply_suggestions(conn, plan)
+        require_complete(plan)
+        version, changed = store.save_version(
+            conn, current.id, plan, base_version=current.version, note=args.note
+        )
+    finally:
+        conn.close()
+    for line in changes:
+        _say(line, err=True)
+    if changed:
+        print(f"plan #{current.id} saved as version {version}")
+    else:
+        print(f"plan #{current.id} unchanged (version {version})")
+    return 0
+
+
+def _editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("notepad" if os.name == "nt" else "vi")
+    try:
+        return shlex.split(editor, posix=os.name != "nt")
+    except ValueError:
+        raise CoachError(f"$EDITOR: cannot read {editor!r} as a command") from None
+
+
+def _edit_in_editor(current):  # noqa: ANN001, ANN202
+    """Open the plan's YAML in the editor until it checks out or the user gives up; returns the plan or None.
+
+    The file stays where it is when the user gives up with edits in it, so no typing is lost.
+    """
+    from coach.content.plans import PlanError, load_yaml_text, to_yaml
+
+    original = to_yaml(current.plan)
+    fd, tmp = tempfile.mkstemp(prefix=f"coach-plan-{current.id}-", suffix=".yaml")
+    path = Path(tmp)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(original)
+    keep = False
+    try:
+        while True:
+            command = [*_editor_command(), str(path)]
+            try:
+                code = subprocess.call(command)
+            except OSError as exc:
+                raise CoachError(
+                    f"$EDITOR: cannot run {command[0]!r} ({exc.strerror or exc})",
+                    "set EDITOR, or use `coach prep export` and `coach prep import`",
+                ) from None
+            text = path.read_text(encoding="utf-8-sig")
+            if code != 0:
+                keep = text != original
+                raise CoachError(
+                    f"the editor exited with code {code}; nothing was saved"
+                    + (f" (your edits are in {path})" if keep else "")
+                )
+            if text == original:
+                print("no changes; nothing saved")
+                return None
+            try:
+                return load_yaml_text(text, str(path))
+            except PlanError as exc:
+                for problem in exc.problems:
+                    _say(f"coach: {problem}", err=True)
+                sys.stderr.write("Edit again? [Y/n] ")  # stderr: standard output stays for results
+                sys.stderr.flush()
+                line = sys.stdin.readline()
+                answer = line.strip().casefold() if line else "n"  # end of input: give up, keep the file
+                if answer in ("n", "no", "否"):
+                    keep = True
+                    _say(f"nothing saved; your edits are in {path}", err=True)
+                    return None
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------- export/import
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write a plan version as YAML."""
+    from coach.content.plans import to_yaml
+    from coach.store import plans as store
+
+    conn = _open(args)
+    try:
+        stored = store.get(conn, args.plan, args.version)
+    finally:
+        conn.close()
+    text = to_yaml(stored.plan)
+    if args.output:
+        _write_output(args.output, text, force=args.force)
+        _say(f"wrote plan #{stored.id} version {stored.version} to {args.output}", err=True)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check a YAML plan, then save it as a new plan or a new version."""
+    from coach.store import plans as store
+
+    plan = _read_yaml(args.file, complete=True)
+    conn = _open(args)
+    try:
+        plan_id, version, changed = store.save(conn, plan, note=args.note)
+    finally:
+        conn.close()
+    if version == 1 and changed:
+        print(f"created plan #{plan_id}")
+    elif changed:
+        print(f"plan #{plan_id} saved as version {version}")
+    else:
+        print(f"plan #{plan_id} unchanged (version {version})")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------- brief
+
+
+def playbook_guidance(args: argparse.Namespace, ids) -> dict:  # noqa: ANN001
+    """Guidance for rule ids from the playbooks (shipped + user folders); names only if they cannot load."""
+    from coach import locations
+    from coach.content.loader import load_default, taxonomy
+    from coach.review.plans import guidance
+
+    try:
+        rules = load_default(
+            locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False
+        ).rules
+    except CoachError:
+        rules = {}
+    names = {
+        s["id"]: {"en": s["en"], "zh": s["zh"]} for group in taxonomy()["situations"].values() for s in group
+    }
+    return guidance(rules, ids, names)
+
+
+def run_brief(args: argparse.Namespace) -> int:
+    """Write the one-page brief."""
+    from coach.review.brief import guidance_ids, render
+    from coach.store import plans as store
+
+    conn = _open(args)
+    try:
+        stored = store.get(conn, args.plan, args.version)
+    finally:
+        conn.close()
+    notes = playbook_guidance(args, guidance_ids(stored.plan))
+    text = render(stored.plan, notes, args.format, _lang(args), plan_id=stored.id, version=stored.version)
+    if args.output:
+        _write_output(args.output, text, force=args.force)
+        _say(f"wrote the brief of plan #{stored.id} to {args.output}", err=True)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# ----------------------------------------------------------------------------------- log review hook
+
+
+def plan_review(args: argparse.Namespace, rows: list) -> tuple[str, dict[str, Any]] | None:
+    """For ``coach log review --meeting M``: each plan for the meeting checked against the reviewed rows, as
+    (text, {"plan_checks": [...]}); None when no meeting was asked for."""
+    from coach.review.plans import check, no_plan_text, render_text, to_json
+    from coach.store import plans as store
+
+    meeting = (getattr(args, "meeting", None) or "").strip()
+    if not meeting:
+        return None
+    lang = getattr(args, "lang", None) or "en"
+    conn = _open(args)
+    try:
+        found = store.find(
+            conn, account=(getattr(args, "account", None) or "").strip() or None, meeting=meeting
+        )
+        stored = [store.get(conn, s.id) for s in found]
+    finally:
+        conn.close()
+    if not stored:
+        return no_plan_text(lang), {"plan_checks": []}
+    checks = [check(s.plan, rows, plan_id=s.id, version=s.version) for s in stored]
+    return "\n\n".join(render_text(c, lang) for c in checks), {"plan_checks": [to_json(c) for c in checks]}

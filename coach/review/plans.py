@@ -1,0 +1,459 @@
+"""Plans against what happened, and what history suggests for the next plan. Pure: plans and rows in.
+
+- ``check``: the concessions of one meeting against its plan — not among the tradeables, past a tradeable's
+  limit, given without the planned return, past the walk-away point (and limits that could not be compared
+  because the units differ).
+- ``suggest_tactics``: buyer tactics to expect, from the account's concession log and past role-play.
+- ``suggested_order``: the give-get matrix with the cheap-to-give, valuable-to-them items first.
+- ``guidance``: the playbooks' titles, steps and lines for the principles and tactics a plan names.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from coach.review.concessions import Row, amount, entry_line
+
+if TYPE_CHECKING:
+    from coach.content.models import Rule
+    from coach.content.plans import Amount, Plan, Tradeable
+
+KINDS = ("not-in-plan", "over-limit", "no-return", "past-walk-away", "limit-unit")
+"""What a plan check can find, in the order reported."""
+
+_LEVEL = {"low": 0, "medium": 1, "high": 2}
+_EPS = 1e-9
+MATCH_OTHER = 50
+"""Least text similarity (0-100) for an ``other`` concession to count as a planned ``other`` item."""
+
+
+# ------------------------------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One concession that broke the plan, and how."""
+
+    kind: str
+    """One of ``KINDS``."""
+    entry: Row
+    tradeable: int | None = None
+    """Index of the planned item it was matched to (None when it is not in the plan)."""
+    item: str | None = None
+    """The planned item's text."""
+    total: float | None = None
+    """The running total (in ``unit``) this entry brought the item or the type to."""
+    limit: Amount | None = None
+    """The limit passed (the item's, or the walk-away limit)."""
+    unit: str | None = None
+    """The entry's unit when it differs from the limit's."""
+    ask: str | None = None
+    """The planned return (for ``no-return``)."""
+    type: str | None = None
+    """The concession type of a walk-away limit."""
+
+
+@dataclass
+class PlanCheck:
+    """A meeting's concessions checked against its plan."""
+
+    account: str
+    meeting: str
+    plan_id: int | None = None
+    version: int | None = None
+    checked: int = 0
+    """Concessions checked (current, not withdrawn, this account)."""
+    other_accounts: int = 0
+    """Entries of the same meeting name but another account, left out."""
+    matched: dict[int, int] = field(default_factory=dict)
+    """Entry id -> index of the planned item it was matched to."""
+    findings: list[Finding] = field(default_factory=list)
+
+    def by_kind(self, kind: str) -> list[Finding]:
+        """The findings of one kind, in time order."""
+        return [f for f in self.findings if f.kind == kind]
+
+    @property
+    def ok(self) -> bool:
+        """True when no concession broke the plan (unit notes do not count)."""
+        return not any(f.kind != "limit-unit" for f in self.findings)
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    a, b = _norm(a), _norm(b)
+    return max(fuzz.token_set_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 4 else 0)
+
+
+def match_tradeable(plan: Plan, row: Row) -> int | None:
+    """Index of the planned item a concession is (same type; the closest text when several share the type,
+    and for ``other`` only a close enough text), or None when it is not in the plan."""
+    candidates = [i for i, t in enumerate(plan.tradeables) if t.type == row.type]
+    if not candidates:
+        return None
+    if len(candidates) == 1 and row.type != "other":
+        return candidates[0]
+    best, best_score = None, -1.0
+    for i in candidates:
+        t = plan.tradeables[i]
+        score = _similarity(row.give, t.item)
+        if t.limit is not None and row.unit == t.limit.unit:
+            score += 15  # the same unit is good evidence it is the same item
+        if score > best_score + _EPS:
+            best, best_score = i, score
+    if row.type == "other" and best_score < MATCH_OTHER:
+        return None
+    return best
+
+
+def check(
+    plan: Plan, rows: Iterable[Row], *, plan_id: int | None = None, version: int | None = None
+) -> PlanCheck:
+    """Check a meeting's concessions (current versions) against its plan; withdrawn entries do not count."""
+    out = PlanCheck(plan.account, plan.meeting, plan_id, version)
+    account = _norm(plan.account)
+    ordered = sorted(rows, key=attrgetter("when", "id"))
+    item_totals: dict[int, float] = {}
+    type_totals: dict[tuple[str, str], float] = {}
+    walk_limits = {(lim.type, lim.max.unit): lim for lim in plan.alternatives.limits}
+    walk_types = {lim.type for lim in plan.alternatives.limits}
+    for row in ordered:
+        if row.status == "withdrawn":
+            continue
+        if _norm(row.account) != account:
+            out.other_accounts += 1
+            continue
+        out.checked += 1
+        index = match_tradeable(plan, row)
+        if index is None:
+            out.findings.append(Finding("not-in-plan", row))
+        else:
+            out.matched[row.id] = index
+            t = plan.tradeables[index]
+            if row.get is None:
+                out.findings.append(Finding("no-return", row, index, t.item, ask=t.ask))
+            if t.limit is not None and row.value is not None:
+                if row.unit == t.limit.unit:
+                    total = item_totals.get(index, 0.0) + row.value
+                    item_totals[index] = total
+                    if total > t.limit.value + _EPS:
+                        out.findings.append(Finding("over-limit", row, index, t.item, total, t.limit))
+                else:
+                    out.findings.append(
+                        Finding("limit-unit", row, index, t.item, limit=t.limit, unit=row.unit)
+                    )
+        if row.value is not None and row.unit is not None and row.type in walk_types:
+            lim = walk_limits.get((row.type, row.unit))
+            if lim is None:
+                other = next(x for x in plan.alternatives.limits if x.type == row.type)
+                out.findings.append(Finding("limit-unit", row, limit=other.max, unit=row.unit, type=row.type))
+                continue
+            key = (row.type, row.unit)
+            total = type_totals.get(key, 0.0) + row.value
+            type_totals[key] = total
+            if total > lim.max.value + _EPS:
+                out.findings.append(Finding("past-walk-away", row, total=total, limit=lim.max, type=row.type))
+    out.findings.sort(key=lambda f: KINDS.index(f.kind))  # stable: time order within a kind
+    return out
+
+
+class Pending(NamedTuple):
+    """A concession being entered (not saved yet), shaped like a stored row for ``check_entry``."""
+
+    account: str
+    type: str
+    give: str
+    value: float | None = None
+    unit: str | None = None
+    get: str | None = None
+    get_value: float | None = None
+    get_unit: str | None = None
+    meeting: str | None = None
+    tactic: str | None = None
+    stage: str = "bargaining"
+    status: str = "agreed"
+    when: str = "9999-12-31"
+    id: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready."""
+        return self._asdict()
+
+
+def check_entry(plan: Plan, rows: Iterable[Row], entry: Pending) -> list[Finding]:
+    """What a concession about to be saved would break in the plan, given the meeting's earlier ones."""
+    return [f for f in check(plan, [*rows, entry]).findings if f.entry is entry]
+
+
+# ------------------------------------------------------------------------------------------- rendering
+
+LABELS = {
+    "en": {
+        "title": "Plan check — plan #{id} v{version}: {account} / {meeting}",
+        "title_unsaved": "Plan check — {account} / {meeting}",
+        "checked": "{n} concession{s} checked against the plan",
+        "others": "; {n} of other accounts with the same meeting name left out",
+        "not-in-plan": "✗ Not among the plan's tradeables ({n}):",
+        "over-limit": "✗ Over the planned limit ({n}):",
+        "no-return": "✗ Given without the planned return ({n}):",
+        "past-walk-away": "✗ Past the walk-away point ({n}):",
+        "limit-unit": "? Limit not checked, the units differ ({n}):",
+        "why.over-limit": "{item}: {total} in total, limit {limit}",
+        "why.no-return": "planned return: {ask}",
+        "why.past-walk-away": "{type} {total} in total, walk-away {limit}",
+        "why.limit-unit": "{what}: the limit is {limit}, this entry is in {unit}",
+        "ok": "✓ Every concession kept to the plan.",
+        "none": "No concessions logged for this meeting yet.",
+        "no_plan": "No plan for this meeting; make one with `coach prep new --account ... --meeting ...`.",
+    },
+    "zh": {
+        "title": "对照计划检查 — 计划 #{id} 第{version}版：{account} / {meeting}",
+        "title_unsaved": "对照计划检查 — {account} / {meeting}",
+        "checked": "对照计划检查了 {n} 项让步",
+        "others": "；会议名称相同但属于其他客户的 {n} 项未计入",
+        "not-in-plan": "✗ 不在计划的可让步项目中（{n} 项）：",
+        "over-limit": "✗ 超出计划的上限（{n} 项）：",
+        "no-return": "✗ 没有换回计划中的回报（{n} 项）：",
+        "past-walk-away": "✗ 越过了底线（{n} 项）：",
+        "limit-unit": "? 单位不同，无法对照上限（{n} 项）：",
+        "why.over-limit": "{item}：累计 {total}，上限 {limit}",
+        "why.no-return": "计划换回：{ask}",
+        "why.past-walk-away": "{type}累计 {total}，底线 {limit}",
+        "why.limit-unit": "{what}：上限为 {limit}，这一项的单位是 {unit}",
+        "ok": "✓ 所有让步都在计划之内。",
+        "none": "这次会议还没有让步记录。",
+        "no_plan": "这次会议还没有计划；用 `coach prep new --account ... --meeting ...` 制定一个。",
+    },
+}
+"""Text of the plan check, per language."""
+
+
+def _type_label(type_: str, lang: str) -> str:
+    from coach.review.concessions import TYPE_LABELS
+
+    return TYPE_LABELS[lang].get(type_, type_)
+
+
+def _unit_label(unit: str | None, lang: str) -> str:
+    if unit is None:
+        return "—"
+    return {"en": {"percent": "percent"}, "zh": {"percent": "百分比", "days": "天", "units": "件"}}[lang].get(
+        unit, unit
+    )
+
+
+def finding_reason(f: Finding, lang: str = "en") -> str:
+    """Why a finding is one, in one line (the numbers and the planned values)."""
+    t = LABELS[lang]
+    lim = amount(f.limit.value, f.limit.unit, lang) if f.limit is not None else ""
+    unit = f.limit.unit if f.limit is not None else None
+    if f.kind == "over-limit":
+        return t["why.over-limit"].format(item=f.item, total=amount(f.total, unit, lang), limit=lim)
+    if f.kind == "no-return":
+        return t["why.no-return"].format(ask=f.ask)
+    if f.kind == "past-walk-away":
+        return t["why.past-walk-away"].format(
+            type=_type_label(f.type or "", lang), total=amount(f.total, unit, lang), limit=lim
+        )
+    if f.kind == "limit-unit":
+        what = f.item if f.item else _type_label(f.type or "", lang)
+        return t["why.limit-unit"].format(what=what, limit=lim, unit=_unit_label(f.unit, lang))
+    return ""
+
+
+def render_text(pc: PlanCheck, lang: str = "en") -> str:
+    """The plan check as readable text (user text literally; the caller strips control characters)."""
+    t = LABELS[lang]
+    if pc.plan_id is not None:
+        head = t["title"].format(id=pc.plan_id, version=pc.version, account=pc.account, meeting=pc.meeting)
+    else:
+        head = t["title_unsaved"].format(account=pc.account, meeting=pc.meeting)
+    if pc.checked == 0:
+        return f"{head}\n{t['none']}"
+    counts = t["checked"].format(n=pc.checked, s="" if pc.checked == 1 else "s")
+    if pc.other_accounts:
+        counts += t["others"].format(n=pc.other_accounts)
+    lines = [head, counts]
+    for kind in KINDS:
+        found = pc.by_kind(kind)
+        if not found:
+            continue
+        lines += ["", t[kind].format(n=len(found))]
+        for f in found:
+            lines.append("  " + entry_line(f.entry, lang))
+            reason = finding_reason(f, lang)
+            if reason:
+                lines.append("    → " + reason)
+    if pc.ok:
+        lines += ["", t["ok"]]
+    return "\n".join(lines)
+
+
+def to_json(pc: PlanCheck) -> dict[str, Any]:
+    """The plan check as one JSON-ready object (entries by id)."""
+
+    def amt(a: Amount | None) -> dict[str, Any] | None:
+        return None if a is None else {"value": a.value, "unit": a.unit}
+
+    return {
+        "plan": pc.plan_id,
+        "version": pc.version,
+        "account": pc.account,
+        "meeting": pc.meeting,
+        "checked": pc.checked,
+        "other_accounts": pc.other_accounts,
+        "ok": pc.ok,
+        "matched": {str(k): v for k, v in pc.matched.items()},
+        "findings": [
+            {
+                "kind": f.kind,
+                "entry": f.entry.id,
+                "tradeable": f.tradeable,
+                "item": f.item,
+                "total": f.total,
+                "limit": amt(f.limit),
+                "unit": f.unit,
+                "ask": f.ask,
+                "type": f.type,
+            }
+            for f in pc.findings
+        ],
+    }
+
+
+def no_plan_text(lang: str = "en") -> str:
+    """The line shown when a reviewed meeting has no plan."""
+    return LABELS[lang]["no_plan"]
+
+
+# ---------------------------------------------------------------------------------------- suggestions
+
+
+@dataclass(frozen=True)
+class TacticSuggestion:
+    """A buyer tactic worth expecting, and the history behind it."""
+
+    tactic: str
+    in_log: int
+    """Real concessions made under it with this account."""
+    in_roleplay: int
+    """Times it came up in role-play with this account's buyers."""
+
+    @property
+    def weight(self) -> int:
+        """Real history counts double: it happened with this buyer."""
+        return 2 * self.in_log + self.in_roleplay
+
+
+def suggest_tactics(
+    log_rows: Iterable[Row],
+    roleplay: Iterable[str],
+    tactic_ids: Sequence[str],
+    *,
+    exclude: Iterable[str] = (),
+) -> list[TacticSuggestion]:
+    """Tactics seen with the account (real log entries, not withdrawn) and met in its role-play, strongest
+    first;
+    only ids in ``tactic_ids`` (taxonomy order breaks ties), leaving out ``exclude``."""
+    known = {t: i for i, t in enumerate(tactic_ids)}
+    skip = set(exclude)
+    real = Counter(r.tactic for r in log_rows if r.tactic and r.status != "withdrawn")
+    played = Counter(roleplay)
+    ids = [t for t in known if (real[t] or played[t]) and t not in skip]
+    out = [TacticSuggestion(t, real[t], played[t]) for t in ids]
+    out.sort(key=lambda s: (-s.weight, known[s.tactic]))
+    return out
+
+
+def order_key(t: Tradeable) -> tuple[int, int, int]:
+    """Sort key: the widest gap between value to them and cost to us first, then the cheaper, then the more
+    valuable."""
+    value, cost = _LEVEL[t.value], _LEVEL[t.cost]
+    return (-(value - cost), cost, -value)
+
+
+def suggested_order(tradeables: Sequence[Tradeable]) -> list[Tradeable]:
+    """The give-get matrix with cheap-to-give, valuable-to-them items first (stable for equal ones)."""
+    return sorted(tradeables, key=order_key)
+
+
+def suggestion_note(s: TacticSuggestion, lang: str = "en") -> str:
+    """Where a suggested tactic was seen: "3× in the log, 1× in role-play"."""
+    parts = []
+    if s.in_log:
+        parts.append(f"{s.in_log}× in the log" if lang == "en" else f"让步记录中 {s.in_log} 次")
+    if s.in_roleplay:
+        parts.append(f"{s.in_roleplay}× in role-play" if lang == "en" else f"角色扮演中 {s.in_roleplay} 次")
+    return (", " if lang == "en" else "，").join(parts)
+
+
+def suggestion_lines(suggestions: Sequence[TacticSuggestion], lang: str = "en") -> list[str]:
+    """One line per suggested tactic saying where it was seen."""
+    return [f"{s.tactic} ({suggestion_note(s, lang)})" for s in suggestions]
+
+
+# ------------------------------------------------------------------------------------------- guidance
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What a playbook entry says, in both languages: title, steps and lines to say."""
+
+    rule_id: str
+    title: Mapping[str, str]
+    steps: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    say: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def guidance(
+    rules: Mapping[str, Rule], ids: Iterable[str], names: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, Guidance]:
+    """Guidance for each id from the loaded rules; an id with no rule gets only its name from ``names``
+    (e.g. the taxonomy's), so a brief still shows what was expected."""
+    out = {}
+    for rule_id in ids:
+        rule = rules.get(rule_id)
+        if rule is None:
+            title = dict((names or {}).get(rule_id, {})) or {"en": rule_id, "zh": rule_id}
+            out[rule_id] = Guidance(rule_id, title)
+            continue
+        r = rule.response
+        out[rule_id] = Guidance(
+            rule_id,
+            {"en": rule.title.en, "zh": rule.title.zh},
+            {lang: [getattr(s, lang) for s in r.steps] for lang in ("en", "zh")},
+            {lang: [getattr(s, lang) for s in r.say] for lang in ("en", "zh")},
+        )
+    return out
+
+
+__all__ = [
+    "KINDS",
+    "Finding",
+    "PlanCheck",
+    "Pending",
+    "check",
+    "check_entry",
+    "match_tradeable",
+    "render_text",
+    "to_json",
+    "no_plan_text",
+    "TacticSuggestion",
+    "suggest_tactics",
+    "suggested_order",
+    "order_key",
+    "suggestion_lines",
+    "suggestion_note",
+    "Guidance",
+    "guidance",
+]

@@ -1,0 +1,375 @@
+"""Saved meeting plans, versioned: every edit adds a version and no version is ever changed or deleted.
+
+Schema version 4 (1 is the concession log, 2 walk-throughs, 3 role-play sessions). One plan per account
+and meeting (case does not matter); its versions hold the validated plan as JSON, so an old version
+reads the same after the plan model gains optional fields. Saving checks the version it was based on,
+so two editors never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from coach.content.plans import Plan, PlanError, require_complete, validate
+from coach.errors import CoachError
+from coach.store.db import DatabaseError, Migration, register
+
+register(
+    Migration(
+        version=4,
+        name="plans",
+        sql="""
+CREATE TABLE plans (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    account      TEXT NOT NULL,
+    meeting      TEXT NOT NULL,
+    meeting_date TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    copied_from  INTEGER REFERENCES plans(id)
+);
+CREATE UNIQUE INDEX plans_account_meeting ON plans (account COLLATE NOCASE, meeting COLLATE NOCASE);
+CREATE INDEX plans_meeting ON plans (meeting COLLATE NOCASE);
+CREATE TABLE plan_versions (
+    plan_id  INTEGER NOT NULL REFERENCES plans(id),
+    version  INTEGER NOT NULL CHECK (version >= 1),
+    saved_at TEXT NOT NULL,
+    note     TEXT,
+    body     TEXT NOT NULL,
+    PRIMARY KEY (plan_id, version)
+);
+CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+BEGIN
+    SELECT RAISE(ABORT, 'plan versions are kept as saved: save a new version instead');
+END;
+CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
+BEGIN
+    SELECT RAISE(ABORT, 'plan versions are kept as saved: save a new version instead');
+END;
+""",
+    )
+)
+
+MAX_NOTE = 500
+"""Longest accepted note on a version (why it changed)."""
+
+
+class PlanNotFound(CoachError):
+    """No plan (or no such version) with that id."""
+
+
+class PlanConflict(CoachError):
+    """Saving would overwrite a change saved meanwhile, or a plan for that account and meeting exists."""
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One plan in a listing: its identity, date, how many versions, when last saved."""
+
+    id: int
+    account: str
+    meeting: str
+    date: str | None
+    versions: int
+    created_at: str
+    updated_at: str
+    copied_from: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """One version of a saved plan."""
+
+    id: int
+    version: int
+    latest: int
+    saved_at: str
+    note: str | None
+    plan: Plan
+    copied_from: int | None = None
+
+    @property
+    def is_latest(self) -> bool:
+        """True when this is the plan's newest version."""
+        return self.version == self.latest
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _file(conn: sqlite3.Connection) -> str:
+    try:
+        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
+    except sqlite3.Error:
+        return "the database"
+
+
+@contextmanager
+def _write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction taken up front (concurrent writers queue on the busy timeout); all or nothing."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(f"the database is busy ({exc}); try again") from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise DatabaseError(f"{_file(conn)}: could not save the plan ({exc}); nothing was written") from None
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _clean_note(note: str | None) -> str | None:
+    if note is None:
+        return None
+    text = " ".join(note.split())
+    if len(text) > MAX_NOTE:
+        raise CoachError(f"note: at most {MAX_NOTE} characters (got {len(text)})")
+    return text or None
+
+
+def _encode(plan: Plan) -> str:
+    return json.dumps(plan.body(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _decode(conn: sqlite3.Connection, body: str, plan_id: int, version: int) -> Plan:
+    try:
+        return validate(json.loads(body), f"plan #{plan_id} version {version}")
+    except (ValueError, PlanError) as exc:
+        detail = exc.problems[0] if isinstance(exc, PlanError) else str(exc)
+        raise DatabaseError(
+            f"{_file(conn)}: saved plan #{plan_id} version {version} cannot be read ({detail})",
+            "export an older version, or restore a backup",
+        ) from None
+
+
+def _same_meeting(conn: sqlite3.Connection, plan: Plan, other_than: int | None = None) -> int | None:
+    row = conn.execute(
+        "SELECT id FROM plans WHERE account = ? COLLATE NOCASE AND meeting = ? COLLATE NOCASE",
+        (plan.account, plan.meeting),
+    ).fetchone()
+    if row is None or row[0] == other_than:
+        return None
+    return int(row[0])
+
+
+def create(
+    conn: sqlite3.Connection, plan: Plan, *, note: str | None = None, copied_from: int | None = None
+) -> int:
+    """Save a new plan (version 1) and return its id; refuses an incomplete plan or a second plan for the
+    same account and meeting."""
+    require_complete(plan)
+    note = _clean_note(note)
+    with _write(conn):
+        existing = _same_meeting(conn, plan)
+        if existing is not None:
+            raise PlanConflict(
+                f"plan #{existing} already exists for {plan.account} / {plan.meeting}",
+                f"change it with `coach prep edit {existing}`",
+            )
+        now = _now()
+        cur = conn.execute(
+            "INSERT INTO plans (account, meeting, meeting_date, created_at, updated_at, copied_from) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (plan.account, plan.meeting, plan.date, now, now, copied_from),
+        )
+        plan_id = int(cur.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO plan_versions (plan_id, version, saved_at, note, body) VALUES (?, 1, ?, ?, ?)",
+            (plan_id, now, note, _encode(plan)),
+        )
+    return plan_id
+
+
+def save_version(
+    conn: sqlite3.Connection,
+    plan_id: int,
+    plan: Plan,
+    *,
+    base_version: int | None = None,
+    note: str | None = None,
+) -> tuple[int, bool]:
+    """Add a version to a plan; returns (version, changed). Nothing is added when the plan equals the latest
+    version. With ``base_version``, refuses if someone saved a newer version meanwhile."""
+    require_complete(plan)
+    note = _clean_note(note)
+    body = _encode(plan)
+    with _write(conn):
+        row = conn.execute(
+            "SELECT MAX(v.version), (SELECT body FROM plan_versions WHERE plan_id = p.id "
+            "ORDER BY version DESC LIMIT 1) "
+            "FROM plans p JOIN plan_versions v ON v.plan_id = p.id WHERE p.id = ?",
+            (plan_id,),
+        ).fetchone()
+        if row is None or row[0] is None:
+            raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+        latest, latest_body = int(row[0]), row[1]
+        if base_version is not None and base_version != latest:
+            raise PlanConflict(
+                f"plan #{plan_id} was saved as version {latest} after you opened version {base_version}; "
+                "nothing was saved",
+                f"look at `coach prep show {plan_id}` and edit again",
+            )
+        if body == latest_body:
+            return latest, False
+        clash = _same_meeting(conn, plan, other_than=plan_id)
+        if clash is not None:
+            raise PlanConflict(
+                f"plan #{clash} already covers {plan.account} / {plan.meeting}; nothing was saved",
+                "keep this plan's account and meeting, or edit that plan",
+            )
+        now = _now()
+        conn.execute(
+            "INSERT INTO plan_versions (plan_id, version, saved_at, note, body) VALUES (?, ?, ?, ?, ?)",
+            (plan_id, latest + 1, now, note, body),
+        )
+        conn.execute(
+            "UPDATE plans SET account = ?, meeting = ?, meeting_date = ?, updated_at = ? WHERE id = ?",
+            (plan.account, plan.meeting, plan.date, now, plan_id),
+        )
+    return latest + 1, True
+
+
+def save(conn: sqlite3.Connection, plan: Plan, *, note: str | None = None) -> tuple[int, int, bool]:
+    """Save by account and meeting: a new plan, or a new version of the plan for them. Returns
+    (plan id, version, changed)."""
+    require_complete(plan)
+    found = find(conn, account=plan.account, meeting=plan.meeting)
+    if not found:
+        return create(conn, plan, note=note), 1, True
+    version, changed = save_version(conn, found[0].id, plan, note=note)
+    return found[0].id, version, changed
+
+
+def get(conn: sqlite3.Connection, plan_id: int, version: int | None = None) -> StoredPlan:
+    """One version of a plan (the latest by default); ``PlanNotFound`` when there is none."""
+    head = conn.execute(
+        "SELECT MAX(version), p.copied_from FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+        "WHERE p.id = ?",
+        (plan_id,),
+    ).fetchone()
+    if head is None or head[0] is None:
+        raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+    latest = int(head[0])
+    wanted = latest if version is None else version
+    row = conn.execute(
+        "SELECT saved_at, note, body FROM plan_versions WHERE plan_id = ? AND version = ?", (plan_id, wanted)
+    ).fetchone()
+    if row is None:
+        raise PlanNotFound(f"plan #{plan_id} has no version {wanted} (versions 1 to {latest})")
+    return StoredPlan(
+        plan_id, wanted, latest, row[0], row[1], _decode(conn, row[2], plan_id, wanted), head[1]
+    )
+
+
+def history(conn: sqlite3.Connection, plan_id: int) -> list[tuple[int, str, str | None]]:
+    """(version, saved at, note) of every version, oldest first."""
+    rows = conn.execute(
+        "SELECT version, saved_at, note FROM plan_versions WHERE plan_id = ? ORDER BY version", (plan_id,)
+    ).fetchall()
+    if not rows:
+        raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+    return [(int(v), s, n) for v, s, n in rows]
+
+
+_SUMMARY = (
+    "SELECT p.id, p.account, p.meeting, p.meeting_date, (SELECT COUNT(*) FROM plan_versions v "
+    "WHERE v.plan_id = p.id), p.created_at, p.updated_at, p.copied_from FROM plans p"
+)
+
+
+def find(
+    conn: sqlite3.Connection, *, account: str | None = None, meeting: str | None = None
+) -> list[PlanSummary]:
+    """Plans for an account and/or a meeting (case does not matter), newest meeting first."""
+    clauses, params = [], []
+    for column, value in (("account", account), ("meeting", meeting)):
+        if value and value.strip():
+            clauses.append(f"p.{column} = ? COLLATE NOCASE")
+            params.append(" ".join(value.split()))
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    order = (
+        " ORDER BY COALESCE(p.meeting_date, substr(p.created_at, 1, 10)) DESC, p.updated_at DESC, p.id DESC"
+    )
+    return [PlanSummary(*row) for row in conn.execute(_SUMMARY + where + order, params)]
+
+
+def list_plans(conn: sqlite3.Connection, account: str | None = None) -> list[PlanSummary]:
+    """Every plan (or one account's), newest meeting first."""
+    return find(conn, account=account)
+
+
+def last_for_account(
+    conn: sqlite3.Connection, account: str, *, exclude: int | None = None
+) -> StoredPlan | None:
+    """The latest version of the account's most recent plan (by meeting date, then last save), if any."""
+    for summary in find(conn, account=account):
+        if summary.id != exclude:
+            return get(conn, summary.id)
+    return None
+
+
+def account_names(conn: sqlite3.Connection) -> list[str]:
+    """Accounts with a plan, alphabetically (for completion in the wizard)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT account FROM plans ORDER BY account COLLATE NOCASE")]
+
+
+def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
+    """Situation ids met in past role-play sessions with this account's buyers, once per exchange.
+
+    A session's scenario names the retailer the persona buys for (in both languages); sessions whose
+    retailer is ``account`` count. Replies taken back (retried) do not. Empty when no session table exists.
+    """
+    has_sessions = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_exchanges'"
+    ).fetchone()
+    if not has_sessions:
+        return []
+    wanted = " ".join(account.split()).casefold()
+    out: list[str] = []
+    try:
+        sessions = conn.execute("SELECT id, scenario FROM sessions").fetchall()
+        for session_id, scenario in sessions:
+            try:
+                retailer = json.loads(scenario).get("persona", {}).get("retailer") or {}
+            except (ValueError, AttributeError):
+                continue
+            names = (
+                {" ".join(str(v).split()).casefold() for v in retailer.values()}
+                if isinstance(retailer, dict)
+                else set()
+            )
+            if wanted not in names:
+                continue
+            for (exchange,) in conn.execute(
+                "SELECT exchange FROM session_exchanges WHERE session_id = ? AND retried = 0 "
+                "ORDER BY position",
+                (session_id,),
+            ):
+                try:
+                    situation = json.loads(exchange).get("situation")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(situation, str):
+                    out.append(situation)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{_file(conn)}: could not read role-play sessions ({exc}); nothing was changed"
+        ) from None
+    return out

@@ -35,7 +35,7 @@ OUT_OF_SCOPE_RATIO = 0.5
 REQUEST_OVERRIDE = 0.35
 """A text shaped like a request or trivia question (out-of-scope patterns) still gets advice at this score."""
 AMBIGUOUS_GAP = 0.03
-FLOOR_SHARE = 0.5
+FLOOR_SHARE = 0.3
 """Candidates after the best are listed only while they score at least this share of the best."""
 
 

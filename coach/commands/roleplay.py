@@ -186,7 +186,11 @@ def play_plain(
     stdin: Any = None,
     out: Any = None,
 ) -> int:
-    """Play ``scenario`` reading one reply per line; print lines, feedback, the debrief; save the session."""
+    """Play ``scenario`` reading one reply per line; print lines, feedback, the debrief; save the session.
+
+    At an ending the debrief is shown and the session saved; a following ``/retry`` takes back the last
+    reply and plays that turn again, any other line (or the end of input) leaves.
+    """
     from coach.roleplay import engine
     from coach.roleplay.record import debrief_dict, exchange_dict, scenario_dict, scorecard
     from coach.roleplay.render import (
@@ -208,22 +212,29 @@ def play_plain(
         out.write(safe(text) + "\n")
         out.flush()
 
+    def prompt() -> None:
+        say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+
+    def close(left: bool) -> None:
+        recorder.finished(debrief_dict(engine.debrief(state), kit), left=left)
+        say(debrief_text(sessions.get(conn, recorder.id), lang))
+        say()
+        say(label(lang, "saved", id=recorder.id))
+
     conn = open_db(db)
     try:
         recorder = sessions.Recorder(conn, scenario_dict(scenario), lang, trainee)
         state = engine.start(scenario, kit)
+        closed = False
         say(intro(scenario_dict(scenario), lang))
         say(label(lang, "how"))
         say()
-        say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+        prompt()
         try:
             for raw in stdin:
-                text = raw.rstrip("\r\n")
-                command = text.strip().lower()
+                command = raw.strip().lower()
                 if not command:
                     continue
-                if command in QUIT:
-                    break
                 if command in RETRY:
                     try:
                         state = engine.retry(state)
@@ -231,12 +242,15 @@ def play_plain(
                         say(label(lang, "retry.none"))
                         continue
                     recorder.retried()
+                    closed = False
                     say(label(lang, "retry.done"))
-                    say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+                    prompt()
                     continue
+                if closed or command in QUIT:
+                    break
                 turn = state.turn
                 assert turn is not None
-                step = engine.reply(state, text)
+                step = engine.reply(state, raw)
                 state = step.state
                 exchange = exchange_dict(step.exchange, kit)
                 recorder.replied(exchange, stake=turn.stake or scenario.stake, stage=turn.stage)
@@ -247,13 +261,14 @@ def play_plain(
                 say("  " + scorecard_line(scorecard(state.scores, kit), lang))
                 say()
                 if state.finished:
-                    break
-                say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
+                    close(left=False)
+                    closed = True
+                    say(label(lang, "after-end"))
+                    continue
+                prompt()
         finally:
-            recorder.finished(debrief_dict(engine.debrief(state), kit), left=not state.finished)
-        say(debrief_text(sessions.get(conn, recorder.id), lang))
-        say()
-        say(label(lang, "saved", id=recorder.id))
+            if not closed:
+                close(left=not state.finished)
     finally:
         conn.close()
     return 0

@@ -295,7 +295,7 @@ def load_scenarios(
             try:
                 scenario = Scenario.model_validate(located.data)
             except ValidationError as exc:
-                out.problems.extend(pydantic_problems(exc, located, Scenario))
+                out.problems.extend(_problems(exc, located, pydantic_problems))
                 continue
             problems = check_scenario(scenario, located, known_situations, known_behaviours)
             if problems:
@@ -328,6 +328,49 @@ def load_default(
     return load_scenarios(
         [locations.shipped_scenarios_dir(), *(extra or [])], situations=situations, behaviours=behaviours
     )
+
+
+def _model_at(loc: tuple[object, ...]) -> type[Strict] | None:
+    """The content model reached by following ``loc`` (field names only) from ``Scenario``."""
+    import typing
+
+    current: object = Scenario
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, Strict)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+        for _ in range(3):  # list[X], dict[K, X], X | None -> X
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            if args and not (isinstance(current, type) and issubclass(current, Strict)):
+                current = args[-1]
+    return current if isinstance(current, type) and issubclass(current, Strict) else None
+
+
+_KEYED = {"turns", "endings", "cast", "variables"}
+"""Fields that are mappings keyed by an id: the id is not a field name."""
+
+
+def _problems(exc: ValidationError, located: Located, fallback) -> list[str]:  # noqa: ANN001
+    """Located pydantic errors; an unknown key gets the closest field name of the model it sits in."""
+    out = []
+    for err, line in zip(exc.errors(include_url=False), fallback(exc, located, Scenario), strict=True):
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            names = [
+                p
+                for i, p in enumerate(loc[:-1])
+                if not isinstance(p, int) and not (i > 0 and loc[i - 1] in _KEYED)
+            ]
+            parent = _model_at(tuple(names))
+            if parent is not None:
+                fields = list(parent.model_fields)
+                hint = _suggest(str(loc[-1]), fields) or f"; allowed: {', '.join(sorted(fields))}"
+                line = located.locate(loc, f"unknown field {loc[-1]!r}{hint}")
+        out.append(line)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -363,7 +406,7 @@ def check_scenario(sc: Scenario, doc: Located, situations: set[str], behaviours:
         what = (
             "an ending, not a turn"
             if sc.start in sc.endings
-            else f"not a turn{_suggest(sc.start, list(sc.turns))}"
+            else f"not a turn{_suggest(sc.start, list(sc.turns)) or ' (turns: ' + ', '.join(sc.turns) + ')'}"
         )
         bad(("start",), f"unknown node {sc.start!r}: {what}")
     for i, blocker in enumerate(sc.blockers):

@@ -8,6 +8,8 @@ order and the first whose condition holds is taken, else the turn's default; ``s
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -216,6 +218,17 @@ MAX_REPLY = 4000
 """Longest reply read, in characters (a spoken reply is a few sentences)."""
 
 
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+
+
+def clean_reply(text: str) -> str:
+    """The reply as kept and shown: terminal escape sequences and control characters removed, spaces
+    collapsed, at most ``MAX_REPLY`` characters. Markup-like text such as ``[bold]`` stays as typed."""
+    text = _ESCAPES.sub(" ", text[: MAX_REPLY * 4])
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return " ".join(text.split())[:MAX_REPLY]
+
+
 def reply(state: State, text: str) -> Step:
     """Assess the reply, take the branch it earns, and return the feedback and the new state."""
     from coach.engine.assess import assess
@@ -223,7 +236,7 @@ def reply(state: State, text: str) -> Step:
     turn = state.turn
     if turn is None:
         raise RoleplayError("the role-play is over", "start it again to have another go")
-    text = text.strip()[:MAX_REPLY]
+    text = clean_reply(text)
     if not text:
         raise RoleplayError("empty reply", "type what you would say to the customer")
     detected = assess(state.kit.index, text).behaviours

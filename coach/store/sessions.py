@@ -164,6 +164,16 @@ def finish(conn: sqlite3.Connection, session_id: int, status: str, debrief: dict
         )
 
 
+def reopen(conn: sqlite3.Connection, session_id: int) -> None:
+    """Open a closed session again (the trainee took back the reply that ended it, to try that turn again)."""
+    with _write(conn):
+        conn.execute(
+            "UPDATE sessions SET status = 'open', outcome = NULL, ending = NULL, debrief = NULL, "
+            "ended_at = NULL WHERE id = ?",
+            (session_id,),
+        )
+
+
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 
 
@@ -281,9 +291,13 @@ class Recorder:
         return concession_id
 
     def retried(self) -> None:
-        """The last standing reply was taken back: flag it, and withdraw its practice concession."""
+        """The last standing reply was taken back: flag it, withdraw its practice concession, and reopen
+        the session if that reply had ended it."""
         if not self._standing:
             return
+        if self._closed:
+            reopen(self.conn, self.id)
+            self._closed = False
         position, concession_id = self._standing.pop()
         mark_retried(self.conn, self.id, position)
         if concession_id is not None:
@@ -294,6 +308,9 @@ class Recorder:
     def finished(self, debrief: dict[str, Any], *, left: bool = False) -> None:
         """Close the session with its debrief (``left`` when the trainee quit before an ending)."""
         finish(self.conn, self.id, "left" if left else "finished", debrief)
+        self._closed = True
+
+    _closed = False
 
 
 # --------------------------------------------------------------------------------------------- reading

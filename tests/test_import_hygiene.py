@@ -30,6 +30,13 @@ CORE = [
     "coach.review.plans",
     "coach.review.brief",
     "coach.commands.prep",
+    "coach.content.scenarios",
+    "coach.roleplay",
+    "coach.roleplay.checks",
+    "coach.roleplay.render",
+    "coach.store.sessions",
+    "coach.commands.roleplay",
+    "coach.commands.sessions",
 ]
 
 

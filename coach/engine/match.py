@@ -30,7 +30,7 @@ KEYWORD_SCALE = 6.0
 ABSTAIN_BELOW = 0.045
 MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
-OUT_OF_SCOPE_RATIO = 0.5
+OUT_OF_SCOPE_RATIO = 0.7
 """Abstain when the out-of-scope phrases are at least this close (relative to the best rule's similarity)."""
 REQUEST_OVERRIDE = 0.35
 """A text shaped like a request or trivia question (out-of-scope patterns) still gets advice at this score."""

@@ -11,7 +11,7 @@ import argparse
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -19,8 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
-from coach.content.loader import Library
-from coach.engine.index import Index
 from coach.errors import CoachError
 from coach.tui import settings as settings_mod
 from coach.tui.bindings import localize
@@ -36,6 +34,11 @@ from coach.tui.screens.saved import SavedScreen
 from coach.tui.screens.situation import SituationScreen
 from coach.tui.screens.walkthrough import WalkthroughScreen
 
+# The playbook loader (YAML, pydantic) is imported by the loading worker, after the first paint.
+if TYPE_CHECKING:
+    from coach.content.loader import Library
+    from coach.engine.index import Index
+
 log = logging.getLogger("coach.tui")
 
 SCREENS: list[type[CoachScreen]] = [
@@ -46,7 +49,7 @@ SCREENS: list[type[CoachScreen]] = [
 ]
 """Screens the home page and the command palette open, in home-page order (one line per screen)."""
 
-Loader = Callable[[], tuple[Library, Index]]
+Loader = Callable[[], "tuple[Library, Index]"]
 
 
 class ContentLoaded(Message):
@@ -87,11 +90,13 @@ class CoachApp(App[int]):
         db_path: Path | None = None,
         lang: str | None = None,
         settings_path: Path | None = None,
+        screens: list[type[CoachScreen]] | None = None,
     ) -> None:
         from coach import locations
 
         super().__init__()
         self._loader = loader
+        self._screens = list(SCREENS if screens is None else screens)
         self.db_path = db_path or locations.db_path()
         """The SQLite database walk-throughs are saved in."""
         self.settings_path = settings_path or locations.settings_path()
@@ -167,7 +172,8 @@ class CoachApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._startup_problem:
             self.say(tr(self._lang, "error.settings", error=self._startup_problem), severity="warning")
-        self._load_content()
+        # Load after the first paint: parsing YAML holds the GIL and would delay the home screen.
+        self.call_after_refresh(self._load_content)
 
     @work(thread=True, exclusive=True, group="content", exit_on_error=False)
     def _load_content(self) -> None:
@@ -210,12 +216,12 @@ class CoachApp(App[int]):
     # --- navigation -----------------------------------------------------------------------------
 
     def registered(self) -> list[type[CoachScreen]]:
-        """The registered screens (home-page order)."""
-        return list(SCREENS)
+        """The registered screens (home-page order); ``SCREENS`` unless the app was given its own list."""
+        return list(self._screens)
 
     def open_screen(self, screen_id: str) -> None:
         """Open a registered screen by id."""
-        for cls in SCREENS:
+        for cls in self._screens:
             if cls.SCREEN_ID == screen_id:
                 if cls.NEEDS_CONTENT and not self.content_loaded:
                     self.say(self.content_error or tr(self._lang, "need.content"), severity="warning")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, utils
-
-from coach.content.models import Rule
+if TYPE_CHECKING:
+    from coach.content.models import Rule
 
 CUTOFF = 62.0
 """Hits below this rapidfuzz score (0-100) are not shown."""
@@ -37,6 +37,8 @@ def _fields(rule: Rule) -> list[tuple[str, str, float]]:
 
 def search(rules: Iterable[Rule], query: str, limit: int = 30) -> list[Hit]:
     """Entries matching ``query`` best first; ties by id so the order is stable."""
+    from rapidfuzz import fuzz, utils
+
     q = utils.default_process(query)
     if not q:
         return []

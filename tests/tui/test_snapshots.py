@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import make_app, matched, settle
+from coach.tui.screens.browser import BrowserScreen
+from coach.tui.screens.help import HelpScreen
+from coach.tui.screens.saved import SavedScreen
+from coach.tui.screens.situation import SituationScreen
+from tui_helpers import make_app as _make_app
+from tui_helpers import matched, settle
 
 LANGS = ["en", "zh"]
+SCREENS = [SituationScreen, BrowserScreen, SavedScreen, HelpScreen]
+"""A fixed registry, so screens other features register do not change these pictures."""
+
+
+def make_app(tmp_path, lang):  # noqa: ANN001, ANN201
+    """The app on the mini playbooks with this issue's screens."""
+    return _make_app(tmp_path, lang=lang, screens=SCREENS)
+
 SITUATION = {
     "en": "we signed yesterday and today she wants two more facings for free",
     "zh": "合同签完了又要加排面",

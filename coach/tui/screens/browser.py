@@ -12,10 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
-from coach.content.models import CATEGORY_ORDER, Category
 from coach.tui.screens.base import CoachScreen
 from coach.tui.search import search
 from coach.tui.widgets.entry_view import EntryView
+
+CATEGORIES = ("difficult", "complaint", "tactic", "principle")
+"""The chapters of the course, in course order (as ``coach.content.models.Category``)."""
 
 
 class BrowserScreen(CoachScreen):
@@ -74,11 +76,11 @@ class BrowserScreen(CoachScreen):
         tree.clear()
         if library is None:
             return
-        by_cat: dict[str, list[str]] = {c.value: [] for c in Category}
+        by_cat: dict[str, list[str]] = {c: [] for c in CATEGORIES}
         for rule_id, rule in library.rules.items():
             by_cat[rule.category.value].append(rule_id)
         cursor_line = None
-        for cat in sorted(by_cat, key=lambda c: CATEGORY_ORDER[c]):
+        for cat in CATEGORIES:
             ids = by_cat[cat]
             if not ids:
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from time import perf_counter
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +13,12 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
-from coach.engine.match import MatchResult
 from coach.tui.i18n import reason
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.match_list import MatchList
+
+if TYPE_CHECKING:
+    from coach.engine.match import MatchResult
 
 
 class SituationScreen(CoachScreen):
@@ -62,6 +64,8 @@ class SituationScreen(CoachScreen):
         """Time the engine took for the last update."""
         self.shown_at = 0.0
         """``perf_counter()`` when the matches were last redrawn."""
+        self.fired_at = 0.0
+        """``perf_counter()`` when the debounce last ended and matching started."""
 
     def compose(self) -> ComposeResult:
         """Prompt, text area, status, matches."""
@@ -97,18 +101,23 @@ class SituationScreen(CoachScreen):
 
     def _start_matching(self) -> None:
         self._timer = None
+        self.fired_at = perf_counter()
         text = self.text
         index = self.coach.index
         if not text.strip() or index is None:
             self.result = None
             self._redraw()
             return
-        self._match(text, index)
+        self._match(text)
 
+    # Only small arguments: Textual's @work puts the repr of every argument in the worker's description.
     @work(thread=True, exclusive=True, group="match", exit_on_error=False)
-    def _match(self, text: str, index) -> None:  # noqa: ANN001
+    def _match(self, text: str) -> None:
         from coach.engine import rank
 
+        index = self.coach.index
+        if index is None:
+            return
         started = perf_counter()
         result = rank(index, text, top=self.TOP)
         if not get_current_worker().is_cancelled:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -16,12 +16,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
-from coach.content.models import Rule
 from coach.errors import CoachError
 from coach.store.walkthroughs import StepRecord, Walkthrough, now_iso
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.steps import steps_table
+
+if TYPE_CHECKING:
+    from coach.content.models import Rule
 
 log = logging.getLogger("coach.tui")
 

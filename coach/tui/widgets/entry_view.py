@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -12,9 +14,11 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.content.loader import Library
-from coach.content.models import Rule
 from coach.tui.i18n import tr
+
+if TYPE_CHECKING:
+    from coach.content.loader import Library
+    from coach.content.models import Rule
 
 
 def _items(marker: str, texts: list[str], style: str = "") -> Table:

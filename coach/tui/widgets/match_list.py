@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from coach.content.loader import Library
-from coach.engine.match import MatchResult, RuleMatch
 from coach.tui.i18n import reason, tr
+
+if TYPE_CHECKING:
+    from coach.content.loader import Library
+    from coach.engine.match import MatchResult, RuleMatch
 
 BAR_WIDTH = 10
 

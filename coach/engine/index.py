@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 10
+FORMAT = 11
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -105,8 +105,8 @@ class Index:
     synonyms: Synonyms
     idf: dict[str, float]
     centroid_postings: dict[str, list[tuple[int, float]]]
-    phrase_vectors: list[dict[str, float]]
-    rule_phrases: list[list[int]]
+    phrase_postings: list[dict[str, list[tuple[int, float]]]]
+    """Per rule: feature -> (phrase, weight) for the rule's own phrases (closest-phrase look-up)."""
     phrase_text: list[str]
     needles: dict[str, list[str]]
     """Anchor (first word or Chinese pair) -> distinct keyword needles starting with it."""
@@ -280,6 +280,19 @@ def query_anchors(a: Analysed) -> set[str]:
     return keys
 
 
+def _phrase_postings(
+    rule_phrases: list[list[int]], phrase_feats: list[Counter[str]], idf: dict[str, float]
+) -> list[dict[str, list[tuple[int, float]]]]:
+    out: list[dict[str, list[tuple[int, float]]]] = []
+    for phrases in rule_phrases:
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for p in phrases:
+            for f, w in _weigh(phrase_feats[p], idf).items():
+                postings[f].append((p, w))
+        out.append(dict(postings))
+    return out
+
+
 def _by_letter(words: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for w in words:
@@ -396,8 +409,7 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
         synonyms=synonyms,
         idf=idf,
         centroid_postings=dict(centroid_postings),
-        phrase_vectors=[_weigh(feats, idf) for feats in phrase_feats],
-        rule_phrases=rule_phrases,
+        phrase_postings=_phrase_postings(rule_phrases, phrase_feats, idf),
         phrase_text=phrase_text,
         needles=_by_anchor(keywords),
         keywords=dict(keywords),

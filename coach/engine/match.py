@@ -110,12 +110,15 @@ def _keyword_hits(index: Index, a: Analysed) -> tuple[dict[int, float], dict[int
 
 
 def _best_phrase(index: Index, qvec: dict[str, float], r: int) -> tuple[float, int]:
-    best, best_p = 0.0, -1
-    for p in index.rule_phrases[r]:
-        s = sum(w * qvec.get(f, 0.0) for f, w in index.phrase_vectors[p].items())
-        if s > best:
-            best, best_p = s, p
-    return best, best_p
+    postings = index.phrase_postings[r]
+    acc: dict[int, float] = defaultdict(float)
+    for f, qw in qvec.items():
+        for p, w in postings.get(f, ()):
+            acc[p] += qw * w
+    if not acc:
+        return 0.0, -1
+    p = max(acc, key=lambda k: (acc[k], -k))
+    return acc[p], p
 
 
 SHORTLIST = 40

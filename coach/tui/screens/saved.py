@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,14 @@ from coach.errors import CoachError
 from coach.store.walkthroughs import MD_LABELS, Walkthrough
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time as the user's local ``YYYY-MM-DD HH:MM`` (the stored text if it is not a time)."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 class SavedScreen(CoachScreen):
@@ -128,7 +137,7 @@ class SavedScreen(CoachScreen):
             return
         hint.update(self.tr("saved.pick"))
         for wt in self.items:
-            when = wt.saved_at.replace("T", " ")[:16]
+            when = local_time(wt.saved_at)
             prompt = Text.assemble(
                 (f"#{wt.id} ", "bold"), wt.title, "\n", (f"{wt.done_count}/{len(wt.steps)} · {when}", "dim")
             )
@@ -156,7 +165,7 @@ class SavedScreen(CoachScreen):
             return
         t = MD_LABELS[wt.lang]
         grid = steps_table(((s.done, t[s.kind], s.text, s.notes) for s in wt.steps), t["notes"] + t["colon"])
-        head = Text.assemble((wt.title, "bold"), "\n", (f"{wt.rule_id} · {wt.saved_at}", "dim"))
+        head = Text.assemble((wt.title, "bold"), "\n", (f"{wt.rule_id} · {local_time(wt.saved_at)}", "dim"))
         if wt.label:
             head.append("\n" + wt.label, style="italic")
         body.update(Group(head, Text(""), grid))

@@ -16,9 +16,14 @@ DATA = Path(__file__).parent / "data"
 BAD = DATA / "scenarios-bad"
 MINI = DATA / "scenarios-ok" / "mini.yaml"
 GIVE = "OK, we'll give you the extra 5% for the anniversary."
-FACTS = ("I understand the anniversary matters a lot to you. Our sparkling tea grew 22% in your stores this year, "
-         "and the family pack sells 40% more per facing than the small bottles.")
-TRADE = "If you give us the front page and end-caps in all 38 stores, we can add 2% off invoice for the two weeks."
+FACTS = (
+    "I understand the anniversary matters a lot to you. Our sparkling tea grew 22% in your stores this year, "
+    "and the family pack sells 40% more per facing than the small bottles."
+)
+TRADE = (
+    "If you give us the front page and end-caps in all 38 stores, "
+    "we can add 2% off invoice for the two weeks."
+)
 
 
 def run(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -45,12 +50,18 @@ def test_list_text_and_json(monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["roleplay", "anniversary-flyr", "--plain"], "no scenario 'anniversary-flyr' (did you mean 'anniversary-flyer'?"),
+        (
+            ["roleplay", "anniversary-flyr", "--plain"],
+            "no scenario 'anniversary-flyr' (did you mean 'anniversary-flyer'?",
+        ),
         (["roleplay", "--plain"], "no scenario given"),
         (["roleplay", "walk-out"], "the role-play screen needs a terminal (use --plain"),
         (["roleplay", "walk-out", "--json"], "--json only goes with --list"),
         (["roleplay", str(BAD / "unknown_node.yaml"), "--plain"], "unknown node 'dael'"),
-        (["roleplay", "walk-out", "--plain", "--scenarios", "no/such/folder"], "no/such/folder: no such file or folder"),
+        (
+            ["roleplay", "walk-out", "--plain", "--scenarios", "no/such/folder"],
+            "no/such/folder: no such file or folder",
+        ),
     ],
 )
 def test_usage_and_content_errors_are_one_line_exit_2(monkeypatch, capsys, args, message):
@@ -60,9 +71,15 @@ def test_usage_and_content_errors_are_one_line_exit_2(monkeypatch, capsys, args,
 
 
 def test_plain_run_from_a_scenario_file_with_retry_and_blank_lines(monkeypatch, capsys):
-    code, out, err = run(monkeypatch, capsys, "roleplay", str(MINI), "--plain",
-                         stdin="/retry\n\nFine, we'll give you the extra 2%.\n/retry\n"
-                         "If you give us the second end-cap in July, we can add half a point to the rebate.\n")
+    code, out, err = run(
+        monkeypatch,
+        capsys,
+        "roleplay",
+        str(MINI),
+        "--plain",
+        stdin="/retry\n\nFine, we'll give you the extra 2%.\n/retry\n"
+        "If you give us the second end-cap in July, we can add half a point to the rebate.\n",
+    )
     assert code == 0, err
     assert "Nothing to take back yet." in out
     # The give-away ended it; /retry after the ending took that reply back and the turn was played again.
@@ -72,12 +89,24 @@ def test_plain_run_from_a_scenario_file_with_retry_and_blank_lines(monkeypatch, 
     assert out.index("Outcome: success (ending deal)", taken_back) and "↺ [Ms Buyer]" in out[taken_back:]
     code, out, _ = run(monkeypatch, capsys, "sessions", "list", "--json")
     s = json.loads(out)["sessions"][0]
-    assert (s["scenario"], s["status"], s["outcome"], s["replies"], s["retries"]) == ("mini", "finished", "success", 1, 1)
+    assert (s["scenario"], s["status"], s["outcome"], s["replies"], s["retries"]) == (
+        "mini",
+        "finished",
+        "success",
+        1,
+        1,
+    )
 
 
 def test_anything_but_retry_after_the_ending_leaves(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "roleplay", str(MINI), "--plain",
-                       stdin="Fine, we'll give you the extra 2%.\nthanks\n/retry\n")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "roleplay",
+        str(MINI),
+        "--plain",
+        stdin="Fine, we'll give you the extra 2%.\nthanks\n/retry\n",
+    )
     assert code == 0 and out.count("Session saved as #1") == 1 and "taken back" not in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
@@ -85,8 +114,16 @@ def test_anything_but_retry_after_the_ending_leaves(monkeypatch, capsys):
 
 
 def test_plain_run_left_early_is_saved_and_says_so(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "roleplay", "walk-out", "--plain", "--lang", "zh",
-                       stdin="我理解您的压力。您需要看到什么，才能让这三个单品上架？\n/quit\nnever read\n")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "roleplay",
+        "walk-out",
+        "--plain",
+        "--lang",
+        "zh",
+        stdin="我理解您的压力。您需要看到什么，才能让这三个单品上架？\n/quit\nnever read\n",
+    )
     assert code == 0 and "结果：中途退出" in out and "never read" not in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "show", "1")
     assert "结果：中途退出" in out and "（他又坐了下来）" not in out.split("对话记录")[0]
@@ -95,8 +132,14 @@ def test_plain_run_left_early_is_saved_and_says_so(monkeypatch, capsys):
 
 
 def test_reply_text_is_printed_literally_without_escape_sequences(monkeypatch, capsys):
-    code, out, _ = run(monkeypatch, capsys, "roleplay", "walk-out", "--plain",
-                       stdin="[bold]I understand[/bold] \x1b[31mred\x1b[0m\n/quit\n")
+    code, out, _ = run(
+        monkeypatch,
+        capsys,
+        "roleplay",
+        "walk-out",
+        "--plain",
+        stdin="[bold]I understand[/bold] \x1b[31mred\x1b[0m\n/quit\n",
+    )
     assert "You: [bold]I understand[/bold] red\n" in out and "\x1b" not in out and "[31m" not in out
 
 
@@ -105,8 +148,16 @@ def test_reply_text_is_printed_literally_without_escape_sequences(monkeypatch, c
 
 @pytest.fixture
 def played(monkeypatch, capsys):
-    code, _, err = run(monkeypatch, capsys, "roleplay", "anniversary-flyer", "--plain", "--trainee", "Amy <3",
-                       stdin=f"{GIVE}\n/retry\n{FACTS}\n{TRADE}\nI'll send you the written confirmation by Friday noon.\n")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "roleplay",
+        "anniversary-flyer",
+        "--plain",
+        "--trainee",
+        "Amy <3",
+        stdin=f"{GIVE}\n/retry\n{FACTS}\n{TRADE}\nI'll send you the written confirmation by Friday noon.\n",
+    )
     assert code == 0, err
 
 
@@ -121,11 +172,20 @@ def test_sessions_show_and_export(played, monkeypatch, capsys, tmp_path):
     assert out.startswith("# Role-play: The anniversary flyer (#1)") and "- Trainee: Amy \\<3" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
-    assert data["outcome"] == "success" and [e["retried"] for e in data["transcript"]] == [True, False, False, False]
+    assert data["outcome"] == "success" and [e["retried"] for e in data["transcript"]] == [
+        True,
+        False,
+        False,
+        False,
+    ]
     assert data["transcript"][0]["behaviours"][0]["blocker"]["en"].startswith("An extra discount")
     target = tmp_path / "s1.md"
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "md", "-o", str(target))
-    assert code == 0 and out.strip() == str(target) and target.read_text(encoding="utf-8").startswith("# Role-play")
+    assert (
+        code == 0
+        and out.strip() == str(target)
+        and target.read_text(encoding="utf-8").startswith("# Role-play")
+    )
     code, out, err = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "md", "-o", str(target))
     assert code == 2 and "already exists; nothing was written" in err
 
@@ -156,8 +216,22 @@ def test_empty_session_list(monkeypatch, capsys):
 
 
 def test_practice_concessions_never_appear_in_the_real_log_or_review(played, monkeypatch, capsys):
-    code, _, err = run(monkeypatch, capsys, "log", "add", "--account", "Great Harvest", "--type", "price",
-                       "--give", "1% off invoice", "--value", "1", "--unit", "%")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "log",
+        "add",
+        "--account",
+        "Great Harvest",
+        "--type",
+        "price",
+        "--give",
+        "1% off invoice",
+        "--value",
+        "1",
+        "--unit",
+        "%",
+    )
     assert code == 0, err
     code, out, _ = run(monkeypatch, capsys, "log", "review", "--json")
     real = json.loads(out)
@@ -167,7 +241,10 @@ def test_practice_concessions_never_appear_in_the_real_log_or_review(played, mon
     code, out, _ = run(monkeypatch, capsys, "log", "list", "--json", "--practice", "--history")
     practice = json.loads(out)["entries"]
     assert [(e["give"], e["status"], e["practice"]) for e in practice] == [
-        (GIVE, "agreed", True), (GIVE, "withdrawn", True), (TRADE, "offered", True)]
+        (GIVE, "agreed", True),
+        (GIVE, "withdrawn", True),
+        (TRADE, "offered", True),
+    ]
     code, out, _ = run(monkeypatch, capsys, "log", "review")
     assert GIVE not in out and TRADE not in out
 
@@ -180,7 +257,11 @@ def test_practice_concessions_never_appear_in_the_real_log_or_review(played, mon
     [
         ("unknown_node", [], "turns.ask.branches[0].goto: unknown node 'dael'"),
         ("unreachable", [], "turns.orphan: unreachable"),
-        ("rehearsal_fails", [], "rehearsals[0].steps[0].goto: expects a deal: at 'ask' the reply leads to 'no-deal'"),
+        (
+            "rehearsal_fails",
+            [],
+            "rehearsals[0].steps[0].goto: expects a deal: at 'ask' the reply leads to 'no-deal'",
+        ),
         ("autoplay_never_ends", ["--autoplay", "3"], "3 of 3 autoplay runs never ended within 60 replies"),
         ("autoplay_unreached", ["--autoplay", "30"], "turns.rare: never reached in 30 autoplay runs"),
     ],

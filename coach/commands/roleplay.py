@@ -159,14 +159,17 @@ def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> int:
         from coach.tui.app import run_app
     except ImportError as exc:  # pragma: no cover - textual is a dependency
         raise CoachError(f"the terminal UI cannot start ({exc})", "use --plain") from None
-    ui = argparse.Namespace(
-        ui_db=args.db,
-        ui_playbooks=list(args.playbooks or []),
-        ui_lang=args.lang,
-        ui_roleplay=scenario_id or "",
-        ui_scenarios=list(args.scenarios or []),
-        ui_trainee=args.trainee,
-    )
+    files = [args.scenario] if args.scenario and args.scenario.endswith((".yaml", ".yml")) else []
+    extra = existing_paths([*(args.scenarios or []), *files])
+    trainee = args.trainee
+
+    def startup():  # noqa: ANN202 - imported here: only the UI path loads Textual
+        from coach.tui.screens.roleplay import RoleplayScreen
+
+        return RoleplayScreen(scenario_id, trainee=trainee, extra=extra)
+
+    ui = argparse.Namespace(ui_db=args.db, ui_playbooks=list(args.playbooks or []), ui_lang=args.lang,
+                            ui_startup=startup)
     return run_app(ui)
 
 

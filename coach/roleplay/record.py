@@ -92,3 +92,33 @@ def opening_dict(state: State) -> dict[str, Any]:
         "role": text(speaker.role),
         "line": text(state.line()),
     }
+
+
+def live_record(
+    state: State,
+    kit: Kit,
+    transcript: list[dict[str, Any]],
+    *,
+    lang: str,
+    session_id: int | None = None,
+    trainee: str | None = None,
+) -> dict[str, Any]:
+    """A session as ``coach.store.sessions.get`` returns it, built from a running role-play (for showing
+    the debrief without reading the database). ``transcript`` holds the exchange dicts with ``retried``."""
+    from coach.roleplay.engine import debrief
+
+    d = debrief_dict(debrief(state), kit)
+    return {
+        "id": session_id or 0,
+        "scenario": scenario_dict(state.scenario),
+        "lang": lang,
+        "trainee": trainee,
+        "status": "finished" if state.finished else "open",
+        "outcome": d["outcome"],
+        "ending": d["ending"],
+        "started_at": "",
+        "ended_at": None,
+        "scorecard": d["scorecard"],
+        "debrief": d,
+        "transcript": transcript,
+    }

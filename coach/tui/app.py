@@ -30,6 +30,7 @@ from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.screens.entry import EntryScreen
 from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.roleplay import RoleplayScreen
 from coach.tui.screens.saved import SavedScreen
 from coach.tui.screens.situation import SituationScreen
 from coach.tui.screens.walkthrough import WalkthroughScreen
@@ -45,6 +46,7 @@ SCREENS: list[type[CoachScreen]] = [
     SituationScreen,
     BrowserScreen,
     SavedScreen,
+    RoleplayScreen,
     HelpScreen,
 ]
 """Screens the home page and the command palette open, in home-page order (one line per screen)."""
@@ -174,6 +176,11 @@ class CoachApp(App[int]):
             self.say(tr(self._lang, "error.settings", error=self._startup_problem), severity="warning")
         # Load after the first paint: parsing YAML holds the GIL and would delay the home screen.
         self.call_after_refresh(self._load_content)
+        if self.startup is not None:
+            self.push_screen(self.startup())
+
+    startup: Callable[[], Screen] | None = None
+    """A screen to open over the home page at start (``coach roleplay SCENARIO`` sets it)."""
 
     @work(thread=True, exclusive=True, group="content", exit_on_error=False)
     def _load_content(self) -> None:
@@ -368,6 +375,7 @@ def run_app(args: argparse.Namespace) -> int:
     handler = _setup_logging()
     try:
         app = CoachApp(lambda: cached_index(dirs), db_path=db, lang=getattr(args, "ui_lang", None))
+        app.startup = getattr(args, "ui_startup", None)
         code = app.run()
     finally:
         if handler is not None:

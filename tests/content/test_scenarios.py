@@ -17,22 +17,39 @@ OK = DATA / "scenarios-ok"
 FAILURES = {
     "unknown_node": ("19:15", "turns.ask.branches[0].goto", "unknown node 'dael'; did you mean 'deal'?"),
     "unknown_start": ("12:8", "start", "unknown node 'opening': not a turn (turns: ask)"),
-    "unknown_taxonomy": ("15:16", "turns.ask.situation", "unknown taxonomy id 'tactic.nible'; did you mean 'tactic.nibble'?"),
-    "unknown_behaviour": ("18:22", "turns.ask.branches[0].when.has[0]",
-                          "unknown reply behaviour 'reply.conditional-concesion'; did you mean 'reply.conditional-concession'?"),
+    "unknown_taxonomy": (
+        "15:16",
+        "turns.ask.situation",
+        "unknown taxonomy id 'tactic.nible'; did you mean 'tactic.nibble'?",
+    ),
+    "unknown_behaviour": (
+        "18:22",
+        "turns.ask.branches[0].when.has[0]",
+        "unknown reply behaviour 'reply.conditional-concesion'; did you mean 'reply.conditional-concession'?",
+    ),
     "unknown_speaker": ("16:14", "turns.ask.speaker", "unknown speaker 'director' (add it under `cast:`)"),
     "unknown_field": ("18:7", "turns.ask.brances", "unknown field 'brances'; did you mean 'branches'?"),
     "missing_default": ("15:5", "turns.ask.default", "required field is missing"),
     "comparator_without_var": ("18:15", "turns.ask.branches[0].when", "`below` needs `var:`"),
-    "empty_condition": ("18:15", "turns.ask.branches[0].when", "an empty condition always holds; use `default:` instead"),
+    "empty_condition": (
+        "18:15",
+        "turns.ask.branches[0].when",
+        "an empty condition always holds; use `default:` instead",
+    ),
     "turn_and_ending": ("23:8", "endings.ask", "'ask' is both a turn and an ending"),
     "unreachable": ("22:5", "turns.orphan", "unreachable: no branch leads here from the start ('ask')"),
     "no_way_out": ("24:5", "turns.loop-a", "no way out: no ending can be reached from this turn"),
-    "used_before_set": ("28:21", "turns.check.branches[0].when.var",
-                        "variable 'mood' is used before it is set on some path from the start"),
-    "unknown_variable": ("18:21", "turns.ask.branches[0].when.var",
-                         "unknown variable 'patiance': it is never set (declare it under `variables:` with an initial "
-                         "value); did you mean 'patience'?"),
+    "used_before_set": (
+        "28:21",
+        "turns.check.branches[0].when.var",
+        "variable 'mood' is used before it is set on some path from the start",
+    ),
+    "unknown_variable": (
+        "18:21",
+        "turns.ask.branches[0].when.var",
+        "unknown variable 'patiance': it is never set (declare it under `variables:` with an initial "
+        "value); did you mean 'patience'?",
+    ),
     "duplicate_key": ("17:3", "turns.ask", "duplicate key"),
     "syntax": ("4:6", "", "invalid YAML"),
     "not_a_scenario": ("2:1", "", "expected a scenario"),
@@ -96,9 +113,17 @@ def test_shipped_scenarios_load_cleanly_and_cover_the_issue():
     assert found.problems == [], found.problems
     assert len(found.scenarios) >= 10
     situations = {s for sc in found.scenarios.values() for s in sc.situations()}
-    for needed in ("tactic.good-cop-bad-cop", "tactic.reject-first-offer", "tactic.delay-decision",
-                   "tactic.impossible-demand", "tactic.walkout-pressure", "complaint.delivery", "complaint.billing",
-                   "tactic.nibble", "difficult.time-pressed"):
+    for needed in (
+        "tactic.good-cop-bad-cop",
+        "tactic.reject-first-offer",
+        "tactic.delay-decision",
+        "tactic.impossible-demand",
+        "tactic.walkout-pressure",
+        "complaint.delivery",
+        "complaint.billing",
+        "tactic.nibble",
+        "difficult.time-pressed",
+    ):
         assert needed in situations, needed
     assert locations.shipped_scenarios_dir().is_dir()
 

@@ -1,4 +1,4 @@
-"""The role-play state machine: branch choice, variables, blockers, retry, scorecard, debrief; checks and autoplay."""
+"""The role-play state machine: branches, variables, blockers, retry, scorecard, debrief; checks, autoplay."""
 
 from __future__ import annotations
 
@@ -50,8 +50,13 @@ def found(step):
 def test_detector_sees_the_test_replies(kit):
     from coach.engine.assess import assess
 
-    for text, bid in ((GIVE, "reply.unconditional-concession"), (TRADE, "reply.conditional-concession"),
-                      (ARGUE, "reply.argues"), (SORRY, "reply.apologizes"), (FOLLOW, "reply.commits-follow-up")):
+    for text, bid in (
+        (GIVE, "reply.unconditional-concession"),
+        (TRADE, "reply.conditional-concession"),
+        (ARGUE, "reply.argues"),
+        (SORRY, "reply.apologizes"),
+        (FOLLOW, "reply.commits-follow-up"),
+    ):
         assert bid in [d.id for d in assess(kit.index, text).behaviours], text
     assert assess(kit.index, NOTHING).behaviours == []
 
@@ -79,7 +84,9 @@ def test_first_branch_that_holds_wins_and_updates_variables(sc, kit):
 def test_default_branch_and_variable_test_before_updates(sc, kit):
     state = start(sc, kit)
     step = reply(state, NOTHING)
-    assert step.exchange.branch is None and step.exchange.goto == "ask" and step.state.variables["patience"] == 1
+    assert (
+        step.exchange.branch is None and step.exchange.goto == "ask" and step.state.variables["patience"] == 1
+    )
     step = reply(step.state, NOTHING)
     assert step.state.node == "ask" and step.state.variables["patience"] == 0
     step = reply(step.state, TRADE)  # patience < 1 is tested first, before the trade branch
@@ -173,7 +180,10 @@ def test_rehearsal_that_expects_the_wrong_turn_is_reported(kit):
     sc = found.scenarios["mini"]
     problems = rehearse(sc, kit, found.documents["mini"])
     assert len(problems) == 1
-    assert "rehearsals[0].steps[0].goto: expects a deal: at 'ask' the reply leads to 'no-deal', not 'deal'" in problems[0]
+    assert (
+        "rehearsals[0].steps[0].goto: expects a deal: at 'ask' the reply leads to 'no-deal', not 'deal'"
+        in problems[0]
+    )
 
 
 def test_autoplay_is_seeded_and_reaches_every_node_of_a_good_scenario(sc, kit):
@@ -182,7 +192,10 @@ def test_autoplay_is_seeded_and_reaches_every_node_of_a_good_scenario(sc, kit):
     assert one.reached == two.reached and one.outcomes == two.outcomes and one.replies == two.replies
     assert one.never_reached(sc) == [] and one.unfinished == 0
     assert sum(one.outcomes.values()) == 150
-    assert autoplay(sc, kit, 150, seed=8).replies != one.replies or autoplay(sc, kit, 150, seed=9).replies != one.replies
+    assert (
+        autoplay(sc, kit, 150, seed=8).replies != one.replies
+        or autoplay(sc, kit, 150, seed=9).replies != one.replies
+    )
 
 
 def test_autoplay_reports_runs_that_never_end(kit):
@@ -191,7 +204,9 @@ def test_autoplay_reports_runs_that_never_end(kit):
     report = autoplay(sc, kit, 5, cap=20)
     assert report.unfinished == 5 and report.replies == 100 and report.stuck_at["ask"] == 5
     problems = autoplay_problems(sc, report, found.documents["mini"], cap=20)
-    assert any("5 of 5 autoplay runs never ended within 20 replies (stopped at ask (5))" in p for p in problems)
+    assert any(
+        "5 of 5 autoplay runs never ended within 20 replies (stopped at ask (5))" in p for p in problems
+    )
     assert any("endings.deal: never reached in 5 autoplay runs" in p for p in problems)
 
 

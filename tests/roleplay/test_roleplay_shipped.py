@@ -34,17 +34,25 @@ def test_every_shipped_scenario_has_a_good_and_a_bad_path():
         outcomes = [r.outcome for r in sc.rehearsals]
         assert "success" in outcomes and "fail" in outcomes, sid
         for r in sc.rehearsals:
-            assert r.ending and all(s.goto for s in r.steps), f"{sid}: {r.name} must name every turn and its ending"
+            assert r.ending and all(s.goto for s in r.steps), (
+                f"{sid}: {r.name} must name every turn and its ending"
+            )
 
 
-@pytest.mark.parametrize(("sid", "n"), CASES, ids=[f"{sid}:{SHIPPED[sid].rehearsals[n].name}" for sid, n in CASES])
+@pytest.mark.parametrize(
+    ("sid", "n"), CASES, ids=[f"{sid}:{SHIPPED[sid].rehearsals[n].name}" for sid, n in CASES]
+)
 def test_scripted_path_end_to_end(sid, n, monkeypatch, capsys):
     sc = SHIPPED[sid]
     rehearsal = sc.rehearsals[n]
     replies = [s.say for s in rehearsal.steps]
     lang = _lang(replies)
-    code, out, err = play(monkeypatch, capsys, ["roleplay", sid, "--plain", "--lang", lang, "--trainee", "Lin"],
-                          "\n".join(replies) + "\n")
+    code, out, err = play(
+        monkeypatch,
+        capsys,
+        ["roleplay", sid, "--plain", "--lang", lang, "--trainee", "Lin"],
+        "\n".join(replies) + "\n",
+    )
     assert code == 0, err
 
     # The customer's lines came in the order the branches lead, each reply's feedback after it.
@@ -80,14 +88,20 @@ def test_scripted_path_end_to_end(sid, n, monkeypatch, capsys):
         turn = sc.turns[exchange["turn"]]
         taken = turn.branches[exchange["branch"]] if exchange["branch"] is not None else turn.default
         assert taken.goto == exchange["goto"]  # the branch recorded is the one that leads there
-    if rehearsal.outcome == "fail" and any(b["blocker"] for e in record["transcript"] for b in e["behaviours"]):
+    if rehearsal.outcome == "fail" and any(
+        b["blocker"] for e in record["transcript"] for b in e["behaviours"]
+    ):
         assert record["debrief"]["blocked"]
     scores = {row["id"]: row["score"] for row in record["scorecard"]}
     assert len(scores) == 8
 
     # Concessions made in the role-play are in the log as practice only.
-    gave = [e for e in record["transcript"] if {b["id"] for b in e["behaviours"]}
-            & {"reply.conditional-concession", "reply.unconditional-concession"}]
+    gave = [
+        e
+        for e in record["transcript"]
+        if {b["id"] for b in e["behaviours"]}
+        & {"reply.conditional-concession", "reply.unconditional-concession"}
+    ]
     assert real == []
     assert len(practice) == len(gave) and all(c.practice for c in practice)
     assert [c.id for c in practice] == [e["concession_id"] for e in gave]

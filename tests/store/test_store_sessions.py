@@ -95,8 +95,12 @@ def test_finished_session_reads_back_with_everything(conn, sc, kit):
 
 
 def test_practice_concessions_are_logged_and_never_in_real_figures(conn, sc, kit):
-    concessions.add(conn, concessions.validate_entry(
-        {"account": "Test Mart", "type": "price", "give": "1% off", "value": 1, "unit": "percent"}))
+    concessions.add(
+        conn,
+        concessions.validate_entry(
+            {"account": "Test Mart", "type": "price", "give": "1% off", "value": 1, "unit": "percent"}
+        ),
+    )
     rec, _ = play(conn, sc, kit, [GIVE, "Hello."])
     practice = concessions.select(conn, concessions.Filter(practice=True))
     assert len(practice) == 1 and rec.concessions == [practice[0].id]
@@ -129,7 +133,10 @@ def test_retry_flags_the_reply_and_withdraws_its_concession(conn, sc, kit):
     assert record["outcome"] == "success"
     history = concessions.select(conn, concessions.Filter(practice=True, history=True))
     assert [(c.status, c.supersedes) for c in history] == [
-        ("agreed", None), ("withdrawn", history[0].id), ("offered", None)]
+        ("agreed", None),
+        ("withdrawn", history[0].id),
+        ("offered", None),
+    ]
     current = concessions.select(conn, concessions.Filter(practice=True))
     assert [c.status for c in current] == ["withdrawn", "offered"]
     assert concessions.select(conn) == []

@@ -260,3 +260,24 @@ def test_global_options_reach_verbs_that_have_them(tmp_path, capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "--db does not apply to `coach locate`" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_logged_in_full_and_summarised_in_one_line(tmp_path, caplog, capsys):
+    import pytest
+
+    def boom():
+        raise RuntimeError("boom")
+
+    app = make_app(tmp_path)
+
+    async def crash():
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            app.call_later(boom)
+            await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run(crash)
+    assert app.crash == "RuntimeError: boom"
+    assert any(r.exc_info and r.levelname == "CRITICAL" for r in caplog.records if r.name == "coach.tui")
+    assert "Traceback" not in capsys.readouterr().err

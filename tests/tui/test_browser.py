@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Tree
+from textual.widgets import Input, OptionList
 from tui_helpers import flat, make_app, run, settle
 
 from coach.tui.screens.browser import BrowserScreen
@@ -20,18 +20,24 @@ def test_categories_hold_their_entries_and_the_preview_follows_the_cursor(tmp_pa
             await pilot.pause()
             screen = app.screen
             assert isinstance(screen, BrowserScreen)
-            tree = screen.query_one(Tree)
-            cats = {
-                str(node.label).split("  ")[0]: [c.data for c in node.children] for node in tree.root.children
-            }
-            assert cats == {
-                "Buyer tactics": ["tactic.nibble", "tactic.walkout-pressure"],
-                "The eight principles": ["principle.trade-concessions"],
-            }
-            await pilot.press("down")
-            await pilot.pause()
+            listing = screen.query_one("#browser-tree", OptionList)
+            options = [listing.get_option_at_index(i) for i in range(listing.option_count)]
+            assert [(o.id, o.disabled) for o in options] == [
+                ("cat:tactic", True),
+                ("tactic.nibble", False),
+                ("tactic.walkout-pressure", False),
+                ("cat:principle", True),
+                ("principle.trade-concessions", False),
+            ]
+            assert "Buyer tactics 2" in flat(app) and "The eight principles 1" in flat(app)
             assert screen.query_one(EntryView).rule_id == "tactic.nibble"
             assert "Treat it as a new request." in flat(app)
+            await pilot.press("down", "down")  # the heading is skipped
+            await pilot.pause()
+            assert screen.query_one(EntryView).rule_id == "principle.trade-concessions"
+            await pilot.press("up", "up")
+            await pilot.pause()
+            assert screen.query_one(EntryView).rule_id == "tactic.nibble"
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, EntryScreen) and app.screen.rule_id == "tactic.nibble"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.tui.screens.base import CoachScreen
@@ -21,7 +22,10 @@ CATEGORIES = ("difficult", "complaint", "tactic", "principle")
 
 
 class BrowserScreen(CoachScreen):
-    """Tree of categories -> entries (or search hits) on the left, the highlighted entry on the right."""
+    """Categories and their entries (or search hits) on the left, the highlighted entry on the right.
+
+    The list is an option list rather than a tree so that long titles wrap instead of being cut off.
+    """
 
     SCREEN_ID = "browse"
     MENU: ClassVar[dict[str, tuple[str, str]]] = {
@@ -43,18 +47,16 @@ class BrowserScreen(CoachScreen):
         yield Input(id="browser-search")
         with Horizontal(id="browser-body"):
             with Vertical(id="browser-left"):
-                yield Tree(Text(""), id="browser-tree")
+                yield OptionList(id="browser-tree")
                 yield Static(id="browser-hits-label", classes="hint", markup=False)
                 yield OptionList(id="browser-hits")
             yield EntryView(links=True, id="browser-preview")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start in the tree."""
-        tree = self.query_one("#browser-tree", Tree)
-        tree.show_root = False
+        """Start in the list of entries."""
         self._set_searching(False)
-        tree.focus()
+        self.query_one("#browser-tree").focus()
 
     # --- content and language -------------------------------------------------------------------
 
@@ -70,29 +72,28 @@ class BrowserScreen(CoachScreen):
         self.apply_language()
 
     def _fill_tree(self) -> None:
-        tree: Tree[str] = self.query_one("#browser-tree", Tree)
+        tree = self.query_one("#browser-tree", OptionList)
         library = self.coach.library
         current = self.query_one(EntryView).rule_id
-        tree.clear()
+        tree.clear_options()
         if library is None:
             return
         by_cat: dict[str, list[str]] = {c: [] for c in CATEGORIES}
         for rule_id, rule in library.rules.items():
             by_cat[rule.category.value].append(rule_id)
-        cursor_line = None
         for cat in CATEGORIES:
             ids = by_cat[cat]
             if not ids:
                 continue
-            label = Text.assemble((self.tr("cat." + cat), "bold"), (f"  {len(ids)}", "dim"))
-            branch = tree.root.add(label, data=None, expand=True)
+            heading = Text.assemble((self.tr("cat." + cat), "bold"), (f"  {len(ids)}", "dim"))
+            tree.add_option(Option(heading, id=f"cat:{cat}", disabled=True))
             for rule_id in ids:
-                node = branch.add_leaf(Text(getattr(library.rules[rule_id].title, self.lang)), data=rule_id)
-                if rule_id == current:
-                    cursor_line = node
-        if cursor_line is not None:
-            node_to_select = cursor_line
-            self.call_after_refresh(lambda: tree.move_cursor(node_to_select))
+                title = Text(getattr(library.rules[rule_id].title, self.lang))
+                tree.add_option(Option(Padding(title, (0, 0, 0, 2)), id=rule_id))
+        if current is not None and current in library.rules:
+            tree.highlighted = tree.get_option_index(current)
+        elif tree.option_count > 1:
+            tree.highlighted = 1
 
     # --- search ---------------------------------------------------------------------------------
 
@@ -159,25 +160,19 @@ class BrowserScreen(CoachScreen):
 
     def _selected_id(self) -> str | None:
         focused = self.focused
-        if isinstance(focused, Tree) and focused.cursor_node is not None:
-            return focused.cursor_node.data
-        if (
-            isinstance(focused, OptionList)
-            and focused.id == "browser-hits"
-            and focused.highlighted is not None
-        ):
-            return focused.get_option_at_index(focused.highlighted).id
+        if isinstance(focused, OptionList) and focused.id in ("browser-tree", "browser-hits"):
+            if focused.highlighted is not None:
+                return focused.get_option_at_index(focused.highlighted).id
         return self.query_one(EntryView).rule_id
 
-    @on(Tree.NodeHighlighted, "#browser-tree")
-    def _tree_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        if event.node.data:
-            self._preview(event.node.data)
+    @on(OptionList.OptionHighlighted, "#browser-tree")
+    def _tree_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._preview(event.option.id)
 
-    @on(Tree.NodeSelected, "#browser-tree")
-    def _tree_selected(self, event: Tree.NodeSelected) -> None:
-        if event.node.data:
-            self.coach.open_entry(event.node.data)
+    @on(OptionList.OptionSelected, "#browser-tree")
+    def _tree_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.coach.open_entry(event.option.id)
 
     @on(OptionList.OptionHighlighted, "#browser-hits")
     def _hit_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -271,6 +271,32 @@ def finding_reason(f: Finding, lang: str = "en") -> str:
     return ""
 
 
+SHORT = {
+    "en": {
+        "not-in-plan": "not among the plan's tradeables",
+        "over-limit": "over the planned limit",
+        "no-return": "given without the planned return",
+        "past-walk-away": "past the walk-away point",
+        "limit-unit": "limit not checked, the units differ",
+    },
+    "zh": {
+        "not-in-plan": "不在计划的可让步项目中",
+        "over-limit": "超出计划的上限",
+        "no-return": "没有换回计划中的回报",
+        "past-walk-away": "越过了底线",
+        "limit-unit": "单位不同，无法对照上限",
+    },
+}
+"""What each kind of finding is, in a few words (the warning shown while a concession is typed)."""
+
+
+def finding_line(f: Finding, lang: str = "en") -> str:
+    """One finding in one line: what is wrong, then the numbers or the planned values."""
+    reason = finding_reason(f, lang)
+    short = SHORT[lang][f.kind]
+    return f"{short}{'：' if lang == 'zh' else ': '}{reason}" if reason else short
+
+
 def render_text(pc: PlanCheck, lang: str = "en") -> str:
     """The plan check as readable text (user text literally; the caller strips control characters)."""
     t = LABELS[lang]

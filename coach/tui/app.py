@@ -30,6 +30,7 @@ from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.screens.entry import EntryScreen
 from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.plan import PlanScreen
 from coach.tui.screens.roleplay import RoleplayScreen
 from coach.tui.screens.saved import SavedScreen
 from coach.tui.screens.situation import SituationScreen
@@ -47,6 +48,7 @@ SCREENS: list[type[CoachScreen]] = [
     BrowserScreen,
     SavedScreen,
     RoleplayScreen,
+    PlanScreen,
     HelpScreen,
 ]
 """Screens the home page and the command palette open, in home-page order (one line per screen)."""

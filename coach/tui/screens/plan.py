@@ -1,0 +1,803 @@
+"""Meeting-plan wizard: one principle per step with the playbook's advice beside the form; save (a new version
+each time), reopen a saved plan, copy the last meeting with the same account, and the brief as a summary.
+
+The form is plain text: list parts take one item per line in the same format as ``coach prep`` options, so
+what a user learns here works on the command line too. Nothing is saved until the whole plan checks out.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static, TextArea
+
+from coach.errors import CoachError
+from coach.tui import plan_i18n
+from coach.tui.screens.base import CoachScreen
+from coach.tui.screens.confirm import ConfirmScreen
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the wizard: its name, the playbook rule advising on it, and its fields."""
+
+    name: str
+    rule: str | None
+    fields: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("meeting", "principle.plan", ("account", "meeting", "date")),
+    Step("objectives", "principle.plan", ("objectives",)),
+    Step("value_delivered", "principle.restate-value", ("value_delivered",)),
+    Step("facts", "principle.use-facts", ("facts",)),
+    Step(
+        "professionalism", "principle.professionalism", ("agenda", "ours", "theirs", "materials", "checklist")
+    ),
+    Step(
+        "alternatives",
+        "principle.know-alternatives",
+        ("walk_away", "limits", "stage.opening", "stage.bargaining", "stage.closing", "stage.after-deal"),
+    ),
+    Step("issues", "principle.dont-get-stuck", ("issues",)),
+    Step("tradeables", "principle.trade-concessions", ("tradeables",)),
+    Step("record", "principle.record", ("record",)),
+    Step("expected_tactics", None, ("expected_tactics",)),
+    Step("summary", None, ()),
+)
+"""The wizard's pages in order: the meeting, the eight principles, the expected tactics, the summary."""
+
+INPUTS = frozenset(
+    {
+        "account",
+        "meeting",
+        "date",
+        "walk_away",
+        "stage.opening",
+        "stage.bargaining",
+        "stage.closing",
+        "stage.after-deal",
+    }
+)
+"""Fields typed on one line; the others take one item per line."""
+REQUIRED = frozenset({"account", "meeting", "objectives", "walk_away", "tradeables"})
+"""Fields whose label says they are required."""
+
+
+def _part_steps() -> dict[str, int]:
+    """Where a validation message about a part sends the user (the message starts with the part's name)."""
+    out = {"professionalism": 4, "alternatives": 5, "stages": 5}
+    for i, step in enumerate(STEPS):
+        for field in step.fields:
+            out[field.split(".")[0]] = i
+        out.setdefault(step.name, i)
+    return out
+
+
+_PART_STEP = _part_steps()
+
+
+def widget_id(field: str) -> str:
+    """The id of a field's widget (``stage.opening`` -> ``plan-f-stage-opening``)."""
+    return "plan-f-" + field.replace(".", "-")
+
+
+def step_of_error(message: str) -> int | None:
+    """The step a validation message points at (``tradeables line 2: ...``, ``plan: alternatives...``)."""
+    text = message.removeprefix("plan: ")
+    head = text.split(":", 1)[0].split(" ", 1)[0]
+    part = head.split(".", 1)[0].split("[", 1)[0]
+    return _PART_STEP.get(part)
+
+
+class PlanScreen(CoachScreen):
+    """The wizard; ``plan_id``/``version`` say which saved plan (and version) the form started from."""
+
+    SCREEN_ID = "prep"
+    MENU: ClassVar[dict[str, tuple[str, str]]] = {
+        lang: (plan_i18n.STRINGS[lang]["plan.menu"], plan_i18n.STRINGS[lang]["plan.menu.about"])
+        for lang in ("en", "zh")
+    }
+    NEEDS_CONTENT = False
+    CSS_PATH = "plan.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next", "Next", id="next"),
+        Binding("ctrl+b", "previous", "Previous", id="previous", show=False),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+o", "open_saved", "Open", id="plan-open"),
+        Binding("ctrl+l", "copy_last", "Copy last", id="plan-copy"),
+        Binding("ctrl+g", "export", "Export", id="export", show=False),
+    ]
+
+    class PlanSaved(Message):
+        """The plan was saved as ``plan_id`` version ``version`` (``changed`` False: same as the last)."""
+
+        def __init__(self, plan_id: int, version: int, changed: bool) -> None:
+            super().__init__()
+            self.plan_id = plan_id
+            self.version = version
+            self.changed = changed
+
+    class PlanLoaded(Message):
+        """A saved plan was read for the form; ``copied`` when it is a copy for a new meeting."""
+
+        def __init__(self, stored: Any, copied: bool) -> None:
+            super().__init__()
+            self.stored = stored
+            self.copied = copied
+
+    class HistoryRead(Message):
+        """The account's history, as suggested tactics (``review.plans.TacticSuggestion``)."""
+
+        def __init__(self, account: str, suggestions: list) -> None:
+            super().__init__()
+            self.account = account
+            self.suggestions = suggestions
+
+    class BriefExported(Message):
+        """The brief was written as Markdown to ``path`` (and as HTML beside it)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class Failed(Message):
+        """Something could not be read or written; ``key`` is the i18n key of the notice."""
+
+        def __init__(self, key: str, error: str, **values: Any) -> None:
+            super().__init__()
+            self.key = key
+            self.error = error
+            self.values = values
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = 0
+        """Index of the page shown."""
+        self.plan_id: int | None = None
+        """The saved plan the form belongs to (None: a new plan)."""
+        self.version: int | None = None
+        """The version the form started from; saving refuses if someone saved a newer one meanwhile."""
+        self.copied_from: int | None = None
+        """The plan this new plan was copied from."""
+        self.dirty = False
+        """True when the form changed since it was opened or saved."""
+        self.suggestions: list = []
+        """Tactics seen with the account (its log and role-play), strongest first."""
+        self._history_for: str | None = None
+        self._busy = False
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Title, the form (one page per step) beside the advice, buttons, status line."""
+        yield Header()
+        yield Static(id="plan-title", classes="screen-title", markup=False)
+        with Horizontal(id="plan-body"):
+            with ContentSwitcher(initial="plan-step-0", id="plan-steps"):
+                for i, step in enumerate(STEPS):
+                    with VerticalScroll(id=f"plan-step-{i}", classes="plan-step"):
+                        for field in step.fields:
+                            yield Static(id=f"{widget_id(field)}-label", classes="plan-label", markup=False)
+                            if field in INPUTS:
+                                yield Input(id=widget_id(field), compact=True, max_length=500)
+                            else:
+                                yield TextArea(
+                                    id=widget_id(field),
+                                    soft_wrap=True,
+                                    tab_behavior="focus",
+                                    classes="plan-area",
+                                )
+                            yield Static(
+                                id=f"{widget_id(field)}-hint", classes="hint plan-hint", markup=False
+                            )
+                        if step.name == "meeting":
+                            with Horizontal(classes="plan-buttons"):
+                                yield Button("", id="plan-copy")
+                                yield Button("", id="plan-open")
+                        elif step.name == "tradeables":
+                            yield Button("", id="plan-order")
+                        elif step.name == "expected_tactics":
+                            yield Button("", id="plan-add-suggested")
+                        elif step.name == "summary":
+                            yield Static(id="plan-summary")
+            with VerticalScroll(id="plan-advice-box"):
+                yield Static(id="plan-advice")
+        with Horizontal(id="plan-nav"):
+            yield Button("", id="plan-prev")
+            yield Button("", id="plan-next", variant="primary")
+            yield Button("", id="plan-save", variant="success")
+            yield Button("", id="plan-export")
+        yield Static(id="plan-status", classes="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start on the first page with the account field focused."""
+        super().on_mount()
+        self.query_one(f"#{widget_id('account')}", Input).focus()
+
+    def apply_language(self) -> None:
+        """Every label and button in the current language; the page and advice redrawn."""
+        for step in STEPS:
+            for field in step.fields:
+                label = self.tr(f"plan.field.{field}")
+                if field in REQUIRED:
+                    label += f"  ({self.tr('plan.required')})"
+                self.query_one(f"#{widget_id(field)}-label", Static).update(label)
+                hint_key = "plan.hint.stage" if field.startswith("stage.") else f"plan.hint.{field}"
+                self.query_one(f"#{widget_id(field)}-hint", Static).update(self.tr(hint_key))
+        for button, key in (
+            ("plan-prev", "plan.back"),
+            ("plan-next", "plan.next"),
+            ("plan-save", "plan.save"),
+            ("plan-export", "plan.export"),
+            ("plan-copy", "plan.copy"),
+            ("plan-open", "plan.open"),
+            ("plan-order", "plan.order"),
+            ("plan-add-suggested", "plan.add-suggested"),
+        ):
+            self.query_one(f"#{button}", Button).label = self.tr(key)
+        self._show_step()
+
+    def content_ready(self) -> None:
+        """The advice comes from the playbooks once they are loaded."""
+        self._show_step()
+
+    # --- the form -------------------------------------------------------------------------------
+
+    def fields(self) -> dict[str, str]:
+        """Every field's text, keyed like ``content.plans.plan_from_form`` expects."""
+        out: dict[str, str] = {}
+        for step in STEPS:
+            for field in step.fields:
+                widget = self.query_one(f"#{widget_id(field)}")
+                out[field] = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[union-attr]
+        return out
+
+    def fill(self, values: dict[str, str]) -> None:
+        """Put ``values`` into the fields without marking the form as changed."""
+        with self.prevent(Input.Changed, TextArea.Changed):
+            for step in STEPS:
+                for field in step.fields:
+                    widget = self.query_one(f"#{widget_id(field)}")
+                    text = values.get(field, "")
+                    if isinstance(widget, Input):
+                        widget.value = text
+                    else:
+                        assert isinstance(widget, TextArea)
+                        widget.load_text(text)
+
+    @on(Input.Changed, ".plan-step Input")
+    @on(TextArea.Changed, ".plan-area")
+    def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
+        self.dirty = True
+        self._show_save_state()
+        if getattr(event, "input", None) is not None and event.input.id == widget_id("account"):  # type: ignore[union-attr]
+            self._history_for = None  # read the new account's history when it is needed
+
+    def has_unsaved_work(self) -> bool:
+        """True when the form changed since it was opened or saved."""
+        return self.dirty
+
+    def plan(self):  # noqa: ANN201
+        """The form as a validated plan (``PlanError`` names the line and field when it is not)."""
+        from coach.content.plans import plan_from_form
+
+        return plan_from_form(self.fields())
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def _show_step(self) -> None:
+        step = STEPS[self.step]
+        self.query_one("#plan-title", Static).update(
+            self.tr("plan.title", n=self.step + 1, total=len(STEPS), step=self.tr(f"plan.step.{step.name}"))
+        )
+        self.query_one("#plan-steps", ContentSwitcher).current = f"plan-step-{self.step}"
+        self.query_one("#plan-prev", Button).disabled = self.step == 0
+        self.query_one("#plan-next", Button).disabled = self.step == len(STEPS) - 1
+        self.query_one("#plan-advice", Static).update(self._advice(step))
+        if step.name == "summary":
+            self._show_summary()
+        if step.name == "expected_tactics":
+            self._need_history()
+        self._show_save_state()
+        self.refresh_bindings()
+
+    def _advice(self, step: Step) -> Group | Text:
+        lib = self.coach.library
+        lang = self.lang
+        if step.name == "expected_tactics":
+            return self._tactics_advice()
+        if step.name == "summary":
+            return Text(self.tr("plan.summary.help"))
+        if lib is None:
+            return Text(self.coach.content_error or self.tr("plan.advice.loading"), style="dim")
+        rule = lib.rules.get(step.rule or "")
+        if rule is None:
+            return Text(self.tr("plan.advice.none"), style="dim")
+        parts: list[Text] = [
+            Text(self.tr("plan.advice"), style="dim"),
+            Text(getattr(rule.title, lang), style="bold"),
+        ]
+        for n, s in enumerate(rule.response.steps, 1):
+            # No space after the number in Chinese: a space would let the wrap put the number alone on a line.
+            parts.append(Text(f"{n}.{'' if lang == 'zh' else ' '}{getattr(s, lang)}"))
+        if rule.response.say:
+            parts.append(Text(""))
+            parts.append(Text(self.tr("plan.advice.say"), style="bold"))
+            parts += [Text(f"“{getattr(s, lang)}”", style="italic") for s in rule.response.say]
+        return Group(*parts)
+
+    def _tactics_advice(self) -> Group:
+        from coach.content.loader import taxonomy
+        from coach.review.plans import suggestion_note
+
+        lang = self.lang
+        lib = self.coach.library
+        parts: list[Text] = []
+        account = self.query_one(f"#{widget_id('account')}", Input).value.strip()
+        if not account:
+            parts.append(Text(self.tr("plan.suggested.account"), style="dim"))
+        elif self._history_for != " ".join(account.split()).casefold():
+            parts.append(Text(self.tr("loading"), style="dim"))
+        elif self.suggestions:
+            parts.append(Text(self.tr("plan.suggested"), style="bold"))
+            parts += [Text(f"• {s.tactic} ({suggestion_note(s, lang)})") for s in self.suggestions]
+        else:
+            parts.append(Text(self.tr("plan.suggested.none"), style="dim"))
+        parts += [Text(""), Text(self.tr("plan.tactics.known"), style="bold")]
+        for s in taxonomy()["situations"]["tactic"]:
+            rule = lib.rules.get(s["id"]) if lib else None
+            title = getattr(rule.title, lang) if rule else s[lang]
+            parts.append(Text.assemble(f"{s['id'].split('.', 1)[1]}  ", (title, "dim")))
+        return Group(*parts)
+
+    def _show_summary(self) -> None:
+        from coach.content.plans import PART_NAMES, PlanError, gaps, missing_parts
+        from coach.review.brief import build, guidance_ids
+        from coach.review.plans import guidance
+
+        box = self.query_one("#plan-summary", Static)
+        try:
+            plan = self.plan()
+        except PlanError as exc:
+            box.update(Text(self.tr("plan.invalid", error=exc.problems[0]), style="bold red"))
+            return
+        lang = self.lang
+        lines: list[Text] = []
+        missing = missing_parts(plan)
+        if missing:
+            names = self.tr("list.sep").join(PART_NAMES[lang][p.split(".")[0]] for p, _ in missing)
+            lines.append(Text(self.tr("plan.missing", parts=names), style="bold red"))
+        left = gaps(plan)
+        lines.append(
+            Text(
+                self.tr("plan.gaps", parts=self.tr("list.sep").join(PART_NAMES[lang][g] for g in left))
+                if left
+                else self.tr("plan.complete"),
+                style="yellow" if left else "green",
+            )
+        )
+        lib = self.coach.library
+        notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
+        brief = build(plan, notes, lang, plan_id=self.plan_id, version=self.version)
+        lines += [Text(""), Text(brief.title, style="bold")]
+        for section in brief.sections:
+            lines.append(Text(section.title, style="bold underline"))
+            if section.header:
+                for row in section.rows:
+                    lines.append(Text(" · ".join(c for c in row if c)))
+            for label, text in section.items:
+                lines.append(
+                    Text.assemble(
+                        (label.strip(), "bold") if label.strip() else "",
+                        ": " if label.strip() and text else "",
+                        text,
+                        style="" if not label.startswith("  ") else "dim",
+                    )
+                )
+        box.update(Group(*lines))
+
+    def _show_save_state(self) -> None:
+        status = self.query_one("#plan-status", Static)
+        if status.has_class("-error"):
+            return
+        if self.plan_id is None:
+            status.update(self.tr("plan.unsaved"))
+        elif self.dirty:
+            status.update(
+                self.tr("plan.saved-as", id=self.plan_id, version=self.version)
+                + " "
+                + self.tr("plan.changed")
+            )
+        else:
+            status.update(self.tr("plan.saved-as", id=self.plan_id, version=self.version))
+
+    def _problem(self, text: str, step: int | None = None) -> None:
+        status = self.query_one("#plan-status", Static)
+        status.add_class("-error")
+        status.update(text)
+        if step is not None and step != self.step:
+            self.step = step
+            self._show_step()
+
+    def _clear_problem(self) -> None:
+        self.query_one("#plan-status", Static).remove_class("-error")
+
+    def action_next(self) -> None:
+        """Next page."""
+        if self.step < len(STEPS) - 1:
+            self.step += 1
+            self._show_step()
+            self._focus_step()
+
+    def action_previous(self) -> None:
+        """Previous page."""
+        if self.step > 0:
+            self.step -= 1
+            self._show_step()
+            self._focus_step()
+
+    def go_to(self, name: str) -> None:
+        """Show the page of one step by name."""
+        self.step = next(i for i, s in enumerate(STEPS) if s.name == name)
+        self._show_step()
+        self._focus_step()
+
+    def _focus_step(self) -> None:
+        step = STEPS[self.step]
+        if step.fields:
+            self.query_one(f"#{widget_id(step.fields[0])}").focus()
+        else:
+            self.query_one("#plan-save", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No next on the last page, no previous on the first."""
+        if action == "next":
+            return self.step < len(STEPS) - 1
+        if action == "previous":
+            return self.step > 0
+        return True
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "plan-prev": self.action_previous,
+            "plan-next": self.action_next,
+            "plan-save": self.action_save,
+            "plan-export": self.action_export,
+            "plan-copy": self.action_copy_last,
+            "plan-open": self.action_open_saved,
+            "plan-order": self.action_order,
+            "plan-add-suggested": self.action_add_suggested,
+        }
+        action = actions.get(event.button.id or "")
+        if action:
+            action()
+
+    # --- saving -----------------------------------------------------------------------------------
+
+    def action_save(self, leave: bool = False) -> None:
+        """Check the whole plan; save it in a worker, or say what is missing or wrong and show that step."""
+        from coach.content.plans import PART_NAMES, PlanError, missing_parts
+
+        if self._busy:
+            return
+        self._clear_problem()
+        try:
+            plan = self.plan()
+        except PlanError as exc:
+            self._problem(self.tr("plan.invalid", error=exc.problems[0]), step_of_error(exc.problems[0]))
+            return
+        missing = missing_parts(plan)
+        if missing:
+            names = self.tr("list.sep").join(PART_NAMES[self.lang][p.split(".")[0]] for p, _ in missing)
+            self._problem(self.tr("plan.missing", parts=names), step_of_error(missing[0][0]))
+            return
+        self._busy = True
+        self._save(plan, self.coach.db_path, self.plan_id, self.version, self.copied_from, leave)
+
+    @work(thread=True, group="plan-db", exit_on_error=False)
+    def _save(
+        self,
+        plan: Any,
+        db_path: Path,
+        plan_id: int | None,
+        version: int | None,
+        copied_from: int | None,
+        leave: bool,
+    ) -> None:
+        from coach.store import plans as store
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                if plan_id is None:
+                    new_id = store.create(conn, plan, copied_from=copied_from)
+                    saved = (new_id, 1, True)
+                else:
+                    saved = (plan_id, *store.save_version(conn, plan_id, plan, base_version=version))
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.save", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        message = self.PlanSaved(*saved)
+        message.leave = leave  # type: ignore[attr-defined]
+        self.post_message(message)
+
+    @on(PlanSaved)
+    def _saved(self, message: PlanSaved) -> None:
+        self._busy = False
+        self.plan_id, self.version = message.plan_id, message.version
+        self.copied_from = None
+        self.dirty = False
+        self._clear_problem()
+        key = "plan.saved" if message.changed else "plan.unchanged"
+        self.coach.say(self.tr(key, id=message.plan_id, version=message.version), timeout=4)
+        self._show_step()
+        if getattr(message, "leave", False):
+            self.coach.go_back(self)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._busy = False
+        if message.key.startswith("plan."):
+            self._problem(self.tr(message.key, **message.values))
+            return
+        self._problem(self.tr(message.key, error=message.error))
+        self.coach.report_error(CoachError(message.error), key=message.key, quiet=True)
+
+    # --- reopen and copy --------------------------------------------------------------------------
+
+    def action_open_saved(self) -> None:
+        """Choose a saved plan and open its latest version in the form."""
+        from coach.tui.screens.plan_open import OpenPlanScreen
+
+        def chosen(plan_id: int | None) -> None:
+            if plan_id is not None:
+                self.open_plan(plan_id)
+
+        self.app.push_screen(OpenPlanScreen(self.coach.db_path), chosen)
+
+    def open_plan(self, plan_id: int) -> None:
+        """Read a saved plan (latest version) into the form."""
+        self._read_plan(self.coach.db_path, plan_id)
+
+    @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
+    def _read_plan(self, db_path: Path, plan_id: int) -> None:
+        from coach.store import plans as store
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                stored = store.get(conn, plan_id)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.plan", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        self.post_message(self.PlanLoaded(stored, copied=False))
+
+    def action_copy_last(self) -> None:
+        """Fill the form from the latest plan of the account typed (for this meeting and date)."""
+        account = self.query_one(f"#{widget_id('account')}", Input).value.strip()
+        if not account:
+            self._problem(self.tr("plan.need-account"), 0)
+            self.query_one(f"#{widget_id('account')}").focus()
+            return
+        self._clear_problem()
+        self._copy_last(self.coach.db_path, account, self.plan_id)
+
+    @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
+    def _copy_last(self, db_path: Path, account: str, exclude: int | None) -> None:
+        from coach.store import plans as store
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                last = store.last_for_account(conn, account, exclude=exclude)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.plan", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        if last is None:
+            self.post_message(self.Failed("plan.no-last", "", account=account))
+            return
+        self.post_message(self.PlanLoaded(last, copied=True))
+
+    @on(PlanLoaded)
+    def _loaded(self, message: PlanLoaded) -> None:
+        from coach.content.plans import form_from_plan
+
+        stored = message.stored
+        values = form_from_plan(stored.plan)
+        self._clear_problem()
+        if message.copied:
+            here = self.fields()
+            values["meeting"], values["date"] = here["meeting"], here["date"]
+            values["checklist"] = "\n".join(
+                line.replace("[x]", "[ ]", 1) for line in values["checklist"].splitlines()
+            )
+            self.fill(values)
+            self.plan_id, self.version, self.copied_from = None, None, stored.id
+            self.dirty = True
+            self.coach.say(self.tr("plan.copied", id=stored.id, meeting=stored.plan.meeting), timeout=6)
+        else:
+            self.fill(values)
+            self.plan_id, self.version, self.copied_from = stored.id, stored.version, None
+            self.dirty = False
+            self.coach.say(self.tr("plan.opened", id=stored.id, version=stored.version), timeout=4)
+        self._history_for = None
+        self._show_step()
+
+    # --- suggestions ------------------------------------------------------------------------------
+
+    def _need_history(self) -> None:
+        account = " ".join(self.query_one(f"#{widget_id('account')}", Input).value.split())
+        if account and self._history_for != account.casefold():
+            self._read_history(self.coach.db_path, account)
+
+    @work(thread=True, exclusive=True, group="plan-history", exit_on_error=False)
+    def _read_history(self, db_path: Path, account: str) -> None:
+        from coach.content.plans import tactic_choices
+        from coach.review.plans import suggest_tactics
+        from coach.store import plans as store
+        from coach.store.concessions import Filter, select
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                rows = select(conn, Filter(account=account))
+                played = store.roleplay_situations(conn, account)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.plan", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        self.post_message(self.HistoryRead(account, suggest_tactics(rows, played, tactic_choices())))
+
+    @on(HistoryRead)
+    def _history(self, message: HistoryRead) -> None:
+        self.suggestions = message.suggestions
+        self._history_for = message.account.casefold()
+        if STEPS[self.step].name == "expected_tactics":
+            self.query_one("#plan-advice", Static).update(self._tactics_advice())
+
+    def action_add_suggested(self) -> None:
+        """Add the suggested tactics that are not listed yet, with where they were seen."""
+        from coach.content.plans import PlanError, parse_items, parse_tactic
+        from coach.review.plans import suggestion_note
+
+        area = self.query_one(f"#{widget_id('expected_tactics')}", TextArea)
+        try:
+            listed = {
+                parse_tactic(i["tactic"]) for i in parse_items("expected_tactics", area.text.splitlines())
+            }
+        except PlanError as exc:
+            self._problem(self.tr("plan.invalid", error=exc.problems[0]))
+            return
+        new = [
+            f"{s.tactic} | {suggestion_note(s, self.lang)}"
+            for s in self.suggestions
+            if s.tactic not in listed
+        ]
+        if new:
+            text = area.text.rstrip("\n")
+            area.load_text("\n".join([text, *new]) if text else "\n".join(new))
+            self.dirty = True
+            self._show_save_state()
+
+    def action_order(self) -> None:
+        """Put the tradeables in the suggested order: cheap to give, valuable to them first."""
+        from coach.content.plans import PlanError, Tradeable, item_line, parse_items
+        from coach.review.plans import suggested_order
+
+        area = self.query_one(f"#{widget_id('tradeables')}", TextArea)
+        try:
+            items = [Tradeable.model_validate(i) for i in parse_items("tradeables", area.text.splitlines())]
+        except PlanError as exc:
+            self._problem(self.tr("plan.invalid", error=exc.problems[0]))
+            return
+        self._clear_problem()
+        ordered = "\n".join(item_line("tradeables", t) for t in suggested_order(items))
+        if ordered != "\n".join(item_line("tradeables", t) for t in items):
+            area.load_text(ordered)
+            self.dirty = True
+        self.coach.say(self.tr("plan.ordered"), timeout=4)
+        self._show_save_state()
+
+    # --- export -----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write the brief as Markdown and HTML to the exports folder (``coach locate``)."""
+        from coach import locations
+        from coach.content.plans import PlanError
+        from coach.review.brief import guidance_ids
+        from coach.review.plans import guidance
+
+        try:
+            plan = self.plan()
+        except PlanError as exc:
+            self._problem(self.tr("plan.invalid", error=exc.problems[0]), step_of_error(exc.problems[0]))
+            return
+        lib = self.coach.library
+        notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
+        self._export(plan, notes, self.lang, self.plan_id, self.version, locations.exports_dir())
+
+    @work(thread=True, group="plan-export", exit_on_error=False)
+    def _export(
+        self, plan: Any, notes: dict, lang: str, plan_id: int | None, version: int | None, folder: Path
+    ) -> None:
+        from coach.review.brief import render
+
+        stem = f"brief-plan-{plan_id}-v{version}" if plan_id else "brief-unsaved"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for fmt in ("md", "html"):
+                path = folder / f"{stem}-{lang}.{fmt}"
+                path.write_text(
+                    render(plan, notes, fmt, lang, plan_id=plan_id, version=version), encoding="utf-8"
+                )
+        except OSError as exc:
+            self.post_message(self.Failed("error.export", f"{folder}: {exc.strerror or exc}"))
+            return
+        self.post_message(self.BriefExported(folder / f"{stem}-{lang}.md"))
+
+    @on(BriefExported)
+    def _exported(self, message: BriefExported) -> None:
+        self.exported = message.path
+        self.coach.say(self.tr("plan.exported", path=message.path), timeout=8)
+
+    exported: Path | None = None
+    """The Markdown brief written last (the HTML one is beside it)."""
+
+    # --- leaving ----------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Leave; asks first when the form has changes not saved."""
+        if not self.dirty:
+            self.coach.go_back(self)
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer == "save":
+                self.action_save(leave=True)
+            elif answer == "discard":
+                self.coach.go_back(self)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "plan.leave.question",
+                [
+                    ("save", "leave.save", "primary"),
+                    ("discard", "leave.discard", "error"),
+                    ("stay", "leave.stay", "default"),
+                ],
+            ),
+            chosen,
+        )

@@ -9,7 +9,7 @@ import sys
 from coach import __version__
 from coach.errors import CoachError
 
-COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep"]
+COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep", "train", "report"]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
 

@@ -37,6 +37,14 @@ CORE = [
     "coach.store.sessions",
     "coach.commands.roleplay",
     "coach.commands.sessions",
+    "coach.store.training",
+    "coach.training.drill",
+    "coach.training.quiz",
+    "coach.training.progress",
+    "coach.training.report",
+    "coach.training.transfer",
+    "coach.commands.train",
+    "coach.commands.report",
 ]
 
 

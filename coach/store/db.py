@@ -55,6 +55,7 @@ def _load_schema_modules() -> None:
 
 SCHEMA_MODULES: list[str] = [
     "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions", "coach.store.plans",
+    "coach.store.training",
 ]
 """Modules that register migrations (e.g. ``coach.store.concessions``)."""
 

@@ -264,6 +264,14 @@ class CoachApp(App[int]):
         if self.screen is screen and len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def action_command_palette(self) -> None:
+        """The command palette, with its prompt in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = tr(self._lang, "cmd.placeholder")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def action_help(self) -> None:
         """Open the help screen (unless it is already on top)."""
         if not isinstance(self.screen, HelpScreen):

@@ -37,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "bind.summary": "Summary",
         "bind.refresh": "Refresh",
         # palette
+        "cmd.placeholder": "Search screens, actions and playbook entries…",
         "cmd.goto": "Go to: {title}",
         "cmd.language": "Switch language to Chinese (切换到中文)",
         "cmd.language.help": "All interface text and playbook content; remembered next time",
@@ -202,6 +203,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "bind.export": "导出",
         "bind.summary": "小结",
         "bind.refresh": "刷新",
+        "cmd.placeholder": "搜索页面、操作和手册条目…",
         "cmd.goto": "前往：{title}",
         "cmd.language": "切换到英文 (Switch to English)",
         "cmd.language.help": "界面文字和手册内容都会切换；下次启动时保留",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -45,7 +47,10 @@ class HomeScreen(CoachScreen):
         choices.clear_options()
         for number, cls in enumerate(self.choices(), 1):
             title, about = cls.MENU.get(self.lang) or cls.MENU["en"]
-            prompt = Text.assemble((f"{number}  ", "bold"), (title, "bold"), "\n   ", (about, "dim"))
+            prompt = Group(
+                Text.assemble((f"{number}  ", "bold"), (title, "bold")),
+                Padding(Text(about, style="dim"), (0, 0, 0, 3)),
+            )
             blocked = cls.NEEDS_CONTENT and not self.coach.content_loaded
             choices.add_option(Option(prompt, id=cls.SCREEN_ID, disabled=blocked))
         choices.highlighted = keep if keep is not None else 0

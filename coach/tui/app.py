@@ -369,6 +369,25 @@ def _setup_logging() -> logging.Handler | None:
     return handler
 
 
+def _check_db_path(db: Path) -> None:
+    """Refuse a database path that can never work, before the UI opens (the file is only read)."""
+    from coach.store.db import SQLITE_HEADER
+
+    if db.is_dir():
+        raise CoachError(f"{db}: is a folder, not a database file", "give a file path to --db or COACH_DB")
+    if db.is_file():
+        try:
+            with open(db, "rb") as fh:
+                head = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise CoachError(f"{db}: cannot read the database ({exc.strerror or exc})") from None
+        if head and head != SQLITE_HEADER:
+            raise CoachError(
+                f"{db}: not a coach database (not an SQLite file); it was left untouched",
+                "move it away or choose another file with --db or COACH_DB",
+            )
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the terminal UI with the ``--db``, ``--playbooks`` and ``--lang`` options of bare ``coach``."""
     import sys
@@ -380,8 +399,7 @@ def run_app(args: argparse.Namespace) -> int:
     cli_dirs = [str(p) for p in existing_paths(getattr(args, "ui_playbooks", None) or [])]
     dirs = locations.user_playbook_dirs(cli_dirs)
     db = locations.db_path(getattr(args, "ui_db", None))
-    if db.is_dir():
-        raise CoachError(f"--db {db}: is a folder, not a database file")
+    _check_db_path(db)
     handler = _setup_logging()
     try:
         app = CoachApp(lambda: cached_index(dirs), db_path=db, lang=getattr(args, "ui_lang", None))

@@ -281,3 +281,17 @@ def test_an_unexpected_error_is_logged_in_full_and_summarised_in_one_line(tmp_pa
     assert app.crash == "RuntimeError: boom"
     assert any(r.exc_info and r.levelname == "CRITICAL" for r in caplog.records if r.name == "coach.tui")
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_run_app_refuses_a_database_that_is_not_one_before_opening(tmp_path, capsys):
+    from coach.cli import main
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("my notes", encoding="utf-8")
+    assert main(["--db", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"coach: {bad}: not a coach database (not an SQLite file); it was left untouched")
+    assert err.count("\n") == 1
+    assert bad.read_text(encoding="utf-8") == "my notes"
+    assert main(["--db", str(tmp_path)]) == 2
+    assert "is a folder, not a database file" in capsys.readouterr().err

@@ -131,6 +131,15 @@ def test_plain_run_left_early_is_saved_and_says_so(monkeypatch, capsys):
     assert " walk-out  left  1 replies, 0 retries  采购拂袖而去" in out
 
 
+def test_no_reply_saves_nothing(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "roleplay", "walk-out", "--plain", stdin="\n/quit\n")
+    assert (
+        code == 0 and "Nothing was saved: no reply was made." in out and "Outcome: left before the end" in out
+    )
+    code, out, err = run(monkeypatch, capsys, "sessions", "list")
+    assert out == "" and "no saved sessions" in err
+
+
 def test_reply_text_is_printed_literally_without_escape_sequences(monkeypatch, capsys):
     code, out, _ = run(
         monkeypatch,

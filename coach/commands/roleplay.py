@@ -168,8 +168,9 @@ def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> int:
 
         return RoleplayScreen(scenario_id, trainee=trainee, extra=extra)
 
-    ui = argparse.Namespace(ui_db=args.db, ui_playbooks=list(args.playbooks or []), ui_lang=args.lang,
-                            ui_startup=startup)
+    ui = argparse.Namespace(
+        ui_db=args.db, ui_playbooks=list(args.playbooks or []), ui_lang=args.lang, ui_startup=startup
+    )
     return run_app(ui)
 
 
@@ -195,7 +196,7 @@ def play_plain(
     reply and plays that turn again, any other line (or the end of input) leaves.
     """
     from coach.roleplay import engine
-    from coach.roleplay.record import debrief_dict, exchange_dict, scenario_dict, scorecard
+    from coach.roleplay.record import debrief_dict, exchange_dict, live_record, scenario_dict, scorecard
     from coach.roleplay.render import (
         customer_line,
         debrief_text,
@@ -219,10 +220,16 @@ def play_plain(
         say(customer_line(_text(state.speaker().name), _text(state.line()), lang))
 
     def close(left: bool) -> None:
-        recorder.finished(debrief_dict(engine.debrief(state), kit), left=left)
-        say(debrief_text(sessions.get(conn, recorder.id), lang))
-        say()
-        say(label(lang, "saved", id=recorder.id))
+        if recorder.finished(debrief_dict(engine.debrief(state), kit), left=left):
+            say(debrief_text(sessions.get(conn, recorder.id), lang))
+            say()
+            say(label(lang, "saved", id=recorder.id))
+        else:
+            record = live_record(state, kit, [], lang=lang, trainee=trainee)
+            record["status"] = "left"
+            say(debrief_text(record, lang))
+            say()
+            say(label(lang, "not-saved"))
 
     conn = open_db(db)
     try:

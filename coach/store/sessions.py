@@ -255,18 +255,23 @@ def withdraw_practice(conn: sqlite3.Connection, concession_id: int) -> int | Non
 
 
 class Recorder:
-    """Saves a role-play as it is played: ``begin`` at the start, a row per reply, the debrief at the end."""
+    """Saves a role-play as it is played: the session is created with the first reply (a role-play left
+    before any reply leaves nothing behind), then a row per reply, retries, and the debrief at the end."""
 
     def __init__(
         self, conn: sqlite3.Connection, scenario: dict[str, Any], lang: str, trainee: str | None = None
     ):
+        if lang not in LANGS:
+            raise CoachError(f"lang: must be en or zh, not {lang!r}")
         self.conn = conn
         self.scenario = scenario
         self.lang = lang
-        self.id = begin(conn, scenario, lang, trainee)
-        """The session's id."""
+        self.trainee = trainee
+        self.id: int | None = None
+        """The session's id, once the first reply is saved."""
         self._position = 0
         self._standing: list[tuple[int, int | None]] = []
+        self._closed = False
         self.concessions: list[int] = []
         """Ids of the practice concessions written (withdrawals included)."""
 
@@ -274,6 +279,11 @@ class Recorder:
         """Save a reply (its ``exchange_dict``); a concession in it is logged as practice."""
         from coach.store import concessions
 
+        if self.id is None:
+            self.id = begin(self.conn, self.scenario, self.lang, self.trainee)
+        if self._closed:  # a reply after the end: only after a retry, which reopens; be safe anyway
+            reopen(self.conn, self.id)
+            self._closed = False
         entry = practice_concession(
             session_id=self.id,
             scenario=self.scenario,
@@ -293,7 +303,7 @@ class Recorder:
     def retried(self) -> None:
         """The last standing reply was taken back: flag it, withdraw its practice concession, and reopen
         the session if that reply had ended it."""
-        if not self._standing:
+        if self.id is None or not self._standing:
             return
         if self._closed:
             reopen(self.conn, self.id)
@@ -305,12 +315,14 @@ class Recorder:
             if withdrawal is not None:
                 self.concessions.append(withdrawal)
 
-    def finished(self, debrief: dict[str, Any], *, left: bool = False) -> None:
-        """Close the session with its debrief (``left`` when the trainee quit before an ending)."""
+    def finished(self, debrief: dict[str, Any], *, left: bool = False) -> bool:
+        """Close the session with its debrief (``left`` when the trainee quit before an ending).
+        Returns False, saving nothing, when no reply was ever made."""
+        if self.id is None:
+            return False
         finish(self.conn, self.id, "left" if left else "finished", debrief)
         self._closed = True
-
-    _closed = False
+        return True
 
 
 # --------------------------------------------------------------------------------------------- reading

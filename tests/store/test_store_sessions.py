@@ -149,6 +149,15 @@ def test_left_early_is_saved_as_left(conn, sc, kit):
     assert record["status"] == "left" and record["outcome"] is None and record["ending"] is None
 
 
+def test_no_reply_no_session(conn, sc, kit):
+    rec = sessions.Recorder(conn, scenario_dict(sc), "en")
+    rec.retried()
+    assert rec.finished({"outcome": None}, left=True) is False and rec.id is None
+    assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
+    with pytest.raises(sessions.CoachError, match="lang: must be en or zh"):
+        sessions.Recorder(conn, scenario_dict(sc), "de")
+
+
 def test_filters_and_unknown_id(conn, sc, kit):
     play(conn, sc, kit, [TRADE])
     assert len(sessions.list_sessions(conn, scenario="engine-test")) == 1

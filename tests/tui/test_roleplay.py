@@ -81,7 +81,7 @@ def test_pick_play_retry_debrief_and_saved_session(tmp_path):
             picker.focus()
             await pilot.press("enter")
             await settle(pilot)
-            assert screen.view == "rp-play" and screen.session_id == 1
+            assert screen.view == "rp-play" and screen.session_id is None  # saved with the first reply
             text = flat(app)
             assert (
                 "Role-play: The anniversary flyer" in text
@@ -90,6 +90,7 @@ def test_pick_play_retry_debrief_and_saved_session(tmp_path):
             assert "Your objective" in text and "No more than 2% extra discount off invoice." in text
 
             await _say(pilot, screen, GIVE)
+            assert screen.session_id == 1 and "Session #1 saved" in flat(app)
             text = flat(app)
             assert "✗ Watch out: Gives it away [reply.unconditional-concession]" in text
             assert "‼ Blocker — this fails the attempt" in text
@@ -179,6 +180,22 @@ def test_leaving_mid_way_saves_the_session_as_left(tmp_path):
             assert not isinstance(app.screen, RoleplayScreen)
         record = _saved(app)[0]
         assert record["status"] == "left" and record["scenario"]["id"] == "walk-out"
+
+    run(scenario)
+
+
+def test_opening_and_leaving_without_a_reply_saves_nothing(tmp_path):
+    async def scenario():
+        app = _app(tmp_path)
+        async with app.run_test(size=(150, 50)) as pilot:
+            await _open(app, pilot, "walk-out")
+            await pilot.press("escape")
+            await settle(pilot)
+        conn = connect(app.db_path)
+        try:
+            assert sessions.list_sessions(conn) == []
+        finally:
+            conn.close()
 
     run(scenario)
 

@@ -286,8 +286,17 @@ class RoleplayScreen(CoachScreen):
     def _begin(self, data: dict[str, Any], lang: str, trainee: str | None) -> None:
         from coach.store import sessions
 
+        # The session row is written with the first reply; a scenario opened and left leaves nothing.
         self._rp_recorder = sessions.Recorder(self._rp_conn, data, lang, trainee)
-        self.post_message(self.SessionStarted(self._rp_recorder.id))
+
+    def _save_reply(self, exchange: dict[str, Any], stake: str, stage: str) -> None:
+        recorder = self._rp_recorder
+        if recorder is None:
+            return
+        new = recorder.id is None
+        recorder.replied(exchange, stake=stake, stage=stage)
+        if new:
+            self.post_message(self.SessionStarted(recorder.id))
 
     @on(Input.Submitted, "#rp-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -319,7 +328,7 @@ class RoleplayScreen(CoachScreen):
         self.transcript.append(exchange)
         stake, stage = turn.stake or self.state.scenario.stake, turn.stage
         saved = dict(message.exchange)
-        self._queue(lambda rec: rec and rec.replied(saved, stake=stake, stage=stage))
+        self._queue(lambda rec: self._save_reply(saved, stake, stage))
         if self.state.finished:
             self._close_session(left=False)
             self._show("rp-debrief")

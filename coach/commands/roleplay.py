@@ -241,7 +241,13 @@ def play_plain(
         say()
         prompt()
         try:
-            for raw in stdin:
+            while True:
+                if not echo:  # at a terminal: a prompt; piped input is echoed instead
+                    out.write("> ")
+                    out.flush()
+                raw = stdin.readline()
+                if not raw:
+                    break
                 command = raw.strip().lower()
                 if not command:
                     continue

@@ -180,3 +180,9 @@ def test_a_megabyte_on_stdin_and_control_characters():
     assert json.loads(out.stdout)["matches"][0]["id"] == "tactic.walkout-pressure"
     lines = coach("match", "--jsonl", stdin=big.replace("\n", " ") + "\n\x1b]0;x\x07\n")
     assert lines.returncode == 0 and len(lines.stdout.splitlines()) == 2
+
+
+def test_safe_removes_whole_escape_sequences():
+    from coach.commands.common import safe
+
+    assert safe("a\x1b[31mred\x1b[0m b\x1b]0;title\x07c\x00d\te\nf") == "ared bcd\te\nf"

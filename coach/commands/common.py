@@ -11,7 +11,10 @@ from typing import Any
 
 from coach.errors import CoachError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+"""Terminal escape sequences first (whole), then any other control character; newline and tab stay."""
 
 
 def playbook_options(parser: argparse.ArgumentParser) -> None:

@@ -502,7 +502,14 @@ def write_new(out: Path, text: str) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.link(tmp, out)  # fails if the file appeared meanwhile: never overwrite
+        try:
+            os.link(tmp, out)  # fails if the file appeared meanwhile: never overwrite
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this drive (FAT, some network shares): create it exclusively
+            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
     except FileExistsError:
         raise CoachError(
             f"--output {out}: already exists; nothing was written", "choose another file name"

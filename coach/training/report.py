@@ -293,21 +293,21 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
     if p.empty:
         return "\n".join(lines + [t(lang, "progress.none")]) + "\n"
     lines.append(t(lang, "progress.areas"))
-    width = max(_display_width(name_of(names, a.id, lang)) for a in p.areas)
+    width = max(display_width(name_of(names, a.id, lang)) for a in p.areas)
     for a in p.areas:
         cells = area_row(a, names, lang)
         lines.append(
-            f"  {_pad(cells[0], width)}  {bar(a.score)}  {cells[4]:>6}   "
+            f"  {pad(cells[0], width)}  {bar(a.score)}  {cells[4]:>6}   "
             f"{t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
             f"{t(lang, 'col.roleplay')} {cells[3]}"
         )
     if p.situations:
         lines += ["", t(lang, "progress.situations")]
         shown = p.situations[:10]
-        width = max(_display_width(name_of(names, s.id, lang)) for s in shown)
+        width = max(display_width(name_of(names, s.id, lang)) for s in shown)
         for s in shown:
             lines.append(
-                f"  {_pad(name_of(names, s.id, lang), width)}  {bar(s.score, 10)}  {pct(s.score):>4}  "
+                f"  {pad(name_of(names, s.id, lang), width)}  {bar(s.score, 10)}  {pct(s.score):>4}  "
                 f"({s.named.right}/{s.named.total} + {s.line.right}/{s.line.total})"
             )
     if p.timeline:
@@ -331,11 +331,13 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
     return "\n".join(lines) + "\n"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Chinese characters take two)."""
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _display_width(text))
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` terminal columns."""
+    return text + " " * max(0, width - display_width(text))

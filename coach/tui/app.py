@@ -34,6 +34,7 @@ from coach.tui.screens.plan import PlanScreen
 from coach.tui.screens.roleplay import RoleplayScreen
 from coach.tui.screens.saved import SavedScreen
 from coach.tui.screens.situation import SituationScreen
+from coach.tui.screens.training import TrainingScreen
 from coach.tui.screens.walkthrough import WalkthroughScreen
 
 # The playbook loader (YAML, pydantic) is imported by the loading worker, after the first paint.
@@ -49,6 +50,7 @@ SCREENS: list[type[CoachScreen]] = [
     SavedScreen,
     RoleplayScreen,
     PlanScreen,
+    TrainingScreen,
     HelpScreen,
 ]
 """Screens the home page and the command palette open, in home-page order (one line per screen)."""

@@ -1,0 +1,711 @@
+"""Training: pick or create a trainee, then a recognition drill, the principle quiz, a role-play under the
+trainee's name, or the progress chart (areas weakest first, sittings over time).
+
+The drill and quiz logic is ``coach.training`` (pure); loading items, reading and writing the database run
+in workers that only post messages. Every answer is saved as it is given, so leaving mid-sitting loses
+nothing. A sitting keeps the language it started in.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from coach.errors import CoachError
+from coach.tui.i18n import add_strings
+from coach.tui.screens.base import CoachScreen
+
+add_strings(
+    {
+        "en": {
+            "train.who": "Who is training? Choose a trainee (Enter), or type a new name and class below.",
+            "train.none": "No trainees yet: type a name and a class below, then Enter.",
+            "train.name": "New trainee's name",
+            "train.class": "Class (e.g. Spring 2025)",
+            "train.row": "{name}  ·  class {klass}  ·  {answers} answers",
+            "train.menu": "{name} (class {klass}): what now?",
+            "train.drill": "Recognition drill",
+            "train.drill.about": "Name the situation, then pick the best line; wrong ones come back sooner.",
+            "train.quiz": "Principle quiz",
+            "train.quiz.about": "The eight principles and the complaint-handling steps, from the playbooks.",
+            "train.roleplay": "Role-play",
+            "train.roleplay.about": "Practise with a simulated customer; the session counts for this trainee",
+            "train.progress": "Progress",
+            "train.progress.about": "Scores per principle, weakest first, and every sitting over time.",
+            "train.switch": "Another trainee",
+            "train.switch.about": "Back to the list of trainees.",
+            "train.loading": "Preparing the questions…",
+            "train.next": "Next question →",
+            "train.finish": "See the result →",
+            "train.again": "Back to {name}'s menu",
+            "train.spark": "Sittings over time (share right, oldest on the left):",
+            "train.need-class": "Give a class too, e.g. Spring 2025.",
+        },
+        "zh": {
+            "train.who": "谁来练习？选一位学员（回车），或在下面输入新学员的名字和班级。",
+            "train.none": "还没有学员：在下面输入名字和班级，按回车。",
+            "train.name": "新学员的名字",
+            "train.class": "班级（例如 2025春季班）",
+            "train.row": "{name}  ·  {klass} 班  ·  已答 {answers} 题",
+            "train.menu": "{name}（{klass} 班）：接下来练什么？",
+            "train.drill": "情境识别练习",
+            "train.drill.about": "先说出是什么情况，再选最好的说法；答错的题会更早再出现。",
+            "train.quiz": "原则测验",
+            "train.quiz.about": "八项原则和投诉处理步骤，题目来自手册。",
+            "train.roleplay": "角色扮演",
+            "train.roleplay.about": "和模拟客户对练，记录算在这位学员名下。",
+            "train.progress": "学习进度",
+            "train.progress.about": "各项原则的得分（最弱的在前）和历次练习。",
+            "train.switch": "换一位学员",
+            "train.switch.about": "回到学员列表。",
+            "train.loading": "正在准备题目……",
+            "train.next": "下一题 →",
+            "train.finish": "看结果 →",
+            "train.again": "回到 {name} 的菜单",
+            "train.spark": "历次练习（答对比例，左边最早）：",
+            "train.need-class": "还要填班级，例如 2025春季班。",
+        },
+    }
+)
+
+ACTIONS = ("drill", "quiz", "roleplay", "progress", "switch")
+
+
+def _style(share: float | None) -> str:
+    if share is None:
+        return "dim"
+    return "red" if share < 0.5 else "yellow" if share < 0.75 else "green"
+
+
+class TrainingScreen(CoachScreen):
+    """Trainee picker, menu, question view and progress view in one screen (a content switcher)."""
+
+    SCREEN_ID = "training"
+    MENU: ClassVar[dict[str, tuple[str, str]]] = {
+        "en": ("Training", "Drills, principle quiz and progress per trainee."),
+        "zh": ("培训练习", "学员的情境识别练习、原则测验和学习进度。"),
+    }
+    CSS_PATH = "training.tcss"
+    seed: int | None = None
+    """Fixes the choice and order of questions and options (tests); None draws them afresh each sitting."""
+
+    class ProfilesRead(Message):
+        """The trainees on this machine, with how many answers each has."""
+
+        def __init__(self, rows: list[tuple[Any, int]]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class ProfileOpened(Message):
+        """A trainee was chosen (or created)."""
+
+        def __init__(self, profile: Any) -> None:
+            super().__init__()
+            self.profile = profile
+
+    class SittingReady(Message):
+        """A drill or quiz sitting was prepared (items picked by the schedule)."""
+
+        def __init__(self, kind: str, run: Any) -> None:
+            super().__init__()
+            self.kind = kind
+            self.run = run
+
+    class ProgressRead(Message):
+        """The trainee's progress was computed."""
+
+        def __init__(self, progress: Any, names: dict[str, dict[str, str]]) -> None:
+            super().__init__()
+            self.progress = progress
+            self.names = names
+
+    class Failed(Message):
+        """Reading or saving failed; ``error`` is one line."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.profile: Any = None
+        """The chosen trainee (None until chosen)."""
+        self.rows: list[tuple[Any, int]] = []
+        self.view = "train-who"
+        """Which part is shown: train-who, train-menu, train-ask or train-progress."""
+        self.kind: str | None = None
+        """``drill`` or ``quiz`` while a sitting runs."""
+        self.run: Any = None
+        self.question: Any = None
+        self.phase = "idle"
+        """idle, situation (drill), response (drill), answer (quiz), feedback, done."""
+        self.first: int | None = None
+        self.saved = 0
+        """Answers written to the database in this screen."""
+        self.progress: Any = None
+        self._scenarios: list[Any] | None = None
+        self._save_lock = threading.Lock()
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Four views: who, menu, question, progress."""
+        yield Header()
+        yield Static(id="train-heading", classes="screen-title", markup=False)
+        with ContentSwitcher(initial="train-who", id="train-switcher"):
+            with Vertical(id="train-who"):
+                yield Static(id="train-who-label", classes="hint", markup=False)
+                yield OptionList(id="train-profiles")
+                with Horizontal(id="train-new"):
+                    yield Input(id="train-name", max_length=80)
+                    yield Input(id="train-class", max_length=80)
+            with Vertical(id="train-menu"):
+                yield Static(id="train-menu-label", classes="hint", markup=False)
+                yield OptionList(id="train-actions")
+            with Vertical(id="train-ask"):
+                with VerticalScroll(id="train-ask-scroll"):
+                    yield Static(id="train-header", classes="hint", markup=False)
+                    yield Static(id="train-prompt", markup=False)
+                    yield Static(id="train-feedback", markup=False)
+                yield OptionList(id="train-options")
+            with VerticalScroll(id="train-progress"):
+                yield Static(id="train-chart", markup=False)
+                yield Static(id="train-spark-label", classes="hint", markup=False)
+                yield Sparkline([], id="train-spark", summary_function=max)
+                yield Static(id="train-extra", markup=False)
+        yield Static(id="train-status", classes="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Read the trainees."""
+        self._read_profiles()
+        self.query_one("#train-profiles").focus()
+
+    def apply_language(self) -> None:
+        """Labels, the menu and the shown progress in the current language."""
+        self.query_one("#train-heading", Static).update(self.menu_title())
+        self.query_one("#train-name", Input).placeholder = self.tr("train.name")
+        self.query_one("#train-class", Input).placeholder = self.tr("train.class")
+        self._fill_profiles()
+        self._fill_menu()
+        if self.progress is not None:
+            self._show_progress()
+        self.query_one("#train-spark-label", Static).update(self.tr("train.spark"))
+
+    # --- trainees -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
+    def _read_profiles(self) -> None:
+        from coach.store import training
+        from coach.store.db import connect
+
+        try:
+            conn = connect(self.coach.db_path)
+            try:
+                rows = [(p, len(training.attempts(conn, p.id))) for p in training.list_profiles(conn)]
+            finally:
+                conn.close()
+        except CoachError as exc:
+            self.post_message(self.Failed(exc.one_line()))
+            return
+        self.post_message(self.ProfilesRead(rows))
+
+    @on(ProfilesRead)
+    def _profiles_read(self, message: ProfilesRead) -> None:
+        self.rows = message.rows
+        self._fill_profiles()
+
+    def _fill_profiles(self) -> None:
+        picker = self.query_one("#train-profiles", OptionList)
+        keep = picker.highlighted
+        picker.clear_options()
+        for profile, answers in self.rows:
+            row = self.tr("train.row", name=profile.name, klass=profile.klass, answers=answers)
+            picker.add_option(Option(Text(row), id=str(profile.id)))
+        self.query_one("#train-who-label", Static).update(self.tr("train.who" if self.rows else "train.none"))
+        if picker.option_count:
+            picker.highlighted = keep if keep is not None and keep < picker.option_count else 0
+
+    @on(OptionList.OptionSelected, "#train-profiles")
+    def _profile_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        for profile, _ in self.rows:
+            if str(profile.id) == event.option.id:
+                self.post_message(self.ProfileOpened(profile))
+
+    @on(Input.Submitted, "#train-name")
+    def _name_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#train-class", Input).focus()
+
+    @on(Input.Submitted, "#train-class")
+    def _class_entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = self.query_one("#train-name", Input).value
+        klass = self.query_one("#train-class", Input).value
+        if not klass.strip():
+            self.coach.say(self.tr("train.need-class"), severity="warning")
+            return
+        self._create(name, klass)
+
+    @work(thread=True, exclusive=True, group="train-db-write", exit_on_error=False)
+    def _create(self, name: str, klass: str) -> None:
+        from coach.store import training
+        from coach.store.db import connect
+
+        try:
+            conn = connect(self.coach.db_path)
+            try:
+                profile = training.resolve_profile(conn, name, klass)
+            finally:
+                conn.close()
+        except CoachError as exc:
+            self.post_message(self.Failed(exc.one_line()))
+            return
+        self.post_message(self.ProfileOpened(profile))
+
+    @on(ProfileOpened)
+    def _opened(self, message: ProfileOpened) -> None:
+        self.profile = message.profile
+        self.query_one("#train-name", Input).value = ""
+        self.query_one("#train-class", Input).value = ""
+        self._fill_menu()
+        self._show("train-menu")
+        self._read_profiles()
+
+    # --- menu -----------------------------------------------------------------------------------
+
+    def _fill_menu(self) -> None:
+        if self.profile is None:
+            return
+        self.query_one("#train-menu-label", Static).update(
+            self.tr("train.menu", name=self.profile.name, klass=self.profile.klass)
+        )
+        menu = self.query_one("#train-actions", OptionList)
+        keep = menu.highlighted
+        menu.clear_options()
+        for number, action in enumerate(ACTIONS, 1):
+            prompt = Group(
+                Text.assemble((f"{number}  ", "bold"), (self.tr(f"train.{action}"), "bold")),
+                Padding(Text(self.tr(f"train.{action}.about"), style="dim"), (0, 0, 0, 3)),
+            )
+            menu.add_option(Option(prompt, id=action))
+        menu.highlighted = keep if keep is not None else 0
+
+    @on(OptionList.OptionSelected, "#train-actions")
+    def _action(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.choose(event.option.id or "")
+
+    def choose(self, action: str) -> None:
+        """Start a menu action for the chosen trainee."""
+        if action == "switch":
+            self.profile = None
+            self._show("train-who")
+            return
+        if self.profile is None:
+            return
+        if action == "roleplay":
+            from coach.tui.screens.roleplay import RoleplayScreen
+
+            self.app.push_screen(RoleplayScreen(trainee=self.profile.name))
+            return
+        if action == "progress":
+            self._status(self.tr("train.loading"))
+            self._read_progress(self.profile)
+            return
+        if not self.coach.content_loaded:
+            self.coach.say(self.coach.content_error or self.tr("need.content"), severity="warning")
+            return
+        self._status(self.tr("train.loading"))
+        self._prepare(action, self.profile, self.lang)
+
+    # --- sittings -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="train-prepare", exit_on_error=False)
+    def _prepare(self, kind: str, profile: Any, lang: str) -> None:
+        from datetime import UTC, datetime
+
+        from coach.store import training
+        from coach.store.db import connect
+        from coach.training.drill import DrillRun, drill_items
+        from coach.training.quiz import QuizRun, quiz_bank
+        from coach.training.text import t
+
+        library, index = self.coach.library, self.coach.index
+        if library is None:
+            return
+        try:
+            conn = connect(self.coach.db_path)
+            try:
+                states = training.schedule(conn, profile.id, f"{kind}:")
+            finally:
+                conn.close()
+            now = datetime.now(UTC)
+            if kind == "drill":
+                items = drill_items(library, self._load_scenarios(library), lang=lang)
+                if not items:
+                    raise CoachError(t(lang, "drill.none"))
+                run: Any = DrillRun(
+                    library, index, items, states, lang=lang, count=10, seed=self.seed, now=now
+                )
+            else:
+                bank = quiz_bank(library)
+                if not bank:
+                    raise CoachError(t(lang, "quiz.none"))
+                run = QuizRun(library, bank, states, lang=lang, count=10, seed=self.seed, now=now)
+        except CoachError as exc:
+            self.post_message(self.Failed(exc.one_line()))
+            return
+        self.post_message(self.SittingReady(kind, run))
+
+    def _load_scenarios(self, library: Any) -> list[Any]:
+        """The shipped scenarios (loaded once; none when they cannot be loaded)."""
+        if self._scenarios is None:
+            from coach.content.loader import reply_ids, situation_ids
+            from coach.content.scenarios import load_default
+
+            found = load_default(
+                situations=set(situation_ids()) | set(library.rules),
+                behaviours=set(reply_ids()) | set(library.behaviours),
+            )
+            self._scenarios = [found.scenarios[k] for k in sorted(found.scenarios)]
+        return self._scenarios
+
+    @on(SittingReady)
+    def _ready(self, message: SittingReady) -> None:
+        self.kind, self.run = message.kind, message.run
+        self._status("")
+        self._show("train-ask")
+        self._next()
+
+    def _next(self) -> None:
+        """Show the next question, or the sitting's result."""
+        from coach.training.text import t
+
+        q = self.run.next()
+        self.question = q
+        self.first = None
+        lang = self.run.lang
+        feedback = self.query_one("#train-feedback", Static)
+        feedback.update("")
+        if q is None:
+            self._finish()
+            return
+        header = t(
+            lang, "drill.again" if q.again else "drill.header", n=self.run.queue.asked, total=self.run.total
+        )
+        self.query_one("#train-header", Static).update(header)
+        if self.kind == "drill":
+            prompt = Text()
+            if q.item.scenario_title:
+                prompt.append(
+                    t(lang, "drill.from-scenario", title=q.item.scenario_title[lang]) + "\n", style="dim"
+                )
+            prompt.append(f"“{q.text}”\n\n", style="bold")
+            prompt.append(t(lang, "drill.situation.ask"))
+            self.query_one("#train-prompt", Static).update(prompt)
+            self._options([c.label for c in q.situations])
+            self.phase = "situation"
+        else:
+            self.query_one("#train-prompt", Static).update(Text(q.prompt))
+            self._options(list(q.options))
+            self.phase = "answer"
+        self.query_one("#train-ask-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _options(self, labels: list[str], ids: list[str] | None = None) -> None:
+        options = self.query_one("#train-options", OptionList)
+        options.clear_options()
+        for i, label in enumerate(labels):
+            options.add_option(Option(Text(f"{i + 1}) {label}"), id=(ids[i] if ids else str(i))))
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#train-options")
+    def _answered(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.answer(event.option.id or "")
+
+    def answer(self, option_id: str) -> None:
+        """Take the chosen option (its id) for the current phase of the question."""
+        if self.phase in ("feedback", "done"):
+            if option_id == "next":
+                self._next()
+            elif option_id == "menu":
+                self._show("train-menu")
+            return
+        if self.question is None or not option_id.isdigit():
+            return
+        choice = int(option_id)
+        if self.kind == "drill":
+            self._drill_answer(choice)
+        else:
+            self._quiz_answer(choice)
+
+    def _drill_answer(self, choice: int) -> None:
+        from coach.training.drill import entry_lines, record
+        from coach.training.text import t
+
+        q, lang = self.question, self.run.lang
+        feedback = self.query_one("#train-feedback", Static)
+        if self.phase == "situation":
+            self.first = choice
+            right = q.situations[q.situation_answer]
+            if choice == q.situation_answer:
+                line = Text(t(lang, "drill.right", title=right.label, id=right.rule), style="green")
+            else:
+                line = Text(
+                    t(
+                        lang,
+                        "drill.wrong",
+                        title=right.label,
+                        id=right.rule,
+                        chosen=q.situations[choice].label,
+                    ),
+                    style="red",
+                )
+            feedback.update(Text.assemble(line, "\n\n", t(lang, "drill.response.ask")))
+            self._options([c.label for c in q.responses])
+            self.phase = "response"
+            return
+        assert self.first is not None
+        result, requeued = self.run.answer(q, self.first, choice)
+        self._save(
+            record(result, self.coach.library, run=self.run.run, seq=len(self.run.results) - 1, at=_now())
+        )
+        right = q.situations[q.situation_answer]
+        out = Text()
+        out.append_text(
+            Text(t(lang, "drill.right", title=right.label, id=right.rule), style="green")
+            if result.situation_right
+            else Text(
+                t(
+                    lang,
+                    "drill.wrong",
+                    title=right.label,
+                    id=right.rule,
+                    chosen=q.situations[self.first].label,
+                ),
+                style="red",
+            )
+        )
+        out.append("\n")
+        if result.response_right:
+            out.append(t(lang, "drill.response.right"), style="green")
+        else:
+            out.append(
+                t(lang, "drill.response.wrong", line=q.responses[q.response_answer].label), style="red"
+            )
+            other = q.responses[choice].rule
+            if other != right.rule:
+                title = getattr(self.coach.library.rules[other].title, lang)
+                out.append("\n" + t(lang, "drill.response.wrong-rule", title=title, id=other))
+        out.append("\n\n")
+        lines = entry_lines(self.coach.library.rules[right.rule], lang)
+        out.append(lines[0] + "\n", style="bold")
+        out.append("\n".join(lines[1:]))
+        if requeued:
+            out.append("\n\n" + t(lang, "drill.requeued"), style="italic")
+        feedback.update(out)
+        self._after_answer()
+
+    def _quiz_answer(self, choice: int) -> None:
+        from coach.training.quiz import record
+        from coach.training.text import t
+
+        q, lang = self.question, self.run.lang
+        result, requeued = self.run.answer(q, choice)
+        self._save(record(result, run=self.run.run, seq=len(self.run.results) - 1, at=_now()))
+        if result.right:
+            text = Text(t(lang, "quiz.right"), style="green")
+        else:
+            text = Text(t(lang, "quiz.wrong", answer=q.options[q.answer]), style="red")
+        if requeued:
+            text.append("\n" + t(lang, "drill.requeued"), style="italic")
+        self.query_one("#train-feedback", Static).update(text)
+        self._after_answer()
+
+    def _after_answer(self) -> None:
+        last = len(self.run.queue) == 0
+        self._options([self.tr("train.finish" if last else "train.next")], ids=["next"])
+        self.phase = "feedback"
+
+    def _finish(self) -> None:
+        from coach.training.drill import MAX_POINTS
+        from coach.training.text import t
+
+        lang, done = self.run.lang, self.run.results
+        if self.kind == "drill":
+            points = sum(r.score for r in done)
+            summary = t(
+                lang,
+                "drill.done",
+                right=sum(r.right for r in done),
+                total=len(done),
+                points=points,
+                max=MAX_POINTS * len(done),
+            )
+        else:
+            summary = t(lang, "quiz.done", right=sum(r.right for r in done), total=len(done))
+        self.query_one("#train-header", Static).update("")
+        self.query_one("#train-prompt", Static).update(Text(summary, style="bold"))
+        self._options([self.tr("train.again", name=self.profile.name)], ids=["menu"])
+        self.phase = "done"
+        self._read_profiles()
+
+    @work(thread=True, group="train-db-write", exit_on_error=False)
+    def _save(self, rec: dict[str, Any]) -> None:
+        from coach.store import training
+        from coach.store.db import connect
+
+        profile_id = self.profile.id
+        with self._save_lock:  # answers are written in the order they were given
+            try:
+                conn = connect(self.coach.db_path)
+                try:
+                    training.add_attempt(conn, profile_id, rec)
+                finally:
+                    conn.close()
+            except CoachError as exc:
+                self.post_message(self.Failed(exc.one_line()))
+                return
+            self.saved += 1
+
+    # --- progress -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
+    def _read_progress(self, profile: Any) -> None:
+        from coach.store import training
+        from coach.store.db import connect
+        from coach.training.progress import progress, titles, with_roleplay_titles
+
+        try:
+            conn = connect(self.coach.db_path)
+            try:
+                rps = training.roleplays(conn, profile)
+                answers = training.attempts(conn, profile.id)
+            finally:
+                conn.close()
+        except CoachError as exc:
+            self.post_message(self.Failed(exc.one_line()))
+            return
+        names = with_roleplay_titles(titles(self.coach.library), rps)
+        self.post_message(self.ProgressRead(progress(answers, rps, names), names))
+
+    @on(ProgressRead)
+    def _progress_read(self, message: ProgressRead) -> None:
+        self.progress, self._names = message.progress, message.names
+        self._status("")
+        self._show_progress()
+        self._show("train-progress")
+
+    def _show_progress(self) -> None:
+        from coach.training.progress import mistake_label, name_of, top_mistakes
+        from coach.training.report import area_row, bar, display_width, pad
+        from coach.training.text import t
+
+        p, names, lang = self.progress, self._names, self.lang
+        chart = Text(
+            t(lang, "progress.title", name=self.profile.name, klass=self.profile.klass) + "\n\n", style="bold"
+        )
+        if p.empty:
+            chart.append(t(lang, "progress.none"))
+        else:
+            chart.append(t(lang, "progress.areas") + "\n", style="bold")
+            width = max(display_width(name_of(names, a.id, lang)) for a in p.areas)
+            for a in p.areas:
+                cells = area_row(a, names, lang)
+                chart.append(f"{pad(cells[0], width)}  ")
+                chart.append(bar(a.score, 12), style=_style(a.score))
+                chart.append(f"  {cells[4] if a.score is not None else '-'}\n")
+                detail = (
+                    f"{t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
+                    f"{t(lang, 'col.roleplay')} {cells[3]}"
+                    if a.score is not None
+                    else t(lang, "progress.not-practised")
+                )
+                chart.append(f"    {detail}\n", style="dim")
+        self.query_one("#train-chart", Static).update(chart)
+        shares = [s.share * 100 for s in p.timeline if s.share is not None]
+        self.query_one("#train-spark", Sparkline).data = shares
+        self.query_one("#train-spark", Sparkline).display = bool(shares)
+        self.query_one("#train-spark-label", Static).display = bool(shares)
+        extra = Text()
+        mistakes = top_mistakes(p.mistakes)
+        if mistakes:
+            extra.append(t(lang, "progress.mistakes") + "\n", style="bold")
+            for key, n in mistakes:
+                extra.append(f"  {n}×  {mistake_label(key, names, lang)}\n")
+        if p.scenarios:
+            extra.append("\n" + t(lang, "progress.scenarios") + "\n", style="bold")
+            for s in p.scenarios:
+                outcomes = ", ".join(f"{t(lang, 'outcome.' + o)} {n}" for o, n in sorted(s.outcomes.items()))
+                extra.append(f"  {s.title.get(lang) or s.id}: {s.played}×  ({outcomes})\n")
+        self.query_one("#train-extra", Static).update(extra)
+
+    _names: dict[str, dict[str, str]] = {}
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._status("")
+        self.coach.report_error(CoachError(message.error))
+
+    def _status(self, text: str) -> None:
+        self.query_one("#train-status", Static).update(text)
+
+    def _show(self, view: str) -> None:
+        self.view = view
+        self.query_one("#train-switcher", ContentSwitcher).current = view
+        focus = {
+            "train-who": "#train-profiles",
+            "train-menu": "#train-actions",
+            "train-ask": "#train-options",
+            "train-progress": "#train-progress",
+        }[view]
+        self.query_one(focus).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A number picks that choice in the menu or among a question's options."""
+        if not (event.character and event.character.isdigit()) or self.view not in (
+            "train-menu",
+            "train-ask",
+        ):
+            return
+        number = int(event.character)
+        listing = self.query_one(
+            "#train-actions" if self.view == "train-menu" else "#train-options", OptionList
+        )
+        if 1 <= number <= listing.option_count:
+            event.stop()
+            option_id = listing.get_option_at_index(number - 1).id or ""
+            if self.view == "train-menu":
+                self.choose(option_id)
+            else:
+                self.answer(option_id)
+
+    def action_back(self) -> None:
+        """Esc: from a sitting or the progress back to the menu, from the menu to the trainees, then out."""
+        if self.view in ("train-ask", "train-progress"):
+            self._show("train-menu")
+        elif self.view == "train-menu":
+            self._show("train-who")
+        else:
+            super().action_back()
+
+
+def _now() -> str:
+    from coach.store.training import now_iso
+
+    return now_iso()

@@ -94,9 +94,40 @@ def load_text(text: str, source: str) -> Located:
         raise YamlProblem(f"{source}:{where}: invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"{source}:1:1: invalid YAML: {' '.join(str(exc).split())}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2025-13-45
+        where, path = _bad_scalar(node, ()) if node is not None else ((1, 1), ())
+        dotted = format_path(path)
+        raise YamlProblem(
+            f"{source}:{where[0]}:{where[1]}: {dotted + ': ' if dotted else ''}invalid value: {' '.join(str(exc).split())}"
+        ) from None
     finally:
         loader.dispose()
     return located
+
+
+def _bad_scalar(node: yaml.Node, path: Path_) -> tuple[tuple[int, int], Path_]:
+    """Where the first value that cannot be built (an impossible date...) is, and its path."""
+    here = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            return here, path
+        return (0, 0), path
+    children: list[tuple[yaml.Node, str | int]] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            found, sub = _bad_scalar(key_node, path)
+            if found != (0, 0):
+                return found, sub
+            children.append((value_node, str(key_node.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        children = [(child, i) for i, child in enumerate(node.value)]
+    for child, key in children:
+        found, sub = _bad_scalar(child, path + (key,))
+        if found != (0, 0):
+            return found, sub
+    return ((0, 0), path) if path else (here, path)
 
 
 def load_file(path: Path, display: str | None = None) -> Located:

@@ -408,6 +408,10 @@ def progress_dict(p: Any, names: dict[str, dict[str, str]], lang: str) -> dict[s
                 "quiz": {"right": a.quiz.right, "total": a.quiz.total},
                 "roleplay": {"good": a.good, "bad": a.bad},
                 "score": None if a.score is None else round(a.score, 4),
+                "history": [
+                    {"date": day, "right": a.history[day].right, "total": a.history[day].total}
+                    for day in sorted(a.history)
+                ],
             }
             for a in p.areas
         ],

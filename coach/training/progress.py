@@ -11,6 +11,7 @@ How each figure is made:
   behaviour is about, and complaint handling for replies to a complaint.
 - An area's score is the mean of the shares it has (drill points, quiz right, good behaviours); an area
   with no result yet has no score and is listed after the others.
+- Over time: per area and day (UTC), everything counted that day pooled (``Area.history``).
 """
 
 from __future__ import annotations
@@ -95,6 +96,16 @@ class Area:
     good: int = 0
     """Good behaviours in role-play replies about this area."""
     bad: int = 0
+    history: dict[str, Tally] = field(default_factory=dict)
+    """Per day (``YYYY-MM-DD``, UTC): drill points, quiz answers and role-play behaviours together."""
+
+    def record(self, day: str, right: int, total: int) -> None:
+        """Count a result on ``day`` in the history."""
+        self.history.setdefault(day, Tally()).add(right, total)
+
+    def trend(self, days: int = 8) -> list[float]:
+        """The shares right of the last ``days`` days with results, oldest first."""
+        return [self.history[d].share or 0.0 for d in sorted(self.history)[-days:]]
 
     @property
     def roleplay(self) -> float | None:
@@ -113,6 +124,8 @@ class Area:
         self.quiz.add(other.quiz.right, other.quiz.total)
         self.good += other.good
         self.bad += other.bad
+        for day, tally in other.history.items():
+            self.record(day, tally.right, tally.total)
 
 
 @dataclass
@@ -203,6 +216,7 @@ def progress(attempts: list[dict[str, Any]], roleplays: list[dict[str, Any]], na
         for a in row["principles"]:
             tally = areas[a].drill if row["kind"] == "drill" else areas[a].quiz
             tally.add(row["score"], row["max_score"])
+            areas[a].record(row["answered_at"][:10], row["score"], row["max_score"])
         if row["kind"] == "drill":
             out.drill_questions += 1
             out.drill_right += int(full)
@@ -248,6 +262,7 @@ def progress(attempts: list[dict[str, Any]], roleplays: list[dict[str, Any]], na
                     area.good += 1
                 else:
                     area.bad += 1
+                area.record(rp["started_at"][:10], int(b["good"]), 1)
             if b["good"]:
                 good += 1
             else:

@@ -279,6 +279,14 @@ def csv_report(klass: str, trainees: list[Trainee], whole: Progress, names: Titl
     return buf.getvalue()
 
 
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def spark(shares: list[float]) -> str:
+    """Shares (0..1) as a row of block heights, one character each."""
+    return "".join(SPARK[min(len(SPARK) - 1, int(v * (len(SPARK) - 1) + 0.5))] for v in shares)
+
+
 def bar(share: float | None, width: int = 20) -> str:
     """A share as a bar of full and light blocks (``width`` characters)."""
     if share is None:
@@ -292,13 +300,16 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
     lines = [t(lang, "progress.title", name=name, klass=klass), ""]
     if p.empty:
         return "\n".join(lines + [t(lang, "progress.none")]) + "\n"
-    lines.append(t(lang, "progress.areas"))
+    lines += [t(lang, "progress.areas"), t(lang, "progress.legend")]
     width = max(display_width(name_of(names, a.id, lang)) for a in p.areas)
     for a in p.areas:
         cells = area_row(a, names, lang)
+        if a.score is None:
+            lines.append(f"  {pad(cells[0], width)}  {bar(None)}  {cells[4]}")
+            continue
+        lines.append(f"  {pad(cells[0], width)}  {bar(a.score)}  {cells[4]:>4}  {spark(a.trend())}")
         lines.append(
-            f"  {pad(cells[0], width)}  {bar(a.score)}  {cells[4]:>6}   "
-            f"{t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
+            f"      {t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
             f"{t(lang, 'col.roleplay')} {cells[3]}"
         )
     if p.situations:

@@ -208,15 +208,18 @@ def test_progress_text_and_json(monkeypatch, capsys, tmp_path):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Progress of Ann (class Spring)"
-    areas = lines[lines.index("By principle, weakest first") + 1 :]
+    start = lines.index("By principle, weakest first") + 2
+    areas = [line for line in lines[start : start + 15] if not line.startswith("      ")]
     order = [
-        next(n for n in ("Win the customer", "Use concessions", "Plan", "Keep records") if n in a)
-        for a in areas[:3]
+        next(n for n in ("Win the customer", "Use concessions", "Plan", "Restate") if n in a)
+        for a in areas[:4]
     ]
-    assert order == ["Win the customer", "Use concessions", "Plan"]  # 0%, 0%, 100%, then not practised
-    assert "not practised yet" in areas[3]
+    assert order == ["Win the customer", "Use concessions", "Plan", "Restate"]  # 0%, 0%, 100%, none
+    assert areas[2].endswith("100%  █") and areas[3].endswith("not practised yet")
+    assert "      Drill - · Quiz - · Role-play 0 good / 1 bad" in lines
     assert "1×  took The nibble for Nothing without something in return" in out
-    assert "1×  Argues with the customer (Difficult.Emotional)" in out or "1×  " in out
+    assert "1×  Argues with the customer (Emotional customer)" in out
+    assert "  Empty shelves: 1×  (fail 1)" in lines
     code, out, _ = run(
         monkeypatch,
         capsys,
@@ -237,6 +240,8 @@ def test_progress_text_and_json(monkeypatch, capsys, tmp_path):
         "bad": 1,
     }
     assert data["areas"][0]["title"] == "用专业的表现赢得客户"
+    plan = next(a for a in data["areas"] if a["id"] == "principle.plan")
+    assert plan["history"] == [{"date": "2025-03-02", "right": 1, "total": 1}]
     assert {m["id"] for m in data["mistakes"]} == {
         "confused:tactic.nibble:tactic.always-wants-more",
         "roleplay:reply.argues:difficult.emotional",

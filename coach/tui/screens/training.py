@@ -611,7 +611,7 @@ class TrainingScreen(CoachScreen):
 
     def _show_progress(self) -> None:
         from coach.training.progress import mistake_label, name_of, top_mistakes
-        from coach.training.report import area_row, bar, display_width, pad
+        from coach.training.report import area_row, bar, display_width, pad, spark
         from coach.training.text import t
 
         p, names, lang = self.progress, self._names, self.lang
@@ -627,7 +627,8 @@ class TrainingScreen(CoachScreen):
                 cells = area_row(a, names, lang)
                 chart.append(f"{pad(cells[0], width)}  ")
                 chart.append(bar(a.score, 12), style=_style(a.score))
-                chart.append(f"  {cells[4] if a.score is not None else '-'}\n")
+                chart.append(f"  {cells[4] if a.score is not None else '-'}")
+                chart.append(f"  {spark(a.trend())}\n", style=_style(a.score))
                 detail = (
                     f"{t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
                     f"{t(lang, 'col.roleplay')} {cells[3]}"

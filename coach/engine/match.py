@@ -26,7 +26,7 @@ from coach.engine.normalize import stem
 W_PHRASE = 0.10
 W_CENTROID = 0.70
 W_KEYWORD = 0.20
-KEYWORD_SCALE = 6.0
+KEYWORD_SCALE = 10.0
 ABSTAIN_BELOW = 0.045
 MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""

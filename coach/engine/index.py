@@ -171,6 +171,8 @@ class Index:
                 if len(tok) == 1:  # a lone particle left between concepts (又, 了): neither known nor unknown
                     continue
                 covered = [False] * len(tok)
+                if self.zh_mode == "unigram":
+                    covered = [("u:" + ch) in self.domain for ch in tok]
                 for i in range(len(tok) - 1):
                     if "z:" + tok[i : i + 2] in self.domain:
                         covered[i] = covered[i + 1] = True

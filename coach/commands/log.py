@@ -19,7 +19,8 @@ ENTRY_OPTIONS = {
     "when": "when it was made: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now)",
     "account": "the customer, e.g. Carrefour (required)",
     "meeting": "the negotiation or meeting it belongs to, e.g. 'annual 2025'",
-    "type": "what kind: price, payment-terms, listing-fee, promotion, free-goods, display, service, other (required)",
+    "type": "what kind: price, payment-terms, listing-fee, promotion, free-goods, display, service, other "
+    "(required)",
     "give": "what was given, in words (required)",
     "value": "how much was given (a number, zero or more)",
     "unit": "unit of --value: percent (or %), days, units, or a currency code such as CNY",
@@ -27,7 +28,8 @@ ENTRY_OPTIONS = {
     "get_value": "how much was received (a number)",
     "get_unit": "unit of --get-value",
     "asked_by": "who asked for it",
-    "tactic": "buyer tactic in play: a taxonomy id such as tactic.nibble, tactic.deadline-pressure (or just nibble)",
+    "tactic": "buyer tactic in play: a taxonomy id such as tactic.nibble or tactic.deadline-pressure "
+    "(or just nibble)",
     "stage": "opening, bargaining (default), closing or after-deal",
     "status": "offered, agreed (default) or withdrawn",
     "note": "free notes (at most 10,000 characters); `-` reads them from standard input",
@@ -70,41 +72,69 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     for field, text in ENTRY_OPTIONS.items():
         add.add_argument(_option(field), dest=field, metavar=field.split("_")[-1].upper(), help=text)
-    add.add_argument("--practice", action="store_true", default=None, help="made in role-play: kept out of real figures")
+    add.add_argument(
+        "--practice", action="store_true", default=None, help="made in role-play: kept out of real figures"
+    )
     fix = add.add_mutually_exclusive_group()
-    fix.add_argument("--corrects", type=_entry_id, metavar="ID",
-                     help="this entry corrects entry ID: its fields are copied, the options given replace them")
+    fix.add_argument(
+        "--corrects",
+        type=_entry_id,
+        metavar="ID",
+        help="this entry corrects entry ID: its fields are copied, the options given replace them",
+    )
     fix.add_argument("--withdraws", type=_entry_id, metavar="ID", help="record that entry ID was withdrawn")
     add.set_defaults(run=run_add)
 
-    ls = verbs.add_parser("list", parents=[db, filters, lang], help="list entries, oldest first",
-                          description="List logged concessions, oldest first (current versions only unless --history).")
-    ls.add_argument("--history", action="store_true", help="also show entries that were corrected or withdrawn")
-    ls.add_argument("--json", action="store_true", help="print one JSON object: {\"entries\": [...]}")
+    ls = verbs.add_parser(
+        "list",
+        parents=[db, filters, lang],
+        help="list entries, oldest first",
+        description="List logged concessions, oldest first (current versions only unless --history).",
+    )
+    ls.add_argument(
+        "--history", action="store_true", help="also show entries that were corrected or withdrawn"
+    )
+    ls.add_argument("--json", action="store_true", help='print one JSON object: {"entries": [...]}')
     ls.set_defaults(run=run_list)
 
-    rv = verbs.add_parser("review", parents=[db, filters, lang], help="what the concessions bought",
-                          description="Totals given and received, the share that got something back, concessions "
-                          "that got nothing (with principle 7's advice), concessions under buyer tactics (with the "
-                          "counter), size sequences per negotiation, and concessions after the deal.")
+    rv = verbs.add_parser(
+        "review",
+        parents=[db, filters, lang],
+        help="what the concessions bought",
+        description="Totals given and received, the share that got something back, concessions "
+        "that got nothing (with principle 7's advice), concessions under buyer tactics (with the "
+        "counter), size sequences per negotiation, and concessions after the deal.",
+    )
     rv.add_argument("--json", action="store_true", help="print the same figures as one JSON object")
     playbook_options(rv)
     rv.set_defaults(run=run_review)
 
-    ex = verbs.add_parser("export", parents=[db, filters, lang], help="write the log as csv, json or markdown",
-                          description="Write every entry, corrections and withdrawals included, to standard output "
-                          "or --output. `coach log import` reads the csv back.")
+    ex = verbs.add_parser(
+        "export",
+        parents=[db, filters, lang],
+        help="write the log as csv, json or markdown",
+        description="Write every entry, corrections and withdrawals included, to standard output "
+        "or --output. `coach log import` reads the csv back.",
+    )
     ex.add_argument("--format", choices=FORMATS, required=True, help="csv, json or md")
-    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE (csv gets a byte-order mark for Excel)")
+    ex.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (csv gets a byte-order mark for Excel)"
+    )
     ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
-    ex.add_argument("--current", action="store_true", help="only current versions (leave out replaced entries)")
+    ex.add_argument(
+        "--current", action="store_true", help="only current versions (leave out replaced entries)"
+    )
     ex.set_defaults(run=run_export)
 
-    im = verbs.add_parser("import", parents=[db], help="add the entries of a csv file",
-                          description="Add the entries of a csv file (as written by `coach log export --format "
-                          "csv`, or made by hand with at least account, type and give columns). The whole file "
-                          "is checked first; if any row is bad nothing is written. Entries already in the "
-                          "database (same uid) are skipped.")
+    im = verbs.add_parser(
+        "import",
+        parents=[db],
+        help="add the entries of a csv file",
+        description="Add the entries of a csv file (as written by `coach log export --format "
+        "csv`, or made by hand with at least account, type and give columns). The whole file "
+        "is checked first; if any row is bad nothing is written. Entries already in the "
+        "database (same uid) are skipped.",
+    )
     im.add_argument("file", metavar="FILE.csv", help="the csv file")
     im.set_defaults(run=run_import)
 
@@ -253,41 +283,21 @@ def run_list(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- review
 
 
-def _say(lang: str, text: str) -> str:
-    return f"Say: “{text}”" if lang == "en" else f"可以这样说：“{text}”"
-
-
 def playbook_advice(args: argparse.Namespace):  # noqa: ANN202
-    """Principle 7's advice and each taxonomy id's counter, from the playbooks (built-in text if unreadable)."""
+    """Principle 7's advice and every taxonomy id's counter from the playbooks (or built-in text)."""
     from coach import locations
     from coach.content.loader import load_default, taxonomy
-    from coach.review.concessions import DEFAULT_ADVICE, PRINCIPLE_RULE, Advice
+    from coach.review.concessions import advice_from_rules
 
     try:
-        rules = load_default(locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False).rules
+        # Rules that loaded are used even if another file has a problem: the review must not depend on it.
+        rules = load_default(
+            locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False
+        ).rules
     except CoachError:
         rules = {}
-
-    def from_rule(rule_id: str, steps: int, fallback_title: dict[str, str]) -> Advice:
-        rule = rules.get(rule_id)
-        if rule is None:
-            return Advice(rule_id, fallback_title)
-        r = rule.response
-        lines = {
-            lang: [getattr(s, lang) for s in r.steps[:steps]] + [_say(lang, getattr(s, lang)) for s in r.say[:1]]
-            for lang in ("en", "zh")
-        }
-        return Advice(rule_id, {"en": rule.title.en, "zh": rule.title.zh}, lines)
-
-    principle = from_rule(PRINCIPLE_RULE, 3, dict(DEFAULT_ADVICE.title))
-    if not principle.lines:
-        principle = DEFAULT_ADVICE
-    counters = {
-        s["id"]: from_rule(s["id"], 2, {"en": s["en"], "zh": s["zh"]})
-        for group in taxonomy()["situations"].values()
-        for s in group
-    }
-    return principle, counters
+    situations = [s for group in taxonomy()["situations"].values() for s in group]
+    return advice_from_rules(rules, situations)
 
 
 def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
@@ -295,7 +305,8 @@ def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
     label = " / ".join(parts) or None
     if args.practice:
         label = (label or ("all accounts" if args.lang == "en" else "全部客户")) + (
-            " (practice)" if args.lang == "en" else "（练习）")
+            " (practice)" if args.lang == "en" else "（练习）"
+        )
     scope = {k: getattr(args, k) for k in ("account", "meeting", "since", "until") if getattr(args, k)}
     scope["practice"] = bool(args.practice)
     return label, scope
@@ -365,19 +376,60 @@ def export_md(rows: list, lang: str) -> str:
     from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, amount
 
     head = {
-        "en": ["#", "When", "Account", "Meeting", "Type", "Given", "Amount", "Received", "Amount", "Tactic",
-               "Stage", "Status", "Asked by", "Note", "Replaces"],
-        "zh": ["#", "时间", "客户", "会议", "类型", "给出", "数额", "换回", "数额", "采购手段", "阶段", "状态",
-               "提出人", "备注", "替代"],
+        "en": [
+            "#",
+            "When",
+            "Account",
+            "Meeting",
+            "Type",
+            "Given",
+            "Amount",
+            "Received",
+            "Amount",
+            "Tactic",
+            "Stage",
+            "Status",
+            "Asked by",
+            "Note",
+            "Replaces",
+        ],
+        "zh": [
+            "#",
+            "时间",
+            "客户",
+            "会议",
+            "类型",
+            "给出",
+            "数额",
+            "换回",
+            "数额",
+            "采购手段",
+            "阶段",
+            "状态",
+            "提出人",
+            "备注",
+            "替代",
+        ],
     }[lang]
     title = "Concession log" if lang == "en" else "让步记录"
     lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [
-            str(r.id), r.when, _md(r.account), _md(r.meeting or ""), TYPE_LABELS[lang][r.type], _md(r.give),
-            amount(r.value, r.unit, lang), _md(r.get or ("—")), amount(r.get_value, r.get_unit, lang),
-            r.tactic or "", STAGE_LABELS[lang][r.stage], STATUS_LABELS[lang][r.status], _md(r.asked_by or ""),
-            _md(r.note or ""), f"#{r.supersedes}" if r.supersedes else "",
+            str(r.id),
+            r.when,
+            _md(r.account),
+            _md(r.meeting or ""),
+            TYPE_LABELS[lang][r.type],
+            _md(r.give),
+            amount(r.value, r.unit, lang),
+            _md(r.get or ("—")),
+            amount(r.get_value, r.get_unit, lang),
+            r.tactic or "",
+            STAGE_LABELS[lang][r.stage],
+            STATUS_LABELS[lang][r.status],
+            _md(r.asked_by or ""),
+            _md(r.note or ""),
+            f"#{r.supersedes}" if r.supersedes else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -510,9 +562,19 @@ def read_csv(text: str, name: str) -> list:
 
                 datetime.fromisoformat(recorded)
             except ValueError:
-                raise InvalidEntry("recorded_at", f"{recorded[:40]!r} is not an ISO date-time", where) from None
-        out.append(Imported(entry, where, _import_int(cells.get("id", ""), "id", where), uid, recorded,
-                            _import_int(cells.get("supersedes", ""), "supersedes", where)))
+                raise InvalidEntry(
+                    "recorded_at", f"{recorded[:40]!r} is not an ISO date-time", where
+                ) from None
+        out.append(
+            Imported(
+                entry,
+                where,
+                _import_int(cells.get("id", ""), "id", where),
+                uid,
+                recorded,
+                _import_int(cells.get("supersedes", ""), "supersedes", where),
+            )
+        )
     return out
 
 
@@ -530,7 +592,9 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CoachError(f"{args.file}: not UTF-8 text (byte {exc.start})", "save it as 'CSV UTF-8'") from None
+        raise CoachError(
+            f"{args.file}: not UTF-8 text (byte {exc.start})", "save it as 'CSV UTF-8'"
+        ) from None
     rows = read_csv(text, args.file)
     conn = _open(args)
     try:

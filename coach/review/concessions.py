@@ -55,19 +55,53 @@ class Advice:
 
     def as_dict(self, lang: str) -> dict[str, Any]:
         """The advice in one language, JSON-ready."""
-        return {"rule": self.rule_id, "title": self.title.get(lang, ""), "lines": list(self.lines.get(lang, []))}
+        return {
+            "rule": self.rule_id,
+            "title": self.title.get(lang, ""),
+            "lines": list(self.lines.get(lang, [])),
+        }
 
 
 DEFAULT_ADVICE = Advice(
     PRINCIPLE_RULE,
     {"en": "Use concessions well", "zh": "善于利用让步"},
     {
-        "en": ["Never give anything for nothing: ask for something back, and say it conditionally — "
-               "'if you…, then we…'."],
+        "en": [
+            "Never give anything for nothing: ask for something back, and say it conditionally — "
+            "'if you…, then we…'."
+        ],
         "zh": ["绝不白给：每次让步都要换回东西，用条件句说——“如果你们……，我们就……”。"],
     },
 )
 """Principle 7's advice when the playbooks cannot be read."""
+
+
+def _say(lang: str, text: str) -> str:
+    return f"Say: “{text}”" if lang == "en" else f"可以这样说：“{text}”"
+
+
+def advice_from_rules(
+    rules: Mapping[str, Any], situations: Sequence[Mapping[str, str]]
+) -> tuple[Advice, dict[str, Advice]]:
+    """Principle 7's advice (first three steps and a line to say) and, for each taxonomy situation, the
+    counter from its playbook rule (first two steps and a line to say; just the title when no rule is
+    loaded). ``rules`` maps ids to playbook rules; ``situations`` are taxonomy entries (id, en, zh)."""
+
+    def from_rule(rule_id: str, steps: int, title: Mapping[str, str]) -> Advice:
+        rule = rules.get(rule_id)
+        if rule is None:
+            return Advice(rule_id, dict(title))
+        r = rule.response
+        lines = {
+            lang: [getattr(s, lang) for s in r.steps[:steps]]
+            + [_say(lang, getattr(s, lang)) for s in r.say[:1]]
+            for lang in ("en", "zh")
+        }
+        return Advice(rule_id, {"en": rule.title.en, "zh": rule.title.zh}, lines)
+
+    principle = from_rule(PRINCIPLE_RULE, 3, DEFAULT_ADVICE.title)
+    counters = {s["id"]: from_rule(s["id"], 2, {"en": s["en"], "zh": s["zh"]}) for s in situations}
+    return (principle if principle.lines else DEFAULT_ADVICE), counters
 
 
 @dataclass
@@ -139,8 +173,9 @@ def _fold_case(groups: Mapping[tuple[str, str, str], list[Row]]) -> list[list[Ro
     return out
 
 
-def review(rows: Sequence[Row], advice: Advice | None = None,
-           counters: Mapping[str, Advice] | None = None) -> Review:
+def review(
+    rows: Sequence[Row], advice: Advice | None = None, counters: Mapping[str, Advice] | None = None
+) -> Review:
     """Analyse current entries: totals, share with a return, nothing-back, tactics, size sequences, nibbles.
 
     Rows are put in time order; the sort is stable, so rows with the same time keep the order given
@@ -191,7 +226,9 @@ def review(rows: Sequence[Row], advice: Advice | None = None,
     for group in _fold_case(by_meeting):
         if len(group) < 2:
             continue
-        growth = [(a.id, b.id) for a, b in zip(group, group[1:], strict=False) if (b.value or 0) > (a.value or 0)]
+        growth = [
+            (a.id, b.id) for a, b in zip(group, group[1:], strict=False) if (b.value or 0) > (a.value or 0)
+        ]
         first = group[0]
         sequences.append(SizeSequence(first.account, first.meeting or "", first.unit or "", group, growth))
     sequences.sort(key=lambda s: (not s.growth, s.account.casefold(), s.meeting.casefold(), s.unit))
@@ -265,14 +302,34 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 TYPE_LABELS = {
-    "en": {"price": "price/discount", "payment-terms": "payment terms", "listing-fee": "listing fee",
-           "promotion": "promotion fund", "free-goods": "free goods", "display": "display/shelf space",
-           "service": "delivery/service", "other": "other"},
-    "zh": {"price": "价格/折扣", "payment-terms": "账期", "listing-fee": "进场费", "promotion": "促销/市场费用",
-           "free-goods": "赠品", "display": "陈列/排面", "service": "送货/服务", "other": "其他"},
+    "en": {
+        "price": "price/discount",
+        "payment-terms": "payment terms",
+        "listing-fee": "listing fee",
+        "promotion": "promotion fund",
+        "free-goods": "free goods",
+        "display": "display/shelf space",
+        "service": "delivery/service",
+        "other": "other",
+    },
+    "zh": {
+        "price": "价格/折扣",
+        "payment-terms": "账期",
+        "listing-fee": "进场费",
+        "promotion": "促销/市场费用",
+        "free-goods": "赠品",
+        "display": "陈列/排面",
+        "service": "送货/服务",
+        "other": "其他",
+    },
 }
 STAGE_LABELS = {
-    "en": {"opening": "opening", "bargaining": "bargaining", "closing": "closing", "after-deal": "after the deal"},
+    "en": {
+        "opening": "opening",
+        "bargaining": "bargaining",
+        "closing": "closing",
+        "after-deal": "after the deal",
+    },
     "zh": {"opening": "开场", "bargaining": "讨价还价", "closing": "收尾", "after-deal": "成交后"},
 }
 STATUS_LABELS = {
@@ -295,8 +352,10 @@ def amount(value: float | None, unit: str | None, lang: str = "en") -> str:
     if unit == "percent":
         return f"{number(value)}%"
     if unit in UNIT_WORDS[lang]:
-        sep = " " if lang == "en" else ""
-        return f"{number(value)}{sep}{UNIT_WORDS[lang][unit]}"
+        word = UNIT_WORDS[lang][unit]
+        if lang == "en":
+            return f"{number(value)} {word[:-1] if value == 1 else word}"  # 1 day, 2 days
+        return f"{number(value)}{word}"
     return f"{unit} {number(value)}"
 
 

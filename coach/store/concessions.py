@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -52,29 +52,88 @@ CURRENCIES = frozenset(
 # Words KAMs type, in English and Chinese, for the canonical ids (matched case-insensitively).
 ALIASES: dict[str, dict[str, str]] = {
     "type": {
-        "discount": "price", "price/discount": "price", "rebate": "price", "价格": "price", "折扣": "price",
-        "返利": "price", "terms": "payment-terms", "payment": "payment-terms", "账期": "payment-terms",
-        "付款条件": "payment-terms", "listing": "listing-fee", "slotting": "listing-fee",
-        "slotting-fee": "listing-fee", "进场费": "listing-fee", "条码费": "listing-fee",
-        "promotion-fund": "promotion", "marketing": "promotion", "marketing-fund": "promotion",
-        "促销": "promotion", "促销费": "promotion", "市场费用": "promotion", "free": "free-goods",
-        "赠品": "free-goods", "搭赠": "free-goods", "shelf": "display", "shelf-space": "display",
-        "陈列": "display", "堆头": "display", "排面": "display", "delivery": "service",
-        "service-level": "service", "送货": "service", "服务": "service", "其他": "other",
+        "discount": "price",
+        "price/discount": "price",
+        "rebate": "price",
+        "价格": "price",
+        "折扣": "price",
+        "返利": "price",
+        "terms": "payment-terms",
+        "payment": "payment-terms",
+        "账期": "payment-terms",
+        "付款条件": "payment-terms",
+        "listing": "listing-fee",
+        "slotting": "listing-fee",
+        "slotting-fee": "listing-fee",
+        "进场费": "listing-fee",
+        "条码费": "listing-fee",
+        "promotion-fund": "promotion",
+        "marketing": "promotion",
+        "marketing-fund": "promotion",
+        "促销": "promotion",
+        "促销费": "promotion",
+        "市场费用": "promotion",
+        "free": "free-goods",
+        "赠品": "free-goods",
+        "搭赠": "free-goods",
+        "shelf": "display",
+        "shelf-space": "display",
+        "陈列": "display",
+        "堆头": "display",
+        "排面": "display",
+        "delivery": "service",
+        "service-level": "service",
+        "送货": "service",
+        "服务": "service",
+        "其他": "other",
     },
     "stage": {
-        "open": "opening", "开场": "opening", "bargain": "bargaining", "negotiation": "bargaining",
-        "讨价还价": "bargaining", "谈判中": "bargaining", "close": "closing", "收尾": "closing",
-        "成交": "closing", "after": "after-deal", "after-the-deal": "after-deal", "post-deal": "after-deal",
-        "成交后": "after-deal", "签约后": "after-deal",
+        "open": "opening",
+        "开场": "opening",
+        "bargain": "bargaining",
+        "negotiation": "bargaining",
+        "讨价还价": "bargaining",
+        "谈判中": "bargaining",
+        "close": "closing",
+        "收尾": "closing",
+        "成交": "closing",
+        "after": "after-deal",
+        "after-the-deal": "after-deal",
+        "post-deal": "after-deal",
+        "成交后": "after-deal",
+        "签约后": "after-deal",
     },
-    "status": {"offer": "offered", "提出": "offered", "agree": "agreed", "同意": "agreed",
-               "withdraw": "withdrawn", "撤回": "withdrawn"},
+    "status": {
+        "offer": "offered",
+        "提出": "offered",
+        "agree": "agreed",
+        "同意": "agreed",
+        "withdraw": "withdrawn",
+        "撤回": "withdrawn",
+    },
     "unit": {
-        "%": "percent", "pct": "percent", "percentage": "percent", "点": "percent", "个点": "percent",
-        "day": "days", "天": "days", "日": "days", "unit": "units", "case": "units", "cases": "units",
-        "pcs": "units", "箱": "units", "件": "units", "瓶": "units", "rmb": "CNY", "元": "CNY",
-        "人民币": "CNY", "¥": "CNY", "￥": "CNY", "$": "USD", "€": "EUR",
+        "%": "percent",
+        "pct": "percent",
+        "percentage": "percent",
+        "点": "percent",
+        "个点": "percent",
+        "day": "days",
+        "天": "days",
+        "日": "days",
+        "unit": "units",
+        "case": "units",
+        "cases": "units",
+        "pcs": "units",
+        "箱": "units",
+        "件": "units",
+        "瓶": "units",
+        "rmb": "CNY",
+        "元": "CNY",
+        "人民币": "CNY",
+        "¥": "CNY",
+        "￥": "CNY",
+        "$": "USD",
+        "€": "EUR",
     },
 }
 
@@ -85,8 +144,28 @@ MAX_NOTE = 10_000
 MAX_VALUE = 1e12
 """Largest accepted value (anything bigger is a typo)."""
 
-FIELDS = ("id", "uid", "recorded_at", "when", "account", "meeting", "type", "give", "value", "unit", "get",
-          "get_value", "get_unit", "asked_by", "tactic", "stage", "status", "practice", "supersedes", "note")
+FIELDS = (
+    "id",
+    "uid",
+    "recorded_at",
+    "when",
+    "account",
+    "meeting",
+    "type",
+    "give",
+    "value",
+    "unit",
+    "get",
+    "get_value",
+    "get_unit",
+    "asked_by",
+    "tactic",
+    "stage",
+    "status",
+    "practice",
+    "supersedes",
+    "note",
+)
 """Every stored field, in column order (the CSV/JSON export shape)."""
 
 _SQL_COLUMNS = ", ".join("occurred_at" if f == "when" else f for f in FIELDS)
@@ -162,7 +241,9 @@ def _choice(field: str, value: Any, choices: Sequence[str]) -> str:
         return key
     if key in ALIASES.get(field, {}):
         return ALIASES[field][key]
-    raise ValueError(f"unknown {field} {value.strip()!r} ({_did_you_mean(key, choices)}one of {', '.join(choices)})")
+    raise ValueError(
+        f"unknown {field} {value.strip()!r} ({_did_you_mean(key, choices)}one of {', '.join(choices)})"
+    )
 
 
 def _clean_text(value: Any, *, multiline: bool) -> str:
@@ -194,7 +275,9 @@ def parse_when(value: Any) -> str:
         try:
             parsed = date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{value.strip()[:40]!r} is not a date (use YYYY-MM-DD or 'YYYY-MM-DD HH:MM')") from None
+            raise ValueError(
+                f"{value.strip()[:40]!r} is not a date (use YYYY-MM-DD or 'YYYY-MM-DD HH:MM')"
+            ) from None
     else:
         raise ValueError("expected a date such as 2024-05-03")
     if not 1970 <= parsed.year <= 2100:
@@ -221,7 +304,9 @@ def _number(value: Any) -> float | None:
     if not math.isfinite(number):
         raise ValueError("must be a finite number")
     if number < 0:
-        raise ValueError(f"must be zero or more, not {number:g} (record what was given; direction is implied)")
+        raise ValueError(
+            f"must be zero or more, not {number:g} (record what was given; direction is implied)"
+        )
     if number > MAX_VALUE:
         raise ValueError(f"{number:g} is too large (at most {MAX_VALUE:g})")
     return number
@@ -240,7 +325,9 @@ def parse_unit(value: Any) -> str:
     if text.upper() in CURRENCIES:
         return text.upper()
     hint = _did_you_mean(key, [*PLAIN_UNITS, *sorted(CURRENCIES)])
-    raise ValueError(f"unknown unit {text[:40]!r} ({hint}use percent, days, units or a currency code such as CNY)")
+    raise ValueError(
+        f"unknown unit {text[:40]!r} ({hint}use percent, days, units or a currency code such as CNY)"
+    )
 
 
 def tactic_ids() -> list[str]:
@@ -266,8 +353,10 @@ def parse_tactic(value: Any) -> str:
     best = process.extractOne(key.split(".", 1)[-1], list(short), score_cutoff=75)
     hint = f"did you mean {short[best[0]]!r}? " if best else ""
     tactics = ", ".join(short for short, full in short.items() if full.startswith("tactic."))
-    raise ValueError(f"unknown tactic {value.strip()[:60]!r} ({hint}buyer tactics: {tactics}; "
-                     "other taxonomy ids such as complaint.escalation work too)")
+    raise ValueError(
+        f"unknown tactic {value.strip()[:60]!r} ({hint}buyer tactics: {tactics}; "
+        "other taxonomy ids such as complaint.escalation work too)"
+    )
 
 
 class NewConcession(BaseModel):
@@ -275,8 +364,10 @@ class NewConcession(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    when: str = Field(default_factory=lambda: datetime.now().replace(microsecond=0).isoformat(),
-                      description="When it was made: YYYY-MM-DD or an ISO date-time; default now.")
+    when: str = Field(
+        default_factory=lambda: datetime.now().replace(microsecond=0).isoformat(),
+        description="When it was made: YYYY-MM-DD or an ISO date-time; default now.",
+    )
     account: str = Field(description="The customer (chain) it was made to.")
     meeting: str | None = Field(None, description="The negotiation or meeting it belongs to.")
     type: str = Field(description="What kind of thing was given; one of TYPES.")
@@ -370,7 +461,9 @@ class NewConcession(BaseModel):
         for amount, unit in (("value", "unit"), ("get_value", "get_unit")):
             number, unit_id = getattr(self, amount), getattr(self, unit)
             if number is not None and unit_id is None:
-                raise _fail(unit, f"say what {amount} {number:g} is in (percent, days, units or a currency code)")
+                raise _fail(
+                    unit, f"say what {amount} {number:g} is in (percent, days, units or a currency code)"
+                )
             if number is None and unit_id is not None:
                 raise _fail(amount, f"a unit ({unit_id}) is given but no amount")
             if unit_id == "percent" and number is not None and number > 100:
@@ -396,7 +489,7 @@ def validate_entry(data: dict[str, Any], where: str = "") -> NewConcession:
         elif err["type"] == "extra_forbidden":
             msg = "unknown field"
         elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         raise InvalidEntry(field, msg, where) from None
 
 
@@ -439,7 +532,7 @@ class Concession(NamedTuple):
 
 @dataclass(frozen=True)
 class Filter:
-    """Which entries a query returns. ``practice``: False real only (default), True practice only, None both."""
+    """Which entries a query returns; ``practice``: False real (default), True practice only, None all."""
 
     account: str | None = None
     meeting: str | None = None
@@ -474,7 +567,7 @@ def _file(conn: sqlite3.Connection) -> str:
 
 
 def _now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @contextmanager
@@ -483,7 +576,9 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise DatabaseError(f"the database is busy ({exc}); try again", "another coach may be importing") from None
+        raise DatabaseError(
+            f"the database is busy ({exc}); try again", "another coach may be importing"
+        ) from None
     try:
         yield
         conn.execute("COMMIT")
@@ -493,8 +588,10 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
     except sqlite3.Error as exc:  # disk full, I/O error, damaged file: nothing was written, say so
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise DatabaseError(f"{_file(conn)}: could not save ({exc}); nothing was written",
-                            "if the file is damaged, restore a backup or choose another file with --db") from None
+        raise DatabaseError(
+            f"{_file(conn)}: could not save ({exc}); nothing was written",
+            "if the file is damaged, restore a backup or choose another file with --db",
+        ) from None
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -505,16 +602,22 @@ def _check_supersedes(conn: sqlite3.Connection, entry: NewConcession, where: str
     if entry.supersedes is None:
         return
     row = conn.execute(
-        "SELECT c.practice, s.id FROM concessions c LEFT JOIN concessions s ON s.supersedes = c.id WHERE c.id = ?",
+        "SELECT c.practice, s.id FROM concessions c LEFT JOIN concessions s ON s.supersedes = c.id "
+        "WHERE c.id = ?",
         (entry.supersedes,),
     ).fetchone()
     if row is None:
         raise InvalidEntry("supersedes", f"there is no entry #{entry.supersedes}", where)
     if row[1] is not None:
-        raise InvalidEntry("supersedes", f"entry #{entry.supersedes} was already replaced by #{row[1]}; "
-                           f"correct #{row[1]} instead", where)
+        raise InvalidEntry(
+            "supersedes",
+            f"entry #{entry.supersedes} was already replaced by #{row[1]}; correct #{row[1]} instead",
+            where,
+        )
     if bool(row[0]) != entry.practice:
-        raise InvalidEntry("practice", "a correction must stay practice or real like the entry it corrects", where)
+        raise InvalidEntry(
+            "practice", "a correction must stay practice or real like the entry it corrects", where
+        )
 
 
 def _insert(conn: sqlite3.Connection, entry: NewConcession, uid: str, recorded_at: str) -> int:
@@ -529,7 +632,9 @@ def _insert(conn: sqlite3.Connection, entry: NewConcession, uid: str, recorded_a
 def _integrity(exc: sqlite3.IntegrityError, where: str = "") -> InvalidEntry:
     text = str(exc)
     if "supersedes" in text:
-        return InvalidEntry("supersedes", "that entry was replaced meanwhile; list the log and correct the newest", where)
+        return InvalidEntry(
+            "supersedes", "that entry was replaced meanwhile; list the log and correct the newest", where
+        )
     return InvalidEntry("entry", f"refused by the database ({text})", where)
 
 
@@ -571,18 +676,26 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
                 entry = row.entry
                 if row.file_supersedes is not None:
                     if row.file_supersedes not in ids:
-                        raise InvalidEntry("supersedes", f"refers to id {row.file_supersedes}, which is not an "
-                                           "earlier row of this file", where)
+                        raise InvalidEntry(
+                            "supersedes",
+                            f"refers to id {row.file_supersedes}, which is not an earlier row of this file",
+                            where,
+                        )
                     entry = entry.model_copy(update={"supersedes": ids[row.file_supersedes]})
-                existing = conn.execute("SELECT id FROM concessions WHERE uid = ?", (row.uid,)).fetchone() \
-                    if row.uid else None
+                existing = (
+                    conn.execute("SELECT id FROM concessions WHERE uid = ?", (row.uid,)).fetchone()
+                    if row.uid
+                    else None
+                )
                 if existing:
                     new_id = existing[0]
                     skipped += 1
                 else:
                     _check_supersedes(conn, entry, where)
                     try:
-                        new_id = _insert(conn, entry, row.uid or uuid.uuid4().hex, row.recorded_at or _now_utc())
+                        new_id = _insert(
+                            conn, entry, row.uid or uuid.uuid4().hex, row.recorded_at or _now_utc()
+                        )
                     except sqlite3.IntegrityError as exc:
                         raise _integrity(exc, where) from None
                     added += 1
@@ -640,18 +753,24 @@ def _rows(conn: sqlite3.Connection, where: str, params: Sequence[Any], *, histor
         if own:
             cur.execute("BEGIN")
         try:
-            replaced = dict(cur.execute("SELECT supersedes, id FROM concessions WHERE supersedes IS NOT NULL"))
+            replaced = dict(
+                cur.execute("SELECT supersedes, id FROM concessions WHERE supersedes IS NOT NULL")
+            )
             with paused_gc():
                 rows = cur.execute(f"{_SELECT}{where} ORDER BY id", params)
                 if history:
-                    return [make((*r[:at], bool(r[at]), *r[at + 1:], replaced.get(r[0]))) for r in rows]
-                return [make((*r[:at], bool(r[at]), *r[at + 1:], None)) for r in rows if r[0] not in replaced]
+                    return [make((*r[:at], bool(r[at]), *r[at + 1 :], replaced.get(r[0]))) for r in rows]
+                return [
+                    make((*r[:at], bool(r[at]), *r[at + 1 :], None)) for r in rows if r[0] not in replaced
+                ]
         finally:
             if own:
                 cur.execute("COMMIT")
     except sqlite3.DatabaseError as exc:  # a damaged page found while reading; reading changed nothing
-        raise DatabaseError(f"{_file(conn)}: the database is damaged ({exc}); it was left untouched",
-                            "restore a backup or choose another file with --db") from None
+        raise DatabaseError(
+            f"{_file(conn)}: the database is damaged ({exc}); it was left untouched",
+            "restore a backup or choose another file with --db",
+        ) from None
 
 
 _BY_WHEN = attrgetter("when")

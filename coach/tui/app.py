@@ -26,6 +26,7 @@ from coach.tui.commands import CoachCommands, EntryCommands
 from coach.tui.i18n import LANGS, system_lang, tr
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.browser import BrowserScreen
+from coach.tui.screens.concessions import ConcessionScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.screens.entry import EntryScreen
 from coach.tui.screens.help import HelpScreen
@@ -48,6 +49,7 @@ SCREENS: list[type[CoachScreen]] = [
     SituationScreen,
     BrowserScreen,
     SavedScreen,
+    ConcessionScreen,
     RoleplayScreen,
     PlanScreen,
     TrainingScreen,

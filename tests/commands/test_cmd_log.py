@@ -14,8 +14,24 @@ import pytest
 
 from coach.cli import main
 
-ADD = ["log", "add", "--account", "Carrefour", "--meeting", "annual 2025", "--type", "price", "--give",
-       "2% off invoice", "--value", "2", "--unit", "%", "--when", "2025-03-01"]
+ADD = [
+    "log",
+    "add",
+    "--account",
+    "Carrefour",
+    "--meeting",
+    "annual 2025",
+    "--type",
+    "price",
+    "--give",
+    "2% off invoice",
+    "--value",
+    "2",
+    "--unit",
+    "%",
+    "--when",
+    "2025-03-01",
+]
 
 
 @pytest.fixture
@@ -45,11 +61,16 @@ def entries(capsys, *filters: str) -> list[dict]:
 
 def test_add_prints_the_new_id_and_list_shows_it(db, capsys):
     assert add(capsys) == 1
-    assert add(capsys, "--get", "two end-caps", "--get-value", "2", "--get-unit", "units", "--tactic", "nibble") == 2
+    assert (
+        add(capsys, "--get", "two end-caps", "--get-value", "2", "--get-unit", "units", "--tactic", "nibble")
+        == 2
+    )
     code, out, _ = run(capsys, "log", "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("#1  2025-03-01  Carrefour / annual 2025  price/discount: 2% off invoice (2%)  ← nothing")
+    assert lines[0].startswith(
+        "#1  2025-03-01  Carrefour / annual 2025  price/discount: 2% off invoice (2%)  ← nothing"
+    )
     assert "← two end-caps (2 units)" in lines[1] and "tactic.nibble" in lines[1]
     assert db.exists()
 
@@ -76,7 +97,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("extra", "message"), BAD, ids=[b[1].split(":")[0] + str(i) for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("extra", "message"), BAD, ids=[b[1].split(":")[0] + str(i) for i, b in enumerate(BAD)]
+)
 def test_bad_input_one_line_exit_2_nothing_written(db, capsys, extra, message):
     add(capsys)  # the database exists and holds one entry
     before = db.read_bytes()
@@ -130,7 +153,10 @@ def test_corrections_and_withdrawals_keep_the_history(db, capsys):
     gone = int(out)
     history = entries(capsys)
     assert [(e["id"], e["value"], e["status"], e["supersedes"], e["superseded_by"]) for e in history] == [
-        (first, 2, "agreed", None, fixed), (fixed, 1.5, "agreed", first, gone), (gone, 1.5, "withdrawn", fixed, None)]
+        (first, 2, "agreed", None, fixed),
+        (fixed, 1.5, "agreed", first, gone),
+        (gone, 1.5, "withdrawn", fixed, None),
+    ]
     code, out, _ = run(capsys, "log", "list", "--json")
     assert [e["id"] for e in json.loads(out)["entries"]] == [gone]
     code, _, err = run(capsys, "log", "add", "--corrects", str(first), "--value", "3")
@@ -158,9 +184,34 @@ def test_list_filters(db, capsys):
 
 def test_review_text_and_json(db, capsys):
     add(capsys, "--tactic", "deadline-pressure")
-    add(capsys, "--value", "3", "--when", "2025-03-02", "--get", "end-cap", "--get-value", "1", "--get-unit", "units")
-    add(capsys, "--type", "free-goods", "--give", "200 cases", "--value", "200", "--unit", "units",
-        "--stage", "after-deal", "--when", "2025-03-09")
+    add(
+        capsys,
+        "--value",
+        "3",
+        "--when",
+        "2025-03-02",
+        "--get",
+        "end-cap",
+        "--get-value",
+        "1",
+        "--get-unit",
+        "units",
+    )
+    add(
+        capsys,
+        "--type",
+        "free-goods",
+        "--give",
+        "200 cases",
+        "--value",
+        "200",
+        "--unit",
+        "units",
+        "--stage",
+        "after-deal",
+        "--when",
+        "2025-03-09",
+    )
     add(capsys, "--practice", "--value", "50")  # never in real figures
     code, out, err = run(capsys, "log", "review", "--account", "carrefour")
     assert code == 0, err
@@ -198,10 +249,43 @@ def test_review_of_an_empty_log(db, capsys):
 
 
 def _fill(capsys):
-    add(capsys, "--get", "end-cap", "--get-value", "1", "--get-unit", "units", "--tactic", "nibble",
-        "--asked-by", "Mr Wang", "--note", "line one\nline two, with \"quotes\"")
-    add(capsys, "--give", "=HYPERLINK(\"http://evil\")", "--account", "+Lianhua", "--value", "20000", "--unit", "CNY")
-    add(capsys, "--give", "'-already quoted", "--stage", "closing", "--status", "offered", "--meeting", "Q3 | review")
+    add(
+        capsys,
+        "--get",
+        "end-cap",
+        "--get-value",
+        "1",
+        "--get-unit",
+        "units",
+        "--tactic",
+        "nibble",
+        "--asked-by",
+        "Mr Wang",
+        "--note",
+        'line one\nline two, with "quotes"',
+    )
+    add(
+        capsys,
+        "--give",
+        '=HYPERLINK("http://evil")',
+        "--account",
+        "+Lianhua",
+        "--value",
+        "20000",
+        "--unit",
+        "CNY",
+    )
+    add(
+        capsys,
+        "--give",
+        "'-already quoted",
+        "--stage",
+        "closing",
+        "--status",
+        "offered",
+        "--meeting",
+        "Q3 | review",
+    )
     code, out, _ = run(capsys, "log", "add", "--corrects", "1", "--value", "1.25")
     assert code == 0
     code, out, _ = run(capsys, "log", "add", "--withdraws", "3")
@@ -236,7 +320,7 @@ def test_csv_defuses_spreadsheet_formulas(db, capsys):
     _fill(capsys)
     code, out, _ = run(capsys, "log", "export", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[1]["give"] == "'=HYPERLINK(\"http://evil\")" and rows[1]["account"] == "'+Lianhua"
+    assert rows[1]["give"] == '\'=HYPERLINK("http://evil")' and rows[1]["account"] == "'+Lianhua"
     assert rows[2]["give"] == "''-already quoted"
 
 
@@ -267,14 +351,19 @@ def test_export_json_and_markdown(db, capsys):
 
 def test_a_hand_made_csv_imports(db, capsys, tmp_path):
     file = tmp_path / "mine.csv"
-    file.write_text("Account,Type,Give,Value,Unit,Get,When\n"
-                    "Carrefour,discount,1% more,1,%,,2025-01-05\n"
-                    "华联,进场费,进场费打折,5000,元,新品进店,2025/02/01\n", encoding="utf-8")
+    file.write_text(
+        "Account,Type,Give,Value,Unit,Get,When\n"
+        "Carrefour,discount,1% more,1,%,,2025-01-05\n"
+        "华联,进场费,进场费打折,5000,元,新品进店,2025/02/01\n",
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "log", "import", str(file))
     assert code == 0, err
     got = entries(capsys)
     assert [(e["account"], e["type"], e["unit"], e["get"]) for e in got] == [
-        ("Carrefour", "price", "percent", None), ("华联", "listing-fee", "CNY", "新品进店")]
+        ("Carrefour", "price", "percent", None),
+        ("华联", "listing-fee", "CNY", "新品进店"),
+    ]
 
 
 IMPORT_BAD = [
@@ -282,10 +371,19 @@ IMPORT_BAD = [
     ("account,type,give,valeu\nA,price,x,3\n", "bad.csv:1: unknown column 'valeu' (did you mean 'value'?"),
     ("account,type\nA,price\n", "bad.csv:1: missing column 'give'"),
     ("account,type,give\nA,price,x\nB,price\n", "bad.csv:3: expected 3 cells, found 2"),
-    ("account,type,give,when\nA,price,x,2025-01-01\nB,price,y,soon\n", "bad.csv:3: when: 'soon' is not a date"),
-    ("account,type,give,tactic\nA,price,x,nibble\nB,price,y,tactic.bogus\n", "bad.csv:3: tactic: unknown tactic"),
+    (
+        "account,type,give,when\nA,price,x,2025-01-01\nB,price,y,soon\n",
+        "bad.csv:3: when: 'soon' is not a date",
+    ),
+    (
+        "account,type,give,tactic\nA,price,x,nibble\nB,price,y,tactic.bogus\n",
+        "bad.csv:3: tactic: unknown tactic",
+    ),
     ("account,type,give,note\nA,price,x," + "n" * 10_000_001 + "\n", "bad.csv:2: note: at most 10,000"),
-    ("account,type,give,id,supersedes\nA,price,x,1,\nB,price,y,2,5\n", "bad.csv:3: supersedes: refers to id 5"),
+    (
+        "account,type,give,id,supersedes\nA,price,x,1,\nB,price,y,2,5\n",
+        "bad.csv:3: supersedes: refers to id 5",
+    ),
     ("", "bad.csv: empty file"),
 ]
 
@@ -317,8 +415,13 @@ def test_import_of_a_file_that_is_not_text(db, capsys, tmp_path):
 def test_a_damaged_database_is_one_line_and_exit_2(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("not a database\n")
-    out = subprocess.run([sys.executable, "-m", "coach", "log", "list", "--db", str(path)],
-                         capture_output=True, text=True, timeout=120, env={**os.environ})
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", "log", "list", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"coach: {path}: not a coach database") and out.stderr.count("\n") == 1
     assert path.read_text() == "not a database\n"
@@ -326,7 +429,8 @@ def test_a_damaged_database_is_one_line_and_exit_2(tmp_path):
 
 def test_add_as_a_real_process(tmp_path):
     path = tmp_path / "p.sqlite3"
-    out = subprocess.run([sys.executable, "-m", "coach", *ADD, "--db", str(path)],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "coach", *ADD, "--db", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0 and out.stdout == "1\n", out.stderr
     assert oct(path.stat().st_mode & 0o777) == "0o600"

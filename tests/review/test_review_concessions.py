@@ -15,10 +15,26 @@ from coach.review.concessions import (
 from coach.store.concessions import Concession
 
 _DEFAULTS = dict(
-    uid="u", recorded_at="2025-01-01T00:00:00Z", when="2025-03-01", account="Carrefour", meeting="annual",
-    type="price", give="discount", value=None, unit=None, get=None, get_value=None, get_unit=None,
-    asked_by=None, tactic=None, stage="bargaining", status="agreed", practice=False, supersedes=None,
-    note=None, superseded_by=None,
+    uid="u",
+    recorded_at="2025-01-01T00:00:00Z",
+    when="2025-03-01",
+    account="Carrefour",
+    meeting="annual",
+    type="price",
+    give="discount",
+    value=None,
+    unit=None,
+    get=None,
+    get_value=None,
+    get_unit=None,
+    asked_by=None,
+    tactic=None,
+    stage="bargaining",
+    status="agreed",
+    practice=False,
+    supersedes=None,
+    note=None,
+    superseded_by=None,
 )
 
 
@@ -27,8 +43,11 @@ def row(id: int, **fields) -> Concession:
     return Concession(id=id, **data)
 
 
-NIBBLE = Advice("tactic.nibble", {"en": "The nibble", "zh": "得寸进尺"},
-                {"en": ["Say the deal is closed."], "zh": ["说明已经谈定。"]})
+NIBBLE = Advice(
+    "tactic.nibble",
+    {"en": "The nibble", "zh": "得寸进尺"},
+    {"en": ["Say the deal is closed."], "zh": ["说明已经谈定。"]},
+)
 
 
 def test_totals_per_unit_and_share_with_return():
@@ -55,7 +74,9 @@ def test_withdrawn_entries_are_counted_apart_and_not_in_totals():
 
 
 def test_nothing_in_return_carries_the_advice_passed_in_or_the_builtin_one():
-    own = Advice("principle.trade-concessions", {"en": "Use concessions well"}, {"en": ["Trade, don't give."]})
+    own = Advice(
+        "principle.trade-concessions", {"en": "Use concessions well"}, {"en": ["Trade, don't give."]}
+    )
     assert review([row(1)], own).advice is own
     assert review([row(1)]).advice is DEFAULT_ADVICE
     text = render_text(review([row(1)], own))
@@ -89,7 +110,9 @@ def test_sizes_that_grow_are_flagged_per_meeting_and_unit():
         row(4, when="2025-03-01", value=30, unit="days"),
         row(5, when="2025-03-04", value=15, unit="days"),  # shrinking: fine
         row(6, when="2025-03-05", meeting="other", value=5, unit="percent"),  # alone in its meeting
-        row(7, when="2025-03-06", account="carrefour", meeting="ANNUAL", value=0.5, unit="percent"),  # same, by case
+        row(
+            7, when="2025-03-06", account="carrefour", meeting="ANNUAL", value=0.5, unit="percent"
+        ),  # same, by case
     ]
     rv = review(rows)
     by_unit = {s.unit: s for s in rv.sequences}
@@ -105,7 +128,10 @@ def test_sizes_that_grow_are_flagged_per_meeting_and_unit():
 
 
 def test_sequence_order_is_by_time_not_by_id():
-    rows = [row(1, when="2025-03-05", value=1, unit="percent"), row(2, when="2025-03-01", value=3, unit="percent")]
+    rows = [
+        row(1, when="2025-03-05", value=1, unit="percent"),
+        row(2, when="2025-03-01", value=3, unit="percent"),
+    ]
     seq = review(rows).sequences[0]
     assert [r.id for r in seq.entries] == [2, 1]
     assert seq.growth == []
@@ -131,8 +157,15 @@ def test_json_has_the_same_figures():
     assert data["share_with_return"] == 0.5
     assert data["nothing_in_return"]["ids"] == [1]
     assert data["nothing_in_return"]["advice"]["lines"] == list(DEFAULT_ADVICE.lines["zh"])
-    assert data["tactics"] == [{"tactic": "tactic.nibble", "count": 1, "given": {"percent": 2}, "ids": [1],
-                                "counter": {"rule": "tactic.nibble", "title": "得寸进尺", "lines": ["说明已经谈定。"]}}]
+    assert data["tactics"] == [
+        {
+            "tactic": "tactic.nibble",
+            "count": 1,
+            "given": {"percent": 2},
+            "ids": [1],
+            "counter": {"rule": "tactic.nibble", "title": "得寸进尺", "lines": ["说明已经谈定。"]},
+        }
+    ]
     assert data["sequences"][0]["grows"] is True
     assert data["sequences"][0]["growth"] == [{"from": 1, "to": 2}]
     assert data["sequences"][0]["values"] == [2, 3]
@@ -164,5 +197,6 @@ def test_amount_formatting():
     assert amount(2.5, "percent") == "2.5%"
     assert amount(30, "days") == "30 days"
     assert amount(30, "days", "zh") == "30天"
+    assert amount(1, "days") == "1 day" and amount(1, "units") == "1 unit"
     assert amount(1234.5, "units") == "1,234.5 units"
     assert amount(None, "CNY") == ""

@@ -77,11 +77,31 @@ def test_missing_required_field():
 
 
 def test_aliases_and_normalisation():
-    e = validate_entry({"account": "  Carrefour   China ", "type": "折扣", "give": "x", "value": " 2.5 ", "unit": "%",
-                        "stage": "after", "status": "Offered", "tactic": "nibble", "when": "2025/03/01 14:30",
-                        "get": "堆头", "get_value": "20000", "get_unit": "rmb", "note": "a\r\nb"})
+    e = validate_entry(
+        {
+            "account": "  Carrefour   China ",
+            "type": "折扣",
+            "give": "x",
+            "value": " 2.5 ",
+            "unit": "%",
+            "stage": "after",
+            "status": "Offered",
+            "tactic": "nibble",
+            "when": "2025/03/01 14:30",
+            "get": "堆头",
+            "get_value": "20000",
+            "get_unit": "rmb",
+            "note": "a\r\nb",
+        }
+    )
     assert e.account == "Carrefour China"
-    assert (e.type, e.unit, e.stage, e.status, e.tactic) == ("price", "percent", "after-deal", "offered", "tactic.nibble")
+    assert (e.type, e.unit, e.stage, e.status, e.tactic) == (
+        "price",
+        "percent",
+        "after-deal",
+        "offered",
+        "tactic.nibble",
+    )
     assert e.when == "2025-03-01T14:30:00" and e.value == 2.5
     assert (e.get_value, e.get_unit) == (20000, "CNY")
     assert e.note == "a\nb"
@@ -109,8 +129,16 @@ def test_every_tactic_is_a_taxonomy_id():
 
 
 def test_add_and_select_round_trip(conn):
-    e = entry(meeting="annual 2025", get="end-cap", get_value="1", get_unit="units", tactic="nibble",
-              asked_by="Mr Wang", note="he insisted", when="2025-03-01")
+    e = entry(
+        meeting="annual 2025",
+        get="end-cap",
+        get_value="1",
+        get_unit="units",
+        tactic="nibble",
+        asked_by="Mr Wang",
+        note="he insisted",
+        when="2025-03-01",
+    )
     new_id = store.add(conn, e)
     (got,) = store.select(conn)
     assert got.id == new_id
@@ -129,8 +157,11 @@ def test_table_refuses_update_and_delete(conn):
 
 def test_table_checks_values_even_without_the_model(conn):
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO concessions (uid, recorded_at, occurred_at, account, type, give, stage, status, value)"
-                     " VALUES ('u', 'r', '2025-01-01', 'A', 'price', 'g', 'bargaining', 'agreed', -1)")
+        conn.execute(
+            "INSERT INTO concessions (uid, recorded_at, occurred_at, account, type, give, stage, status,"
+            " value)"
+            " VALUES ('u', 'r', '2025-01-01', 'A', 'price', 'g', 'bargaining', 'agreed', -1)"
+        )
 
 
 def test_correction_replaces_in_current_view_and_keeps_history(conn):
@@ -138,7 +169,10 @@ def test_correction_replaces_in_current_view_and_keeps_history(conn):
     fixed = store.add(conn, store.correction(store.get(conn, first), {"value": "2"}))
     assert [(r.id, r.value) for r in store.select(conn)] == [(fixed, 2)]
     history = store.select(conn, Filter(history=True))
-    assert [(r.id, r.supersedes, r.superseded_by) for r in history] == [(first, None, fixed), (fixed, first, None)]
+    assert [(r.id, r.supersedes, r.superseded_by) for r in history] == [
+        (first, None, fixed),
+        (fixed, first, None),
+    ]
 
 
 def test_withdrawal_is_a_new_entry(conn):
@@ -195,8 +229,10 @@ def test_import_is_all_or_nothing(conn):
 
 
 def test_import_skips_entries_already_present_and_links_corrections(conn):
-    rows = [Imported(entry(), "f:2: ", file_id=10, uid="a" * 32),
-            Imported(entry(value="1"), "f:3: ", file_id=11, uid="b" * 32, file_supersedes=10)]
+    rows = [
+        Imported(entry(), "f:2: ", file_id=10, uid="a" * 32),
+        Imported(entry(value="1"), "f:3: ", file_id=11, uid="b" * 32, file_supersedes=10),
+    ]
     assert store.import_entries(conn, rows) == (2, 0)
     assert store.import_entries(conn, rows) == (0, 2)
     history = store.select(conn, Filter(history=True))
@@ -220,8 +256,13 @@ def test_database_file_is_owner_only(tmp_path):
 def test_schema_version_and_indexes(conn):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() >= 1
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'concessions'")}
-    assert {"concessions_account", "concessions_meeting", "concessions_time",
-            "concessions_no_update", "concessions_no_delete"} <= names
+    assert {
+        "concessions_account",
+        "concessions_meeting",
+        "concessions_time",
+        "concessions_no_update",
+        "concessions_no_delete",
+    } <= names
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -247,9 +288,12 @@ def _version_1_database(path):
     raw.executescript(v1.sql)
     raw.execute("PRAGMA user_version = 1")
     for i in range(3):
-        raw.execute("INSERT INTO concessions (uid, recorded_at, occurred_at, account, type, give, value, unit, stage,"
-                    " status) VALUES (?, '2025-01-01T00:00:00Z', '2025-01-0' || ?, 'Carrefour', 'price', ?, ?,"
-                    " 'percent', 'bargaining', 'agreed')", (f"uid{i}", i + 1, f"give {i}", 3 - i))
+        raw.execute(
+            "INSERT INTO concessions (uid, recorded_at, occurred_at, account, type, give, value, unit, stage,"
+            " status) VALUES (?, '2025-01-01T00:00:00Z', '2025-01-0' || ?, 'Carrefour', 'price', ?, ?,"
+            " 'percent', 'bargaining', 'agreed')",
+            (f"uid{i}", i + 1, f"give {i}", 3 - i),
+        )
     raw.commit()
     raw.close()
 
@@ -273,7 +317,11 @@ def test_a_later_migration_keeps_every_entry(tmp_path, monkeypatch):
     ids = [store.add(c, entry(give=f"g{i}")) for i in range(20)]
     c.close()
     future = latest_version() + 1
-    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, Migration(future, "future", "CREATE TABLE later_feature_records (x);")])
+    monkeypatch.setattr(
+        db,
+        "MIGRATIONS",
+        [*db.MIGRATIONS, Migration(future, "future", "CREATE TABLE later_feature_records (x);")],
+    )
     c = connect(path)
     assert c.execute("PRAGMA user_version").fetchone()[0] == future
     assert [r.id for r in store.select(c)] == ids
@@ -301,7 +349,7 @@ def _damaged_copies(tmp_path):
         "random": bytes(rng.randrange(256) for _ in range(3 * page)),
         "header-then-garbage": b"SQLite format 3\x00" + junk,
         "truncated": data[: len(data) // 3],
-        **{f"page-{k}-overwritten": data[: page * k] + junk + data[page * (k + 1):] for k in (1, 2, 5, 9)},
+        **{f"page-{k}-overwritten": data[: page * k] + junk + data[page * (k + 1) :] for k in (1, 2, 5, 9)},
     }
 
 

@@ -56,7 +56,11 @@ def _start(path: Path, tag: str, count: int, mode: str = "api") -> subprocess.Po
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), tag, str(count), mode],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -119,7 +123,7 @@ def test_two_writers_at_once_lose_nothing_and_never_see_locked(tmp_path, mode):
         _ready(proc)
     _go(*procs)
     results = [proc.communicate() for proc in procs]  # communicate() closes the pipes
-    for proc, (out, err) in zip(procs, results, strict=True):
+    for proc, (_out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
         assert "locked" not in err.lower() and "busy" not in err.lower(), err
         assert "Traceback" not in err, err

@@ -182,23 +182,22 @@ def run_add(args: argparse.Namespace) -> int:
         for required in ("account", "type", "give"):
             if required not in given:
                 raise CoachError(f"{_option(required)}: required", "see `coach log add --help`")
-    if old_id is None and given.get("status", "").strip().casefold() == "withdrawn":
-        raise CoachError("--status: withdrawn needs the entry it withdraws", "use --withdraws ID")
     try:
-        if old_id is None:
+        if old_id is None:  # validated before the database is opened: bad input creates no file
             entry = store.validate_entry(given)
-            conn = _open(args)
-        else:
-            conn = _open(args)
-            old = store.get(conn, old_id)
-            if old is None:
-                raise CoachError(f"{flag}: there is no entry #{old_id}", "see `coach log list --history`")
-            if args.withdraws:
-                if old.status == "withdrawn":
-                    raise CoachError(f"--withdraws: entry #{old_id} is already withdrawn")
-                given["status"] = "withdrawn"
-            entry = store.correction(old, given)
+            if entry.status == "withdrawn":
+                raise CoachError("--status: withdrawn needs the entry it withdraws", "use --withdraws ID")
+        conn = _open(args)
         try:
+            if old_id is not None:
+                old = store.get(conn, old_id)
+                if old is None:
+                    raise CoachError(f"{flag}: there is no entry #{old_id}", "see `coach log list --history`")
+                if args.withdraws:
+                    if old.status == "withdrawn":
+                        raise CoachError(f"--withdraws: entry #{old_id} is already withdrawn")
+                    given["status"] = "withdrawn"
+                entry = store.correction(old, given)
             new_id = store.add(conn, entry)
         finally:
             conn.close()

@@ -94,6 +94,7 @@ BAD = [
     (["--give", "\x1b[2J cleared"], "--give: contains a control character"),
     (["--get-value", "3", "--get-unit", "units"], "--get: get_value is given"),
     (["--status", "withdrawn"], "--status: withdrawn needs the entry it withdraws"),
+    (["--status", "撤回"], "--status: withdrawn needs the entry it withdraws"),
 ]
 
 

@@ -190,9 +190,10 @@ async def ui_figures(db: Path) -> None:
         assert isinstance(screen, ConcessionScreen)
         opened = await _until(pilot, lambda: screen.table_updates > 0)
         print(f"  open: log read and table drawn   {opened * 1000:7.0f} ms")
-        await pilot.press("f7")
-        took = await _until(pilot, lambda: screen.review_updates > 0)
-        print(f"  review tab: review and chart drawn {took * 1000:5.0f} ms")
+        start = time.perf_counter()
+        screen.action_show_tab("log-review")  # the review is computed when its tab opens
+        await _until(pilot, lambda: screen.review_updates > 0)
+        print(f"  review tab: review and chart drawn {(time.perf_counter() - start) * 1000:5.0f} ms")
         await pilot.press("f6")
         for label, query in (
             ("filter 'carrefour'", "carrefour"),

@@ -40,10 +40,6 @@ class Row(Protocol):
     stage: str
     status: str
 
-    def as_dict(self) -> dict[str, Any]:
-        """Every field, JSON-ready."""
-        ...
-
 
 @dataclass(frozen=True)
 class Advice:

@@ -7,6 +7,7 @@ from, so `coach match --json` starts without parsing YAML or validating models w
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 from pathlib import Path
@@ -60,8 +61,12 @@ def fast_index(extra_dirs: list[Path] | None = None) -> tuple[Index, list[str]]:
     path = locations.cache_dir() / "index.marshal"
     key = fingerprint(extra_dirs)
     try:
-        with open(path, "rb") as fh:
-            data = marshal.load(fh)
+        raw = path.read_bytes()
+        gc.disable()  # millions of small containers: collecting while loading only costs time
+        try:
+            data = marshal.loads(raw)
+        finally:
+            gc.enable()
         if data["key"] == key:
             return Index.from_plain(data["index"]), list(data["notices"])
     except (OSError, EOFError, ValueError, TypeError, KeyError):

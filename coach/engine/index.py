@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 11
+FORMAT = 12
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -112,8 +112,8 @@ class Index:
     """Anchor (first word or Chinese pair) -> distinct keyword needles starting with it."""
     keywords: dict[str, list[KeywordEntry]]
     """Needle (a keyword as rendered, see ``needle``) -> the rules that use it."""
-    patterns: dict[str, tuple[str, list[tuple[int, float]]]]
-    """Regex -> (a literal every match contains, or "", the rules using it with their weights)."""
+    patterns: dict[str, tuple[list[str], list[tuple[int, float]]]]
+    """Regex -> (strings one of which every match contains, [] if unknown; the rules using it)."""
     requires: dict[int, list[str]]
     excludes: dict[int, list[str]]
     vocab: frozenset[str] = frozenset()
@@ -242,24 +242,57 @@ def is_english_word(word: str) -> bool:
     return any(b in words for b in bases)
 
 
-def required_literal(regex: str) -> str:
-    """The longest run of plain characters every match of ``regex`` must contain ("" if none is
-    certain), so most patterns are skipped by a substring test instead of running the regex."""
+def required_literals(regex: str) -> list[str]:
+    """Strings of which every match of ``regex`` contains at least one ([] when nothing is certain),
+    so a pattern whose strings are all absent is skipped without compiling or running it (compiling
+    hundreds of regexes would otherwise dominate a cold start). Branches of an alternation each give
+    their own string; lower-cased, since patterns run on lower-cased text."""
     try:
         from re import _parser as sre_parse  # type: ignore[attr-defined]
-        from re._constants import LITERAL  # type: ignore[attr-defined]
 
-        parsed = sre_parse.parse(regex)
+        found = _required(sre_parse.parse(regex).data)
     except Exception:  # noqa: BLE001 - any parser change means no shortcut, never a wrong answer
-        return ""
-    best = run = ""
-    for op, arg in parsed:
+        return []
+    return sorted({lit.lower() for lit in found}) if found else []
+
+
+def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
+    """For a parsed sequence: the best set of alternative strings one of which must occur, or None."""
+    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN  # type: ignore[attr-defined]
+
+    candidates: list[list[str]] = []
+    run = ""
+    for op, arg in items:
         if op is LITERAL:
             run += chr(arg)
-            best = max(best, run, key=len)
-        else:
-            run = ""
-    return best if len(best.strip()) >= 2 else ""
+            continue
+        if len(run.strip()) >= 2:
+            candidates.append([run])
+        run = ""
+        if op is SUBPATTERN:
+            inner = _required(arg[-1].data)
+            if inner:
+                candidates.append(inner)
+        elif op is BRANCH:
+            options: list[str] = []
+            for branch in arg[1]:
+                sub = _required(branch.data)
+                if not sub:
+                    options = []
+                    break
+                options.extend(sub)
+            if options:
+                candidates.append(options)
+        elif op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1:
+            inner = _required(arg[2].data)
+            if inner:
+                candidates.append(inner)
+    if len(run.strip()) >= 2:
+        candidates.append([run])
+    if not candidates:
+        return None
+    # the most selective choice: fewest alternatives, then the longest shortest string
+    return min(candidates, key=lambda c: (len(c), -min(len(x) for x in c)))
 
 
 def anchor(rendered_term: str) -> str:
@@ -332,7 +365,7 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
     rule_phrases: list[list[int]] = [[] for _ in rules]
     phrase_text: list[str] = []
     keywords: dict[str, list[KeywordEntry]] = defaultdict(list)
-    patterns: dict[str, tuple[str, list[tuple[int, float]]]] = {}
+    patterns: dict[str, tuple[list[str], list[tuple[int, float]]]] = {}
     requires: dict[int, list[str]] = defaultdict(list)
     excludes: dict[int, list[str]] = defaultdict(list)
 
@@ -376,7 +409,7 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
                 doc[f] += n * weight
             keywords[pin].append((r, label, weight))
         for pat in rule.match.patterns:
-            patterns.setdefault(pat.regex, (required_literal(pat.regex), []))[1].append((r, pat.weight))
+            patterns.setdefault(pat.regex, (required_literals(pat.regex), []))[1].append((r, pat.weight))
         for bucket, items in ((requires, rule.match.require_any), (excludes, rule.match.exclude)):
             for item in items:
                 toks = toks_of(item)

@@ -101,8 +101,8 @@ def _keyword_hits(index: Index, a: Analysed) -> tuple[dict[int, float], dict[int
                     kw[r] += weight
                     why[r].append(f'keyword "{label}" +{weight:g}')
     mapped = a.mapped
-    for regex, (literal, users) in index.patterns.items():
-        if (not literal or literal in mapped) and index.pattern(regex).search(mapped):
+    for regex, (literals, users) in index.patterns.items():
+        if (not literals or any(lit in mapped for lit in literals)) and index.pattern(regex).search(mapped):
             for r, weight in users:
                 kw[r] += weight
                 why[r].append(f"pattern /{regex}/ +{weight:g}")

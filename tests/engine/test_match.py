@@ -173,3 +173,24 @@ def test_requests_and_trivia_get_no_advice_but_situations_do():
     assert any("task or a general question" in n or "no rule" in n or "vocabulary" in n for n in rank(index, "please draft a thank-you note for the team").notes)
     # a situation that happens to start like a request still gets advice
     assert rank(index, "tell me what to do: the buyer walked out when I refused the extra listing fee").matches
+
+
+def test_pattern_prefilter_never_hides_a_match():
+    """Every shipped pattern that matches a text has one of its required strings in that text."""
+    import re
+
+    from coach.content.compiled import cached_index
+    from coach.engine.index import required_literals
+
+    lib, index = cached_index()
+    texts = [index.analyse(t).mapped for r in lib.rules.values() for t in (*r.examples, *r.match.phrases.en[:5], *r.match.phrases.zh[:5])]
+    checked = skipped = 0
+    for regex in index.patterns:
+        literals = required_literals(regex)
+        compiled = re.compile(regex)
+        for text in texts:
+            if compiled.search(text):
+                checked += 1
+                assert not literals or any(lit in text for lit in literals), (regex, literals, text)
+        skipped += bool(literals)
+    assert checked > 100 and skipped > len(index.patterns) // 2

@@ -12,6 +12,22 @@ from coach.errors import CoachError
 COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep", "train", "report"]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
+SUMMARY = {
+    "match": "find the playbook entries for a situation",
+    "assess": "feedback on a reply to the buyer",
+    "validate": "check playbooks and run their examples",
+    "schema": "print the JSON Schema of playbook files",
+    "locate": "print the paths the tool uses",
+    "log": "the concession log: add, list, review, export, import",
+    "walkthroughs": "list, show or export saved walk-throughs",
+    "roleplay": "practise a negotiation or complaint against a simulated customer",
+    "sessions": "list, show or export saved role-play sessions",
+    "prep": "prepare a meeting on the eight principles: plan, versions, YAML, one-page brief",
+    "train": "training mode: drills, principle quiz, progress, class export/import",
+    "report": "a trainer's report on a class: scores per principle, mistakes, scenarios",
+}
+"""One line per verb for the overview, so a run of one verb imports only that verb's module."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in one line with exit code 2."""
@@ -20,8 +36,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"coach: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every verb registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every verb registered; with ``only``, that verb in full and the others as
+    one-line stubs (start-up time: `coach match --json` need not import the other verbs)."""
     parser = _Parser(
         prog="coach",
         description="Coaching for key account managers: describe a situation, get the playbook for it.",
@@ -39,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--lang", dest="ui_lang", choices=["en", "zh"], help="interface language for this run")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"coach.commands.{name}").add_parser(sub)
+        if only is None or name == only:
+            importlib.import_module(f"coach.commands.{name}").add_parser(sub)
+        else:
+            sub.add_parser(name, help=SUMMARY.get(name))
     return parser
 
 
@@ -56,8 +76,11 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``coach`` console script; returns the exit code."""
     _utf8_streams()
-    parser = build_parser()
+    parser = build_parser(only=_verb_of(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
+    if args.verb is not None and not hasattr(args, "run"):  # the first verb-like word was an option's value
+        parser = build_parser()
+        args = parser.parse_args(argv)
     try:
         if args.verb is None:
             return _open_ui(args)
@@ -70,6 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _verb_of(words: list[str]) -> str | None:
+    """The verb a command line names, skipping the top-level options and their values."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("--db", "--playbooks", "--lang"):
+            skip = True
+        elif word in COMMANDS:
+            return word
+        elif not word.startswith("-"):
+            return None
+    return None
 
 
 def _global_options_to_verb(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -78,3 +78,25 @@ def test_json_match_from_cache_needs_no_yaml_or_pydantic():
     again = subprocess.run([sys.executable, "-c", code.replace("range(2)", "range(1)")], capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
     assert again.stdout.strip().splitlines()[-1] == "[]", again.stdout + again.stderr
+
+
+def test_verb_overview_matches_each_verbs_own_help():
+    import argparse
+    import importlib
+
+    from coach.cli import COMMANDS, SUMMARY
+
+    for name in COMMANDS:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"coach.commands.{name}").add_parser(sub)
+        assert [a.help for a in sub._choices_actions if a.dest == name] == [SUMMARY[name]], name
+
+
+def test_one_verb_imports_only_its_own_module():
+    code = (
+        "import sys, io, contextlib; from coach.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['--lang', 'en', 'match', '--json', 'buyer walked out'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('coach.commands.') and m != 'coach.commands.common'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "['coach.commands.match']", out.stdout + out.stderr

@@ -16,6 +16,7 @@ Ambiguous: the runner-up is within ``AMBIGUOUS_GAP`` of the best.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -136,16 +137,16 @@ def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[st
     kw, kw_why = _keyword_hits(index, a)
 
     partial: dict[int, float] = {}
+    rendered, excludes, requires = a.rendered, index.excludes, index.requires
     for r in set(centroid) | set(kw):
-        if any(pin in a.rendered for pin in index.excludes.get(r, ())):
+        if r in excludes and any(pin in rendered for pin in excludes[r]):
             continue
-        req = index.requires.get(r)
-        if req and not any(pin in a.rendered for pin in req):
+        if r in requires and not any(pin in rendered for pin in requires[r]):
             continue
-        ks = 1 - math.exp(-kw.get(r, 0.0) / KEYWORD_SCALE)
+        ks = 1 - math.exp(-kw[r] / KEYWORD_SCALE) if r in kw else 0.0
         partial[r] = W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_KEYWORD * ks
     if len(partial) > SHORTLIST:
-        keep = sorted(partial, key=lambda r: (-partial[r], index.order[r]))[:SHORTLIST]
+        keep = heapq.nsmallest(SHORTLIST, partial, key=lambda r: (-partial[r], index.order[r]))
         partial = {r: partial[r] for r in keep}
 
     scored: dict[int, tuple[float, list[str]]] = {}

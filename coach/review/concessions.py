@@ -256,6 +256,7 @@ LABELS: dict[str, dict[str, str]] = {
         "given": "Given: {v}",
         "received": "Received: {v}",
         "no_value": "  ({n} without a value)",
+        "described_only": "no amounts recorded ({n} described only)",
         "nothing": "nothing",
         "share": "Got something in return: {a} of {b} ({p})",
         "nothing_back": "✗ Nothing in return ({n}):",
@@ -280,6 +281,7 @@ LABELS: dict[str, dict[str, str]] = {
         "given": "给出：{v}",
         "received": "换回：{v}",
         "no_value": "（{n} 项没有填数值）",
+        "described_only": "没有填数值（{n} 项只有描述）",
         "nothing": "无",
         "share": "有回报的让步：{b} 项中 {a} 项（{p}）",
         "nothing_back": "✗ 没有换回任何东西（{n} 项）：",
@@ -407,7 +409,10 @@ def render_text(rv: Review, lang: str = "en", scope: str | None = None) -> str:
     given = _totals(rv.given, lang)
     if rv.given_without_value:
         given += t["no_value"].format(n=rv.given_without_value)
-    lines = [head, counts, "", t["given"].format(v=given), t["received"].format(v=_totals(rv.received, lang))]
+    received = _totals(rv.received, lang)
+    if not rv.received and rv.with_return:
+        received = t["described_only"].format(n=rv.with_return)
+    lines = [head, counts, "", t["given"].format(v=given), t["received"].format(v=received)]
     if rv.share_with_return is not None:
         lines.append(t["share"].format(a=rv.with_return, b=rv.entries, p=_percent(rv.share_with_return)))
     if rv.nothing_in_return:

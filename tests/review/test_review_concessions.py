@@ -200,3 +200,10 @@ def test_amount_formatting():
     assert amount(1, "days") == "1 day" and amount(1, "units") == "1 unit"
     assert amount(1234.5, "units") == "1,234.5 units"
     assert amount(None, "CNY") == ""
+
+
+def test_returns_without_amounts_are_not_shown_as_nothing():
+    described = render_text(review([row(1, value=20000, unit="CNY", get="second end-cap in July")]))
+    assert "Received: no amounts recorded (1 described only)" in described
+    assert "Received: nothing" in render_text(review([row(1, value=2, unit="percent")]))
+    assert "换回：没有填数值（1 项只有描述）" in render_text(review([row(1, get="多两个排面")]), "zh")

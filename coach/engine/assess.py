@@ -21,12 +21,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from coach.engine.index import needle, render
-from coach.engine.normalize import MAX_CHARS, Synonyms, clean
+from coach.engine.normalize import ESCAPES, MAX_CHARS, Synonyms, clean
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _LATIN_CJK = re.compile(f"(?<=[a-z])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z])")
 
@@ -35,7 +34,7 @@ def surface(text: str) -> str:
     r"""The reply as patterns see it: half-width, lower case, no control characters, one space between
     words, punctuation kept (full-width punctuation becomes its ASCII form: ， -> , ？ -> ?), and a space
     where an English word meets Chinese ("sorry啊" -> "sorry 啊"), so ``\b`` works in mixed replies."""
-    text = _ANSI.sub(" ", text[:MAX_CHARS])
+    text = ESCAPES.sub(" ", text[:MAX_CHARS])
     text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'").replace("‘", "'")
     text = text.replace("。", ". ").replace("、", ", ").replace("“", '"').replace("”", '"')
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)

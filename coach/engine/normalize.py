@@ -14,7 +14,7 @@ MAX_CHARS = 20_000
 """Only the first 20,000 characters of a text are analysed (a situation is never longer; 1 MB stays fast)."""
 
 CONCEPT = "§"
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 _APOS = re.compile(r"(?<=\w)['’](?=\w)")
 _NOT_WORD = re.compile(r"[^\w%§]+|_+")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -37,7 +37,7 @@ STOPWORDS = frozenset(
 def clean(text: str) -> str:
     """Lower-case, half-width, no escapes or control characters, punctuation to spaces, scripts separated."""
     text = text[:MAX_CHARS]
-    text = _ANSI.sub(" ", text)
+    text = ESCAPES.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = _APOS.sub("", text)

@@ -8,7 +8,6 @@ order and the first whose condition holds is taken, else the turn's default; ``s
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from coach.content.models import Text
 from coach.content.scenarios import Branch, Ending, Move, Person, Scenario, Turn
+from coach.engine.normalize import ESCAPES
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -218,13 +218,12 @@ MAX_REPLY = 4000
 """Longest reply read, in characters (a spoken reply is a few sentences)."""
 
 
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 
 
 def clean_reply(text: str) -> str:
     """The reply as kept and shown: terminal escape sequences and control characters removed, spaces
     collapsed, at most ``MAX_REPLY`` characters. Markup-like text such as ``[bold]`` stays as typed."""
-    text = _ESCAPES.sub(" ", text[: MAX_REPLY * 4])
+    text = ESCAPES.sub(" ", text[: MAX_REPLY * 4])
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return " ".join(text.split())[:MAX_REPLY]
 

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, register
+from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
 
 TYPES = ("price", "payment-terms", "listing-fee", "promotion", "free-goods", "display", "service", "other")
 """What was given: price/discount, payment terms, listing or slotting fee, promotion or marketing fund,
@@ -559,45 +559,6 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _file(conn: sqlite3.Connection) -> str:
-    try:
-        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
-    except sqlite3.Error:
-        return "the database"
-
-
-def _now_utc() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-@contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken up front so concurrent writers queue on the busy timeout."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise DatabaseError(
-            f"the database is busy ({exc}); try again", "another coach may be importing"
-        ) from None
-    try:
-        yield
-        conn.execute("COMMIT")
-    except sqlite3.IntegrityError:
-        conn.execute("ROLLBACK")
-        raise
-    except sqlite3.Error as exc:  # disk full, I/O error, damaged file: nothing was written, say so
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise DatabaseError(
-            f"{_file(conn)}: could not save ({exc}); nothing was written",
-            "if the file is damaged, restore a backup or choose another file with --db",
-        ) from None
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
 def _check_supersedes(conn: sqlite3.Connection, entry: NewConcession, where: str = "") -> None:
     if entry.supersedes is None:
         return
@@ -641,9 +602,14 @@ def _integrity(exc: sqlite3.IntegrityError, where: str = "") -> InvalidEntry:
 def add(conn: sqlite3.Connection, entry: NewConcession) -> int:
     """Save one entry durably and return its id (the commit has happened when this returns)."""
     try:
-        with _write(conn):
+        with write_transaction(
+            conn,
+            hint="if the file is damaged, restore a backup or choose another file with --db",
+            passthrough=(sqlite3.IntegrityError,),
+            busy_hint="another coach may be importing",
+        ):
             _check_supersedes(conn, entry)
-            return _insert(conn, entry, uuid.uuid4().hex, _now_utc())
+            return _insert(conn, entry, uuid.uuid4().hex, now_iso())
     except sqlite3.IntegrityError as exc:
         raise _integrity(exc) from None
 
@@ -670,7 +636,12 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
     added = skipped = 0
     ids: dict[int, int] = {}
     try:
-        with _write(conn):
+        with write_transaction(
+            conn,
+            hint="if the file is damaged, restore a backup or choose another file with --db",
+            passthrough=(sqlite3.IntegrityError,),
+            busy_hint="another coach may be importing",
+        ):
             for row in rows:
                 where = row.where
                 entry = row.entry
@@ -694,7 +665,7 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
                     _check_supersedes(conn, entry, where)
                     try:
                         new_id = _insert(
-                            conn, entry, row.uid or uuid.uuid4().hex, row.recorded_at or _now_utc()
+                            conn, entry, row.uid or uuid.uuid4().hex, row.recorded_at or now_iso()
                         )
                     except sqlite3.IntegrityError as exc:
                         raise _integrity(exc, where) from None
@@ -768,7 +739,7 @@ def _rows(conn: sqlite3.Connection, where: str, params: Sequence[Any], *, histor
                 cur.execute("COMMIT")
     except sqlite3.DatabaseError as exc:  # a damaged page found while reading; reading changed nothing
         raise DatabaseError(
-            f"{_file(conn)}: the database is damaged ({exc}); it was left untouched",
+            f"{database_name(conn)}: the database is damaged ({exc}); it was left untouched",
             "restore a backup or choose another file with --db",
         ) from None
 

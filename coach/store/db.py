@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,3 +230,51 @@ def open_db(override: str | os.PathLike[str] | None = None) -> sqlite3.Connectio
     from coach import locations
 
     return connect(locations.db_path(override))
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second, ISO 8601 with ``Z`` (how records store their times)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def database_name(conn: sqlite3.Connection) -> str:
+    """The file behind a connection, for messages ("the database" when it cannot be told)."""
+    try:
+        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
+    except sqlite3.Error:
+        return "the database"
+
+
+@contextmanager
+def write_transaction(
+    conn: sqlite3.Connection,
+    what: str = "",
+    hint: str | None = None,
+    passthrough: tuple[type[BaseException], ...] = (),
+    busy_hint: str | None = None,
+) -> Iterator[None]:
+    """One write transaction taken up front (concurrent writers queue on the busy timeout); all or
+    nothing. A storage failure becomes one ``DatabaseError`` line saying nothing was written;
+    exceptions in ``passthrough`` (e.g. an integrity error the caller explains) are re-raised as they are."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(f"the database is busy ({exc}); try again", busy_hint) from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except passthrough:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        target = f" {what}" if what else ""
+        raise DatabaseError(f"{database_name(conn)}: could not save{target} ({exc}); nothing was written", hint) from None
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from coach.content.plans import Plan, PlanError, require_complete, validate
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, register
+from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
 
 register(
     Migration(
@@ -104,37 +101,6 @@ class StoredPlan:
         return self.version == self.latest
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _file(conn: sqlite3.Connection) -> str:
-    try:
-        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
-    except sqlite3.Error:
-        return "the database"
-
-
-@contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction taken up front (concurrent writers queue on the busy timeout); all or nothing."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise DatabaseError(f"the database is busy ({exc}); try again") from None
-    try:
-        yield
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise DatabaseError(f"{_file(conn)}: could not save the plan ({exc}); nothing was written") from None
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
 def _clean_note(note: str | None) -> str | None:
     if note is None:
         return None
@@ -154,7 +120,7 @@ def _decode(conn: sqlite3.Connection, body: str, plan_id: int, version: int) -> 
     except (ValueError, PlanError) as exc:
         detail = exc.problems[0] if isinstance(exc, PlanError) else str(exc)
         raise DatabaseError(
-            f"{_file(conn)}: saved plan #{plan_id} version {version} cannot be read ({detail})",
+            f"{database_name(conn)}: saved plan #{plan_id} version {version} cannot be read ({detail})",
             "export an older version, or restore a backup",
         ) from None
 
@@ -176,14 +142,14 @@ def create(
     same account and meeting."""
     require_complete(plan)
     note = _clean_note(note)
-    with _write(conn):
+    with write_transaction(conn, "the plan"):
         existing = _same_meeting(conn, plan)
         if existing is not None:
             raise PlanConflict(
                 f"plan #{existing} already exists for {plan.account} / {plan.meeting}",
                 f"change it with `coach prep edit {existing}`",
             )
-        now = _now()
+        now = now_iso()
         cur = conn.execute(
             "INSERT INTO plans (account, meeting, meeting_date, created_at, updated_at, copied_from) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -210,7 +176,7 @@ def save_version(
     require_complete(plan)
     note = _clean_note(note)
     body = _encode(plan)
-    with _write(conn):
+    with write_transaction(conn, "the plan"):
         row = conn.execute(
             "SELECT MAX(v.version), (SELECT body FROM plan_versions WHERE plan_id = p.id "
             "ORDER BY version DESC LIMIT 1) "
@@ -234,7 +200,7 @@ def save_version(
                 f"plan #{clash} already covers {plan.account} / {plan.meeting}; nothing was saved",
                 "keep this plan's account and meeting, or edit that plan",
             )
-        now = _now()
+        now = now_iso()
         conn.execute(
             "INSERT INTO plan_versions (plan_id, version, saved_at, note, body) VALUES (?, ?, ?, ?, ?)",
             (plan_id, latest + 1, now, note, body),
@@ -370,6 +336,6 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
                     out.append(situation)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(
-            f"{_file(conn)}: could not read role-play sessions ({exc}); nothing was changed"
+            f"{database_name(conn)}: could not read role-play sessions ({exc}); nothing was changed"
         ) from None
     return out

@@ -16,14 +16,11 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, register
+from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
 
 STATUSES = ("open", "finished", "left")
 """open: being played (or cut short); finished: an ending was reached; left: the trainee quit early."""
@@ -64,40 +61,6 @@ CREATE TABLE session_exchanges (
 )
 
 
-def now_iso() -> str:
-    """The current UTC time, to the second, ISO 8601 with ``Z``."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _file(conn: sqlite3.Connection) -> str:
-    try:
-        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
-    except sqlite3.Error:
-        return "the database"
-
-
-@contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction taken up front; a storage failure is one line saying nothing was written."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise DatabaseError(f"the database is busy ({exc}); try again") from None
-    try:
-        yield
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise DatabaseError(
-            f"{_file(conn)}: could not save the session ({exc}); nothing was written"
-        ) from None
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -110,7 +73,7 @@ def begin(conn: sqlite3.Connection, scenario: dict[str, Any], lang: str, trainee
     if lang not in LANGS:
         raise CoachError(f"lang: must be en or zh, not {lang!r}")
     trainee = _line(trainee or "", 200) or None
-    with _write(conn):
+    with write_transaction(conn, "the session"):
         cur = conn.execute(
             "INSERT INTO sessions (scenario_id, scenario, lang, trainee, started_at) VALUES (?, ?, ?, ?, ?)",
             (scenario["id"], _dump(scenario), lang, trainee, now_iso()),
@@ -126,7 +89,7 @@ def add_exchange(
     concession_id: int | None,
 ) -> None:
     """Save one reply with its feedback at ``position`` (0-based, in the order replies were made)."""
-    with _write(conn):
+    with write_transaction(conn, "the session"):
         conn.execute(
             "INSERT INTO session_exchanges (session_id, position, exchange, concession_id, recorded_at) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -136,7 +99,7 @@ def add_exchange(
 
 def mark_retried(conn: sqlite3.Connection, session_id: int, position: int) -> None:
     """Mark the reply at ``position`` as taken back (it stays in the transcript, flagged)."""
-    with _write(conn):
+    with write_transaction(conn, "the session"):
         conn.execute(
             "UPDATE session_exchanges SET retried = 1 WHERE session_id = ? AND position = ?",
             (session_id, position),
@@ -147,7 +110,7 @@ def finish(conn: sqlite3.Connection, session_id: int, status: str, debrief: dict
     """Close the session: ``finished`` (an ending was reached) or ``left``, with its debrief."""
     if status not in ("finished", "left"):
         raise CoachError(f"status: must be finished or left, not {status!r}")
-    with _write(conn):
+    with write_transaction(conn, "the session"):
         conn.execute(
             "UPDATE sessions SET status = ?, outcome = ?, ending = ?, scorecard = ?, debrief = ?, "
             "ended_at = ? "
@@ -166,7 +129,7 @@ def finish(conn: sqlite3.Connection, session_id: int, status: str, debrief: dict
 
 def reopen(conn: sqlite3.Connection, session_id: int) -> None:
     """Open a closed session again (the trainee took back the reply that ended it, to try that turn again)."""
-    with _write(conn):
+    with write_transaction(conn, "the session"):
         conn.execute(
             "UPDATE sessions SET status = 'open', outcome = NULL, ending = NULL, debrief = NULL, "
             "ended_at = NULL WHERE id = ?",
@@ -365,7 +328,7 @@ def _read(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[s
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{_file(conn)}: could not read sessions ({exc}); nothing was changed") from None
+        raise DatabaseError(f"{database_name(conn)}: could not read sessions ({exc}); nothing was changed") from None
 
 
 def list_sessions(

@@ -17,15 +17,12 @@ import re
 import sqlite3
 import unicodedata
 import uuid as uuidlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, register
-from coach.training.schedule import ItemState, format_time, replay, step
+from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
+from coach.training.schedule import ItemState, replay, step
 
 register(
     Migration(
@@ -103,43 +100,11 @@ class UnknownClass(CoachError):
     """No profile in that class."""
 
 
-def now_iso() -> str:
-    """The current UTC time, to the second, ISO 8601 with ``Z``."""
-    return format_time(datetime.now(UTC))
-
-
-def _file(conn: sqlite3.Connection) -> str:
-    try:
-        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
-    except sqlite3.Error:
-        return "the database"
-
-
-@contextmanager
-def _write(conn: sqlite3.Connection, what: str) -> Iterator[None]:
-    """One write transaction taken up front; any failure rolls everything back and says so in one line."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise DatabaseError(f"the database is busy ({exc}); try again") from None
-    try:
-        yield
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise DatabaseError(f"{_file(conn)}: could not save {what} ({exc}); nothing was written") from None
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
 def _read(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{_file(conn)}: could not read training records ({exc})") from None
+        raise DatabaseError(f"{database_name(conn)}: could not read training records ({exc})") from None
 
 
 _ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -229,7 +194,7 @@ def create_profile(
         raise CoachError(
             f"--profile: {name!r} already exists", "names are unique on this machine, whatever the case"
         )
-    with _write(conn, "the profile"):
+    with write_transaction(conn, "the profile"):
         cur = conn.execute(
             "INSERT INTO training_profiles (uuid, name, class, created_at) VALUES (?, ?, ?, ?)",
             (uuid or str(uuidlib.uuid4()), name, klass, created_at or now_iso()),
@@ -301,7 +266,7 @@ def _save_state(conn: sqlite3.Connection, profile_id: int, item: str, state: Ite
 
 def add_attempt(conn: sqlite3.Connection, profile_id: int, rec: dict[str, Any]) -> ItemState:
     """Save one answer and move its item in the profile's schedule, in one transaction; returns its state."""
-    with _write(conn, "the answer"):
+    with write_transaction(conn, "the answer"):
         _insert_attempt(conn, profile_id, rec)
         before = _state(conn, profile_id, rec["item"])
         after = step(before, rec["score"] == rec["max_score"], rec["answered_at"])
@@ -454,7 +419,7 @@ def import_class(conn: sqlite3.Connection, files: list[tuple[dict[str, Any], str
     changes nothing. Any conflict rolls the whole import back."""
     counts = [0] * 6
     touched: set[int] = set()
-    with _write(conn, "the import"):
+    with write_transaction(conn, "the import"):
         for data, source in files:
             for i, n in enumerate(_import_one(conn, data, source, touched)):
                 counts[i] += n

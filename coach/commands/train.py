@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from coach.commands.common import playbook_options, print_json, safe
 from coach.errors import CoachError
 
-CATEGORIES = ("difficult", "complaint", "tactic", "principle")
+CATEGORIES = ("difficult", "complaint", "tactic", "principle", "trade", "ethics", "account")
 STOP = {"q", "quit", "exit", "stop", "退出", "结束"}
 
 

@@ -19,12 +19,16 @@ class Strict(BaseModel):
 
 
 class Category(str, Enum):
-    """The four chapters of the course a rule belongs to."""
+    """The chapters of the course a rule belongs to (the trade's everyday fights, ethics and the year-round
+    key-account work came with the taxonomy's second edition)."""
 
     difficult = "difficult"
     complaint = "complaint"
     tactic = "tactic"
     principle = "principle"
+    trade = "trade"
+    ethics = "ethics"
+    account = "account"
 
 
 CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}

@@ -24,7 +24,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 12
+FORMAT = 13
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -348,8 +348,13 @@ def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     return {f: v / norm for f, v in vec.items() if v > 0}
 
 
-def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
-    """Compile every rule's phrases, keywords, patterns and terms."""
+def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str] = frozenset()) -> Index:
+    """Compile every rule's examples, phrases, keywords, patterns and terms.
+
+    A rule is learnt from its examples (the situations a trainer wrote for it) as much as from its
+    match phrases: both are compared with the user's text by similarity. ``leave_out`` holds example
+    texts to leave unlearnt, so that ``coach validate`` can check each example against an index that
+    has not seen it (cross-validation), not against itself."""
     from coach.content.models import CATEGORY_ORDER
 
     synonyms = Synonyms.build(lib.concepts)
@@ -383,7 +388,8 @@ def build_index(lib: Library, zh_mode: str = "bigram") -> Index:
 
     for r, rule in enumerate(rules):
         doc: Counter[str] = Counter()
-        for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh]:
+        learnt = [e for e in rule.examples if e not in leave_out]
+        for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh, *learnt]:
             toks = toks_of(phrase)
             learn(toks)
             feats = features_of(toks, zh_mode)

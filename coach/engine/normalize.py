@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CHARS = 20_000
 """Only the first 20,000 characters of a text are analysed (a situation is never longer; 1 MB stays fast)."""
@@ -34,11 +36,33 @@ STOPWORDS = frozenset(
 """Function words only: words like out, not, more, again, today or minutes carry meaning here."""
 
 
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_VARIANTS = str.maketrans({"帐": "账"})
+"""Characters a Traditional -> Simplified conversion leaves in a form the trade does not write
+(帳期 becomes 帐期, but a Chinese KAM writes 账期)."""
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Callable[[str], str]:
+    import opencc  # deferred: most texts are English, and the library's data loads in a few ms
+
+    return opencc.OpenCC("tw2sp").convert
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese (Taiwan and Hong Kong wording too: 資料庫 -> 数据库) as Simplified, through
+    OpenCC; text without Chinese characters is returned as it is, and Simplified text is unchanged."""
+    if not _HAS_CJK.search(text):
+        return text
+    return _converter()(text).translate(_VARIANTS)
+
+
 def clean(text: str) -> str:
-    """Lower-case, half-width, no escapes or control characters, punctuation to spaces, scripts separated."""
+    """Lower-case, half-width, Simplified, no escapes or control characters, punctuation to spaces,
+    scripts separated."""
     text = text[:MAX_CHARS]
     text = ESCAPES.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = _APOS.sub("", text)
     text = _NOT_WORD.sub(" ", text.replace(CONCEPT, " "))

@@ -17,7 +17,7 @@ from coach.tui.screens.base import CoachScreen
 from coach.tui.search import search
 from coach.tui.widgets.entry_view import EntryView
 
-CATEGORIES = ("difficult", "complaint", "tactic", "principle")
+CATEGORIES = ("difficult", "complaint", "tactic", "principle", "trade", "ethics", "account")
 """The chapters of the course, in course order (as ``coach.content.models.Category``)."""
 
 

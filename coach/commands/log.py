@@ -23,7 +23,7 @@ ENTRY_OPTIONS = {
     "(required)",
     "give": "what was given, in words (required)",
     "value": "how much was given (a number, zero or more)",
-    "unit": "unit of --value: percent (or %), days, units, or a currency code such as CNY",
+    "unit": "unit of --value: percent (or %%), days, units, or a currency code such as CNY",
     "get": "what was received in return (leave out if nothing)",
     "get_value": "how much was received (a number)",
     "get_unit": "unit of --get-value",

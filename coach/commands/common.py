@@ -17,6 +17,17 @@ _CONTROL = re.compile(
 """Terminal escape sequences first (whole), then any other control character; newline and tab stay."""
 
 
+MAX_ID = 2**63 - 1
+"""SQLite's largest integer: no stored record can have a larger id."""
+
+
+def existing_id(number: int, what: str) -> int:
+    """``number`` as a record id; past SQLite's integer range it names nothing, which is said in one line."""
+    if number > MAX_ID:
+        raise argparse.ArgumentTypeError(f"there is no {what} #{number}")
+    return number
+
+
 def playbook_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--playbooks DIR`` (repeatable) to a verb."""
     parser.add_argument(

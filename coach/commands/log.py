@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.commands.common import playbook_options, print_json, safe
+from coach.commands.common import existing_id, playbook_options, print_json, safe
 from coach.errors import CoachError
 
 ENTRY_OPTIONS = {
@@ -146,7 +146,7 @@ def _entry_id(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an entry id (a whole number), not {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected an entry id (1 or more), not {value!r}")
-    return number
+    return existing_id(number, "entry")
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202

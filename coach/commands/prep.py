@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from coach.commands.common import playbook_options, print_json, safe
+from coach.commands.common import existing_id, playbook_options, print_json, safe
 from coach.errors import CoachError
 
 # (option, part, help); each list option is repeatable, one item per use, in the order given.
@@ -78,7 +78,7 @@ def _plan_ref(value: str) -> int:
         ) from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a plan id (1 or more), not {value!r}")
-    return number
+    return existing_id(number, "plan")
 
 
 def _version(value: str) -> int:
@@ -88,7 +88,7 @@ def _version(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a version number, not {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a version number (1 or more), not {value!r}")
-    return number
+    return existing_id(number, "version")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from coach.commands.common import print_json, safe
+from coach.commands.common import existing_id, print_json, safe
 from coach.errors import CoachError
 
 
@@ -55,7 +55,7 @@ def session_id(value: str) -> int:
         raise argparse.ArgumentTypeError(f"id must be a whole number, not {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("id must be 1 or more")
-    return number
+    return existing_id(number, "session")
 
 
 OUTCOME = {

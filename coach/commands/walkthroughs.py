@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from coach.commands.common import print_json, safe
+from coach.commands.common import existing_id, print_json, safe
 from coach.errors import CoachError
 
 
@@ -49,7 +49,7 @@ def _wt_id(value: str) -> int:
         raise argparse.ArgumentTypeError(f"id must be a whole number, not {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError("id must be 1 or more")
-    return number
+    return existing_id(number, "walk-through")
 
 
 def run(args: argparse.Namespace) -> int:

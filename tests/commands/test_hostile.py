@@ -14,7 +14,10 @@ from coach.cli import build_parser, main
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    try:
+        code = main(list(args))
+    except SystemExit as done:  # usage errors leave through argparse
+        code = done.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -54,3 +57,38 @@ def test_d6_help_of_every_verb_and_sub_verb(capsys, path):
     out, err = capsys.readouterr()
     assert done.value.code == 0, err
     assert "usage: coach" in out and "Traceback" not in err
+
+
+# ------------------------------------------------------------------- 3. ids beyond SQLite's integer range
+
+HUGE = "99999999999999999999999"
+ID_ARGUMENTS = [
+    ("prep", "show", HUGE),
+    ("prep", "show", "1", "--version", HUGE),
+    ("prep", "edit", HUGE, "--note", "x"),
+    ("prep", "export", HUGE),
+    ("prep", "export", "1", "--version", HUGE),
+    ("prep", "brief", HUGE),
+    ("prep", "brief", "1", "--version", HUGE),
+    ("sessions", "show", HUGE),
+    ("sessions", "export", HUGE, "--format", "md"),
+    ("walkthroughs", "show", HUGE),
+    ("walkthroughs", "export", HUGE),
+    ("log", "add", "--corrects", HUGE, "--value", "1"),
+    ("log", "add", "--withdraws", HUGE),
+]
+
+
+@pytest.mark.parametrize("argv", ID_ARGUMENTS, ids=" ".join)
+def test_d3_ids_beyond_sqlite_integer_range_are_no_such_record(capsys, tmp_path, monkeypatch, argv):
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setenv("COACH_DB", str(db))
+    line = one_line_error(*run(capsys, *argv)[::2])
+    assert "there is no" in line and HUGE in line
+    assert not db.exists()  # refused before anything was opened
+
+
+def test_d3_largest_sqlite_id_is_still_looked_up(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
+    line = one_line_error(*run(capsys, "prep", "show", str(2**63 - 1))[::2])
+    assert "there is no plan" in line

@@ -64,11 +64,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _utf8_streams() -> None:
-    for stream in (sys.stdout, sys.stderr):
+    """UTF-8 everywhere; bytes on standard input that are not UTF-8 arrive as surrogate escapes (whatever the
+    locale) so each reader can refuse them in one line (``common.utf8_problem``) instead of crashing."""
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "replace"), (sys.stdin, "surrogateescape")):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             try:
-                reconfigure(encoding="utf-8", errors="replace")
+                reconfigure(encoding="utf-8", errors=errors)
             except (ValueError, OSError):  # pragma: no cover - detached streams
                 pass
 
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb is None:
             return _open_ui(args)
         _global_options_to_verb(parser, args)
+        _check_text_arguments(parser, args)
         return int(args.run(args) or 0)
     except CoachError as exc:
         print(f"coach: {exc.one_line()}", file=sys.stderr)
@@ -108,6 +111,55 @@ def _verb_of(words: list[str]) -> str | None:
         elif not word.startswith("-"):
             return None
     return None
+
+
+PATH_DESTS = frozenset(
+    {"db", "ui_db", "playbooks", "ui_playbooks", "output", "file", "files", "paths", "scenarios"}
+)
+"""Arguments that name files: the file system takes any bytes there, so they are not checked as text."""
+
+
+def _check_text_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Every text argument must be UTF-8 (it is stored, compared and printed); the first that is not is one
+    line naming its option, before anything is opened or changed. Checked here once for every verb."""
+    from coach.commands.common import utf8_problem
+
+    names: dict[str, str] = {}
+    _option_names(parser, names)
+    for dest, value in vars(args).items():
+        if dest in PATH_DESTS:
+            continue
+        for option, text in _texts(value):
+            problem = utf8_problem(text)
+            if problem:
+                raise CoachError(
+                    f"{option or names.get(dest, dest)}: {problem}; nothing was done",
+                    "type it again with the terminal set to UTF-8",
+                )
+
+
+def _texts(value: object, option: str | None = None) -> list[tuple[str | None, str]]:
+    """The strings in an argument's value; a ``(option, value)`` pair (repeatable ordered options) names its
+    option."""
+    if isinstance(value, str):
+        return [(option, value)]
+    if isinstance(value, tuple) and len(value) == 2 and str(value[0]).startswith("-"):
+        return _texts(value[1], str(value[0]))
+    if isinstance(value, (list, tuple)):
+        return [found for item in value for found in _texts(item, option)]
+    return []
+
+
+def _option_names(parser: argparse.ArgumentParser, names: dict[str, str]) -> None:
+    """``dest`` -> how the user spells it (the long option, or the positional's name), every verb included."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _option_names(sub, names)
+            continue
+        longs = [o for o in action.option_strings if o.startswith("--")] or action.option_strings
+        spelled = longs[0] if longs else str(action.metavar or action.dest)
+        names.setdefault(action.dest, spelled)
 
 
 def _global_options_to_verb(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -73,10 +73,33 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+def utf8_problem(text: str) -> str | None:
+    """None when ``text`` is UTF-8 text; else what is wrong with it, e.g. ``not UTF-8 text (byte 0xe9)``.
+
+    Arguments and standard input are decoded with surrogate escapes, so bytes that are not UTF-8 arrive as
+    lone surrogates that SQLite and the printers would refuse later, after something was already done.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = ord(text[exc.start])
+        return "not UTF-8 text" + (f" (byte 0x{char - 0xDC00:02x})" if 0xDC80 <= char <= 0xDCFF else "")
+    return None
+
+
+def read_stdin(what: str) -> str:
+    """All of standard input as text for ``what`` (an option, e.g. ``--note -``); not UTF-8 is one line."""
+    text = sys.stdin.read()
+    problem = utf8_problem(text)
+    if problem:
+        raise CoachError(f"{what}: standard input is {problem}; nothing was done", "save it as UTF-8")
+    return text
+
+
 def read_text_arg(text: str | None) -> str:
     """The situation text from the argument, or from standard input when it is ``-``."""
     if text == "-":
-        return sys.stdin.read()
+        return read_stdin("`-`")
     if text is None:
         raise CoachError("no text given", "pass the situation in quotes, `-` to read standard input, or --jsonl")
     return text

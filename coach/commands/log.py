@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.commands.common import existing_id, playbook_options, print_json, safe
+from coach.commands.common import existing_id, playbook_options, print_json, read_stdin, safe
 from coach.errors import CoachError
 
 ENTRY_OPTIONS = {
@@ -173,7 +173,7 @@ def run_add(args: argparse.Namespace) -> int:
 
     given: dict[str, Any] = {f: getattr(args, f) for f in ENTRY_OPTIONS if getattr(args, f) is not None}
     if given.get("note") == "-":
-        given["note"] = sys.stdin.read()
+        given["note"] = read_stdin("--note -")
     if args.practice:
         given["practice"] = True
     old_id = args.corrects or args.withdraws

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.commands.common import existing_paths, playbook_options, print_json, safe
+from coach.commands.common import existing_paths, playbook_options, print_json, safe, utf8_problem
 from coach.errors import CoachError
 
 
@@ -178,6 +178,10 @@ def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> int:
 
 RETRY = ("/retry", "/r", "/重来")
 QUIT = ("/quit", "/q", "/exit", "/退出")
+NOT_UTF8 = {
+    "en": "That line is not UTF-8 text, so it was not counted; type it again.",
+    "zh": "这一行不是 UTF-8 文本，没有计入；请重新输入。",
+}
 
 
 def play_plain(
@@ -248,6 +252,9 @@ def play_plain(
                 raw = stdin.readline()
                 if not raw:
                     break
+                if utf8_problem(raw):  # refused before it is scored or saved: the record stays whole
+                    say(NOT_UTF8[lang])
+                    continue
                 command = raw.strip().lower()
                 if not command:
                     continue

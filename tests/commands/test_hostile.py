@@ -92,3 +92,87 @@ def test_d3_largest_sqlite_id_is_still_looked_up(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
     line = one_line_error(*run(capsys, "prep", "show", str(2**63 - 1))[::2])
     assert "there is no plan" in line
+
+
+# ------------------------------------------------------------------------ 4. arguments that are not UTF-8
+
+NOT_UTF8 = "caf\udce9"  # what Python makes of the bytes b"caf\xe9" on the command line
+TEXT_OPTIONS = [
+    (("log", "list", "--account", NOT_UTF8), "--account"),
+    (("log", "add", "--type", "price", "--give", "x", "--account", NOT_UTF8), "--account"),
+    (("log", "add", "--account", "A", "--type", "price", "--give", NOT_UTF8), "--give"),
+    (("log", "review", "--meeting", NOT_UTF8), "--meeting"),
+    (("log", "export", "--format", "csv", "--account", NOT_UTF8), "--account"),
+    (("prep", "new", "--account", "A", "--meeting", "m", "--must", NOT_UTF8), "--must"),
+    (("prep", "new", "--account", NOT_UTF8, "--meeting", "m"), "--account"),
+    (("prep", "list", "--account", NOT_UTF8), "--account"),
+    (("prep", "edit", "1", "--note", NOT_UTF8), "--note"),
+    (("sessions", "list", "--trainee", NOT_UTF8), "--trainee"),
+    (("sessions", "list", "--scenario", NOT_UTF8), "--scenario"),
+    (("train", "drill", "--profile", NOT_UTF8), "--profile"),
+    (("train", "progress", "--profile", "p", "--class", NOT_UTF8), "--class"),
+    (("report", "--class", NOT_UTF8), "--class"),
+    (("roleplay", "walk-out", "--plain", "--trainee", NOT_UTF8), "--trainee"),
+    (("match", NOT_UTF8), "text"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"), TEXT_OPTIONS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else v
+)
+def test_d4_arguments_that_are_not_utf8_name_their_option(capsys, tmp_path, monkeypatch, argv, option):
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setenv("COACH_DB", str(db))
+    line = one_line_error(*run(capsys, *argv)[::2])
+    assert line.startswith(f"coach: {option}: not UTF-8 text (byte 0xe9)"), line
+    assert not db.exists()
+
+
+def test_d4_file_names_that_are_not_utf8_still_work(capsys, tmp_path):
+    db = tmp_path / f"{NOT_UTF8}.sqlite3"
+    code, out, err = run(
+        capsys, "log", "add", "--db", str(db), "--account", "A", "--type", "price", "--give", "x"
+    )
+    assert code == 0 and out.strip() == "1", err
+    out_file = tmp_path / f"{NOT_UTF8}.csv"
+    code, _, err = run(capsys, "log", "export", "--db", str(db), "--format", "csv", "-o", str(out_file))
+    assert code == 0 and out_file.exists(), err
+
+
+def test_d4_note_from_standard_input_that_is_not_utf8(capsys, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(NOT_UTF8))
+    argv = ("log", "add", "--db", str(db), "--account", "A", "--type", "price", "--give", "x", "--note", "-")
+    line = one_line_error(*run(capsys, *argv)[::2])
+    assert "--note -: standard input is not UTF-8 text" in line and not db.exists()
+
+
+# -------------------------------------------------------------- 5. a non-UTF-8 reply in roleplay --plain
+
+GOOD_REPLY = "I understand. What would you need to see to continue?"
+
+
+def _play(capsys, monkeypatch, db, stdin: str) -> tuple[str, dict]:
+    import io
+    import json
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code, out, err = run(capsys, "roleplay", "walk-out", "--plain", "--db", str(db))
+    assert code == 0 and "Traceback" not in err, err
+    code, record, err = run(capsys, "sessions", "export", "1", "--format", "json", "--db", str(db))
+    assert code == 0, err
+    return out, json.loads(record)
+
+
+def test_d5_roleplay_plain_reply_that_is_not_utf8_is_refused_not_counted(capsys, monkeypatch, tmp_path):
+    out, record = _play(
+        capsys, monkeypatch, tmp_path / "a.sqlite3", f"{NOT_UTF8} price is fine\n{GOOD_REPLY}\n/quit\n"
+    )
+    assert "That line is not UTF-8 text, so it was not counted" in out
+    _, clean = _play(capsys, monkeypatch, tmp_path / "b.sqlite3", f"{GOOD_REPLY}\n/quit\n")
+    assert len(record["transcript"]) == 1
+    assert record["scorecard"] == clean["scorecard"]  # the refused line counts nowhere

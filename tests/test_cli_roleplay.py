@@ -83,10 +83,11 @@ def test_plain_run_from_a_scenario_file_with_retry_and_blank_lines(monkeypatch, 
     assert code == 0, err
     assert "Nothing to take back yet." in out
     # The give-away ended it; /retry after the ending took that reply back and the turn was played again.
-    failed = out.index("Outcome: fail (ending no-deal)")
+    failed = out.index("Outcome: fail\n")  # an ending without a title: the outcome alone, never its id
     taken_back = out.index("Your last reply was taken back. The customer repeats:", failed)
     assert "Type /retry to take back your last reply" in out[failed:taken_back]
-    assert out.index("Outcome: success (ending deal)", taken_back) and "↺ [Ms Buyer]" in out[taken_back:]
+    assert out.index("Outcome: success — Traded\n", taken_back) and "↺ [Ms Buyer]" in out[taken_back:]
+    assert "no-deal" not in out and "ending" not in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "list", "--json")
     s = json.loads(out)["sessions"][0]
     assert (s["scenario"], s["status"], s["outcome"], s["replies"], s["retries"]) == (
@@ -108,8 +109,13 @@ def test_anything_but_retry_after_the_ending_leaves(monkeypatch, capsys):
         stdin="Fine, we'll give you the extra 2%.\nthanks\n/retry\n",
     )
     assert code == 0 and out.count("Session saved as #1") == 1 and "taken back" not in out
+    code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "html", "--lang", "zh")
+    assert code == 0 and out.startswith("<!DOCTYPE html>") and "Amy &lt;3" in out and "<script" not in out
+    assert "结果：成功——上了头版，没超底线" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
+    ids = {b["id"] for e in data["transcript"] for b in e["behaviours"]}
+    assert "reply.unconditional-concession" in ids  # JSON keeps the ids (that is where they belong)
     assert data["status"] == "finished" and data["outcome"] == "fail" and len(data["transcript"]) == 1
 
 
@@ -173,14 +179,19 @@ def played(monkeypatch, capsys):
 def test_sessions_show_and_export(played, monkeypatch, capsys, tmp_path):
     code, out, _ = run(monkeypatch, capsys, "sessions", "show", "#1")
     assert code == 0 and out.startswith("=== Debrief: The anniversary flyer ===")
-    assert "Outcome: success (ending listed)" in out and "You (taken back): " + GIVE in out
-    assert "Best lines from the playbooks:" in out
+    assert "Outcome: success — On the front page, within your limit" in out
+    assert "You (taken back): " + GIVE in out and "Best lines from the playbooks:" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "show", "1", "--lang", "zh")
-    assert out.startswith("=== 复盘：店庆海报档期 ===") and "结果：成功" in out
+    assert out.startswith("=== 复盘：店庆海报档期 ===") and "结果：成功——上了头版，没超底线" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "md")
     assert out.startswith("# Role-play: The anniversary flyer (#1)") and "- Trainee: Amy \\<3" in out
+    code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "html", "--lang", "zh")
+    assert code == 0 and out.startswith("<!DOCTYPE html>") and "Amy &lt;3" in out and "<script" not in out
+    assert "结果：成功——上了头版，没超底线" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
+    ids = {b["id"] for e in data["transcript"] for b in e["behaviours"]}
+    assert "reply.unconditional-concession" in ids  # JSON keeps the ids (that is where they belong)
     assert data["outcome"] == "success" and [e["retried"] for e in data["transcript"]] == [
         True,
         False,

@@ -1,4 +1,4 @@
-"""``coach sessions``: the trainer's view of saved role-play sessions: list, show, export (md or JSON)."""
+"""``coach sessions``: the trainer's view of saved role-play sessions: list, show, export (md, HTML, JSON)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show.add_argument("id", type=session_id, help="its number, from `coach sessions list`")
     show.set_defaults(run=run)
 
-    ex = actions.add_parser("export", parents=[db, lang], help="write one session as Markdown or JSON")
+    ex = actions.add_parser("export", parents=[db, lang], help="write one session as Markdown, HTML or JSON")
     ex.add_argument("id", type=session_id, help="its number, from `coach sessions list`")
-    ex.add_argument("--format", choices=["md", "json"], required=True, help="md (Markdown) or json")
+    ex.add_argument(
+        "--format",
+        choices=["md", "html", "json"],
+        required=True,
+        help="md (Markdown) or html for people; json (with the behaviour ids) for tools",
+    )
     ex.add_argument(
         "-o", "--output", metavar="FILE", help="write here (refuses to overwrite); default standard output"
     )
@@ -66,7 +71,7 @@ OUTCOME = {
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.roleplay.render import debrief_text, markdown
+    from coach.roleplay.render import debrief_text, html_page, markdown
     from coach.store import sessions
     from coach.store.db import open_db
 
@@ -103,11 +108,10 @@ def run(args: argparse.Namespace) -> int:
     if args.sessions_action == "show":
         sys.stdout.write(safe(debrief_text(record, lang)) + "\n")
         return 0
-    text = (
-        (json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-        if args.format == "json"
-        else markdown(record, lang)
-    )
+    if args.format == "json":
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = html_page(record, lang) if args.format == "html" else markdown(record, lang)
     if out is None:
         sys.stdout.write(text if args.format == "json" else safe(text))
         return 0

@@ -145,6 +145,9 @@ class Ending(Strict):
     """Where the conversation stops, with the lesson."""
 
     outcome: Outcome = Field(description="success, partial or fail.")
+    title: Text | None = Field(
+        None, description="A short name for the trainee, e.g. 'Traded, in writing' (the outcome when absent)."
+    )
     line: Text | None = Field(None, description="The customer's last words.")
     debrief: Text = Field(description="What the trainee should take away.")
 

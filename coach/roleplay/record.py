@@ -62,6 +62,12 @@ def exchange_dict(ex: Exchange, kit: Kit) -> dict[str, Any]:
     }
 
 
+def behaviour_title(kit: Kit, behaviour_id: str) -> dict[str, str] | None:
+    """A reply behaviour's title in both languages (None when the playbooks lack it)."""
+    behaviour = kit.library.behaviours.get(behaviour_id)
+    return text(behaviour.title) if behaviour is not None else None
+
+
 def scorecard(scores: Mapping[str, int], kit: Kit) -> list[dict[str, Any]]:
     """The eight principles in the course's order, each with its title and score."""
     return [{"id": p, "title": text(kit.title(p)), "score": int(scores.get(p, 0))} for p in principle_ids()]
@@ -71,10 +77,14 @@ def debrief_dict(d: Debrief, kit: Kit) -> dict[str, Any]:
     """The debrief: ending, outcome, lesson, blockers, scorecard and the playbooks' best lines."""
     return {
         "ending": d.ending_id,
+        "ending_title": text(d.ending.title) if d.ending else None,
         "outcome": d.outcome,
         "last_line": text(d.ending.line) if d.ending else None,
         "debrief": text(d.ending.debrief) if d.ending else None,
-        "blocked": [{"behaviour": b, "turn": t, "why": text(w)} for b, t, w in d.blocked],
+        "blocked": [
+            {"behaviour": b, "title": behaviour_title(kit, b), "turn": t, "why": text(w)}
+            for b, t, w in d.blocked
+        ],
         "scorecard": scorecard(d.scores, kit),
         "best_lines": [
             {"situation": b.situation, "title": text(b.title), "lines": [text(t) for t in b.lines]}

@@ -1,4 +1,5 @@
-"""Role-play as readable text (the plain terminal) and Markdown (exported sessions), in English or Chinese.
+"""Role-play as readable text (the plain terminal), Markdown and HTML (exported sessions), in English or
+Chinese.
 
 Works on the JSON-ready dicts of ``coach.roleplay.record`` / ``coach.store.sessions.get``, so a live
 session and a saved one read the same. Pure: returns strings.
@@ -6,6 +7,7 @@ session and a saved one read the same. Pure: returns strings.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -25,13 +27,14 @@ LABELS: dict[str, dict[str, str]] = {
         "blocker": "Blocker — this fails the attempt",
         "principle": "Principle",
         "better": "Better",
-        "signals": "found",
         "coach": "Coach",
         "score": "Scorecard",
         "score.zero": "no principle scored yet",
         "debrief": "Debrief",
         "outcome": "Outcome",
-        "ending": "ending",
+        "dash": " — ",
+        "reply.n": "reply {n}",
+        "paren": " ({})",
         "left": "left before the end",
         "transcript": "Transcript",
         "retried": "taken back",
@@ -69,13 +72,14 @@ LABELS: dict[str, dict[str, str]] = {
         "blocker": "致命错误——本次练习判为失败",
         "principle": "相关原则",
         "better": "更好的说法",
-        "signals": "依据",
         "coach": "教练点评",
         "score": "原则得分",
         "score.zero": "暂无得分",
         "debrief": "复盘",
         "outcome": "结果",
-        "ending": "结局",
+        "dash": "——",
+        "reply.n": "第 {n} 句",
+        "paren": "（{}）",
         "left": "中途退出",
         "transcript": "对话记录",
         "retried": "已撤回",
@@ -139,8 +143,9 @@ def customer_line(speaker: dict[str, str] | None, line: dict[str, str] | None, l
 
 
 def feedback_items(exchange: dict[str, Any], lang: str) -> list[tuple[int, str]]:
-    """Feedback as (depth, text): each behaviour (good first) at depth 0 with why, principle, signals,
-    better lines and the blocker at depth 1; then the coach's note and the variables changed."""
+    """Feedback as (depth, text): each behaviour (good first) at depth 0 with why, principle, better lines
+    and the blocker at depth 1; then the coach's note. Only what a trainee reads: titles, never ids, the
+    detector's matches or the scenario's variables (those stay in the JSON export)."""
     L = LABELS[lang]
     c = L["colon"]
     out: list[tuple[int, str]] = []
@@ -149,21 +154,16 @@ def feedback_items(exchange: dict[str, Any], lang: str) -> list[tuple[int, str]]
         out.append((0, f"· {L['none']}"))
     for b in behaviours:
         mark = "✓" if b["good"] else "✗"
-        out.append((0, f"{mark} {L['good'] if b['good'] else L['bad']}{c}{t(b['title'], lang)}  [{b['id']}]"))
+        out.append((0, f"{mark} {L['good'] if b['good'] else L['bad']}{c}{t(b['title'], lang)}"))
         if b.get("blocker"):
             out.append((1, f"‼ {L['blocker']}{c}{t(b['blocker'], lang)}"))
         out.append((1, t(b["why"], lang)))
         if b["principles"]:
             out.append((1, f"{L['principle']}{c}{'; '.join(t(p['title'], lang) for p in b['principles'])}"))
-        if b["signals"]:
-            out.append((1, f"{L['signals']}{c}{', '.join(b['signals'])}"))
         for line in b.get("better", []):
             out.append((1, f"{L['better']}{c}{t(line, lang)}"))
     if exchange.get("note"):
         out.append((0, f"» {L['coach']}{c}{t(exchange['note'], lang)}"))
-    for ch in exchange.get("changes", []):
-        before = "—" if ch["before"] is None else ch["before"]
-        out.append((0, f"  {ch['var']}: {before} → {ch['after']}"))
     return out
 
 
@@ -204,7 +204,7 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
     if d.get("debrief"):
         out.append(t(d["debrief"], lang))
     for b in d.get("blocked", []):
-        out.append(f"‼ {L['blocker']}{c}{b['behaviour']} @ {b['turn']} — {t(b['why'], lang)}")
+        out.append(f"‼ {blocked_text(record, b, lang)}")
     out += ["", f"{L['transcript']}{c}".rstrip()]
     n = 0
     for ex in record["transcript"]:
@@ -222,7 +222,7 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
     if best:
         out += ["", f"{L['best']}{c}".rstrip()]
         for b in best:
-            out.append(f"  {t(b['title'], lang)} [{b['situation']}]")
+            out.append(f"  {t(b['title'], lang)}")
             out += [f"    - {t(line, lang)}" for line in b["lines"]]
     return "\n".join(out)
 
@@ -231,10 +231,33 @@ def _outcome(record: dict[str, Any], lang: str) -> str:
     L = LABELS[lang]
     c = L["colon"]
     if record.get("outcome"):
-        return f"{L['outcome']}{c}{L[record['outcome']]} ({L['ending']} {record.get('ending')})"
+        # The ending's own name when the scenario gives one; never its id (sessions saved before endings
+        # had titles show the outcome alone).
+        name = t((record.get("debrief") or {}).get("ending_title"), lang)
+        return f"{L['outcome']}{c}{L[record['outcome']]}" + (f"{L['dash']}{name}" if name else "")
     if record.get("status") == "left":
         return f"{L['outcome']}{c}{L['left']}"
     return f"{L['status']}{c}{L[record.get('status') or 'open']}"
+
+
+def blocked_text(record: dict[str, Any], blocked: dict[str, Any], lang: str) -> str:
+    """A blocker in words: ``Blocker — this fails the attempt: Gives it away (reply 2) — why``."""
+    L = LABELS[lang]
+    n = reply_number(record, blocked.get("turn"))
+    head = t(blocked.get("title"), lang) + (L["paren"].format(L["reply.n"].format(n=n)) if n else "")
+    return f"{L['blocker']}{L['colon']}{head.strip()}{L['dash'] if head else ''}{t(blocked.get('why'), lang)}"
+
+
+def reply_number(record: dict[str, Any], turn: str | None) -> int | None:
+    """The number (from 1) of the first standing reply made at ``turn``, as the transcript counts them."""
+    n = 0
+    for ex in record.get("transcript", []):
+        if ex.get("retried"):
+            continue
+        n += 1
+        if ex.get("turn") == turn:
+            return n
+    return None
 
 
 # --------------------------------------------------------------------------------------------- markdown
@@ -271,7 +294,7 @@ def markdown(record: dict[str, Any], lang: str) -> str:
     if d.get("debrief"):
         out.append(md(t(d["debrief"], lang)))
     for b in d.get("blocked", []):
-        out += ["", f"**{md(L['blocker'])}**{c}`{b['behaviour']}` @ `{b['turn']}` — {md(t(b['why'], lang))}"]
+        out += ["", f"‼ {md(blocked_text(record, b, lang))}"]
     out += ["", f"## {L['transcript']}", ""]
     for ex in record["transcript"]:
         tag = f" *({L['retried']})*" if ex.get("retried") else ""
@@ -294,3 +317,83 @@ def markdown(record: dict[str, Any], lang: str) -> str:
             out += [f"- {md(t(line, lang))}" for line in b["lines"]]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------------------------- HTML
+
+_CSS = """
+body { font: 10.5pt/1.4 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #111;
+       max-width: 190mm; margin: 0 auto; }
+h1 { font-size: 14pt; } h2 { font-size: 11pt; border-bottom: 1px solid #999; }
+blockquote { margin: 6pt 0 2pt; color: #333; } ul { margin: 2pt 0 8pt; } li.d1 { margin-left: 12pt; }
+li.retried, p.retried { color: #888; } table { border-collapse: collapse; }
+th, td { border: 1px solid #bbb; padding: 1pt 4pt; text-align: left; }
+"""
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def html_page(record: dict[str, Any], lang: str) -> str:
+    """A saved session as one HTML page for the trainer: the same content as ``markdown``, every text
+    escaped, no scripts or external files."""
+    L = LABELS[lang]
+    c = L["colon"]
+    sc = record["scenario"]
+    p = sc["persona"]
+    title = f"{L['roleplay']}{c}{t(sc['title'], lang)} (#{record['id']})"
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
+        '<head><meta charset="utf-8">',
+        # No scripts, images or fetches can run even if something slipped past the escaping.
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head>",
+        "<body>",
+        f"<h1>{_h(title)}</h1>",
+        "<ul>",
+    ]
+    facts = []
+    if record.get("trainee"):
+        facts.append(f"{L['trainee']}{c}{record['trainee']}")
+    facts.append(
+        f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{L['sep']}{t(p['retailer'], lang)}"
+    )
+    facts.append(f"{L['objective']}{c}{t(sc['objective'], lang)}")
+    facts.append(f"{L['started']}{c}{record['started_at']}")
+    if record.get("ended_at"):
+        facts.append(f"{L['ended']}{c}{record['ended_at']}")
+    facts.append(_outcome(record, lang))
+    out += [f"<li>{_h(f)}</li>" for f in facts] + ["</ul>"]
+    d = record.get("debrief") or {}
+    out.append(f"<h2>{_h(L['debrief'])}</h2>")
+    if d.get("debrief"):
+        out.append(f"<p>{_h(t(d['debrief'], lang))}</p>")
+    for b in d.get("blocked", []):
+        out.append(f"<p><strong>‼ {_h(blocked_text(record, b, lang))}</strong></p>")
+    out.append(f"<h2>{_h(L['transcript'])}</h2>")
+    for ex in record["transcript"]:
+        cls = ' class="retried"' if ex.get("retried") else ""
+        tag = L["retried.tag"] if ex.get("retried") else ""
+        who, said = _h(t(ex["speaker"], lang)), _h(c + t(ex["line"], lang))
+        out.append(f"<blockquote><strong>{who}</strong>{said}</blockquote>")
+        out.append(f"<p{cls}><strong>{_h(L['you'] + tag)}</strong>{_h(c + ex['reply'])}</p>")
+        out.append("<ul>")
+        out += [f'<li class="d{depth}">{_h(line.strip())}</li>' for depth, line in feedback_items(ex, lang)]
+        out.append("</ul>")
+    out += [f"<h2>{_h(L['score'])}</h2>", "<table>"]
+    for i, row in enumerate(record.get("scorecard") or [], 1):
+        name = _h(short_title(t(row["title"], lang)))
+        out.append(f"<tr><td>{i}</td><td>{name}</td><td>{row['score']:+d}</td></tr>")
+    out.append("</table>")
+    best = d.get("best_lines", [])
+    if best:
+        out.append(f"<h2>{_h(L['best'])}</h2>")
+        for b in best:
+            out.append(f"<h3>{_h(t(b['title'], lang))}</h3><ul>")
+            out += [f"<li>{_h(t(line, lang))}</li>" for line in b["lines"]]
+            out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -9,11 +9,13 @@ import sys
 import pytest
 
 from coach.cli import main
+from coach.content.loader import load_default as load_library
 from coach.content.scenarios import load_default
 from coach.store import concessions, sessions
 from coach.store.db import open_db
 
 SHIPPED = load_default().scenarios
+LIB = load_library([], situations=True, replies=True)
 CASES = [(sid, i) for sid, sc in sorted(SHIPPED.items()) for i in range(len(sc.rehearsals))]
 
 
@@ -62,8 +64,9 @@ def test_scripted_path_end_to_end(sid, n, monkeypatch, capsys):
         line = getattr(sc.turns[node].line, lang)
         position = out.index(line, position)
         position = out.index(step.say, position)
-        for bid in step.shows:
-            assert f"[{bid}]" in out[position:], (bid, step.say)
+        for bid in step.shows:  # shown by its title, never its id
+            assert getattr(LIB.behaviours[bid].title, lang) in out[position:], (bid, step.say)
+            assert bid not in out
     ending = sc.endings[rehearsal.ending]
     assert getattr(ending.debrief, lang).split()[0] in out[position:]
     assert ("Session saved as #1" if lang == "en" else "本次练习已保存为 #1") in out

@@ -11,7 +11,7 @@ def test_json_shape():
     out = coach("assess", "--json", "I'm really sorry about the late delivery. I'll call you by 3pm today with the new schedule.")
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
-    assert set(obj) == {"reply", "behaviours"}
+    assert set(obj) == {"reply", "behaviours", "concessions"}
     ids = {b["id"] for b in obj["behaviours"]}
     assert {"reply.apologizes", "reply.commits-follow-up"} <= ids
     for b in obj["behaviours"]:
@@ -20,7 +20,7 @@ def test_json_shape():
 
 def test_json_nothing_found():
     out = coach("assess", "--json", "ok")
-    assert json.loads(out.stdout) == {"reply": "ok", "behaviours": []}
+    assert json.loads(out.stdout) == {"reply": "ok", "behaviours": [], "concessions": []}
 
 
 def test_jsonl_in_order():

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from coach.commands.common import playbook_options, print_json, read_text_arg, safe
+from coach.errors import CoachError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -17,10 +18,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "principle behind it, and a better line for the bad ones.",
     )
     p.add_argument("reply", nargs="?", help="your reply, in quotes; `-` reads standard input")
-    p.add_argument("--context", metavar="TEXT", help="what the customer said (picks the playbook for better lines)")
+    p.add_argument(
+        "--context",
+        metavar="TEXT",
+        help="the buyer's last line: the reply is judged in it (a yes to the buyer's number is a concession), "
+        "and the better lines come from the playbook that fits it",
+    )
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="ITEM: AMOUNT",
+        dest="limits",
+        help="a walk-away limit in force, as in `coach prep --limit` (e.g. 'price: 3%%', 'listing-fee: 8000 CNY', "
+        "'payment-terms: 60 days'); repeatable; amounts given on one item add up",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--jsonl", action="store_true", help="one reply per line on stdin, one JSON object per line out")
-    p.add_argument("--lang", choices=["en", "zh"], help="language of the feedback (default: that of the reply)")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read standard input line by line, one JSON object out per line; a line is a reply, or a JSON "
+        'object {"reply": ..., "context": ..., "limits": [...]}',
+    )
+    p.add_argument(
+        "--lang", choices=["en", "zh"], help="language of the feedback (default: that of the reply)"
+    )
     playbook_options(p)
     p.set_defaults(run=run)
 
@@ -39,23 +61,53 @@ def load(args: argparse.Namespace):  # noqa: ANN201
 
 
 def as_json(result) -> dict:  # noqa: ANN001
-    """The JSON shape of one assessment."""
-    return {"reply": result.reply, "behaviours": [d.as_dict() for d in result.behaviours]}
+    """The JSON shape of one assessment: behaviours with their ids, and the amounts given."""
+    return {
+        "reply": result.reply,
+        "behaviours": [d.as_dict() for d in result.behaviours],
+        "concessions": result.concessions(),
+    }
+
+
+def _jsonl_case(line: str) -> tuple[str, str, tuple]:
+    """A --jsonl line: a plain reply, or a JSON object with reply, context and limits."""
+    import json
+
+    from coach.content.plans import limits_from_text
+
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            case = json.loads(stripped)
+        except json.JSONDecodeError:
+            case = None
+        if isinstance(case, dict) and isinstance(case.get("reply"), str):
+            limits = case.get("limits") or []
+            if not isinstance(limits, list) or not all(isinstance(x, str) for x in limits):
+                raise CoachError(
+                    "a --jsonl line has limits that are not a list of strings", 'e.g. "limits": ["price: 3%"]'
+                )
+            context = case.get("context") or ""
+            return case["reply"], context if isinstance(context, str) else "", limits_from_text(limits)
+    return line.rstrip("\n"), "", ()
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
+    from coach.content.plans import limits_from_text
     from coach.engine.assess import assess
 
+    limits = limits_from_text(args.limits)
     if args.jsonl:
         _, index = load(args)
         for line in sys.stdin:
-            print_json(as_json(assess(index, line.rstrip("\n"))))
+            reply, context, own = _jsonl_case(line)
+            print_json(as_json(assess(index, reply, context or args.context or "", own or limits)))
             sys.stdout.flush()
         return 0
     reply = read_text_arg(args.reply)
     lib, index = load(args)
-    result = assess(index, reply)
+    result = assess(index, reply, args.context or "", limits)
     if args.json:
         print_json(as_json(result))
         return 0
@@ -67,10 +119,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 LABELS = {
-    "en": {"none": "No behaviour the playbooks track was found in this reply.", "good": "Good", "bad": "Watch out",
-           "principle": "Principle", "better": "Better", "signals": "found"},
-    "zh": {"none": "这句话里没有发现需要点评的行为。", "good": "做得好", "bad": "注意",
-           "principle": "相关原则", "better": "更好的说法", "signals": "依据"},
+    "en": {
+        "none": "No behaviour the playbooks track was found in this reply.",
+        "good": "Good",
+        "bad": "Watch out",
+        "principle": "Principle",
+        "better": "Better",
+        "signals": "found",
+    },
+    "zh": {
+        "none": "这句话里没有发现需要点评的行为。",
+        "good": "做得好",
+        "bad": "注意",
+        "principle": "相关原则",
+        "better": "更好的说法",
+        "signals": "依据",
+    },
 }
 
 
@@ -96,7 +160,9 @@ def render_feedback(lib, result, lang: str, context: str | None = None) -> str: 
     out: list[str] = []
     for d in sorted(result.behaviours, key=lambda d: not d.good):
         b = lib.behaviours[d.id]
-        out.append(f"{'✓' if d.good else '✗'} {t['good'] if d.good else t['bad']}: {getattr(b.title, lang)}  [{d.id}]")
+        out.append(
+            f"{'✓' if d.good else '✗'} {t['good'] if d.good else t['bad']}: {getattr(b.title, lang)}  [{d.id}]"
+        )
         out.append(f"    {getattr(b.why, lang)}")
         if b.principles:
             names = "; ".join(getattr(lib.rules[p].title, lang) for p in b.principles if p in lib.rules)

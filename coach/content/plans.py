@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +28,9 @@ from pydantic import (
 )
 
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.engine.moves import Limit
 
 MAX_LINE = 500
 """Longest accepted single-line text in a plan, in characters."""
@@ -942,3 +945,25 @@ __all__ = [
     "form_from_plan",
     "copy_for_meeting",
 ]
+
+
+def limits_from_text(values: Sequence[str]) -> tuple[Limit, ...]:
+    """Limits written as in ``coach prep --limit`` ("price: 3%", "listing-fee: 8000 CNY", "rebate: 2%"), as
+    the engine's limits; a ``PlanError`` names the first one that does not read."""
+    from coach.engine.moves import Limit
+
+    out: list[Limit] = []
+    for raw in values:
+        try:
+            lim = WalkAwayLimit.model_validate(parse_items("limits", [raw])[0])
+        except PlanError as exc:
+            detail = str(exc).split(": ", 1)[-1]
+            raise PlanError([f"limit {raw.strip()[:60]!r}: {detail}"], _LIMIT_HINT) from None
+        except (ValueError, ValidationError) as exc:
+            detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            raise PlanError([f"limit {raw.strip()[:60]!r}: {detail.removeprefix('Value error, ')}"], _LIMIT_HINT) from None
+        out.append(Limit(lim.type, float(lim.max.value), lim.max.unit, raw.strip()))
+    return tuple(out)
+
+
+_LIMIT_HINT = "write ITEM: AMOUNT, e.g. 'price: 3%', 'listing-fee: 8000 CNY', 'payment-terms: 60 days'"

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from coach.engine.index import needle, render
+from coach.engine.moves import Limit, Moves, Passed, offers, read_moves
 from coach.engine.normalize import ESCAPES, MAX_CHARS, Synonyms, clean, to_simplified
 
 if TYPE_CHECKING:
@@ -86,10 +87,29 @@ class Detected:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Everything found in one reply (empty ``behaviours`` when nothing is)."""
+    """Everything found in one reply (empty ``behaviours`` when nothing is), with the moves read from it."""
 
     reply: str
     behaviours: list[Detected]
+    moves: Moves | None = None
+
+    def concessions(self) -> list[dict[str, object]]:
+        """The JSON shape of the amounts given: item, amount, unit, whether traded for something real, and
+        whether the item's total goes past its limit."""
+        if self.moves is None:
+            return []
+        ids = {d.id for d in self.behaviours}
+        over = {p.limit.item for p in self.moves.passed}
+        return [
+            {
+                "item": g.item,
+                "amount": round(g.value, 4),
+                "unit": g.unit,
+                "condition": "reply.conditional-concession" in ids,
+                "over_limit": g.item in over or (g.item == "rebate" and "price" in over),
+            }
+            for g in self.moves.given
+        ]
 
 
 @dataclass
@@ -105,6 +125,10 @@ class BehaviourIndex:
     """behaviour -> (pattern, weight, looked for per sentence)."""
     suppresses: dict[str, list[str]]
     synonyms: Synonyms
+    moves: dict[str, list[str]]
+    """behaviour -> moves that make it present."""
+    unless: dict[str, list[str]]
+    """behaviour -> moves that rule it out."""
 
 
 @lru_cache(maxsize=1024)
@@ -136,6 +160,8 @@ def build_behaviour_index(lib: Library) -> BehaviourIndex:
         regexes=regexes,
         suppresses={bid: list(b.suppresses) for bid, b in lib.behaviours.items()},
         synonyms=synonyms,
+        moves={bid: [m.value for m in b.detect.moves] for bid, b in lib.behaviours.items()},
+        unless={bid: [m.value for m in b.detect.unless] for bid, b in lib.behaviours.items()},
     )
 
 
@@ -158,8 +184,104 @@ def _signals(
     return score, why
 
 
-def assess(index: BehaviourIndex, reply: str) -> Assessment:
-    """The behaviours present in ``reply``, in taxonomy order of the library, each with why."""
+_MOVE_TEXT = {
+    "over-limit": ("past the limit: {what}", "超出底线：{what}"),
+    "trade": ("asks for something concrete in return", "要求采购拿出具体的东西来换"),
+    "agrees-to-ask": ("says yes to what the buyer asked", "答应了采购刚提的要求"),
+    "giveaway": ("gives it without saying so", "不动声色地让了步"),
+    "vague-concession": ("the 'if' asks nothing of the buyer", "这个“如果”没有要求采购付出任何东西"),
+    "blame": ("puts the blame on the buyer's side", "把责任推到采购一方"),
+    "dismissal": ("brushes the problem off", "把问题轻描淡写地带过"),
+    "repeat-request": ("asks to hear it again", "请对方再说一遍"),
+    "echo": ("only repeats the buyer's own figures", "只是重复了采购自己的数字"),
+    "softened-refusal": ("'sorry' only softens a refusal", "“不好意思”只是让拒绝听起来客气些"),
+}
+
+
+def present_moves(moves: Moves, reply: str, concession: bool = False) -> dict[str, str]:
+    """The moves found, each with a short reason (English; the faces translate via ``move_reason``);
+    ``concession`` says whether the signals already found a concession in the reply."""
+    out: dict[str, str] = {}
+    conceding = (
+        concession
+        or (bool(moves.given) and offers(reply))
+        or moves.agrees_to_ask
+        or moves.giveaway
+        or moves.answers_offer
+    )
+    if moves.passed and conceding:
+        out["over-limit"] = "; ".join(passed_text(p, "en") for p in moves.passed)
+    for name, flag in (
+        ("trade", moves.trade and conceding),
+        ("agrees-to-ask", moves.agrees_to_ask),
+        ("giveaway", moves.giveaway),
+        ("vague-concession", moves.vague_condition and conceding),
+        ("blame", moves.blame),
+        ("dismissal", moves.dismissal),
+        ("repeat-request", moves.repeat_request),
+        ("echo", moves.echo),
+        ("softened-refusal", moves.softened_refusal),
+    ):
+        if flag:
+            out[name] = ""
+    return out
+
+
+def _amount(value: float, unit: str, lang: str) -> str:
+    num = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit == "percent":
+        return f"{num}%" if lang == "en" else f"{num}个点"
+    if unit == "days":
+        return f"{num} days" if lang == "en" else f"{num}天"
+    if unit == "units":
+        return f"{num} units" if lang == "en" else f"{num}件"
+    return num if lang == "en" else f"{num}元"
+
+
+_ITEM_NAMES = {
+    "price": ("price/rebate", "价格/返利"),
+    "rebate": ("rebate", "返利"),
+    "payment-terms": ("payment terms", "账期"),
+    "listing-fee": ("listing fee", "进场费"),
+    "promotion": ("promotion money", "促销费用"),
+    "display": ("display", "陈列费"),
+    "free-goods": ("free goods", "赠品"),
+    "other": ("other", "其他"),
+}
+
+
+def item_name(item: str, lang: str) -> str:
+    """A concession item as a person reads it."""
+    en, zh = _ITEM_NAMES.get(item, (item, item))
+    return zh if lang == "zh" else en
+
+
+def passed_text(p: Passed, lang: str) -> str:
+    """ "listing fee 15,000 given, limit 8,000" in the reader's language."""
+    name = item_name(p.limit.item, lang)
+    got, lim = (
+        _amount(p.total, p.limit.unit if p.limit.unit in ("percent", "days", "units") else "money", lang),
+        _amount(
+            p.limit.value, p.limit.unit if p.limit.unit in ("percent", "days", "units") else "money", lang
+        ),
+    )
+    return f"{name} {got} given, limit {lim}" if lang == "en" else f"{name}给了{got}，底线是{lim}"
+
+
+def move_reason(name: str, lang: str, moves: Moves | None = None) -> str:
+    """Why a move counted, in the reader's language."""
+    en, zh = _MOVE_TEXT[name]
+    if name == "over-limit" and moves is not None:
+        what = "; ".join(passed_text(p, lang) for p in moves.passed)
+        return (en if lang == "en" else zh).format(what=what)
+    return en if lang == "en" else zh
+
+
+def assess(
+    index: BehaviourIndex, reply: str, context: str = "", limits: tuple[Limit, ...] = ()
+) -> Assessment:
+    """The behaviours present in ``reply`` said after the buyer's ``context`` with ``limits`` in force, in
+    taxonomy order of the library, each with why."""
     text = surface(reply)
     rendered = render(index.synonyms.apply(clean(reply))[0])
     parts: list[tuple[str, str]] | None = None
@@ -176,11 +298,25 @@ def assess(index: BehaviourIndex, reply: str) -> Assessment:
                     best = got
             assert best is not None
             score, why = score + best[0], why + best[1]
-        if score >= index.threshold[bid] - 1e-9:
+        if (
+            index.threshold[bid] > 0
+            and score >= index.threshold[bid] - 1e-9
+            and (index.regexes[bid] or index.terms[bid])
+        ):
             found[bid] = (score, why)
+    moves = read_moves(text, surface(context), limits)
+    conceded = "reply.conditional-concession" in found or "reply.unconditional-concession" in found
+    present = present_moves(moves, text, conceded)
+    for bid in index.ids:
+        if any(m in present for m in index.unless[bid]):
+            found.pop(bid, None)
+    for bid in index.ids:
+        hits = [m for m in index.moves[bid] if m in present]
+        if hits and bid not in found:
+            found[bid] = (float(len(hits)), [f"move: {m}" for m in hits])
     for bid in index.ids:
         if bid in found:
             for other in index.suppresses.get(bid, ()):
                 found.pop(other, None)
     out = [Detected(bid, index.good[bid], score, why) for bid, (score, why) in found.items()]
-    return Assessment(reply, out)
+    return Assessment(reply, out, moves)

@@ -38,13 +38,16 @@ def run(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str
 
 def test_list_text_and_json(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "roleplay", "--list")
-    assert code == 0 and "anniversary-flyer" in out and "Liu Yan" in out and "tactic.nibble" in out
+    assert code == 0 and "anniversary-flyer" in out and "Liu Yan" in out and "The nibble" in out
+    assert "tactic." not in out and "principle." not in out  # situations by their titles
+
     code, out, _ = run(monkeypatch, capsys, "roleplay", "--list", "--json", "--lang", "zh")
     data = json.loads(out)
     ids = [s["id"] for s in data["scenarios"]]
     assert len(ids) >= 10 and ids == sorted(ids)
     flyer = next(s for s in data["scenarios"] if s["id"] == "anniversary-flyer")
     assert flyer["persona"] == "刘艳" and flyer["title"] == "店庆海报档期"
+    assert "tactic.nibble" in flyer["situations"] and "得寸进尺" in flyer["situation_titles"]
 
 
 @pytest.mark.parametrize(

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     found = load_scenario_set(kit, args.scenarios, args.scenario)
     lang = args.lang or default_lang()
     if args.list:
-        return _list(found, lang, args.json)
+        return _list(found, lang, args.json, kit)
     if args.json:
         raise CoachError("--json only goes with --list")
     if not args.scenario:
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     return play_plain(scenario, kit, lang, db=args.db, trainee=args.trainee)
 
 
-def _list(found, lang: str, as_json: bool) -> int:  # noqa: ANN001
+def _list(found, lang: str, as_json: bool, kit) -> int:  # noqa: ANN001
     items = []
     for sid, sc in sorted(found.scenarios.items()):
         items.append(
@@ -135,6 +135,7 @@ def _list(found, lang: str, as_json: bool) -> int:  # noqa: ANN001
                 "role": getattr(sc.persona.role, lang),
                 "retailer": getattr(sc.persona.retailer, lang),
                 "situations": sc.situations(),
+                "situation_titles": [getattr(kit.title(s), lang) for s in sc.situations()],
                 "source": found.sources[sid],
             }
         )
@@ -146,7 +147,8 @@ def _list(found, lang: str, as_json: bool) -> int:  # noqa: ANN001
     width = max((len(i["id"]) for i in items), default=0)
     for i in items:
         print(safe(f"{i['id']:<{width}}  {i['title']} — {i['persona']}, {i['retailer']}"))
-        print(safe(f"{'':<{width}}  {', '.join(i['situations'])}"))
+        # Situations by their titles: ids are for --json (and for the trainer's scenario files).
+        print(safe(f"{'':<{width}}  {' · '.join(i['situation_titles'])}"))
     return 0
 
 

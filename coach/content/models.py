@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from coach.content.regex_safety import check as _safe_regex
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+Regex = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_safe_regex)]
+"""A Python regular expression that compiles and cannot backtrack catastrophically (``regex_safety``)."""
 RULE_ID = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$"
 
 
@@ -61,17 +64,8 @@ class Keyword(Strict):
 class Pattern(Strict):
     """A regular expression matched against the normalised text (lower case, half-width)."""
 
-    regex: NonEmpty = Field(description="Python regular expression.")
+    regex: Regex = Field(description="Python regular expression, without nested repetition.")
     weight: float = Field(1.0, gt=0, le=10, description="Strength of the signal.")
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"regular expression does not compile: {exc}") from None
-        return value
 
 
 class Phrases(Strict):
@@ -152,20 +146,10 @@ class VocabularyFile(Strict):
 class OutOfScope(Phrases):
     """Texts that are not customer situations: example phrases per language and request patterns."""
 
-    patterns: list[NonEmpty] = Field(
+    patterns: list[Regex] = Field(
         default_factory=list,
         description="Regexes over the lower-cased text (punctuation kept) that mark a task, trivia or chore.",
     )
-
-    @field_validator("patterns")
-    @classmethod
-    def _compile(cls, values: list[str]) -> list[str]:
-        for value in values:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"regular expression {value!r} does not compile: {exc}") from None
-        return values
 
 
 class OutOfScopeFile(Strict):
@@ -185,7 +169,7 @@ class Signal(Strict):
     """A word, phrase or regular expression that counts for (or, with a negative weight, against) a behaviour."""
 
     term: str | None = Field(None, min_length=1, max_length=2000, description="Word or phrase (English or Chinese).")
-    regex: str | None = Field(None, min_length=1, max_length=2000, description="Python regex over the lower-cased reply, punctuation kept.")
+    regex: Regex | None = Field(None, description="Python regex over the lower-cased reply, punctuation kept.")
     weight: float = Field(1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against).")
     scope: Scope | None = Field(
         None,
@@ -199,11 +183,6 @@ class Signal(Strict):
             raise ValueError("give exactly one of `term` or `regex`")
         if self.weight == 0:
             raise ValueError("weight 0 does nothing; remove the signal")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"regular expression does not compile: {exc}") from None
         return self
 
 

@@ -188,6 +188,7 @@ _MOVE_TEXT = {
     "over-limit": ("past the limit: {what}", "超出底线：{what}"),
     "trade": ("asks for something concrete in return", "要求采购拿出具体的东西来换"),
     "agrees-to-ask": ("says yes to what the buyer asked", "答应了采购刚提的要求"),
+    "offers-amount": ("puts a figure on the table", "主动报出了让步的数字"),
     "giveaway": ("gives it without saying so", "不动声色地让了步"),
     "vague-concession": ("the 'if' asks nothing of the buyer", "这个“如果”没有要求采购付出任何东西"),
     "blame": ("puts the blame on the buyer's side", "把责任推到采购一方"),
@@ -204,6 +205,7 @@ def present_moves(moves: Moves, reply: str, concession: bool = False) -> dict[st
     out: dict[str, str] = {}
     conceding = (
         concession
+        or any(g.item != "other" for g in moves.given)
         or (bool(moves.given) and offers(reply))
         or moves.agrees_to_ask
         or moves.giveaway
@@ -214,6 +216,7 @@ def present_moves(moves: Moves, reply: str, concession: bool = False) -> dict[st
     for name, flag in (
         ("trade", moves.trade and conceding),
         ("agrees-to-ask", moves.agrees_to_ask),
+        ("offers-amount", moves.offers_amount),
         ("giveaway", moves.giveaway),
         ("vague-concession", moves.vague_condition and conceding),
         ("blame", moves.blame),

@@ -158,7 +158,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("percent", re.compile(r"(?P<num>半)个点|(?P<num3>half) (?:a )?(?:point|percent)\b")),
-    ("days", re.compile(_NUM + r"\s?(?:days?\b|天|日(?![期子常]))")),
+    (
+        "pallets",
+        re.compile(_NUM + r"\s?(?:pallets?|托|板)\s?(?:of|×|x|每托|每板)\s?(?P<num2>\d+|[一二两三四五六七八九十百]+)\s?(?:cases?\b|cartons?\b|箱)"),
+    ),
+    (
+        "units",
+        re.compile(
+            _NUM
+            + r"\s?(?:free )?(?:cases?\b|cartons?\b|units?\b|bottles?\b|cans?\b|packs?\b|pallets?\b|箱|件|瓶|罐|听|提|托|板)"
+        ),
+    ),
+    ("days", re.compile(_NUM + r"\s?(?:[- ]?days?\b|天|日(?![期子常]))|\bnet ?(?P<num2>\d+)\b")),
+    ("discount", re.compile(r"(?P<num>[一二三四五六七八九]{1,2}|\d{1,2})折")),
     ("months-half", re.compile(r"(?P<num>[一二两三四五六七八九十\d]+)个半月")),
     ("months", re.compile(_NUM + r"\s?(?:months?\b|个月)")),
     ("weeks", re.compile(_NUM + r"\s?(?:weeks?\b|个星期|周(?![一二三四五六日末年]))")),
@@ -200,13 +212,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("dimes", re.compile(r"(?P<num>[一二两三四五六七八九\d]+)毛(?:钱)?")),
-    (
-        "units",
-        re.compile(
-            _NUM
-            + r"\s?(?:free )?(?:cases?\b|cartons?\b|units?\b|bottles?\b|packs?\b|pallets?\b|箱|件|瓶|提|托|板)"
-        ),
-    ),
 ]
 
 
@@ -219,6 +224,8 @@ def find_amounts(text: str) -> list[Amount]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             raw = next((g for g in (m.groupdict().get(k) for k in ("num", "num2", "num3")) if g), None)
+            if kind == "pallets":
+                raw = m.group("num")
             if raw is None or (kind == "units" and raw in ("a", "an")):
                 continue
             if kind == "money-en":
@@ -243,6 +250,15 @@ def find_amounts(text: str) -> list[Amount]:
                 unit, value = "days", value * 30
             elif kind == "weeks":
                 unit, value = "days", value * 7
+            elif kind == "pallets":
+                unit, value = "units", value * (_value(m.group("num2")) or 1)
+            elif kind == "discount":
+                tenths = value if value < 10 else value / 10  # 九五折 = 9.5 tenths of the price: 5% off
+                if re.fullmatch(r"[一二三四五六七八九]{2}", raw):
+                    tenths = (_value(raw[0]) or 0) + (_value(raw[1]) or 0) / 10
+                if not 5 <= tenths < 10:
+                    continue
+                unit, value = "percent", round(100 - tenths * 10, 4)
             elif kind == "money-en":
                 unit, value = (
                     "money",
@@ -253,13 +269,30 @@ def find_amounts(text: str) -> list[Amount]:
             found.append(Amount(value, unit, m.start(), m.end(), m.group(0)))
             taken.append((m.start(), m.end()))
     found.sort(key=lambda a: a.start)
+    for m in _ANOTHER.finditer(text):
+        if any(m.start() < a.end and a.start < m.end() for a in found):
+            continue
+        before = [a for a in found if a.end <= m.start()]
+        value = _value(m.group("num") or m.group("num2"))
+        if before and value is not None:
+            value += 0.5 if m.group("half") else 0
+            if before[-1].unit == "money" and value < 100:
+                continue
+            found.append(Amount(value, before[-1].unit, m.start(), m.end(), m.group(0)))
+    found.sort(key=lambda a: a.start)
     return found
+
+
+_ANOTHER = re.compile(
+    r"\b(?:another|a further|plus|then|and) (?P<num>one|two|three|four|five|\d+(?:\.\d+)?)(?P<half> and a half)?\b(?! (?:days?|weeks?|months?|cases?|stores?|skus?|years?|of\b))"
+    r"|再(?P<num2>[一二两三四五六七八九十\d]+)(?![\u4e00-\u9fff]*(?:天|个月|箱|家|个))"
+)
 
 
 # --- items --------------------------------------------------------------------------------------------
 
 ITEM_WORDS: dict[str, str] = {
-    "price": r"\bprice|\bdiscount|\boff\b|\bcheaper\b|\bmargin\b|\brebate|\bback-?margin|\ballowance|价格|价|折扣|降|让利|返利|返点|返|扣点|毛利|折让|优惠|点数",
+    "price": r"\bprice|\bdiscount|\boff\b|\bcheaper\b|\brebate|\bback-?margin|\ballowance|价格|价|折扣|降|让利|返利|返点|返|扣点|折让|优惠|点数",
     "payment-terms": r"\bpayment|\bterms?\b|\bpay(?:ing)? (?:at|in|within|after)\b|\bdso\b|\bnet \d|账期|付款|回款|结款|结算|压款|月结",
     "listing-fee": r"\blisting|\blaunch fee|\bslotting|\bentry fee|\bbarcode|\bshelf fee|\bnew[- ]item fee|进场费|上架费|条码费|新品费|入场费|进场|上架",
     "promotion": r"\bflyer|\bdm\b|\bcatalog|\bmailer|\bpromot|\banniversary|\btasting|\bsampling|\bopening|\bmarketing|\bsponsor|\bcampaign|\bcover\b|\bpage\b|海报|邮报|dm|促销|店庆|周年庆|试饮|试吃|开业|开店|新店|赞助|推广|活动|档期|版",
@@ -305,10 +338,10 @@ _COST = re.compile(
     r"\bwould (?:cost|mean|lose|be)\b|'d (?:cost|mean)\b|\bcosts? us\b|\bthat'?s (?:a|an) (?:extra|additional)\b|\bworth\b|\bmeans? (?:we|an?)\b|就要|就得|等于|意味着|相当于|多付|多花|亏|损失|成本"
 )
 _PAST = re.compile(
-    r"\blast (?:year|quarter|month|time|spring|summer|autumn|winter)\b|\bwe(?:'ve| have)\b|\balready\b|\bused to\b|\bin 20\d\d\b|去年|上次|之前|以前|已经|过去|上个月|上季度|一直|每年都|当时|这几年|这些年"
+    r"\blast (?:year|quarter|month|time|spring|summer|autumn|winter)\b|\bwe(?:'ve| have)\b|\balready\b|\bused to\b|\bin 20\d\d\b|去年|上次|之前|以前|已经|过去|上个月|上季度|一直|每年都|当时|这几年|这些年|(?:出|给|投|付|花|交|送|赞助|补)了(?!解)"
 )
 _BUYER_SIDE = re.compile(
-    r"^\s*(?:if|once|when|as long as|so long as|provided|providing|assuming|in return|in exchange|only if|on condition|subject to|and you|you)\b(?! insist)"
+    r"^\s*(?:if|once|when|as long as|so long as|provided|providing|assuming|in return|in exchange|only if|on condition|subject to|and you|you|your)\b(?! insist)"
     r"|^\s*(?:如果|要是|假如|只要|前提是|条件是|你们|您|贵司|换|作为交换|作为回报)(?!们?(?:坚持|一定要|非要|高兴|满意|开心|觉得))"
     r"|\b(?:you|your (?:stores?|team|chain))\s(?:give|order|list|put|take|buy|commit|confirm|sign|move|guarantee|keep|stock|range|add|run|book|increase|raise)\b"
     r"|(?:你们|您)(?:能|先|得|要|必须|需要|把|给|保证|确认|下单|订|签)"
@@ -335,9 +368,10 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 _PER_PLACE = re.compile(
-    r"\beach of (?:the|them|those|all)\b|\bfor each\b|\b(?:per|each|a|every)\s(?:sku|store|shop|item|flavou?r|product|outlet|line|door)s?\b|/\s?(?:sku|store|shop)"
+    r"^\s?(?:each|apiece|a piece)\b|\beach of (?:the|them|those|all)\b|\bfor each\b|\b(?:per|each|a|every)\s(?:sku|store|shop|item|flavou?r|product|outlet|line|door)s?\b|/\s?(?:sku|store|shop)"
     r"|每(?:个|家|支|款|一家|一个)?(?:单品|sku|店|门店|品|口味|家)|一家|一个(?:单品|sku)"
 )
+_EACH_AFTER = re.compile(r"\s?(?:each|apiece|a piece)\b")
 _PER_TIME = re.compile(
     r"\b(?:per|each|a|every)\s(?:month|week|issue)\b|/\s?month|一个月|每个?月|每期|一期|每周"
 )
@@ -372,6 +406,9 @@ class Given:
     value: float
     unit: str
     text: str
+    named: bool = True
+    """Whether the item is named (a word beside the amount, or a give verb in its clause), not only guessed
+    from the unit: "98.5% on time" is not a price."""
 
 
 @dataclass(frozen=True)
@@ -407,8 +444,11 @@ class Moves:
     """A concession in disguise: "they're included", "先扣着", "我去申请，应该没问题"."""
     blame: bool = False
     dismissal: bool = False
+    echo_refused: bool = False
     trade: bool = False
     """Something concrete is asked of the buyer in return ("if the DM shows our 1L", "但是DM要给我们一个整版")."""
+    offers_amount: bool = False
+    """A figure on a trade term offered by our side (a concession, even under the limit)."""
     answers_offer: bool = False
     """Figures given in answer to "how much will you put in?"."""
     echo: bool = False
@@ -424,11 +464,12 @@ class Moves:
         return totals(self.given)
 
 
-def totals(given: Iterable[Given]) -> dict[str, tuple[float, str]]:
-    """Per item family: the total given and its unit (payment terms: the longest term agreed)."""
+def totals(given: Iterable[Given], separate: frozenset[str] = frozenset()) -> dict[str, tuple[float, str]]:
+    """Per item family: the total given and its unit (payment terms: the longest term agreed); items in
+    ``separate`` (a rebate with a limit of its own) are not folded into their family."""
     out: dict[str, tuple[float, str]] = {}
     for g in given:
-        key = FAMILY.get(g.item, g.item)
+        key = g.item if g.item in separate else FAMILY.get(g.item, g.item)
         if key in out and out[key][1] == g.unit:
             prev = out[key][0]
             out[key] = (max(prev, g.value) if g.unit == "days" else prev + g.value, g.unit)
@@ -451,7 +492,7 @@ _NOT_ASK = re.compile(
 )
 _VAGUE_IF = re.compile(
     r"\b(?:if|as long as|so long as|provided)\s(?:you(?:'re| are) (?:happy|ok|okay|comfortable|satisfied|pleased)|it helps|that helps|it makes you happy|you insist|you really insist|that works for you|you want|you like|that'?s what it takes|it keeps you happy|you(?:'re| are) happy with (?:our|the) (?:support|service|partnership|relationship))\b"
-    r"|(?:只要|要是|如果)(?:您|你|你们)?(?:高兴|满意|开心|觉得(?:好|行|可以|合适)|坚持|一定要|非要)|(?:要是|如果|只要)能帮(?:到|上)?(?:您|你|你们)|能帮(?:到|上)?(?:您|你)(?:的话)?|(?:要是|如果)(?:对您|对你们)有帮助|您看着办|看您的意思"
+    r"|(?:只要|要是|如果)(?:您|你|你们)?(?:高兴|满意|开心|觉得(?:好|行|可以|合适)|坚持|一定要|非要)|(?:要是|如果|只要)能帮(?:到|上)?(?:您|你|你们)|能帮(?:到|上)?(?:您|你)(?:的话)?|(?:要是|如果)(?:对您|对你们)有帮助|您看着办|看您的意思|(?:您|你)(?:满意|高兴|开心)就(?:行|好|可以)"
 )
 _GIVEAWAY = re.compile(
     r"\b(?:they'?re|it'?s|that'?s|those are|these are)\s(?:all\s)?(?:included|part of (?:the|our) (?:package|deal)|yours|covered|free)\b|\bis (?:ours|on us) to (?:pay|cover|fund)\b|\b(?:ours|mine) to (?:pay|cover|fund)\b"
@@ -459,6 +500,7 @@ _GIVEAWAY = re.compile(
     r"|\bgo ahead and (?:deduct|take|charge|bill|keep|invoice)\b|\b(?:just )?(?:deduct|keep) it\b[.!]*$"
     r"|先扣着|扣(?:了)?就扣(?:了|吧)|那就扣吧|扣吧|(?:申请|争取|打报告|问问|报上去)[^.!?]{0,12}(?:应该|肯定|保证|一定)?(?:没(?:什么|啥)?问题|能批|批得下来|批下来|能下来|能给)|(?:我们|我)(?:就)?(?:交|付|出)(?:了|吧)?[.!]?$|^(?:交|付|出)[,，]"
     r"|(?:给您|给你)(?:批|申请|争取)下来|都(?:照付|照给|照做)|照付|就按(?:您|你)说的(?:办|来)|听(?:您|你)的"
+    r"|包含在(?:内|里面)|(?:都|已经)包含了|包括在内|含在里面"
     r"|都给(?:您|你)?(?:配齐|配上|备齐|安排上|加上)|(?:包在|算在)我(?:们)?身上"
 )
 _BLAME = re.compile(
@@ -476,10 +518,14 @@ _TRADE = re.compile(
     r"(?!(?:we(?! get| keep| have)|i|head office|hq|my|our (?:boss|director|manager|finance|management|team|md|gm)|finance|management|legal|it|that|this|you (?:insist|want|like|prefer|need me|have any|'re happy|are happy))\b)"
     r"|\bbut (?:we|i)(?:'d| would)? (?:need|want|ask|expect|require)\b|\bbut (?:you|your)\b|\bin return\b|\bin exchange\b"
     r"|(?:但是|但|不过|前提是|条件是|只要|如果|要是|换)[^.!?;,]{0,8}(?:你们|您|贵司|门店|dm|海报|邮报|订单|排面|端架|堆头|新品|给我们|要给|得给|得|必须|需要|要求)"
-    r"|(?:你们|您)[^.!?;,]{0,24}(?:就行|就可以了|就好|的话)"
+    r"|(?:你们|您)[^.!?;,]{0,24}(?:就行|就可以了|就好|的话)|(?:而且|并且|同时|另外)[^.!?;,]{0,20}(?:要给我们|得给我们|给我们|要留给我们|归我们)"
 )
 _OWN_SIDE = re.compile(
     r"(?:总部|老板|领导|公司|集团|上面)[^.!?;,]{0,8}(?:批|同意|签|通过|点头)|\bif (?:head office|hq|my|our|finance|management)\b"
+)
+_BUYER_TRADE = re.compile(
+    r"\b(?:i'?ll|we'?ll|i can|we can|i will|we will) (?:give|put|list|move|take|add|order|book|keep)\b[^.?!]{0,60}\bif (?:you|your)\b"
+    r"|\bif you\b[^.?!]{0,40}\b(?:i'?ll|we'?ll|you get|you can have)\b|(?:你们|您)[^.?!]{0,20}(?:我就|我们就)[^.?!]{0,12}(?:给你们|给您)|(?:我|我们)(?:就)?给你们[^.?!]{0,16}(?:只要|如果|但|换)"
 )
 _HOW_MUCH = re.compile(
     r"\bhow much\b|\bwhat (?:can|will|would) you (?:put|give|offer|bring|do)\b|\bwhat'?s your (?:offer|budget|number)\b|多少|出多少|给多少|什么支持|能给什么"
@@ -494,29 +540,49 @@ _REPEAT = re.compile(
 )
 
 
+_CLOCK = re.compile(r"早|晚|午|凌晨|明天|今天|后天|周[一二三四五六日]|点钟")
+_CUT = re.compile(r"降|减|让|便宜|优惠|折|少收|\boff\b|\bdiscount|\bless\b|\bcut\b|\blower|\breduc|\bknock|\bdrop")
 _REMEDY = re.compile(
     r"\b(?:replace|replacing|replaced|credit|credited|crediting|make up|re-?deliver|resend|re-?send|send the missing|swap|refund the)\b"
-    r"|补上|补发|换掉|换新|退换|补齐|补送|重新送|重送|退货|换货|冲红|补回"
+    r"|\b(?:outstanding|owed|overdue|missing|short-?shipped|what we owe)\b"
+    r"|补上|补发|换掉|换新|退换|补齐|补送|重新送|重送|退货|换货|冲红|补回|欠(?:您|你们|你)|缺的|少的|少发|漏发|送到"
 )
 _EXTRA = re.compile(
     r"\bfree\b|\bextra\b|\bon top\b|\bfor the trouble\b|\bgoodwill\b|\bcompensat|额外|另外|多送|再送|补偿|赔"
 )
 _QUESTION = re.compile(r"[^.!?]*\?")
 _FACT = re.compile(
-    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|up|down|increase[ds]?|declined?|dropped|average|market|category|traffic|turnover|last year|yoy)\b"
-    r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长"
+    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|higher than|lower than|cheaper|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
+    r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长|毛利|成本|比[^,.!?;]{1,10}(?:高|低|贵|便宜|多|少)"
 )
 _PACK = re.compile(
-    r"(?:一|每)(?:箱|件)(?P<n>[一二两三四五六七八九十百\d]+)(?:瓶|罐|听|支)|(?P<n2>\d+) (?:bottles?|cans?|units?) (?:a|per|to a|in a) (?:case|carton)|(?:a|per|each) (?:case|carton) (?:has|holds|of) (?P<n3>\d+)"
+    r"(?:一|每)(?:箱|件)(?:是|有|装)?(?P<n>[一二两三四五六七八九十百\d]+)(?:瓶|罐|听|支)|(?P<n2>\d+|six|twelve|twenty-four|twenty four|eighteen|twenty) (?:bottles? |cans? |units? )?(?:a|per|to a|in a|in each|to the) (?:case|carton)"
+    r"|(?:a|per|each|one) (?:case|carton) (?:has|holds|of|is|contains) (?P<n3>\d+|six|twelve|twenty-four|eighteen|twenty)|(?P<n4>\d+)(?:瓶|罐|听)(?:一|每)箱"
 )
+_ITEM_GRAIN = re.compile(r"bottles?|cans?|units?|瓶|罐|听|支|个")
+_CASE_GRAIN = re.compile(r"cases?|cartons?|pallets?|箱|件|托|板")
 
 
 def _pack_size(m: re.Match[str]) -> float:
-    raw = m.group("n") or m.group("n2") or m.group("n3")
-    return _value(raw) or 1.0
+    raw = (m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")).replace(" ", "-")
+    return _value(raw) or float(_EN_NUM.get(raw, 0) or {"twenty-four": 24, "eighteen": 18}.get(raw, 1))
 
 
-def _given_in(text: str, own: bool, payment_context: bool = False) -> list[Given]:
+_NOW = re.compile(r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备")
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(".", pos), text.find("!", pos), text.find("?", pos)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = max(text.rfind(".", 0, pos), text.rfind("!", 0, pos), text.rfind("?", 0, pos)) + 1
+    ends = [i for i in (text.find(".", pos), text.find("!", pos), text.find("?", pos)) if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+def _given_in(text: str, own: bool, payment_context: bool = False, echoes: frozenset[float] = frozenset()) -> list[Given]:
     """Amounts given in a surface text: clause by clause, skipping refusals, costs argued, the past, and
     (in the reply's own words) what the buyer must do in return."""
     out: list[Given] = []
@@ -526,34 +592,41 @@ def _given_in(text: str, own: bool, payment_context: bool = False) -> list[Given
     questions = [(m.start(), m.end()) for m in _QUESTION.finditer(text)] if own else []
     payment = bool(_ITEM_RX["payment-terms"].search(text)) or payment_context
     seen: set[tuple[int, str]] = set()
+    past_until = -1
     for lo, hi in clauses(text):
         clause = text[lo:hi]
         here = [a for a in amounts if lo <= a.start < hi]
         if not here:
             continue
-        if _REFUSE.search(clause) or _COST.search(clause) or _PAST.search(clause):
+        if _PAST.search(clause) or (past_until > lo and not _NOW.search(clause)):
+            past_until = max(past_until, _sentence_end(text, lo))
+            continue
+        if _REFUSE.search(clause) or _COST.search(clause):
             continue
         if any(qs <= lo < qe for qs, qe in questions):
             continue
+        if own and echoes and any(a.value in echoes for a in here) and _REFUSE.search(_sentence_at(text, lo)):
+            continue  # the buyer's own figure named in a sentence that refuses it
         if own and _FACT.search(clause) and not _OUR_GIVE.search(clause):
             continue
-        if own and _REMEDY.search(clause) and not _EXTRA.search(clause):
-            continue  # putting our own fault right (replacing, crediting short cases) is not a concession
+
         if own and _BUYER_SIDE.search(clause) and not re.search(r"\b(?:we|i)\b|我们|我(?!们)", clause):
             continue
         for a in here:
             value = a.value
+            near = text[max(lo, a.start - 25) : min(hi, a.end + 25)]
+            if own and _REMEDY.search(near) and not _EXTRA.search(text[max(lo, a.start - 12) : min(hi, a.end + 15)]):
+                continue  # putting our own fault right (replacing, crediting short cases) is not a concession
             if a.unit == "days" and not payment and not re.search(r"days?|天|日", a.text):
                 continue  # "做三个月" is how long, not payment terms
             if (lo, a.text) in seen and text[max(0, a.start - 1) : a.start] == "就":
                 continue  # "八万就八万" gives 80,000 once
             seen.add((lo, a.text))
-            if pack and a.unit == "units" and re.search(r"bottles?|cans?|瓶|罐|听", a.text):
-                value /= _pack_size(pack)
-                multiplied.add(value)
             scaled = False
             for per, counts in ((_PER_PLACE, _COUNT_PLACE), (_PER_TIME, _COUNT_TIME)):
-                if per.search(text, max(lo, a.start - 12), min(hi, a.end + 30)):
+                if per.search(text, max(lo, a.start - 12), min(hi, a.end + 30)) or (
+                    per is _PER_PLACE and _EACH_AFTER.match(text, a.end, min(hi, a.end + 10))
+                ):
                     n = _count(counts, text, a.start - 60, a.end + 60)
                     if n:
                         value *= n
@@ -562,14 +635,24 @@ def _given_in(text: str, own: bool, payment_context: bool = False) -> list[Given
                 multiplied.add(value)
             elif value in multiplied:
                 continue  # "每家四十箱，六家店正好两百四十箱": the total written out is the same amount
-            item = _UNIT_DEFAULT.get(a.unit) if a.unit != "money" else _item_near(text, a, lo, hi)
+            if a.unit == "percent" and a.text.endswith("点") and not a.text.endswith("个点") and _CLOCK.search(
+                text, max(lo, a.start - 4), a.start + 1
+            ):
+                continue  # 下午两点, 明早7点: a time, not points
+            word = _item_near(text, a, lo, hi)
+            item = _UNIT_DEFAULT.get(a.unit) if a.unit != "money" else word
+            if item == "price" and a.unit == "money" and not _CUT.search(clause):
+                item = None  # "the new price is 52 yuan a case" states a price; it does not cut one
+            named = (word is not None and (a.unit == "money" or word == item or (item, word) == ("price", "rebate"))) or bool(
+                _OUR_GIVE.search(clause)
+            )
             if (
                 item == "price"
                 and a.unit == "percent"
                 and _REBATE.search(text, max(lo, a.start - 30), min(hi, a.end + 30))
             ):
                 item = "rebate"
-            out.append(Given(item or "other", value, a.unit, a.text))
+            out.append(Given(item or "other", value, a.unit, a.text, named))
     return out
 
 
@@ -589,15 +672,19 @@ def _range_change(text: str, given: list[Given]) -> list[Given]:
         r"\bfrom\s(\d+(?:\.\d+)?)\s?%?\s(?:to|up to)\s(\d+(?:\.\d+)?)\s?%|从(\d+(?:\.\d+)?)\s?(?:%|个点)?\s?(?:提|加|调|涨|升)?到(\d+(?:\.\d+)?)\s?(?:%|个点)",
         text,
     )
+    if m and _PAST.search(_sentence_at(text, m.start())):
+        m = None
     if m:
         a, b = (float(x) for x in (m.group(1) or m.group(3), m.group(2) or m.group(4)))
         out = [g for g in out if not (g.unit == "percent" and g.value in (a, b))]
         if b > a:
-            out.append(Given("price", b - a, "percent", m.group(0)))
+            out.append(Given("rebate" if _REBATE.search(text) else "price", b - a, "percent", m.group(0)))
     m = re.search(
         r"从(\d+)\s?天(?:延长|延|加|放宽|增加|拉长)(?:到)?(\d+)\s?天|from (\d+) (?:days )?(?:to|by) (\d+) days",
         text,
     )
+    if m and _PAST.search(_sentence_at(text, m.start())):
+        m = None
     if m:
         base, step = float(m.group(1) or m.group(3)), float(m.group(2) or m.group(4))
         total = step if ("到" in m.group(0) or " to " in m.group(0)) else base + step
@@ -623,10 +710,11 @@ _PROMISE = re.compile(
     r"没(?:什么|啥)?问题|放心|一定|保证|肯定|\bit'?ll be fine\b|\bno problem\b|\bdon'?t worry\b"
 )
 _EXTEND = re.compile(
-    r"延长|再加|多加|放宽|\bextend(?:ed)? (?:it |the terms |terms )?by\b|\b(?:more|extra|additional) days\b|\bon top\b"
+    r"延长|再加|多加|放宽|\banother\b|\bmore\b|\bextend(?:ed)? (?:it |the terms |terms )?by\b|\b(?:more|extra|additional) days\b|\bon top\b"
 )
 _BASE_DAYS = re.compile(
-    r"从(\d+)\s?天|\bfrom (\d+) days\b|(\d+)\s?天(?:的)?账期|\b(\d+)[- ]day (?:terms|payment)\b|\bcurrently (\d+) days\b|现在(?:是)?(\d+)\s?天"
+    r"从(\d+)\s?天|\bfrom (\d+) days\b|(\d+)\s?天(?:的)?账期|\b(\d+)[- ]day (?:terms|payment)\b|\b(?:currently|now|today|at present)\b[^.;]{0,25}?\b(\d+) days\b"
+    r"|\bterms (?:with you |now |today )?(?:are|is) (\d+) days\b|(?:现在|目前|当前|原来)(?:的)?(?:账期)?(?:是|才)?(\d+)\s?天|账期(?:现在|目前)?(?:是|才)?(\d+)\s?天"
 )
 _CASE_PRICE = re.compile(
     r"(?:一箱|每箱|一件|每件|a case|per case|the case|case price)(?:才|是|卖|要|售价|价格是?|进价|的价格是?|is|costs|sells for|at|of)?\s?(?P<p>\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s?(?:块|元|yuan|rmb)"
@@ -642,6 +730,29 @@ def _case_price(text: str) -> float | None:
     return _value(m.group("p") or m.group("p2") or m.group("p3"))
 
 
+def _same_grain(given: list[Given], reply: str, context: str, limits: Sequence[Limit]) -> list[Given]:
+    """Free goods counted in the grain of their limit (cases or bottles), when the pack size is stated; the
+    same quantity written both ways ("2400瓶，正好两百箱") counts once."""
+    pack = _PACK.search(reply) or _PACK.search(context)
+    lim = next((x for x in limits if x.item == "free-goods"), None)
+    if pack is None or lim is None:
+        return given
+    size = _pack_size(pack)
+    want_cases = not _ITEM_GRAIN.search(lim.label) or bool(_CASE_GRAIN.search(lim.label))
+    out: list[Given] = []
+    for g in given:
+        if g.unit == "units":
+            is_item = bool(_ITEM_GRAIN.search(g.text)) and not _CASE_GRAIN.search(g.text)
+            if want_cases and is_item:
+                g = Given(g.item, g.value / size, g.unit, g.text)
+            elif not want_cases and not is_item:
+                g = Given(g.item, g.value * size, g.unit, g.text)
+            if any(h.unit == "units" and abs(h.value - g.value) < 1e-6 and h.text != g.text for h in out):
+                continue
+        out.append(g)
+    return out
+
+
 def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> Moves:
     """The moves of ``reply`` (a surface text) said after the buyer's ``context`` (a surface text)."""
     moves = Moves()
@@ -654,15 +765,22 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     payment = bool(_ITEM_RX["payment-terms"].search(context)) or any(
         lim.item == "payment-terms" for lim in limits
     )
-    given = _range_change(reply, _given_in(reply, own=True, payment_context=payment))
+    echoes = frozenset(a.value for a in find_amounts(context))
+    given = _range_change(reply, _given_in(reply, own=True, payment_context=payment, echoes=echoes))
+    if context:
+        # an amount the buyer's line was about names its item: "三个点" after "我要五个点的返利"
+        asked_units = {a.unit for a in find_amounts(context)}
+        given = [Given(g.item, g.value, g.unit, g.text, g.named or g.unit in asked_units) for g in given]
+    own_given = list(given)
     noncommittal = bool(_NONCOMMIT.search(reply)) and not _PROMISE.search(reply)
     asked = (
         bool(context)
-        and (bool(_ASK.search(context)) or bool(find_amounts(context)))
+        and (bool(find_amounts(context)) or (bool(_ASK.search(context)) and bool(items_in(context))))
         and not _NOT_ASK.search(context)
     )
     if asked and _AFFIRM.search(reply) and not _REFUSE.search(reply[:20]) and not noncommittal:
         moves.agrees_to_ask = True
+        moves.trade = moves.trade or bool(_BUYER_TRADE.search(context))
     theirs = _range_change(context, _given_in(context, own=False, payment_context=payment)) if context else []
     own_figures = [a for a in find_amounts(reply) if a.unit != "days" or payment]
     if (
@@ -716,6 +834,8 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     moves.softened_refusal = (
         bool(_REFUSE.search(reply)) and bool(_SORRY.search(reply)) and not _OWN_FAULT.search(reply)
     )
+    given = _same_grain(given, reply, context, limits)
+    moves.offers_amount = any(g.item != "other" and g.named for g in given if g in own_given)
     moves.given = given
     moves.passed = check_limits(given, limits)
     return moves
@@ -734,10 +854,11 @@ def check_limits(given: Iterable[Given], limits: Sequence[Limit]) -> list[Passed
     unit of the same item are not compared: "3 months" was already turned into 90 days)."""
     if not limits:
         return []
-    sums = totals(given)
+    separate = frozenset(x.item for x in limits if x.item in FAMILY)
+    sums = totals(given, separate)
     out: list[Passed] = []
     for lim in limits:
-        key = FAMILY.get(lim.item, lim.item)
+        key = lim.item if lim.item in separate else FAMILY.get(lim.item, lim.item)
         got = sums.get(key)
         money_limits = [x for x in limits if limit_unit(x.unit) == "money"]
         if got is None and "other" in sums and money_limits == [lim]:

@@ -186,16 +186,56 @@ class Signal(Strict):
         return self
 
 
-class Detect(Strict):
-    """How a behaviour is recognised in a reply: signals add up; the behaviour is present at ``threshold``."""
+class Move(str, Enum):
+    """Negotiation moves read from a reply's structure with the buyer's last line (``coach.engine.moves``)."""
 
-    signals: list[Signal] = Field(min_length=1, description="Words and patterns with their weights.")
+    trade = "trade"
+    """A concession with something concrete asked of the buyer in return."""
+    over_limit = "over-limit"
+    """A concession whose total on one item goes past the limit in force."""
+    agrees_to_ask = "agrees-to-ask"
+    """A yes to what the buyer just asked for ("同意。" to "那就两个点？")."""
+    offers_amount = "offers-amount"
+    """A figure on a trade term offered by our side (a concession, even under the limit)."""
+    giveaway = "giveaway"
+    """A concession in disguise ("they're included", "先扣着", "我去申请，应该没问题")."""
+    vague_concession = "vague-concession"
+    """A concession whose only "if" asks nothing real of the buyer ("if you're happy")."""
+    blame = "blame"
+    """Blame on the buyer's side, in polite or Chinese forms ("your AP team keyed it in wrong")."""
+    dismissal = "dismissal"
+    """Brushing the problem off ("calm down, these things happen", "别激动")."""
+    echo = "echo"
+    """Every figure in the reply only repeats the buyer's own figures."""
+    softened_refusal = "softened-refusal"
+    """"Sorry" that only softens a refusal."""
+    repeat_request = "repeat-request"
+    """Asking the buyer to say it again (not a question about their needs)."""
+
+
+class Detect(Strict):
+    """How a behaviour is recognised in a reply: signals add up; the behaviour is present at ``threshold``;
+    moves read from the reply's structure can make it present or rule it out."""
+
+    signals: list[Signal] = Field(default_factory=list, description="Words and patterns with their weights.")
+    moves: list[Move] = Field(
+        default_factory=list, description="Moves that make the behaviour present whatever the signals say."
+    )
+    unless: list[Move] = Field(
+        default_factory=list, description="Moves that rule the behaviour out whatever the signals say."
+    )
     threshold: float = Field(1.0, gt=0, le=50, description="Score at which the behaviour counts as present.")
     scope: Scope = Field(
         Scope.reply,
         description="reply: signals add up over the whole reply; sentence: they add up within one sentence and the best "
         "sentence counts (signals scoped to the reply count in every sentence).",
     )
+
+    @model_validator(mode="after")
+    def _something(self) -> Detect:
+        if not self.signals and not self.moves:
+            raise ValueError("give at least one signal or one move")
+        return self
 
 
 class Behaviour(Strict):

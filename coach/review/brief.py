@@ -26,7 +26,13 @@ LINE_PRINCIPLES = (
     "principle.trade-concessions",
     "principle.know-alternatives",
 )
-"""Principles whose first line to say goes in the brief's "lines to say"."""
+"""Principles with a line in the brief's "lines to say": value, facts and the trade are built from the
+plan's own parts; the others (and a trade when the plan has none) are the playbook's first line that
+quotes no figure, since a KAM may repeat it to the buyer word for word."""
+FROM_PLAN = ("principle.restate-value", "principle.use-facts", "principle.trade-concessions")
+"""Lines built from the plan: value delivered, facts with their source, the first give-get pair."""
+PLAN_ITEMS = 2
+"""Facts (or value items) quoted in one line."""
 COUNTER_STEPS = 2
 """Steps of each tactic's counter shown (the brief is one page)."""
 
@@ -60,6 +66,15 @@ L = {
         "ours": "us",
         "theirs": "them",
         "lines": "Lines to say",
+        "line.value": "Before we look at next year, a recap of what we did together: {items}.",
+        "line.facts": "Let's look at the figures: {items}.",
+        "line.fact": "{figure} ({source})",
+        "line.trade": "We can do {give} if we get {ask} in return.",
+        "line.items": "; ",
+        "missing.value": "No value delivered in the plan yet: add what you have done for them, with figures "
+        "you can show, before you restate it.",
+        "missing.facts": "No facts in the plan yet: add figures with their source before the meeting, and "
+        "quote none you cannot show.",
         "room": "In the room",
         "agenda": "Agenda",
         "our_team": "Our team",
@@ -107,6 +122,13 @@ L = {
         "ours": "我方",
         "theirs": "对方",
         "lines": "会上要说的话",
+        "line.value": "谈明年之前，先回顾一下我们一起做的：{items}。",
+        "line.facts": "我们一起看下数据：{items}。",
+        "line.fact": "{figure}（{source}）",
+        "line.trade": "如果能换回{ask}，{give}我们可以考虑。",
+        "line.items": "；",
+        "missing.value": "计划里还没写我们为客户做过什么：先补上，附上拿得出手的数据，再去重申价值。",
+        "missing.facts": "计划里还没有事实数据：会前先补上数据和出处，拿不出来的数字一个都别说。",
         "room": "会议安排",
         "agenda": "议程",
         "our_team": "我方人员",
@@ -228,8 +250,8 @@ def build(
         tactics = Section("tactics", t["tactics"])
         for e in plan.expected_tactics:
             g = notes.get(e.tactic)
-            title = (g.title.get(lang) if g else None) or e.tactic
-            tactics.items.append((f"{title} [{e.tactic}]", ""))
+            title = (g.title.get(lang) if g else None) or readable(e.tactic)
+            tactics.items.append((title, ""))
             if e.note:
                 tactics.items.append((f"  {t['note']}", e.note))
             steps = list(g.steps.get(lang, []))[:COUNTER_STEPS] if g else []
@@ -237,7 +259,7 @@ def build(
                 tactics.items.append((f"  {t['counter']}", ("" if lang == "zh" else " ").join(steps)))
             else:
                 tactics.items.append((f"  {t['counter']}", t["no_counter"]))
-            says = list(g.say.get(lang, []))[:1] if g else []
+            says = figure_free(g.say.get(lang, []) if g else [])[:1]
             for line in says:
                 tactics.items.append((f"  {t['say']}", f"“{line}”"))
         out.append(tactics)
@@ -263,9 +285,13 @@ def build(
     lines = Section("lines", t["lines"])
     for rule_id in LINE_PRINCIPLES:
         g = notes.get(rule_id)
-        says = list(g.say.get(lang, [])) if g else []
-        if says:
-            lines.items.append((g.title.get(lang, rule_id) if g else rule_id, f"“{says[0]}”"))
+        title = (g.title.get(lang) if g else None) or readable(rule_id)
+        line = plan_line(plan, rule_id, lang)
+        if line is None:
+            says = figure_free(g.say.get(lang, []) if g else [])
+            line = f"“{says[0]}”" if says else None
+        if line:
+            lines.items.append((title, line))
     if lines.items:
         out.append(lines)
 
@@ -290,6 +316,68 @@ def build(
     return Brief(
         lang, f"{t['title']}{t['colon']}{plan.account} — {plan.meeting}", " · ".join(subtitle_parts), out
     )
+
+
+def plan_line(plan: Plan, rule_id: str, lang: str) -> str | None:
+    """The line for a principle built from the plan's own facts, value and give-get pairs, quoted; a note
+    that they are missing when value or facts are absent; None where the plan has nothing to build on
+    (a trade without give-gets, principles the plan does not feed)."""
+    t = L[lang]
+    sep = t["line.items"]
+    if rule_id == "principle.use-facts":
+        if not plan.facts:
+            return t["missing.facts"]
+        items = sep.join(
+            t["line.fact"].format(figure=_inline(f.figure, lang), source=f.source)
+            for f in plan.facts[:PLAN_ITEMS]
+        )
+        return f"“{t['line.facts'].format(items=items)}”"
+    if rule_id == "principle.restate-value":
+        if not plan.value_delivered:
+            return t["missing.value"]
+        items = sep.join(_inline(v, lang) for v in plan.value_delivered[:PLAN_ITEMS])
+        return f"“{t['line.value'].format(items=items)}”"
+    if rule_id == "principle.trade-concessions" and plan.tradeables:
+        first = plan.tradeables[0]
+        give, ask = (_inline(x, lang) for x in (first.item, first.ask))
+        return f"“{t['line.trade'].format(give=give, ask=ask)}”"
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|million|billion|half|double|twice|triple)\b",
+    re.IGNORECASE,
+)
+_CN_NUMBER = re.compile(r"([零一二两三四五六七八九十百千万亿半]+)[个家期点天周年月箱倍成块元分层版排款%％]")
+
+
+def has_figures(text: str) -> bool:
+    """Whether a line quotes a figure (digits, number words, Chinese numerals with a measure): such a
+    playbook line is an example with made-up numbers, not something to repeat to this buyer."""
+    if _DIGIT.search(text) or _NUMBER_WORD.search(text):
+        return True
+    # A lone 一 before a measure word is the article ("多一个促销员": an extra promoter), not a figure.
+    return any(m.group(1) != "一" for m in _CN_NUMBER.finditer(text))
+
+
+def figure_free(lines: Sequence[str]) -> list[str]:
+    """The lines that quote no figure, in order."""
+    return [line for line in lines if not has_figures(line)]
+
+
+def readable(rule_id: str) -> str:
+    """A name for a rule nothing names: ``tactic.silent-treatment`` -> ``Silent treatment``."""
+    words = rule_id.split(".", 1)[-1].replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _inline(text: str, lang: str) -> str:
+    """Plan text inside an English sentence: a capital first letter lowered unless it starts an acronym."""
+    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 # -------------------------------------------------------------------------------------------- Markdown

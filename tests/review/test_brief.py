@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from coach.content.loader import load_default, taxonomy
 from coach.content.plans import load_yaml_file, validate
-from coach.review.brief import build, guidance_ids, md_escape, render, to_html
+from coach.review.brief import build, guidance_ids, has_figures, md_escape, render, to_html
 from coach.review.plans import guidance
 
 DATA = Path(__file__).parent.parent / "data"
@@ -57,14 +60,22 @@ def test_markdown_brief_has_every_part_of_the_sample():
     )
     # Each expected tactic with its counter and a line to say, from the shipped playbooks.
     nibble = rules["tactic.nibble"]
-    assert f"- **{md_escape(nibble.title.en)} \\[tactic.nibble\\]**" in md
+    assert f"- **{md_escape(nibble.title.en)}**" in md and "tactic." not in md
     assert md_escape(nibble.response.steps[0].en) in md
     assert md_escape(f"“{nibble.response.say[0].en}”") in md
     assert "  - **Note:** Asked for an extra promoter after signing last year" in md
     assert md_escape(rules["tactic.higher-authority"].response.say[0].en) in md
     assert "- **Our SKUs +12% vs category +5%:** their scan data, last 13 weeks" in md
     assert "- **Growth rebate:** us: 1% on +8% volume, them: 3% flat" in md
-    assert md_escape(rules["principle.use-facts"].response.say[0].en) in md
+    # Lines to say quote the plan's own facts and give-gets, never a playbook example's figures.
+    assert (
+        "“Let's look at the figures: our SKUs +12% vs category +5% (their scan data, last 13 weeks); "
+        "out-of-stock 1.2% vs 3.5% category (store audit, May).”" in md.replace("\\", "")
+    )
+    assert (
+        "“We can do two promoter days per store if we get four facings for the 330ml cans in return.”" in md
+    )
+    assert md_escape(rules["principle.use-facts"].response.say[0].en) not in md
     assert "- **Checklist:** ☑ Terms signed off by my manager, ☐ Print the results sheet" in md
     assert "- **Agenda:** Review of this year → Range for next year → Promotion calendar → Terms" in md
     assert "Not prepared yet" not in md
@@ -173,3 +184,81 @@ def test_html_brief_content_matches_markdown():
     assert "<td>Four facings for the 330ml cans</td>" in page
     assert "<li><strong>★ must:</strong> List the 330ml cans in all 45 stores</li>" in page
     assert '<html lang="zh-CN">' in to_html(build(plan, notes, "zh"))
+
+
+def _lines(md: str) -> str:
+    """The "lines to say" section of a Markdown brief."""
+    heading = "## Lines to say" if "## Lines to say" in md else "## 会上要说的话"
+    rest = md[md.index(heading) + len(heading) :]
+    return rest.split("\n## ", 1)[0]
+
+
+def _plan(facts=None, value=None):
+    return validate(
+        {
+            "account": "Carrefour",
+            "meeting": "annual",
+            "objectives": [{"text": "Keep the 330ml cans listed"}],
+            "alternatives": {"walk_away": "no rebate above 3%"},
+            "tradeables": [
+                {
+                    "item": "Two DM pages",
+                    "type": "promotion",
+                    "cost": "low",
+                    "value": "high",
+                    "ask": "an end-cap",
+                }
+            ],
+            **({"facts": facts} if facts is not None else {}),
+            **({"value_delivered": value} if value is not None else {}),
+            "expected_tactics": [{"tactic": "nibble"}, {"tactic": "delay-decision"}],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_lines_to_say_quote_only_the_plans_figures(lang, fmt):
+    plan = _plan(
+        facts=[{"figure": "Our sales +14% vs category +5%", "source": "their scan data, 13 weeks"}],
+        value=["We funded 40 promoter days at their anniversary"],
+    )
+    notes, _ = notes_for(plan)
+    page = render(plan, notes, fmt, lang)
+    section = page[page.index("会上要说的话" if lang == "zh" else "Lines to say") :]
+    if fmt == "html":
+        section = html.unescape(re.sub(r"<[^>]+>", " ", section[: section.index("</section>")]))
+    else:
+        section = _lines(page)
+    assert "+14%" in section and "+5%" in section and "40 promoter days" in section
+    # Every number in the lines comes from the plan; the playbook's example figures (18%, 6%, ...) never.
+    plan_text = "Our sales +14% vs category +5% their scan data, 13 weeks 40 promoter days"
+    assert set(re.findall(r"\d+(?:\.\d+)?", section)) <= set(re.findall(r"\d+(?:\.\d+)?", plan_text))
+    assert "18%" not in page and "grew 18" not in page
+    assert not re.search(r"\b(?:tactic|principle)\.[a-z-]+", page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing"),
+    [
+        ("en", "No facts in the plan yet: add figures with their source"),
+        ("zh", "计划里还没有事实数据"),
+    ],
+)
+def test_without_facts_the_brief_says_they_are_missing(lang, missing):
+    plan = _plan()
+    notes, _ = notes_for(plan)
+    md = render(plan, notes, "md", lang)
+    lines = _lines(md)
+    assert missing in lines
+    assert (
+        "No value delivered in the plan yet" if lang == "en" else "计划里还没写我们为客户做过什么"
+    ) in lines
+    assert not re.search(r"\d", lines), lines  # no invented figure anywhere in the lines to say
+
+
+def test_has_figures_spots_digits_number_words_and_chinese_numerals():
+    for text in ("grew 18%", "two end-caps", "再加两个点", "三家新店", "half a point", "返利5个点"):
+        assert has_figures(text), text
+    for text in ("What can you add?", "可以看看，那您这边能加点什么？", "多一个促销员", "我们一起看看"):
+        assert not has_figures(text), text

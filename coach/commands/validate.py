@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "engine. Exit 0 when all is well, 1 when a check found problems.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only: no warnings, no summary")
     p.add_argument("--scenarios", action="append", metavar="PATH", default=[],
                    help="role-play scenario file or folder to check on top of the shipped ones (repeatable)")
     p.add_argument("--autoplay", type=_count, default=0, metavar="N",
@@ -52,8 +52,13 @@ def run(args: argparse.Namespace) -> int:
     found, figures, scenarios = check_scenarios(lib, existing_paths(args.scenarios), autoplay=args.autoplay,
                                                 seed=args.seed)
     problems += found
+    from coach.content.lint import warnings
+
+    cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns
     for notice in lib.notices:
         print(f"note: {safe(notice)}")
+    for caution in cautions:
+        print(f"warning: {safe(caution)}")
     if not args.quiet:
         for figure in figures:
             print(safe(figure), file=sys.stderr)
@@ -61,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         print(safe(problem))
     if not args.quiet:
         state = "ok" if not problems else f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if cautions:
+            state += f", {len(cautions)} warning{'s' if len(cautions) != 1 else ''}"
         print(
             f"{len(lib.rules)} rules, {len(lib.behaviours)} reply behaviours, {examples} examples, "
             f"{scenarios} scenarios checked: {state}",

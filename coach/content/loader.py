@@ -156,6 +156,7 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
             return
         lib.out_of_scope.extend(p for p in [*oos.out_of_scope.en, *oos.out_of_scope.zh] if p not in lib.out_of_scope)
         lib.out_of_scope_patterns.extend(p for p in oos.out_of_scope.patterns if p not in lib.out_of_scope_patterns)
+        lib.documents[shown] = located  # so `coach validate` can place warnings about its patterns
         return
     if "concepts" in data and "rules" not in data:
         try:

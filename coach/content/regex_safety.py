@@ -49,7 +49,7 @@ NESTED = "a repeated group inside a repeat"
 OVERLAP = "alternatives under a repeat that can match the same text"
 ADJACENT = "two repeats next to each other that can match the same characters"
 DEEP = "a pattern nested too deeply to check"
-QUADRATIC = "an unbounded repeat that can start anywhere inside a long run of the characters it repeats"
+QUADRATIC = "an unbounded repeat that a search can start anywhere inside such a run"
 
 _ADVICE = {
     NESTED: "rewrite it without nested repetition",
@@ -529,7 +529,7 @@ def message(reason: str) -> str:
     """The one-line message for a reason returned by :func:`problem`."""
     time = {
         ADJACENT: "polynomial time on long texts",
-        QUADRATIC: "quadratic time on long runs of the same kind of character",
+        QUADRATIC: "quadratic time on a long run of one kind of character",
     }.get(reason, "exponential time on some texts")
     advice = _ADVICE.get(reason, "simplify it")
     return f"this pattern can take {time} ({reason}); {advice}"

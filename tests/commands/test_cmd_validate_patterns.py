@@ -1,0 +1,37 @@
+"""`coach validate --playbooks DIR`: a catastrophic regex is refused at its line, a safe one passes."""
+
+from __future__ import annotations
+
+from coach.cli import main
+
+RULE = """\
+rules:
+  - id: tactic.{name}
+    category: tactic
+    title: {{en: "Mine", zh: "我的"}}
+    summary: {{en: "Mine", zh: "我的"}}
+    match:
+      keywords:
+        - {{term: "zebra {name}", weight: 2}}
+      patterns:
+        - {{regex: '{pattern}', weight: 2}}
+    response:
+      steps: [{{en: "do", zh: "做"}}]
+"""
+
+
+def test_validate_refuses_a_catastrophic_pattern_in_a_user_folder_and_accepts_a_safe_one(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    bad, good = r"zebra (\w+\s?)+$", r"zebra (\w+ )+end"
+    (mine / "bad.yaml").write_text(RULE.format(name="bad-one", pattern=bad), encoding="utf-8")
+    (mine / "good.yaml").write_text(RULE.format(name="good-one", pattern=good), encoding="utf-8")
+    assert main(["validate", "--playbooks", str(mine)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    refused = [line for line in out if "bad.yaml" in line]
+    assert len(refused) == 1, refused
+    assert refused[0].endswith(
+        "bad.yaml:10:19: rules[0].match.patterns[0].regex: this pattern can take exponential time on some "
+        "texts (a repeated group inside a repeat); rewrite it without nested repetition"
+    )
+    assert not [line for line in out if "good.yaml" in line]

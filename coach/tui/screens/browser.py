@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.padding import Padding
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.tui.screens.base import CoachScreen
-from coach.tui.search import search
+from coach.tui.search import Jargon, build_jargon, search
 from coach.tui.widgets.entry_view import EntryView
+
+if TYPE_CHECKING:
+    from coach.content.loader import Library
 
 CATEGORIES = ("difficult", "complaint", "tactic", "principle", "trade", "ethics", "account")
 """The chapters of the course, in course order (as ``coach.content.models.Category``)."""
@@ -41,6 +45,19 @@ class BrowserScreen(CoachScreen):
         Binding("slash", "search", "Search", id="search"),
     ]
 
+    class JargonReady(Message):
+        """The trade vocabulary of ``library`` was mapped to its entries, so search finds them by jargon."""
+
+        def __init__(self, library: Library, jargon: Jargon) -> None:
+            super().__init__()
+            self.library = library
+            self.jargon = jargon
+
+    _jargon: tuple[Library, Jargon] | None = None
+    """The jargon map and the library it was built from (search uses it only for that library)."""
+    _building: Library | None = None
+    """The library whose jargon map is being built."""
+
     def compose(self) -> ComposeResult:
         """Search field over the tree / hits, preview beside them."""
         yield Header()
@@ -62,6 +79,7 @@ class BrowserScreen(CoachScreen):
 
     def apply_language(self) -> None:
         """Rebuild the tree, the hits and the preview in the current language."""
+        self._current_jargon()  # start mapping the trade vocabulary before the first search
         self.query_one("#browser-search", Input).placeholder = self.tr("browser.search")
         self._fill_tree()
         self._run_search()
@@ -70,6 +88,28 @@ class BrowserScreen(CoachScreen):
     def content_ready(self) -> None:
         """The playbooks changed: redraw."""
         self.apply_language()
+
+    def _current_jargon(self) -> Jargon | None:
+        """The jargon map of the loaded library; starts building it (off the UI thread) when missing."""
+        library = self.coach.library
+        if library is None:
+            return None
+        if self._jargon is not None and self._jargon[0] is library:
+            return self._jargon[1]
+        if self._building is not library:
+            self._building = library
+            self._build_jargon(library)
+        return None
+
+    @work(thread=True, exclusive=True, group="browser-jargon", exit_on_error=False)
+    def _build_jargon(self, library: Library) -> None:
+        self.post_message(self.JargonReady(library, build_jargon(library.rules.values(), library.concepts)))
+
+    @on(JargonReady)
+    def _jargon_ready(self, message: JargonReady) -> None:
+        if message.library is self.coach.library:
+            self._jargon = (message.library, message.jargon)
+            self._run_search()
 
     def _fill_tree(self) -> None:
         tree = self.query_one("#browser-tree", OptionList)
@@ -115,7 +155,7 @@ class BrowserScreen(CoachScreen):
             self._set_searching(False)
             return
         self._set_searching(True)
-        hits = search(library.rules.values(), query)
+        hits = search(library.rules.values(), query, jargon=self._current_jargon())
         hits_list.clear_options()
         for hit in hits:
             rule = library.rules[hit.id]

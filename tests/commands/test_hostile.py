@@ -7,10 +7,13 @@ by the code under test (sizes, depths, alias counts), never by a timer.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
+import yaml
 
 from coach.cli import build_parser, main
+from coach.content import yamlpos
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -176,3 +179,82 @@ def test_d5_roleplay_plain_reply_that_is_not_utf8_is_refused_not_counted(capsys,
     _, clean = _play(capsys, monkeypatch, tmp_path / "b.sqlite3", f"{GOOD_REPLY}\n/quit\n")
     assert len(record["transcript"]) == 1
     assert record["scorecard"] == clean["scorecard"]  # the refused line counts nowhere
+
+
+# ----------------------------------------------------------------------------------- 1. YAML alias bombs
+
+HOSTILE = Path(__file__).resolve().parent.parent / "data" / "hostile"
+LOADERS = [
+    pytest.param(getattr(yaml, "CSafeLoader", yaml.SafeLoader), id="libyaml"),
+    pytest.param(yaml.SafeLoader, id="python"),
+]
+
+
+@pytest.fixture(params=LOADERS)
+def yaml_loader(request, monkeypatch):
+    """Run a test with libyaml's loader and with the pure-Python fallback."""
+    monkeypatch.setattr(yamlpos, "_Loader", request.param)
+    return request.param
+
+
+def test_d1_alias_bomb_is_refused_before_it_is_expanded(yaml_loader):
+    with pytest.raises(yamlpos.YamlProblem) as problem:
+        yamlpos.load_file(HOSTILE / "alias-bomb.yaml", "bomb.yaml")
+    assert str(problem.value).startswith("bomb.yaml:")
+    assert "more than 200,000 values once its YAML aliases are expanded" in str(problem.value)
+
+
+def test_d1_text_alias_bomb_is_refused_by_its_characters(yaml_loader):
+    text = "a: &a " + "x" * 100_000 + "\nb: [" + ", ".join(["*a"] * 200) + "]\n"
+    with pytest.raises(yamlpos.YamlProblem, match="more than 10,000,000 characters once its YAML aliases"):
+        yamlpos.load_text(text, "t.yaml")
+
+
+@pytest.mark.parametrize("levels", [60, 900, 20_000])
+@pytest.mark.parametrize("shape", ["flow", "block", "compact"])
+def test_d1_deep_nesting_is_one_located_line(yaml_loader, shape, levels):
+    text = {
+        "flow": "a: " + "[" * levels + "]" * levels,
+        "block": "".join(" " * i + "k:\n" for i in range(levels)),
+        "compact": "- " * levels + "x\n",
+    }[shape]
+    with pytest.raises(yamlpos.YamlProblem, match=r"^d\.yaml:\d+:\d+: .*nested more than 50 levels deep$"):
+        yamlpos.load_text(text, "d.yaml")
+
+
+def test_d1_a_few_aliases_still_load(yaml_loader):
+    located = yamlpos.load_text("a: &x [1, 2]\nb: *x\nnote: P&G and R & D\n", "ok.yaml")
+    assert located.data == {"a": [1, 2], "b": [1, 2], "note": "P&G and R & D"}
+
+
+def test_d1_shipped_playbooks_skip_the_extra_pass():
+    from coach import locations
+
+    files = sorted(locations.shipped_playbooks_dir().glob("*.yaml"))
+    assert files and not any(yamlpos._needs_shape_check(f.read_text(encoding="utf-8")) for f in files)
+
+
+BOMB_VERBS = [
+    ("prep", "import", "{bomb}"),
+    ("prep", "new", "--file", "{bomb}"),
+    ("prep", "edit", "1", "--file", "{bomb}"),
+    ("roleplay", "{bomb}", "--plain"),
+    ("match", "--playbooks", "{dir}", "hello"),
+    ("assess", "--playbooks", "{dir}", "hello"),
+    ("train", "drill", "--profile", "p", "--class", "c", "--playbooks", "{dir}"),
+]
+
+
+@pytest.mark.parametrize("argv", BOMB_VERBS, ids=" ".join)
+@pytest.mark.parametrize("name", ["alias-bomb.yaml", "deep-nesting.yaml"])
+def test_d1_every_verb_that_reads_yaml_refuses_a_bomb_in_one_line(capsys, tmp_path, monkeypatch, argv, name):
+    folder = tmp_path / "playbooks"
+    folder.mkdir()
+    bomb = folder / name
+    bomb.write_bytes((HOSTILE / name).read_bytes())
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
+    args = [a.format(bomb=bomb, dir=folder) for a in argv]
+    if args[:2] == ["prep", "edit"]:
+        assert run(capsys, "prep", "import", str(HOSTILE.parent / "plan_sample.yaml"))[0] == 0
+    line = one_line_error(*run(capsys, *args)[::2])
+    assert name in line and ("aliases are expanded" in line or "nested more than 50" in line), line

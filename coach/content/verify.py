@@ -25,13 +25,11 @@ def _held_out(lib: Library) -> dict[str, Index]:
 
 
 def verify_examples(lib: Library, index: Index) -> list[str]:
-    """One located line per example that misses its rule, counter-example that hits, or shared example.
-
-    Rules learn from their examples, so each example is ranked by an index built without it: an
-    example passes because the rule generalises to it, not because the rule has memorised it."""
+    """One located line per example that misses its rule, counter-example that hits, or shared example
+    (ranked by the full index: a rule that does not rank its own example first even after learning it has
+    a real problem)."""
     problems: list[str] = []
     owners: dict[str, str] = {}
-    unseen = _held_out(lib)
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
         doc = lib.documents[src.file]
@@ -40,18 +38,41 @@ def verify_examples(lib: Library, index: Index) -> list[str]:
             if key in owners and owners[key] != rule_id:
                 problems.append(doc.locate(("rules", src.index, "examples", i), f"also listed under {owners[key]}: {text!r}"))
             owners.setdefault(key, rule_id)
-            ids = [m.id for m in rank(unseen.get(text, index), text, top=3).matches]
-            if not ids:
-                problems.append(doc.locate(("rules", src.index, "examples", i), f"matches no rule (engine abstains): {text!r}"))
-            elif rule_id not in ids:
-                problems.append(doc.locate(("rules", src.index, "examples", i), f"does not reach this rule (got {ids[0]}): {text!r}"))
-            elif ids[0] != rule_id:
-                problems.append(doc.locate(("rules", src.index, "examples", i), f"outranked by {ids[0]}: {text!r}"))
+            miss = _miss(index, rule_id, text)
+            if miss:
+                problems.append(doc.locate(("rules", src.index, "examples", i), f"{miss}: {text!r}"))
         for i, text in enumerate(rule.counter_examples):
             ids = [m.id for m in rank(index, text, top=1).matches]
             if ids and ids[0] == rule_id:
                 problems.append(doc.locate(("rules", src.index, "counter_examples", i), f"ranks this rule first: {text!r}"))
     return problems
+
+
+def _miss(index: Index, rule_id: str, text: str) -> str | None:
+    ids = [m.id for m in rank(index, text, top=3).matches]
+    if not ids:
+        return "matches no rule (engine abstains)"
+    if rule_id not in ids:
+        return f"does not reach this rule (got {ids[0]})"
+    if ids[0] != rule_id:
+        return f"outranked by {ids[0]}"
+    return None
+
+
+def unlearnt_examples(lib: Library) -> list[str]:
+    """Warnings for examples the rule gets right only because it learnt them: ranked by an index built
+    without them (five-fold cross-validation), they miss. The rule does not generalise to that wording
+    yet: add vocabulary concepts or examples in the same vein."""
+    warnings: list[str] = []
+    unseen = _held_out(lib)
+    for rule_id, rule in lib.rules.items():
+        src = lib.sources[rule_id]
+        doc = lib.documents[src.file]
+        for i, text in enumerate(rule.examples):
+            miss = _miss(unseen[text], rule_id, text) if text in unseen else None
+            if miss:
+                warnings.append(doc.locate(("rules", src.index, "examples", i), f"unseen, it {miss[0].lower()}{miss[1:]}: {text!r}"))
+    return warnings
 
 
 def verify_behaviours(lib: Library) -> list[str]:

@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     found, figures, scenarios = check_scenarios(lib, existing_paths(args.scenarios), autoplay=args.autoplay,
                                                 seed=args.seed)
     problems += found
+    from coach.training.checks import validate_drills
+
+    problems += validate_drills(lib)  # drill questions: the right key, no right answer offered as wrong
     from coach.content.lint import warnings
 
     cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns

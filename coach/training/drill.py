@@ -5,9 +5,11 @@ their script) and the customer lines of the role-play scenarios (both languages,
 situation). Evaluation sets are never read here: this module receives loaded models, not files.
 
 Wrong situations offered are the ones a trainee is likely to confuse: the engine's runner-ups for the
-text first, then entries of the same chapter, then any other. The lines offered are the correct entry's
-``say`` lines against the wrong situations' lines, so picking a wrong line means answering the wrong
-situation.
+text first, then entries of the same chapter, then any other. The lines offered are one of the correct
+entry's ``say`` lines that fits the situation's timing (``coach.training.judge``: "before we sign" never
+answers a nibble after signing) against the wrong situations' lines that are not also right for it (a trade
+line answers a nibble too, so it is never offered as a wrong one); when a wrong situation has no such line,
+another entry's fair line fills in.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from coach.training.judge import Judge, situation_timing
 from coach.training.schedule import ItemState, Queue, pick
 from coach.training.text import t
 
@@ -61,6 +64,12 @@ class DrillItem:
     scenario: str | None = None
     """The scenario id when the text is a role-play customer line."""
     scenario_title: dict[str, str] | None = None
+    stage: str | None = None
+    """The role-play turn's stage (e.g. ``after-deal``): when the customer's line is said."""
+
+    def timing(self, lang: str) -> str | None:
+        """``before`` or ``after`` the deal is signed, when the item says so (``coach.training.judge``)."""
+        return situation_timing(self.text.get(lang, ""), self.stage)
 
 
 def drill_items(
@@ -96,6 +105,7 @@ def drill_items(
                     text={"en": " ".join(turn.line.en.split()), "zh": " ".join(turn.line.zh.split())},
                     scenario=sc.id,
                     scenario_title={"en": sc.title.en, "zh": sc.title.zh},
+                    stage=turn.stage,
                 )
             )
     return items
@@ -172,20 +182,35 @@ def make_question(
     rng: random.Random,
     *,
     again: bool = False,
+    judge: Judge | None = None,
 ) -> DrillQuestion:
-    """Build the question for ``item``: options drawn and shuffled with ``rng``."""
+    """Build the question for ``item``: options drawn and shuffled with ``rng``. The keyed line fits the
+    situation's timing; no wrong line is also right for it (``judge``: built from ``library`` if absent)."""
+    judge = judge or Judge(library)
     rule = library.rules[item.rule]
     wrong = distractors(item, library, index, lang, rng)
     situations = [Choice(rule.id, getattr(rule.title, lang))] + [
         Choice(w, getattr(library.rules[w].title, lang)) for w in wrong
     ]
     rng.shuffle(situations)
-    right_line = getattr(rng.choice(rule.response.say), lang)
-    lines = [Choice(rule.id, right_line)]
-    for w in wrong:
-        line = getattr(rng.choice(library.rules[w].response.say), lang)
-        if line not in {c.label for c in lines}:
-            lines.append(Choice(w, line))
+    keys = judge.keys(rule, lang, item.timing(lang)) or [getattr(s, lang) for s in rule.response.say]
+    lines = [Choice(rule.id, rng.choice(keys))]
+    own = {getattr(s, lang) for s in rule.response.say}
+    fill = [r.id for r in library.rules.values() if r.id not in wrong and r.id != rule.id and r.response.say]
+    fill.sort(key=lambda r: library.rules[r].category != rule.category)  # same chapter first, stable
+    for w in [*wrong, *fill]:
+        if len(lines) >= OPTIONS:
+            break
+        other = library.rules[w]
+        fair = [
+            line
+            for line in (getattr(s, lang) for s in other.response.say)
+            if line not in own
+            and line not in {c.label for c in lines}
+            and judge.also_right(rule, other, line) is None
+        ]
+        if fair:
+            lines.append(Choice(w, rng.choice(fair)))
     rng.shuffle(lines)
     return DrillQuestion(
         item=item,
@@ -289,6 +314,8 @@ class DrillRun:
     ) -> None:
         self.library = library
         self.index = index
+        self.judge = Judge.build(library)
+        """Reads the lines offered (timing, moves), so no wrong choice is also a right answer."""
         self.lang = lang
         self.rng = random.Random(seed)
         self.run = str(uuid.uuid4())
@@ -310,7 +337,9 @@ class DrillRun:
             return None
         again = key in self._asked
         self._asked.add(key)
-        return make_question(self._by_key[key], self.library, self.index, self.lang, self.rng, again=again)
+        return make_question(
+            self._by_key[key], self.library, self.index, self.lang, self.rng, again=again, judge=self.judge
+        )
 
     def answer(self, question: DrillQuestion, situation: int, response: int) -> tuple[DrillResult, bool]:
         """Score an answer (0-based choices); returns the result and whether the item was put back."""

@@ -117,7 +117,8 @@ def test_question_has_one_right_situation_and_the_entrys_own_line(kit):
         for i, c in enumerate(q.responses):
             assert c.label in {s.zh for s in lib.rules[c.rule].response.say}
             assert (c.rule == item.rule) == (i == q.response_answer)
-        assert {c.rule for c in q.responses} <= {c.rule for c in q.situations}
+        # Lines come from the wrong situations offered, or (when all of theirs are also right) other entries.
+        assert len(q.responses) >= 2
 
 
 def test_same_seed_same_question(kit):
@@ -160,7 +161,7 @@ def test_feedback_shows_the_playbook_entry(kit):
     lib, _, _ = kit
     rule = lib.rules["tactic.nibble"]
     lines = entry_lines(rule, "zh")
-    assert rule.id in lines[0] and rule.title.zh in lines[0]
+    assert rule.title.zh in lines[0] and rule.id not in "\n".join(lines)  # a title, never an id
     assert lines[1] == rule.summary.zh
     assert f"  1. {rule.response.steps[0].zh}" in lines
     assert f"  - {rule.response.say[0].zh}" in lines

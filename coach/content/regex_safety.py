@@ -527,6 +527,8 @@ def slow(pattern: str) -> str | None:
 
 def message(reason: str) -> str:
     """The one-line message for a reason returned by :func:`problem`."""
+    if reason == DEEP:
+        return "this pattern is nested too deeply to check; simplify it"
     time = {
         ADJACENT: "polynomial time on long texts",
         QUADRATIC: "quadratic time on a long run of one kind of character",

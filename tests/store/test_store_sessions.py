@@ -14,7 +14,7 @@ from coach.review.concessions import review
 from coach.roleplay import engine
 from coach.roleplay.engine import Kit
 from coach.roleplay.record import debrief_dict, exchange_dict, scenario_dict
-from coach.roleplay.render import markdown
+from coach.roleplay.render import html_page, markdown
 from coach.store import concessions, sessions
 from coach.store.db import MIGRATIONS, connect, latest_version
 
@@ -192,6 +192,17 @@ def test_markdown_shows_user_text_literally(conn, sc, kit):
     assert "*(taken back)*" in text and "Outcome: success" in text
     zh = markdown(sessions.get(conn, rec.id), "zh")
     assert "# 角色扮演：引擎测试" in zh and "结果：成功" in zh
+
+
+def test_html_export_shows_user_text_literally(conn, sc, kit):
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> & \"q\""
+    rec, _ = play(conn, sc, kit, [hostile, TRADE], retry_after=0)
+    page = html_page(sessions.get(conn, rec.id), "en")
+    assert page.startswith("<!DOCTYPE html>") and "default-src 'none'" in page
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&amp; &quot;q&quot;" in page
+    assert "Outcome: success" in page and "(taken back)" in page
 
 
 def test_sessions_and_concessions_share_one_database_file(tmp_path, sc, kit):

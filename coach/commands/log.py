@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -435,31 +434,17 @@ def export_md(rows: list, lang: str) -> str:
 
 
 def _write_output(path_text: str, text: str, *, bom: bool, force: bool) -> None:
-    path = Path(path_text).expanduser()
-    if path.exists() and not force:
-        raise CoachError(f"--output: {path} already exists", "add --force to overwrite it")
-    if path.is_dir():
-        raise CoachError(f"--output: {path} is a folder")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise CoachError(f"--output: folder {parent} does not exist")
-    import tempfile
+    from coach.files import write_file
 
-    # Write beside the target then rename, so a crash never leaves half a file under the real name.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(Path(path_text).expanduser(), text, force=force, encoding="utf-8-sig" if bom else "utf-8")
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the entries in the chosen format."""
+    if args.output:
+        from coach.files import check_target
+
+        check_target(Path(args.output).expanduser(), force=args.force)  # before the database is opened
     rows = _rows(args, history=not args.current)
     if args.format == "csv":
         text = export_csv(rows)

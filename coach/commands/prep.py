@@ -333,25 +333,10 @@ def _say(text: str, *, err: bool = False) -> None:
 
 
 def _write_output(path_text: str, text: str, *, force: bool) -> None:
-    """Write ``text`` to a file atomically (beside it, then renamed); an existing file needs ``force``."""
-    path = Path(path_text).expanduser()
-    if path.is_dir():
-        raise CoachError(f"--output: {path} is a folder")
-    if path.exists() and not force:
-        raise CoachError(f"--output: {path} already exists", "add --force to overwrite it")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise CoachError(f"--output: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` whole or not at all (the shared writer); an existing file needs ``force``."""
+    from coach.files import write_file
+
+    write_file(Path(path_text).expanduser(), text, force=force)
 
 
 # ------------------------------------------------------------------------------------------------- new

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from coach.commands.common import existing_id, print_json, safe
-from coach.errors import CoachError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -71,6 +69,7 @@ OUTCOME = {
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
+    from coach.files import check_target, write_file
     from coach.roleplay.render import debrief_text, html_page, markdown
     from coach.store import sessions
     from coach.store.db import open_db
@@ -78,10 +77,7 @@ def run(args: argparse.Namespace) -> int:
     out: Path | None = None
     if args.sessions_action == "export" and args.output:
         out = Path(args.output).expanduser()
-        if out.exists():
-            raise CoachError(
-                f"--output {out}: already exists; nothing was written", "choose another file name"
-            )
+        check_target(out, force=None)  # before the database is opened
     conn = open_db(args.db)
     try:
         if args.sessions_action == "list":
@@ -115,15 +111,6 @@ def run(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text if args.format == "json" else safe(text))
         return 0
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise CoachError(
-            f"--output {out}: already exists; nothing was written", "choose another file name"
-        ) from None
-    except OSError as exc:
-        raise CoachError(f"--output {out}: cannot write ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    print(str(out))
+    write_file(out, text, force=None)
+    print(safe(str(out)))
     return 0

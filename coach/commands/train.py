@@ -492,41 +492,16 @@ def _profiles(conn, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _refuse_existing(out: Path) -> None:
-    if out.exists():
-        raise CoachError(f"--output {out}: already exists; nothing was written", "choose another file name")
-    if not out.parent.is_dir():
-        raise CoachError(f"--output {out}: no such folder {out.parent}; nothing was written")
+    from coach.files import check_target
+
+    check_target(out, force=None)
 
 
 def write_new(out: Path, text: str) -> None:
     """Write ``text`` to a new file (owner-only), all at once; an existing file is never overwritten."""
-    _refuse_existing(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        try:
-            os.link(tmp, out)  # fails if the file appeared meanwhile: never overwrite
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this drive (FAT, some network shares): create it exclusively
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-    except FileExistsError:
-        raise CoachError(
-            f"--output {out}: already exists; nothing was written", "choose another file name"
-        ) from None
-    except OSError as exc:
-        raise CoachError(
-            f"--output {out}: cannot write ({exc.strerror or exc}); nothing was written"
-        ) from None
-    finally:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+    from coach.files import write_file
+
+    write_file(out, text, force=None)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from coach.commands.common import existing_id, print_json, safe
-from coach.errors import CoachError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -54,15 +52,12 @@ def _wt_id(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
+    from coach.files import check_target, write_file
     from coach.store import walkthroughs
     from coach.store.db import open_db
 
     if args.wt_action == "export" and args.output:
-        out = Path(args.output).expanduser()
-        if out.exists():
-            raise CoachError(
-                f"--output {out}: already exists; nothing was written", "choose another file name"
-            )
+        check_target(Path(args.output).expanduser(), force=None)  # before the database is opened
     conn = open_db(args.db)
     try:
         if args.wt_action == "list":
@@ -99,17 +94,8 @@ def run(args: argparse.Namespace) -> int:
     text = walkthroughs.to_markdown(wt)
     if args.wt_action == "export" and args.output:
         out = Path(args.output).expanduser()
-        try:
-            fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise CoachError(
-                f"--output {out}: already exists; nothing was written", "choose another file name"
-            ) from None
-        except OSError as exc:
-            raise CoachError(f"--output {out}: cannot write ({exc.strerror or exc})") from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        print(str(out))
+        write_file(out, text, force=None)
+        print(safe(str(out)))
         return 0
     sys.stdout.write(safe(text))
     return 0

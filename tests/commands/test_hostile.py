@@ -258,3 +258,105 @@ def test_d1_every_verb_that_reads_yaml_refuses_a_bomb_in_one_line(capsys, tmp_pa
         assert run(capsys, "prep", "import", str(HOSTILE.parent / "plan_sample.yaml"))[0] == 0
     line = one_line_error(*run(capsys, *args)[::2])
     assert name in line and ("aliases are expanded" in line or "nested more than 50" in line), line
+
+
+# ----------------------------------------------- 9 and 10. one writer for every -o: whole file or nothing
+
+OUTPUT_VERBS = [
+    ("log", "export", "--format", "csv", "-o", "{out}"),
+    ("log", "export", "--format", "md", "--force", "-o", "{out}"),
+    ("prep", "export", "1", "-o", "{out}"),
+    ("prep", "brief", "1", "--force", "-o", "{out}"),
+    ("sessions", "export", "1", "--format", "md", "-o", "{out}"),
+    ("walkthroughs", "export", "1", "-o", "{out}"),
+    ("train", "export", "--class", "c", "-o", "{out}"),
+    ("report", "--class", "c", "-o", "{out}"),
+]
+
+
+@pytest.fixture
+def records(tmp_path, monkeypatch, capsys):
+    """A database with one record of every kind an -o verb exports."""
+    import io
+    import sys
+
+    from coach.store import walkthroughs as wts
+    from coach.store.db import connect
+
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setenv("COACH_DB", str(db))
+    assert run(capsys, "prep", "import", str(HOSTILE.parent / "plan_sample.yaml"))[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{GOOD_REPLY}\n/quit\n"))
+    assert run(capsys, "roleplay", "walk-out", "--plain")[0] == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\nq\n"))
+    assert run(capsys, "train", "quiz", "--profile", "p", "--class", "c", "-n", "1", "--seed", "1")[0] == 0
+    conn = connect(db)
+    wts.save(conn, wts.Walkthrough("tactic.nibble", "The nibble", "en", [wts.StepRecord("step", "t", True)]))
+    conn.close()
+    return db
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("argv", OUTPUT_VERBS, ids=" ".join)
+def test_d9_every_output_on_a_full_disk_is_one_line_and_no_file(records, capsys, tmp_path, monkeypatch, argv):
+    import errno
+
+    from coach import files
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "export.txt"
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    line = one_line_error(*run(capsys, *[a.format(out=out) for a in argv])[::2])
+    assert "No space left on device" in line and "nothing was written" in line
+    assert _leftovers(folder) == []  # no partial file under the real name, no temporary file
+    monkeypatch.undo()
+    monkeypatch.setenv("COACH_DB", str(records))
+    code, _, err = run(capsys, *[a.format(out=out) for a in argv])  # a retry is not blocked
+    assert code == 0 and _leftovers(folder) == ["export.txt"] and out.stat().st_size > 0, err
+    assert out.stat().st_mode & 0o077 == 0  # owner-only
+
+
+@pytest.mark.parametrize("argv", OUTPUT_VERBS, ids=" ".join)
+def test_d9_every_output_into_a_missing_or_unwritable_place_is_one_line(records, capsys, tmp_path, argv):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    line = one_line_error(*run(capsys, *[a.format(out=blocker / "x.md") for a in argv])[::2])
+    assert "nothing was written" in line and blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("argv", [a for a in OUTPUT_VERBS if "--force" in a], ids=" ".join)
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_d10_force_never_replaces_what_is_not_a_regular_file(records, capsys, tmp_path, argv, kind):
+    import os
+
+    target = tmp_path / "target.txt"
+    target.write_text("keep me")
+    special = tmp_path / "special"
+    if kind == "symlink":
+        special.symlink_to(target)
+    else:
+        os.mkfifo(special)
+    line = one_line_error(*run(capsys, *[a.format(out=special) for a in argv])[::2])
+    assert "is not a regular file" in line and "nothing was written" in line
+    assert special.is_symlink() if kind == "symlink" else not special.is_file()
+    assert target.read_text() == "keep me"
+
+
+def test_d10_dev_null_is_refused_even_with_force(records, capsys):
+    line = one_line_error(*run(capsys, "log", "export", "--format", "csv", "--force", "-o", "/dev/null")[::2])
+    assert "/dev/null: is not a regular file" in line
+
+
+def test_d10_force_replaces_a_regular_file_whole(records, capsys, tmp_path):
+    out = tmp_path / "log.csv"
+    out.write_text("old")
+    code, _, err = run(capsys, "log", "export", "--format", "csv", "--force", "-o", str(out))
+    assert code == 0 and out.read_text(encoding="utf-8-sig").startswith("id,"), err

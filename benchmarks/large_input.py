@@ -42,18 +42,26 @@ def text_of(kind: str, size: int) -> str:
     return text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
 
 
-def run(verb: str, text: str, env: dict[str, str]) -> tuple[float, int]:
-    """Seconds and exit code of one `coach VERB --json -` run with ``text`` on standard input."""
+STOP = 300
+"""Seconds after which a run is stopped and reported as such."""
+
+
+def run(verb: str, text: str, env: dict[str, str]) -> tuple[float, int | None]:
+    """Seconds and exit code (None when stopped after ``STOP`` seconds) of one `coach VERB --json -` run
+    with ``text`` on standard input."""
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "coach", verb, "--json", "-"],
-        input=text.encode("utf-8"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "coach", verb, "--json", "-"],
+            input=text.encode("utf-8"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=STOP,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - started, None
     return time.perf_counter() - started, done.returncode
 
 
@@ -104,6 +112,8 @@ def main() -> None:
             for verb in ("match", "assess"):
                 seconds, code = run(verb, text, env)
                 state = "" if code == 0 else f"  (exit {code})"
+                if code is None:
+                    state = f"  (stopped after {STOP} s)"
                 print(f"{kind:17} {verb:6} {len(text.encode('utf-8')) / 1e6:4.1f} MB  {seconds:6.2f} s  "
                       f"{seconds / floor[verb]:5.1f}x floor{state}")
     count, compiled, checked = pattern_check_cost()

@@ -239,7 +239,7 @@ def _scans_from_everywhere(
             run = an.item(op, av).chars
             if not rest_free and not _fenced(an, fence, run) and (before is None or before & run):
                 return True
-        elif op in (C.SUBPATTERN, C.BRANCH, C.ATOMIC_GROUP):
+        if op in (C.SUBPATTERN, C.BRANCH, C.ATOMIC_GROUP) or op in _REPEATS:  # a repeat: its first round
             if any(_scans_from_everywhere(an, sub, before, fence, rest_free) for sub in _children(op, av)):
                 return True
         shape = an.item(op, av)

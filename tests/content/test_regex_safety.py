@@ -64,6 +64,9 @@ def test_quadratic_shapes_are_only_a_warning():
     assert regex_safety.slow(r"\b\d+%") is None
     assert regex_safety.slow(r"(?<!\d)\d+%") is None
     assert regex_safety.slow(r"\d{1,12}%") is None
+    assert regex_safety.slow(r"(?:x|\w+)?$") == regex_safety.QUADRATIC  # inside an optional group
+    assert regex_safety.slow(r"(?:(?:a*\s)+x)+") == regex_safety.QUADRATIC  # inside a repeat's first round
+    assert regex_safety.slow(r"(a|b)+") is None  # nothing after it can fail
 
 
 def test_a_pattern_that_does_not_compile_keeps_its_own_message():

@@ -35,3 +35,37 @@ def test_validate_refuses_a_catastrophic_pattern_in_a_user_folder_and_accepts_a_
         "texts (a repeated group inside a repeat); rewrite it without nested repetition"
     )
     assert not [line for line in out if "good.yaml" in line]
+
+
+BEHAVIOUR = """\
+behaviours:
+  - id: reply.my-own
+    good: true
+    title: {en: "Mine", zh: "我的"}
+    why: {en: "Mine", zh: "我的"}
+    detect:
+      signals:
+        - {regex: '(a+)+$', weight: 2}
+"""
+
+
+def test_match_with_such_a_folder_in_coach_playbooks_stops_with_the_line(tmp_path, monkeypatch, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "bad.yaml").write_text(RULE.format(name="bad-one", pattern=r"(a+)+$"), encoding="utf-8")
+    monkeypatch.setenv("COACH_PLAYBOOKS", str(mine))
+    assert main(["match", "--json", "a" * 40 + "!"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bad.yaml:10:19: rules[0].match.patterns[0].regex: this pattern can take exponential time" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_assess_refuses_a_catastrophic_behaviour_signal(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "replies.yaml").write_text(BEHAVIOUR, encoding="utf-8")
+    assert main(["assess", "--playbooks", str(mine), "a" * 40 + "!"]) == 2
+    err = capsys.readouterr().err.strip()
+    where = "replies.yaml:8:19: behaviours[0].detect.signals[0].regex"
+    assert f"{where}: this pattern can take exponential time" in err
+    assert len(err.splitlines()) == 1

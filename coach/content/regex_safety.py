@@ -254,7 +254,13 @@ def _always_matches(an: _Analyser, op: object, av: object) -> bool:
     """A part that matches (possibly nothing) wherever it is tried: optional parts without assertions."""
     if op in _ZERO_WIDTH or op is C.GROUPREF:
         return False
-    return an.item(op, av).nullable and all(_always_matches(an, *i) for sub in _children(op, av) for i in sub)
+    if op in _REPEATS and av[0] == 0:  # type: ignore[index]
+        return True  # zero rounds always match
+    if op is C.BRANCH or op is C.GROUPREF_EXISTS:
+        return any(all(_always_matches(an, *i) for i in sub) for sub in _children(op, av))
+    if op in _REPEATS or op in (C.SUBPATTERN, C.ATOMIC_GROUP):
+        return all(_always_matches(an, *i) for sub in _children(op, av) for i in sub)
+    return False  # a character
 
 
 def _fenced(an: _Analyser, fence: object, run: frozenset[str]) -> bool:
@@ -308,12 +314,16 @@ def _inner_repeats(an: _Analyser, items: list[tuple[object, object]]) -> list[tu
         at_end = all(s.nullable for s in shapes[k + 1 :])
         if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] < av[1]:  # type: ignore[index]
             out.append((shapes[k], at_start, at_end))
-        for sub in _children(op, av):
+        for sub in _children(op, av, atomic=False):
             out += [(s, f and at_start, e and at_end) for s, f, e in _inner_repeats(an, sub)]
     return out
 
 
-def _children(op: object, av: object) -> list[list[tuple[object, object]]]:
+def _children(op: object, av: object, atomic: bool = True) -> list[list[tuple[object, object]]]:
+    """The sequences directly inside a node (without ``atomic``, none inside an atomic group or a
+    possessive repeat, which never give characters back, so nothing in them can be split two ways)."""
+    if not atomic and (op is C.ATOMIC_GROUP or op is C.POSSESSIVE_REPEAT):
+        return []
     if op is C.SUBPATTERN:
         return [av[3].data]  # type: ignore[index]
     if op is C.ATOMIC_GROUP:
@@ -357,8 +367,10 @@ def _ambiguous_alternatives(an: _Analyser, body: list[tuple[object, object]]) ->
 
 
 def _has_branch(items: list[tuple[object, object]]) -> bool:
-    return any(op is C.BRANCH or op is C.GROUPREF_EXISTS or any(_has_branch(s) for s in _children(op, av))
-               for op, av in items)
+    return any(
+        op is C.BRANCH or op is C.GROUPREF_EXISTS or any(_has_branch(sub) for sub in _children(op, av, False))
+        for op, av in items
+    )
 
 
 def _strings(an: _Analyser, items: list[tuple[object, object]]) -> list[str] | None:
@@ -434,7 +446,7 @@ def _branches_overlap(an: _Analyser, items: list[tuple[object, object]]) -> bool
                 for b in branches[i + 1 :]:
                     if not _diverge(an, a, b):
                         return True
-        if any(_branches_overlap(an, sub) for sub in _children(op, av)):
+        if any(_branches_overlap(an, sub) for sub in _children(op, av, atomic=False)):
             return True
     return False
 

@@ -38,6 +38,9 @@ SAFE = [
     r"(?<!\w)(price|fee)\W+\1\W+\1(?!\w)",
     r"\bsorry\b[ ,.!-]+(but )?[^.!?]{0,150}\b(can't|cannot)\b",
     r"(?:a+)++b",
+    r"(?>a+)+b",  # an atomic group never gives characters back
+    r"(?>a|ab)+c",
+    r"\w+(\s\w+)*",
     r"(a|b)+",
     r"(答应|承诺)的?.{0,6}(不落实|没落实)",
 ]
@@ -67,6 +70,7 @@ def test_quadratic_shapes_are_only_a_warning():
     assert regex_safety.slow(r"(?:x|\w+)?$") == regex_safety.QUADRATIC  # inside an optional group
     assert regex_safety.slow(r"(?:(?:a*\s)+x)+") == regex_safety.QUADRATIC  # inside a repeat's first round
     assert regex_safety.slow(r"(a|b)+") is None  # nothing after it can fail
+    assert regex_safety.slow(r"\d+(\.\d+)?") is None  # nor after this one: an optional part always matches
 
 
 def test_a_pattern_that_does_not_compile_keeps_its_own_message():

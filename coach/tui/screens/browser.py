@@ -45,7 +45,7 @@ class BrowserScreen(CoachScreen):
         Binding("slash", "search", "Search", id="search"),
     ]
 
-    class JargonReady(Message):
+    class JargonMapped(Message):
         """The trade vocabulary of ``library`` was mapped to its entries, so search finds them by jargon."""
 
         def __init__(self, library: Library, jargon: Jargon) -> None:
@@ -103,10 +103,10 @@ class BrowserScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="browser-jargon", exit_on_error=False)
     def _build_jargon(self, library: Library) -> None:
-        self.post_message(self.JargonReady(library, build_jargon(library.rules.values(), library.concepts)))
+        self.post_message(self.JargonMapped(library, build_jargon(library.rules.values(), library.concepts)))
 
-    @on(JargonReady)
-    def _jargon_ready(self, message: JargonReady) -> None:
+    @on(JargonMapped)
+    def _jargon_ready(self, message: JargonMapped) -> None:
         if message.library is self.coach.library:
             self._jargon = (message.library, message.jargon)
             self._run_search()

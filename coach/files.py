@@ -42,7 +42,7 @@ def read_bytes(path: Path, limit: int, shown: str | None = None) -> bytes:
     except IsADirectoryError:
         raise FileProblem(name, "is a folder, not a file") from None
     except FileNotFoundError:
-        raise FileProblem(name, "no such file") from None
+        raise FileProblem(name, "cannot read (no such file)") from None
     except OSError as exc:
         raise FileProblem(name, f"cannot read ({exc.strerror or exc})") from None
     try:

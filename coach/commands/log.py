@@ -463,6 +463,8 @@ def run_export(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- import
 
 _IMPORT_ONLY = ("id", "uid", "recorded_at", "supersedes")
+MAX_IMPORT_BYTES = 50_000_000
+"""Largest csv file imported (far more than years of a team's log)."""
 _UID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _TRUE = {"1", "true", "yes", "y", "是"}
 _FALSE = {"", "0", "false", "no", "n", "否"}
@@ -498,7 +500,8 @@ def read_csv(text: str, name: str) -> list:
         if col not in FIELDS:
             best = process.extractOne(col, FIELDS, score_cutoff=60)
             hint = f"did you mean {best[0]!r}? " if best else ""
-            raise CoachError(f"{name}:1: unknown column {col!r} ({hint}columns: {', '.join(FIELDS)})")
+            shown = col if len(col) <= 40 else col[:40] + "…"
+            raise CoachError(f"{name}:1: unknown column {shown!r} ({hint}columns: {', '.join(FIELDS)})")
     if len(set(columns)) != len(columns):
         raise CoachError(f"{name}:1: a column appears twice")
     missing = [c for c in ("account", "type", "give") if c not in columns]
@@ -566,13 +569,9 @@ def run_import(args: argparse.Namespace) -> int:
     """Validate the whole file, then add its entries in one transaction."""
     from coach.store.concessions import import_entries
 
-    path = Path(args.file).expanduser()
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise CoachError(f"{args.file}: is a folder, not a csv file") from None
-    except OSError as exc:
-        raise CoachError(f"{args.file}: cannot read ({exc.strerror or exc})") from None
+    from coach.files import read_bytes
+
+    raw = read_bytes(Path(args.file).expanduser(), MAX_IMPORT_BYTES, args.file)  # kind and size first
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

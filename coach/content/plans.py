@@ -585,15 +585,15 @@ def _bad_scalar(text: str, source: str, exc: ValueError) -> str:
 
 def load_yaml_file(path: Path, display: str | None = None, *, complete: bool = True) -> Plan:
     """Read and validate a YAML plan file (UTF-8)."""
+    from coach.files import FileProblem, read_bytes
+
     source = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise PlanError([f"{source}:1:1: is a folder, not a plan file"]) from None
-    except OSError as exc:
-        raise PlanError([f"{source}:1:1: cannot read file: {exc.strerror or exc}"]) from None
-    if len(raw) > 1_000_000:
-        raise PlanError([f"{source}:1:1: file is larger than 1 MB; a plan is a page or two"])
+    try:  # kind and size checked before reading: a FIFO or /dev/zero is refused, never read
+        raw = read_bytes(path, 1_000_000, source)
+    except FileProblem as exc:
+        reason = "is a folder, not a plan file" if exc.reason.startswith("is a folder") else exc.reason
+        hint = "; a plan is a page or two" if exc.reason.startswith("is larger") else ""
+        raise PlanError([f"{source}:1:1: {reason}{hint}"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -57,6 +57,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when present (several times faster), else the pure-Python one; both keep marks."""
 
 
+MAX_FILE_BYTES = 5_000_000
+"""Largest YAML file read (split bigger playbooks)."""
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists a file may have (the formats need fewer than 10 levels)."""
 MAX_VALUES = 200_000
@@ -109,9 +111,8 @@ def _check_shape(text: str, source: str) -> None:
             if isinstance(event, _OPEN):
                 if len(stack) > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlProblem(
-                        f"{source}:{mark.line + 1}:{mark.column + 1}: nested more than {MAX_DEPTH} levels deep"
-                    )
+                    where = f"{source}:{mark.line + 1}:{mark.column + 1}"
+                    raise YamlProblem(f"{where}: nested more than {MAX_DEPTH} levels deep")
                 stack.append([1, 0, event.anchor])
             elif isinstance(event, _CLOSE):
                 values, chars, anchor = stack.pop()
@@ -226,13 +227,13 @@ def _bad_scalar(node: yaml.Node, path: Path_) -> tuple[tuple[int, int], Path_]:
 
 def load_file(path: Path, display: str | None = None) -> Located:
     """Read and parse a YAML file (UTF-8); unreadable files raise ``YamlProblem`` too."""
+    from coach.files import FileProblem, read_bytes
+
     source = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(f"{source}:1:1: cannot read file: {exc.strerror or exc}") from None
-    if len(raw) > 5_000_000:
-        raise YamlProblem(f"{source}:1:1: file is larger than 5 MB; split it into smaller playbooks")
+    try:  # kind and size checked before reading: a FIFO or /dev/zero is refused, never read
+        raw = read_bytes(path, MAX_FILE_BYTES, source)
+    except FileProblem as exc:
+        raise YamlProblem(f"{source}:1:1: {exc.reason}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -209,6 +209,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
         raise CoachError(
             f"{source}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); nothing was written"
         ) from None
+    except RecursionError:  # thousands of nested brackets; an export is a few levels deep
+        raise CoachError(f"{source}: nested too deeply for a class export; nothing was written") from None
     if not isinstance(raw, dict):
         raise CoachError(f"{source}: expected a JSON object from `coach train export`; nothing was written")
     try:
@@ -230,22 +232,13 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 def read(path: Path) -> dict[str, Any]:
     """Read and check an export file; every problem is a one-line ``CoachError``."""
+    from coach.files import read_bytes
+
+    raw = read_bytes(path, MAX_BYTES)  # kind and size checked before reading: a FIFO is never read
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise CoachError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CoachError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise CoachError(f"{path}: is a folder, not an export file")
-    if size > MAX_BYTES:
-        raise CoachError(f"{path}: {size} bytes is too large for a class export; nothing was written")
-    try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CoachError(
             f"{path}: not UTF-8 text (is it an export from `coach train export`?); nothing was written"
         ) from None
-    except OSError as exc:
-        raise CoachError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return parse(text, str(path))

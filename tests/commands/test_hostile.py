@@ -360,3 +360,106 @@ def test_d10_force_replaces_a_regular_file_whole(records, capsys, tmp_path):
     out.write_text("old")
     code, _, err = run(capsys, "log", "export", "--format", "csv", "--force", "-o", str(out))
     assert code == 0 and out.read_text(encoding="utf-8-sig").startswith("id,"), err
+
+
+# ------------------------------- 11 and 12. the hostile-file corpus against every verb that reads a file
+
+FILE_VERBS = [
+    ("prep", "import", "{f}"),
+    ("prep", "new", "--file", "{f}"),
+    ("log", "import", "{f}"),
+    ("train", "import", "{f}"),
+    ("roleplay", "{f}", "--plain"),
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """One file per failure mode: name -> path (the stream and the FIFO are never read)."""
+    import os
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    files = {name: folder / name for name in ("alias-bomb.yaml", "deep-nesting.yaml", "not-utf8.yaml")}
+    for name, path in files.items():
+        path.write_bytes((HOSTILE / name).read_bytes())
+    files["deep.json"] = folder / "deep.json"
+    files["deep.json"].write_text("[" * 100_000 + "]" * 100_000)
+    files["huge.yaml"] = folder / "huge.yaml"
+    with open(files["huge.yaml"], "wb") as fh:  # sparse: larger than every limit, costs no disk
+        fh.truncate(300_000_000)
+    files["fifo.yaml"] = folder / "fifo.yaml"
+    os.mkfifo(files["fifo.yaml"])
+    files["zero"] = Path("/dev/zero")
+    files["folder"] = folder
+    return files
+
+
+CORPUS = [
+    "alias-bomb.yaml",
+    "deep-nesting.yaml",
+    "not-utf8.yaml",
+    "deep.json",
+    "huge.yaml",
+    "fifo.yaml",
+    "zero",
+    "folder",
+]
+
+
+@pytest.mark.parametrize("name", CORPUS)
+@pytest.mark.parametrize("argv", FILE_VERBS, ids=" ".join)
+def test_d11_hostile_files_end_in_one_line_and_change_nothing(
+    capsys, tmp_path, monkeypatch, corpus, argv, name
+):
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setenv("COACH_DB", str(db))
+    path = corpus[name]
+    line = one_line_error(*run(capsys, *[a.format(f=path) for a in argv])[::2])
+    assert str(path) in line and len(line) < 400, line
+    assert not db.exists()  # nothing was opened, let alone changed
+
+
+@pytest.mark.parametrize("name", ["huge.yaml", "fifo.yaml", "zero"])
+def test_d11_size_and_kind_are_checked_before_reading(corpus, name, monkeypatch):
+    import os
+
+    from coach import files
+
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(files.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    with pytest.raises(files.FileProblem, match="is larger than|is not a regular file"):
+        files.read_bytes(corpus[name], 1_000_000)
+    assert reads == []  # refused on the open descriptor's kind and size: not one byte read
+
+
+def test_d11_a_file_that_grows_is_still_cut_at_the_limit(tmp_path, monkeypatch):
+    from coach import files
+
+    path = tmp_path / "growing.yaml"
+    path.write_bytes(b"x" * 10)
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os_stat_result_with_size(path, 10))
+    path.write_bytes(b"x" * 5000)  # grew after the size was taken
+    with pytest.raises(files.FileProblem, match="is larger than"):
+        files.read_bytes(path, 1000)
+
+
+def os_stat_result_with_size(path: Path, size: int):
+    import os
+
+    st = list(os.stat(path))
+    st[6] = size
+    return os.stat_result(st)
+
+
+@pytest.mark.parametrize("name", ["fifo.yaml", "zero", "folder"])
+@pytest.mark.parametrize("argv", [("log", "list"), ("prep", "list"), ("sessions", "list")], ids=" ".join)
+def test_d11_db_that_is_not_a_regular_file_is_one_line(capsys, corpus, argv, name):
+    line = one_line_error(*run(capsys, *argv, "--db", str(corpus[name]))[::2])
+    assert str(corpus[name]) in line
+
+
+def test_d12_deeply_nested_json_in_train_import(capsys, corpus):
+    line = one_line_error(*run(capsys, "train", "import", str(corpus["deep.json"]))[::2])
+    assert "nested too deeply" in line and "nothing was written" in line

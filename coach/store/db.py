@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -95,6 +97,11 @@ def connect(path: Path) -> sqlite3.Connection:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB")
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the first read, a device is no file
+            raise DatabaseError(
+                f"{path}: is not a regular file (a device, pipe or socket); it was left untouched",
+                "give a file path to --db or COACH_DB",
+            )
         _check_existing(path)
     else:
         _create(path)
@@ -183,14 +190,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         return
     has_data = current > 0
     if has_data:
-        backup = path.with_name(f"{path.name}.bak-v{current}")
-        if not backup.exists():
-            target = sqlite3.connect(backup)
-            try:
-                conn.backup(target)
-            finally:
-                target.close()
-            os.chmod(backup, 0o600)
+        write_backup(conn, path, current)
     for migration in MIGRATIONS:
         if migration.version <= current:
             continue
@@ -210,6 +210,81 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy of a version-``version`` database is kept before it is migrated."""
+    return path.with_name(f"{path.name}.bak-v{version}")
+
+
+def _is_complete_backup(backup: Path, version: int) -> bool:
+    """True when ``backup`` is an intact SQLite copy at ``version`` (a partial one is not)."""
+    try:
+        probe = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    try:
+        ok = probe.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        return ok and probe.execute("PRAGMA user_version").fetchone()[0] == version
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+
+
+def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the database beside itself before a migration: whole or not at all, owner-only from the start.
+
+    The copy is written under a temporary name (created 0600), flushed to disk, then renamed, so a kill
+    never leaves a partial backup under the real name. An intact backup of the same version is kept; a
+    damaged or partial one (left by an older coach) is replaced. If no backup can be written, the
+    migration does not go ahead: ``DatabaseError``, and the database is left as it was.
+    """
+    backup = backup_path(path, version)
+    if backup.exists() and _is_complete_backup(backup, version):
+        os.chmod(backup, 0o600)
+        return backup
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=backup.parent)
+        os.close(fd)
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, backup)
+        tmp = None
+        _sync_folder(backup.parent)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DatabaseError(
+            f"{path}: could not write the backup {backup.name} before upgrading the database "
+            f"({reason}); the database was left as it was",
+            "free some disk space or check the folder's permissions, then run coach again",
+        ) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return backup
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _statements(script: str) -> list[str]:

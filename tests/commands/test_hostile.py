@@ -463,3 +463,90 @@ def test_d11_db_that_is_not_a_regular_file_is_one_line(capsys, corpus, argv, nam
 def test_d12_deeply_nested_json_in_train_import(capsys, corpus):
     line = one_line_error(*run(capsys, "train", "import", str(corpus["deep.json"]))[::2])
     assert "nested too deeply" in line and "nothing was written" in line
+
+
+# ---------------------------------------------------------- 8. the backup before a migration is atomic
+
+
+def _old_database(path: Path) -> None:
+    from tests.store.test_store_concessions import _version_1_database
+
+    _version_1_database(path)
+
+
+def _rows_in(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM concessions").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_d8_backup_is_written_under_a_temporary_owner_only_name_then_renamed(tmp_path, monkeypatch):
+    import os
+
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    _old_database(path)
+    seen = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        name = os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else ""
+        if ".bak-v1." in name:
+            seen.append((os.stat(name).st_mode & 0o777, db.backup_path(path, 1).exists()))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(db.os, "fsync", fsync)
+    db.connect(path).close()
+    backup = db.backup_path(path, 1)
+    assert seen == [(0o600, False)] or not os.path.exists("/proc/self/fd")
+    assert backup.stat().st_mode & 0o777 == 0o600 and _rows_in(backup) == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if ".tmp" in p.name) == []
+
+
+def test_d8_a_stale_partial_backup_does_not_block_a_fresh_one(tmp_path):
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    _old_database(path)
+    backup = db.backup_path(path, 1)
+    backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)  # what a kill during the old copy left
+    backup.chmod(0o644)
+    db.connect(path).close()
+    assert _rows_in(backup) == 3 and backup.stat().st_mode & 0o777 == 0o600
+
+
+def test_d8_no_migration_without_a_backup(tmp_path, monkeypatch):
+    import errno
+    import sqlite3
+
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    _old_database(path)
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(db.os, "replace", full)
+    with pytest.raises(db.DatabaseError, match="could not write the backup .*No space left.*left as it was"):
+        db.connect(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated
+    conn.close()
+    assert [p.name for p in tmp_path.iterdir() if "bak" in p.name] == []  # no partial backup, no temp
+
+
+def test_d8_an_intact_backup_is_kept(tmp_path):
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    _old_database(path)
+    backup = db.backup_path(path, 1)
+    _old_database(backup)
+    db.connect(path).close()
+    assert _rows_in(backup) == 3

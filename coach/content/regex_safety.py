@@ -135,7 +135,7 @@ class _Analyser:
 
     def walk(self, items: list[tuple[object, object]]) -> None:
         """Check every repeat body and every run of repeats in the tree; the first problem is kept."""
-        if sum(_is_long_repeat(op, av) for op, av in items) >= 2:
+        if sum(_has_long_repeat(op, av) for op, av in items) >= 2:
             self._check_adjacent(items, [self.item(op, av) for op, av in items])
         for op, av in items:
             if self.problem is not None:
@@ -198,12 +198,17 @@ class _Analyser:
         return _Shape(lo * shape.lo, top * shape.hi if shape.hi else 0, shape.first, shape.last, shape.chars)
 
     def _check_adjacent(self, items: list[tuple[object, object]], shapes: list[_Shape]) -> None:
-        """Two long repeats with only optional parts between them, sharing characters."""
-        for i, (op, av) in enumerate(items):
-            if not _is_long_repeat(op, av):
-                continue
+        """Two long repeats with only optional parts between them, sharing characters (also when each
+        ends or starts a group: ``(\\d+)(\\d+)``)."""
+        words = self._in([(C.CATEGORY, C.CATEGORY_WORD)])
+        for i in range(len(items)):
+            tail = _edge_runs(self, [items[i]], last=True)
+            if not tail or (tail <= words and i + 1 < len(items) and items[i + 1] == (C.AT, C.AT_BOUNDARY)):
+                continue  # nothing long ends here, or a \b right after pins where it ends
             for j in range(i + 1, len(items)):
-                if _is_long_repeat(*items[j]) and shapes[i].chars & shapes[j].first:
+                head = _edge_runs(self, [items[j]], last=False)
+                pinned = head <= words and items[j - 1] == (C.AT, C.AT_BOUNDARY)
+                if tail & head and not pinned:
                     self.problem = ADJACENT
                     return
                 if not shapes[j].nullable:
@@ -271,6 +276,27 @@ def _fenced(an: _Analyser, fence: object, run: frozenset[str]) -> bool:
     if isinstance(fence, _Shape):  # (?<!X): fails inside the run when X covers it
         return fence.lo == fence.hi == 1 and run <= fence.chars
     return False
+
+
+def _edge_runs(an: _Analyser, items: list[tuple[object, object]], last: bool) -> frozenset[str]:
+    """Characters a long repeat that can end the sequence (``last``) can take, or those a long repeat that
+    can start it can start with; through groups and alternatives (atomic groups and possessive repeats
+    give nothing back, so they count for nothing)."""
+    out: set[str] = set()
+    for op, av in reversed(items) if last else items:
+        if _is_long_repeat(op, av):
+            out |= an.item(op, av).chars if last else an.item(op, av).first
+        elif op in (C.SUBPATTERN, C.BRANCH):
+            for sub in _children(op, av):
+                out |= _edge_runs(an, sub, last)
+        if not an.item(op, av).nullable:
+            break
+    return frozenset(out)
+
+
+def _has_long_repeat(op: object, av: object) -> bool:
+    inside = (_has_long_repeat(*i) for sub in _children(op, av, False) for i in sub)
+    return _is_long_repeat(op, av) or any(inside)
 
 
 def _is_long_repeat(op: object, av: object) -> bool:

@@ -24,6 +24,7 @@ CATASTROPHIC = [
     r"(\d+,?)+x",
     r"(?:(?:a+)b?)+c",
     r"\d+\.?\d+x",
+    r"(\d+)(\d+)x",  # the same, each in its own group
     r"(\w+|\d+)+$",
 ]
 """Each one takes seconds (or forever) on a short hostile text in Python's re."""
@@ -41,6 +42,8 @@ SAFE = [
     r"(?>a+)+b",  # an atomic group never gives characters back
     r"(?>a|ab)+c",
     r"\w+(\s\w+)*",
+    r"[a-z]+( [a-z]+)*",
+    r"\b(order\w*|po)\b.{0,40}\b\d+\b",  # \b pins where each word run ends
     r"(a|b)+",
     r"(答应|承诺)的?.{0,6}(不落实|没落实)",
 ]

@@ -46,9 +46,9 @@ STOP = 300
 """Seconds after which a run is stopped and reported as such."""
 
 
-def run(verb: str, text: str, env: dict[str, str]) -> tuple[float, int | None]:
-    """Seconds and exit code (None when stopped after ``STOP`` seconds) of one `coach VERB --json -` run
-    with ``text`` on standard input."""
+def run(verb: str, text: str, env: dict[str, str]) -> tuple[float, int | None, str]:
+    """Seconds, exit code (None when stopped after ``STOP`` seconds) and first error line of one
+    `coach VERB --json -` run with ``text`` on standard input."""
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -61,8 +61,9 @@ def run(verb: str, text: str, env: dict[str, str]) -> tuple[float, int | None]:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return time.perf_counter() - started, None
-    return time.perf_counter() - started, done.returncode
+        return time.perf_counter() - started, None, ""
+    error = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return time.perf_counter() - started, done.returncode, error[0][:120] if error else ""
 
 
 def pattern_check_cost() -> tuple[int, float, float]:
@@ -110,8 +111,8 @@ def main() -> None:
         for kind in kinds:
             text = text_of(kind, args.size)
             for verb in ("match", "assess"):
-                seconds, code = run(verb, text, env)
-                state = "" if code == 0 else f"  (exit {code})"
+                seconds, code, error = run(verb, text, env)
+                state = "" if code == 0 else f"  (exit {code}: {error})"
                 if code is None:
                     state = f"  (stopped after {STOP} s)"
                 print(f"{kind:17} {verb:6} {len(text.encode('utf-8')) / 1e6:4.1f} MB  {seconds:6.2f} s  "

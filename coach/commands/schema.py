@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         choices=[*KINDS, ANY],
         default="playbook",
         help="which file format: playbook (rules:), vocabulary (concepts:), behaviours (behaviours:), "
-        "out-of-scope (out_of_scope:), or any of them (default: playbook)",
+        "out-of-scope (out_of_scope:), glossary (glossary:), or any of them (default: playbook)",
     )
     p.add_argument(
         "--write", metavar="DIR", help="write every kind's KIND.schema.json into DIR and print the paths"

@@ -15,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="check playbooks and run their examples",
         description="Check the shipped playbooks, or the given files/folders on top of them: format, ids, "
         "links, required taxonomy ids; then run every rule's examples and counter-examples through the "
-        "engine. Exit 0 when all is well, 1 when a check found problems.",
+        "engine; check their text and the scenarios' against the glossary of trade terms. Exit 0 when all is "
+        "well, 1 when a check found problems.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only: no warnings, no summary")
@@ -52,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     found, figures, scenarios = check_scenarios(lib, existing_paths(args.scenarios), autoplay=args.autoplay,
                                                 seed=args.seed)
     problems += found
+    from coach.content.glossary import check as check_glossary
+
+    problems += check_glossary(lib, [locations.shipped_scenarios_dir(), *existing_paths(args.scenarios)])
     from coach.training.checks import validate_drills
 
     problems += validate_drills(lib)  # drill questions: the right key, no right answer offered as wrong

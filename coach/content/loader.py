@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from coach.content.glossary import GlossaryFile, GlossaryTerm
 from coach.content.models import Behaviour, BehaviourFile, OutOfScopeFile, PlaybookFile, Rule, VocabularyFile
 from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
 from coach.errors import ContentError
@@ -43,6 +44,8 @@ class Library:
     out_of_scope: list[str] = field(default_factory=list)
     out_of_scope_patterns: list[str] = field(default_factory=list)
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
+    internal_say: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     documents: dict[str, Located] = field(default_factory=dict, repr=False)
@@ -138,12 +141,17 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         lib.problems.append(str(exc))
         return
     data = located.data
-    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope", "behaviours"} & set(data)):
+    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope", "behaviours", "glossary"} & set(data)):
         lib.problems.append(
             located.locate(
-                (), "expected a mapping with `rules:` (a playbook), `behaviours:`, `concepts:` (a vocabulary) or `out_of_scope:`"
+                (),
+                "expected a mapping with `rules:` (a playbook), `behaviours:`, `concepts:` (a vocabulary), "
+                "`out_of_scope:` or `glossary:`",
             )
         )
+        return
+    if "glossary" in data and "rules" not in data:
+        _load_glossary(lib, located, shown)
         return
     if "behaviours" in data and "rules" not in data:
         _load_behaviours(lib, located, shown, layer_no, layer_ids)
@@ -206,6 +214,26 @@ def _load_behaviours(lib: Library, located: Located, shown: str, layer_no: int, 
             lib.notices.append(f"{here}: behaviour {behaviour.id!r} replaces the one from {lib.sources[behaviour.id]}")
         lib.behaviours[behaviour.id] = behaviour
         lib.sources[behaviour.id] = RuleSource(shown, line, col, layer_no, i)
+    lib.documents[shown] = located
+
+
+def _load_glossary(lib: Library, located: Located, shown: str) -> None:
+    try:
+        book = GlossaryFile.model_validate(located.data)
+    except ValidationError as exc:
+        lib.problems.extend(pydantic_problems(exc, located, GlossaryFile))
+        return
+    seen: set[str] = set()
+    for i, term in enumerate(book.glossary):
+        if term.id in seen:
+            lib.problems.append(located.locate(("glossary", i, "id"), f"duplicate glossary term {term.id!r}"))
+            continue
+        seen.add(term.id)
+        if term.id in lib.glossary:
+            line, col = located.where(("glossary", i))
+            lib.notices.append(f"{shown}:{line}:{col}: glossary term {term.id!r} replaces an earlier one")
+        lib.glossary[term.id] = term
+    lib.internal_say.extend(r for r in book.internal_say if r not in lib.internal_say)
     lib.documents[shown] = located
 
 

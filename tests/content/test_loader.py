@@ -128,4 +128,4 @@ def test_copy_of_shipped_folder_validates_identically(tmp_path):
     shutil.copytree(locations.shipped_playbooks_dir(), copy)
     lib = load_library([locations.shipped_playbooks_dir(), copy])
     assert lib.problems == []
-    assert len(lib.notices) == len(lib.rules) + len(lib.behaviours)
+    assert len(lib.notices) == len(lib.rules) + len(lib.behaviours) + len(lib.glossary)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-KINDS = ("playbook", "vocabulary", "behaviours", "out-of-scope")
+KINDS = ("playbook", "vocabulary", "behaviours", "out-of-scope", "glossary")
 """The kinds of file under playbooks/, in the order ``coach schema --kind`` lists them."""
 
 ANY = "any"
@@ -23,6 +23,7 @@ TOP_KEYS = {
     "vocabulary": "concepts",
     "behaviours": "behaviours",
     "out-of-scope": "out_of_scope",
+    "glossary": "glossary",
 }
 """The top-level key that marks each kind of file (as the loader recognises them)."""
 
@@ -34,13 +35,14 @@ def kind_of(data: object) -> str | None:
     """The kind of a loaded YAML document, by its top-level key (as the loader decides), or None."""
     if not isinstance(data, dict):
         return None
-    for kind in ("playbook", "behaviours", "out-of-scope", "vocabulary"):
+    for kind in ("playbook", "behaviours", "out-of-scope", "vocabulary", "glossary"):
         if TOP_KEYS[kind] in data:
             return kind
     return None
 
 
 def _model(kind: str) -> type:
+    from coach.content.glossary import GlossaryFile
     from coach.content.models import BehaviourFile, OutOfScopeFile, PlaybookFile, VocabularyFile
 
     return {
@@ -48,6 +50,7 @@ def _model(kind: str) -> type:
         "vocabulary": VocabularyFile,
         "behaviours": BehaviourFile,
         "out-of-scope": OutOfScopeFile,
+        "glossary": GlossaryFile,
     }[kind]
 
 
@@ -62,7 +65,7 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 
 def _any_schema() -> dict[str, Any]:
-    """One schema that accepts each kind: the four file schemas side by side under ``$defs``."""
+    """One schema that accepts each kind: the file schemas side by side under ``$defs``."""
     defs: dict[str, Any] = {}
     choices = []
     for kind in KINDS:
@@ -74,7 +77,7 @@ def _any_schema() -> dict[str, Any]:
     return {
         "$schema": DRAFT,
         "title": "coach playbooks folder file (any kind)",
-        "description": "A playbook, vocabulary, reply-behaviour or out-of-scope file.",
+        "description": "A playbook, vocabulary, reply-behaviour, out-of-scope or glossary file.",
         "anyOf": choices,
         "$defs": dict(sorted(defs.items())),
     }

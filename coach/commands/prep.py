@@ -569,6 +569,7 @@ def run_edit(args: argparse.Namespace) -> int:
     from coach.store import plans as store
 
     conn = _open(args)
+    edited: Path | None = None  # the editor's file: removed only once its plan is saved
     try:
         current = store.get(conn, args.plan)
         if args.editor or not _changes_given(args):
@@ -577,7 +578,7 @@ def run_edit(args: argparse.Namespace) -> int:
                     "nothing to change",
                     "give parts as options, a plan with --file, or run it in a terminal to use $EDITOR",
                 )
-            plan = _edit_in_editor(current)
+            plan, edited = _edit_in_editor(current)
             if plan is None:
                 return 0
             if _changes_given(args):
@@ -596,8 +597,14 @@ def run_edit(args: argparse.Namespace) -> int:
         version, changed = store.save_version(
             conn, current.id, plan, base_version=current.version, note=args.note
         )
+    except CoachError as exc:
+        if edited is None:
+            raise
+        raise CoachError(exc.one_line(), f"nothing was saved; your edits are in {edited}") from None
     finally:
         conn.close()
+    if edited is not None:
+        edited.unlink(missing_ok=True)
     for line in changes:
         _say(line, err=True)
     if changed:
@@ -615,10 +622,41 @@ def _editor_command() -> list[str]:
         raise CoachError(f"$EDITOR: cannot read {editor!r} as a command") from None
 
 
-def _edit_in_editor(current):  # noqa: ANN001, ANN202
-    """Open the plan's YAML in the editor until it checks out or the user gives up; returns the plan or None.
+def _read_edits(path: Path, plan_id: int) -> str:
+    """The text the editor left in ``path``; anything that is not readable UTF-8 text is one line that says
+    where the user's edits are (kept, in whatever form the editor left them)."""
+    from coach.files import FileProblem, read_bytes
 
-    The file stays where it is when the user gives up with edits in it, so no typing is lost.
+    try:
+        raw = read_bytes(path, 1_000_000, str(path))
+    except FileProblem as exc:
+        if not os.path.lexists(path):
+            raise CoachError(f"{path}: the editor removed the file; nothing was saved") from None
+        raise CoachError(f"{exc.one_line()}; nothing was saved (your edits are in {path})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CoachError(
+            f"{path}: the editor saved it in an encoding other than UTF-8 (byte {exc.start}); "
+            "nothing was saved",
+            f"your edits are in {path}; save it as UTF-8 and run `coach prep edit {plan_id} --file {path}`",
+        ) from None
+
+
+def _differs(path: Path, original: str) -> bool:
+    """Whether ``path`` may hold anything but ``original`` (unreadable counts as yes: keep it)."""
+    try:
+        return path.read_text(encoding="utf-8-sig") != original
+    except (OSError, UnicodeDecodeError):
+        return True
+
+
+def _edit_in_editor(current):  # noqa: ANN001, ANN202
+    """Open the plan's YAML in the editor until it checks out or the user gives up; returns (plan, file) or
+    (None, None). The file is the caller's to remove once the plan is saved.
+
+    The file is never removed while it may hold the user's typing: when they give up with edits in it,
+    when it cannot be read back (another encoding, a folder put in its place), or when saving fails.
     """
     from coach.content.plans import PlanError, load_yaml_text, to_yaml
 
@@ -627,18 +665,21 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
     path = Path(tmp)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(original)
-    keep = False
+    keep = True  # until the file is known to hold nothing but the original text
     try:
         while True:
-            command = [*_editor_command(), str(path)]
             try:
+                command = [*_editor_command(), str(path)]
                 code = subprocess.call(command)
-            except OSError as exc:
+            except (OSError, CoachError) as exc:
+                keep = _differs(path, original)  # a later round: the file holds the edits made so far
+                if isinstance(exc, CoachError):
+                    raise
                 raise CoachError(
                     f"$EDITOR: cannot run {command[0]!r} ({exc.strerror or exc})",
                     "set EDITOR, or use `coach prep export` and `coach prep import`",
                 ) from None
-            text = path.read_text(encoding="utf-8-sig")
+            text = _read_edits(path, current.id)
             if code != 0:
                 keep = text != original
                 raise CoachError(
@@ -646,10 +687,11 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
                     + (f" (your edits are in {path})" if keep else "")
                 )
             if text == original:
+                keep = False
                 print("no changes; nothing saved")
-                return None
+                return None, None
             try:
-                return load_yaml_text(text, str(path))
+                return load_yaml_text(text, str(path)), path
             except PlanError as exc:
                 for problem in exc.problems:
                     _say(f"coach: {problem}", err=True)
@@ -658,9 +700,8 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
                 line = sys.stdin.readline()
                 answer = line.strip().casefold() if line else "n"  # end of input: give up, keep the file
                 if answer in ("n", "no", "否"):
-                    keep = True
                     _say(f"nothing saved; your edits are in {path}", err=True)
-                    return None
+                    return None, None
     finally:
         if not keep:
             path.unlink(missing_ok=True)

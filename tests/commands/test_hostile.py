@@ -550,3 +550,86 @@ def test_d8_an_intact_backup_is_kept(tmp_path):
     _old_database(backup)
     db.connect(path).close()
     assert _rows_in(backup) == 3
+
+
+# -------------------------------------------------------------- 7. prep edit never loses the user's edits
+
+EDITORS = {
+    "latin-1": "p.write_bytes(p.read_bytes().replace(b'Carrefour', b'Carrefour caf\\xe9', 1))",
+    "folder": "p.unlink(); p.mkdir(); (p / 'x').write_text('y')",
+    "medium": "t = p.read_text(encoding='utf-8')\n"
+    "p.write_text(t.replace('cost: low', 'cost: medium', 1), encoding='utf-8')",
+}
+
+
+@pytest.fixture
+def one_plan(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
+    assert run(capsys, "prep", "import", str(HOSTILE.parent / "plan_sample.yaml"))[0] == 0
+    return tmp_path
+
+
+def _editor(tmp_path: Path, monkeypatch, body: str) -> None:
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(f"import sys, pathlib\np = pathlib.Path(sys.argv[1])\n{body}\n", encoding="utf-8")
+    monkeypatch.setenv("VISUAL", f'"{sys.executable}" "{script}"')
+
+
+def _kept(line: str) -> Path:
+    import re
+
+    found = re.search(r"your edits are in (\S+?\.yaml)", line)
+    assert found, line
+    return Path(found.group(1))
+
+
+def test_d7_edits_saved_in_another_encoding_are_kept(one_plan, capsys, monkeypatch):
+    _editor(one_plan, monkeypatch, EDITORS["latin-1"])
+    line = one_line_error(*run(capsys, "prep", "edit", "1", "--editor")[::2])
+    assert "encoding other than UTF-8" in line and "nothing was saved" in line
+    kept = _kept(line)
+    assert b"Carrefour caf\xe9" in kept.read_bytes()
+    kept.unlink()
+    assert run(capsys, "prep", "show", "1", "--json")[1].count('"version": 1') == 1
+
+
+def test_d7_a_folder_put_in_place_of_the_file_is_one_line(one_plan, capsys, monkeypatch):
+    _editor(one_plan, monkeypatch, EDITORS["folder"])
+    line = one_line_error(*run(capsys, "prep", "edit", "1", "--editor")[::2])
+    assert "is a folder" in line and "nothing was saved" in line
+    folder = _kept(line)
+    assert (folder / "x").read_text() == "y"  # left as the editor made it
+
+
+def test_d7_the_editor_removing_the_file_is_one_line(one_plan, capsys, monkeypatch):
+    _editor(one_plan, monkeypatch, "p.unlink()")
+    line = one_line_error(*run(capsys, "prep", "edit", "1", "--editor")[::2])
+    assert "the editor removed the file; nothing was saved" in line
+
+
+def test_d7_edits_are_kept_when_saving_fails(one_plan, capsys, monkeypatch):
+    from coach.errors import CoachError
+    from coach.store import plans
+
+    def busy(*args, **kwargs):
+        raise CoachError("the database is busy; try again")
+
+    _editor(one_plan, monkeypatch, EDITORS["medium"])
+    monkeypatch.setattr(plans, "save_version", busy)
+    line = one_line_error(*run(capsys, "prep", "edit", "1", "--editor")[::2])
+    assert line.startswith("coach: the database is busy") and "nothing was saved" in line
+    kept = _kept(line)
+    assert "cost: medium" in kept.read_text(encoding="utf-8")
+    kept.unlink()
+
+
+def test_d7_edits_are_removed_once_saved(one_plan, capsys, monkeypatch):
+    import tempfile
+
+    _editor(one_plan, monkeypatch, EDITORS["medium"])
+    before = set(Path(tempfile.gettempdir()).glob("coach-plan-1-*.yaml"))
+    code, out, err = run(capsys, "prep", "edit", "1", "--editor")
+    assert code == 0 and "saved as version 2" in out, err
+    assert set(Path(tempfile.gettempdir()).glob("coach-plan-1-*.yaml")) == before

@@ -60,20 +60,43 @@ def fast_index(extra_dirs: list[Path] | None = None) -> tuple[Index, list[str]]:
     """The index and the load notices, from the cache when fresh, else built (and cached)."""
     path = locations.cache_dir() / "index.marshal"
     key = fingerprint(extra_dirs)
-    try:
-        raw = path.read_bytes()
-        gc.disable()  # millions of small containers: collecting while loading only costs time
-        try:
-            data = marshal.loads(raw)
-        finally:
-            gc.enable()
-        if data["key"] == key:
-            return Index.from_plain(data["index"]), list(data["notices"])
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        pass
+    cached = _read(path, key)
+    if cached is not None:
+        return cached
     lib, index = cached_index(extra_dirs)
     _write(path, {"key": key, "index": index.to_plain(), "notices": lib.notices})
     return index, lib.notices
+
+
+MAX_CACHE_BYTES = 500_000_000
+"""A cache larger than this is not read (the shipped playbooks make about 5 MB)."""
+
+
+def _read(path: Path, key: str) -> tuple[Index, list[str]] | None:
+    """The cached index if ``path`` holds one built from ``key``; None for anything else.
+
+    The cache is rebuildable, so whatever is wrong with it (missing, truncated, another format, a FIFO
+    or a folder in its place, plain data of the wrong shape) means "rebuild", never an error.
+    """
+    from coach.files import FileProblem, read_bytes
+
+    try:
+        raw = read_bytes(path, MAX_CACHE_BYTES)
+    except FileProblem:
+        return None
+    gc.disable()  # millions of small containers: collecting while loading only costs time
+    try:
+        data = marshal.loads(raw)
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        notices = data["notices"]
+        if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
+            return None
+        return Index.from_plain(data["index"]), list(notices)
+    except Exception:  # noqa: BLE001 - any malformed cache is rebuilt, whatever the error
+        return None
+    finally:
+        gc.enable()
 
 
 def _write(path: Path, data: dict[str, object]) -> None:

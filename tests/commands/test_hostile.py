@@ -633,3 +633,65 @@ def test_d7_edits_are_removed_once_saved(one_plan, capsys, monkeypatch):
     code, out, err = run(capsys, "prep", "edit", "1", "--editor")
     assert code == 0 and "saved as version 2" in out, err
     assert set(Path(tempfile.gettempdir()).glob("coach-plan-1-*.yaml")) == before
+
+
+# ------------------------------------------------------------ 13. a malformed cache is rebuilt, never fatal
+
+
+def _bad_caches(key: str) -> dict[str, bytes]:
+    import marshal
+
+    return {
+        "truncated": marshal.dumps({"key": key, "index": {}, "notices": []})[:20],
+        "not marshal": b"\x00garbage\xff" * 10,
+        "a list": marshal.dumps([1, 2, 3]),
+        "index of the wrong shape": marshal.dumps({"key": key, "index": "garbage", "notices": []}),
+        "index of another shape": marshal.dumps({"key": key, "index": {"rules": 5}, "notices": []}),
+        "notices not a list": marshal.dumps({"key": key, "index": {}, "notices": 7}),
+        "deep": marshal.dumps({"key": key, "index": [[[[[]]]]], "notices": []}),
+    }
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "truncated",
+        "not marshal",
+        "a list",
+        "index of the wrong shape",
+        "index of another shape",
+        "notices not a list",
+        "deep",
+    ],
+)
+def test_d13_every_malformed_cache_reads_as_none(tmp_path, kind):
+    from coach.content import compiled
+
+    path = tmp_path / "index.marshal"
+    path.write_bytes(_bad_caches("k")[kind])
+    assert compiled._read(path, "k") is None
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_d13_a_folder_or_fifo_in_place_of_the_cache_reads_as_none(tmp_path, kind):
+    import os
+
+    from coach.content import compiled
+
+    path = tmp_path / "index.marshal"
+    path.mkdir() if kind == "folder" else os.mkfifo(path)
+    assert compiled._read(path, "k") is None
+
+
+def test_d13_match_json_rebuilds_a_malformed_cache(capsys):
+    import json
+
+    from coach import locations
+    from coach.content import compiled
+
+    path = locations.cache_dir() / "index.marshal"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_bad_caches(compiled.fingerprint([]))["index of the wrong shape"])
+    code, out, err = run(capsys, "match", "--json", "the buyer wants a bigger listing fee")
+    assert code == 0 and json.loads(out)["matches"], err
+    assert compiled._read(path, compiled.fingerprint([])) is not None  # rewritten whole

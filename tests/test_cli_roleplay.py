@@ -112,13 +112,8 @@ def test_anything_but_retry_after_the_ending_leaves(monkeypatch, capsys):
         stdin="Fine, we'll give you the extra 2%.\nthanks\n/retry\n",
     )
     assert code == 0 and out.count("Session saved as #1") == 1 and "taken back" not in out
-    code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "html", "--lang", "zh")
-    assert code == 0 and out.startswith("<!DOCTYPE html>") and "Amy &lt;3" in out and "<script" not in out
-    assert "结果：成功——上了头版，没超底线" in out
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
-    ids = {b["id"] for e in data["transcript"] for b in e["behaviours"]}
-    assert "reply.unconditional-concession" in ids  # JSON keeps the ids (that is where they belong)
     assert data["status"] == "finished" and data["outcome"] == "fail" and len(data["transcript"]) == 1
 
 
@@ -194,7 +189,7 @@ def test_sessions_show_and_export(played, monkeypatch, capsys, tmp_path):
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "json")
     data = json.loads(out)
     ids = {b["id"] for e in data["transcript"] for b in e["behaviours"]}
-    assert "reply.unconditional-concession" in ids  # JSON keeps the ids (that is where they belong)
+    assert ids and all(i.startswith("reply.") for i in ids)  # JSON keeps the ids (that is where they belong)
     assert data["outcome"] == "success" and [e["retried"] for e in data["transcript"]] == [
         True,
         False,

@@ -508,6 +508,7 @@ def read_csv(text: str, name: str) -> list:
     if missing:
         raise CoachError(f"{name}:1: missing column {missing[0]!r} (account, type and give are required)")
     out = []
+    by_uid: dict[str, Any] = {}
     line = 1
     while True:
         start = reader.line_num + 1
@@ -552,24 +553,37 @@ def read_csv(text: str, name: str) -> list:
                 raise InvalidEntry(
                     "recorded_at", f"{recorded[:40]!r} is not an ISO date-time", where
                 ) from None
-        out.append(
-            Imported(
-                entry,
-                where,
-                _import_int(cells.get("id", ""), "id", where),
-                uid,
-                recorded,
-                _import_int(cells.get("supersedes", ""), "supersedes", where),
-            )
+        row = Imported(
+            entry,
+            where,
+            _import_int(cells.get("id", ""), "id", where),
+            uid,
+            recorded,
+            _import_int(cells.get("supersedes", ""), "supersedes", where),
         )
+        if uid and uid in by_uid:  # the same entry twice is harmless; two different ones are a conflict
+            first = by_uid[uid]
+            if (first.entry, first.file_id, first.recorded_at, first.file_supersedes) != (
+                row.entry,
+                row.file_id,
+                row.recorded_at,
+                row.file_supersedes,
+            ):
+                raise CoachError(
+                    f"{where}uid {uid} is also on {first.where.rstrip(': ')} with different values; "
+                    "nothing was imported",
+                    "keep one of the two rows, or give one a new uid, then import the file again",
+                )
+        elif uid:
+            by_uid[uid] = row
+        out.append(row)
     return out
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Validate the whole file, then add its entries in one transaction."""
-    from coach.store.concessions import import_entries
-
     from coach.files import read_bytes
+    from coach.store.concessions import import_entries
 
     raw = read_bytes(Path(args.file).expanduser(), MAX_IMPORT_BYTES, args.file)  # kind and size first
     try:

@@ -695,3 +695,30 @@ def test_d13_match_json_rebuilds_a_malformed_cache(capsys):
     code, out, err = run(capsys, "match", "--json", "the buyer wants a bigger listing fee")
     assert code == 0 and json.loads(out)["matches"], err
     assert compiled._read(path, compiled.fingerprint([])) is not None  # rewritten whole
+
+
+# ------------------------------------------------- 16. conflicting duplicate uids in one csv import
+
+
+def test_d16_conflicting_duplicate_uids_import_nothing(capsys, tmp_path, monkeypatch):
+    db = tmp_path / "coach.sqlite3"
+    monkeypatch.setenv("COACH_DB", str(db))
+    file = tmp_path / "log.csv"
+    file.write_text(
+        "uid,account,type,give\nu-1,Carrefour,price,1% off\nok-2,Metro,price,2%\nu-1,Metro,display,end-cap\n"
+    )
+    line = one_line_error(*run(capsys, "log", "import", str(file))[::2])
+    assert f"{file}:4: uid u-1 is also on {file}:2 with different values; nothing was imported" in line
+    assert not db.exists()  # checked before the database is opened
+
+
+def test_d16_the_same_row_twice_is_imported_once(capsys, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
+    file = tmp_path / "log.csv"
+    file.write_text("uid,account,type,give\nu-1,Carrefour,price,1% off\nu-1,Carrefour,price,1% off\n")
+    code, out, err = run(capsys, "log", "import", str(file))
+    assert code == 0, err
+    code, out, err = run(capsys, "log", "list", "--json")
+    assert [e["uid"] for e in json.loads(out)["entries"]] == ["u-1"]

@@ -103,6 +103,12 @@ def connect(path: Path) -> sqlite3.Connection:
                 "give a file path to --db or COACH_DB",
             )
         _check_existing(path)
+        if path.stat().st_size == 0:  # an empty file is ours to set up: owner-only like a new one
+            try:
+                os.chmod(path, 0o600)
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise DatabaseError(f"{path}: cannot make the database owner-only ({reason})") from None
     else:
         _create(path)
     try:

@@ -354,15 +354,26 @@ class CoachApp(App[int]):
 
 
 def _setup_logging() -> logging.Handler | None:
-    """Log the UI's errors to ``locations.log_path()``; the file is created on the first message."""
+    """Log the UI's errors to ``locations.log_path()``; the file is created on the first message,
+    owner-only (it can quote the user's notes and plans), as is the file after each rotation."""
+    import os
     from logging.handlers import RotatingFileHandler
 
     from coach import locations
 
+    class PrivateLog(RotatingFileHandler):
+        def _open(self):  # noqa: ANN202
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.chmod(self.baseFilename, 0o600)  # a log an older coach left readable by others
+            except OSError:
+                pass
+            return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
     path = locations.log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler: logging.Handler = PrivateLog(
             path, maxBytes=1_000_000, backupCount=1, encoding="utf-8", delay=True
         )
     except OSError:

@@ -722,3 +722,49 @@ def test_d16_the_same_row_twice_is_imported_once(capsys, tmp_path, monkeypatch):
     assert code == 0, err
     code, out, err = run(capsys, "log", "list", "--json")
     assert [e["uid"] for e in json.loads(out)["entries"]] == ["u-1"]
+
+
+# --------------------------------------------------------------------------- 15. world-readable files
+
+
+def test_d15_an_existing_zero_byte_database_becomes_owner_only(tmp_path):
+    from coach.store.db import connect
+
+    path = tmp_path / "coach.sqlite3"
+    path.write_bytes(b"")
+    path.chmod(0o644)
+    connect(path).close()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_d15_the_ui_log_is_owner_only_even_if_it_was_not(tmp_path):
+    import logging
+
+    from coach import locations
+    from coach.tui import app
+
+    for existing in (False, True):
+        if existing:
+            locations.log_path().chmod(0o644)
+        handler = app._setup_logging()
+        assert handler is not None
+        try:
+            app.log.error("something went wrong")
+        finally:
+            app.log.removeHandler(handler)
+            handler.close()
+        assert locations.log_path().stat().st_mode & 0o777 == 0o600
+        assert "something went wrong" in locations.log_path().read_text(encoding="utf-8")
+    assert isinstance(handler, logging.Handler)
+
+
+def test_d15_the_ui_brief_export_is_owner_only_and_never_overwrites(tmp_path):
+    from coach.tui.screens.plan import write_brief
+
+    folder = tmp_path / "exports"
+    first = write_brief(folder, "brief-plan-1-v1-en", lambda fmt: f"first {fmt}")
+    second = write_brief(folder, "brief-plan-1-v1-en", lambda fmt: f"second {fmt}")
+    assert first.name == "brief-plan-1-v1-en.md" and second.name == "brief-plan-1-v1-en-2.md"
+    assert first.read_text() == "first md" and first.with_suffix(".html").read_text() == "first html"
+    assert second.read_text() == "second md"
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}

@@ -7,7 +7,9 @@ what a user learns here works on the command line too. Nothing is saved until th
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -98,6 +100,25 @@ def step_of_error(message: str) -> int | None:
     head = text.split(":", 1)[0].split(" ", 1)[0]
     part = head.split(".", 1)[0].split("[", 1)[0]
     return _PART_STEP.get(part)
+
+
+def write_brief(folder: Path, stem: str, render: Callable[[str], str]) -> Path:
+    """Write the brief as ``STEM.md`` and ``STEM.html`` in ``folder`` (``STEM-2.md``... when taken: an earlier
+    export is never overwritten), owner-only and whole or not at all; returns the Markdown file."""
+    from coach.files import FileProblem, write_file
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise FileProblem(folder, f"cannot create the folder ({exc.strerror or exc})") from None
+    for tag in ("", *(f"-{n}" for n in range(2, 1000))):
+        if not any(os.path.lexists(folder / f"{stem}{tag}.{fmt}") for fmt in ("md", "html")):
+            break
+    else:
+        raise FileProblem(folder, "no free file name for the brief; clear out old exports")
+    for fmt in ("md", "html"):
+        write_file(folder / f"{stem}{tag}.{fmt}", render(fmt), force=None, option="export")
+    return folder / f"{stem}{tag}.md"
 
 
 class PlanScreen(CoachScreen):
@@ -755,18 +776,17 @@ class PlanScreen(CoachScreen):
     ) -> None:
         from coach.review.brief import render
 
-        stem = f"brief-plan-{plan_id}-v{version}" if plan_id else "brief-unsaved"
+        base = f"brief-plan-{plan_id}-v{version}" if plan_id else "brief-unsaved"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for fmt in ("md", "html"):
-                path = folder / f"{stem}-{lang}.{fmt}"
-                path.write_text(
-                    render(plan, notes, fmt, lang, plan_id=plan_id, version=version), encoding="utf-8"
-                )
-        except OSError as exc:
-            self.post_message(self.Failed("error.export", f"{folder}: {exc.strerror or exc}"))
+            path = write_brief(
+                folder,
+                f"{base}-{lang}",
+                lambda fmt: render(plan, notes, fmt, lang, plan_id=plan_id, version=version),
+            )
+        except CoachError as exc:
+            self.post_message(self.Failed("error.export", exc.one_line()))
             return
-        self.post_message(self.BriefExported(folder / f"{stem}-{lang}.md"))
+        self.post_message(self.BriefExported(path))
 
     @on(BriefExported)
     def _exported(self, message: BriefExported) -> None:

@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="print the JSON Schema of playbook files",
         description="Print the JSON Schema (draft 2020-12) of a kind of file under playbooks/ (point your "
         "editor's YAML support at it; shipped files name theirs on their first line). --write DIR writes "
-        "one FILE.schema.json per kind instead.",
+        "one KIND.schema.json per kind instead.",
     )
     p.add_argument(
         "--kind",

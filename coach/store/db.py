@@ -125,6 +125,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, path)
+    except sqlite3.OperationalError as exc:  # the file may be fine: say what really stopped it
+        conn.close()
+        raise _operational(path, exc) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseError(
@@ -135,6 +138,66 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _operational(path: Path, exc: sqlite3.OperationalError) -> DatabaseError:
+    """A failure of the place, not of the file (read-only folder, full disk, a lock): one accurate line."""
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DatabaseError(
+            f"{path}: cannot write to the database or beside it (read-only file or folder?) ({exc}); "
+            "it was left untouched",
+            "coach writes small journal files next to the database, even to read it: use a writable "
+            "folder, or copy the file there and pass it with --db",
+        )
+    if "disk is full" in text or "no space" in text:
+        return DatabaseError(
+            f"{path}: the disk is full ({exc}); nothing was changed", "free some disk space and try again"
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"{path}: the database is busy: another coach kept it locked ({exc}); nothing was changed",
+            "try again when the other coach has finished",
+        )
+    return DatabaseError(f"{path}: cannot use the database ({exc}); it was left untouched")
+
+
+def _wait_notice(message: str) -> None:
+    import sys
+
+    print(f"coach: {message}", file=sys.stderr, flush=True)
+
+
+WAIT_NOTICE: Callable[[str], None] | None = _wait_notice
+"""Told once when a write has to wait for another coach's lock (None: say nothing)."""
+FIRST_TRY_MS = 300
+"""How long a write waits silently for a lock before it says that it is waiting."""
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE`` (take the write lock now); if another coach holds it, say so once, then wait
+    for the rest of the connection's busy timeout instead of sitting silent for up to 30 s."""
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    first = min(FIRST_TRY_MS, timeout)
+    conn.execute(f"PRAGMA busy_timeout = {first}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
+    if WAIT_NOTICE is not None:
+        WAIT_NOTICE(
+            f"waiting for another coach to finish writing to {database_name(conn)} "
+            f"(up to {max(0, timeout - first) // 1000} s)..."
+        )
+    conn.execute(f"PRAGMA busy_timeout = {max(0, timeout - first)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
@@ -200,7 +263,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     for migration in MIGRATIONS:
         if migration.version <= current:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn)
         try:
             now = conn.execute("PRAGMA user_version").fetchone()[0]
             if now >= migration.version:  # another process migrated meanwhile
@@ -340,7 +403,7 @@ def write_transaction(
     nothing. A storage failure becomes one ``DatabaseError`` line saying nothing was written;
     exceptions in ``passthrough`` (e.g. an integrity error the caller explains) are re-raised as they are."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn)
     except sqlite3.OperationalError as exc:
         raise DatabaseError(f"the database is busy ({exc}); try again", busy_hint) from None
     try:

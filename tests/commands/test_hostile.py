@@ -768,3 +768,59 @@ def test_d15_the_ui_brief_export_is_owner_only_and_never_overwrites(tmp_path):
     assert first.read_text() == "first md" and first.with_suffix(".html").read_text() == "first html"
     assert second.read_text() == "second md"
     assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+# ------------------------------------------------------------ 14. messages that say what happened
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("attempt to write a readonly database", "read-only file or folder?"),
+        ("unable to open database file", "read-only file or folder?"),
+        ("database or disk is full", "the disk is full"),
+        ("database is locked", "the database is busy"),
+    ],
+)
+def test_d14_a_read_only_folder_or_full_disk_is_not_called_damaged(
+    capsys, tmp_path, monkeypatch, error, expected
+):
+    import sqlite3
+
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    db.connect(path).close()
+
+    def fails(conn):
+        raise sqlite3.OperationalError(error)
+
+    monkeypatch.setattr(db, "_switch_to_wal", fails)
+    line = one_line_error(*run(capsys, "log", "list", "--db", str(path))[::2])
+    assert expected in line and "damaged" not in line and "restore a backup" not in line
+
+
+def test_d14_a_writer_that_waits_for_a_lock_says_so(tmp_path, monkeypatch):
+    from coach.store import db
+
+    path = tmp_path / "coach.sqlite3"
+    holder = db.connect(path)
+    waiter = db.connect(path)
+    said: list[str] = []
+    monkeypatch.setattr(db, "WAIT_NOTICE", said.append)
+    monkeypatch.setattr(db, "FIRST_TRY_MS", 50)
+    waiter.execute("PRAGMA busy_timeout = 100")  # bounded work: the lock is never released here
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(db.DatabaseError, match="the database is busy"):
+            with db.write_transaction(waiter, "the entry"):
+                waiter.execute("PRAGMA user_version")
+    finally:
+        holder.execute("ROLLBACK")
+    assert len(said) == 1 and said[0].startswith("waiting for another coach to finish writing to ")
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 100  # the connection's timeout is back
+    with db.write_transaction(waiter, "the entry"):  # free now: no notice
+        pass
+    assert len(said) == 1
+    holder.close()
+    waiter.close()

@@ -100,6 +100,8 @@ DEPARTMENTS = {
 
 def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
     """Readable advice for the best match, then the other candidates; all text printed literally."""
+    from coach.engine.match import explanation
+
     t = LABELS[lang]
     if not result.matches:
         return t["none"]
@@ -112,9 +114,9 @@ def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
         r = rule.response
         lines += [
             "",
-            f"{getattr(rule.title, lang)}  [{m.id}]  {t['score']} {m.score:.2f}",
+            f"{getattr(rule.title, lang)}  {t['score']} {m.score:.2f}",
             getattr(rule.summary, lang),
-            f"{t['why']}: " + "; ".join(m.why),
+            *([f"{t['why']}: {why}"] if (why := explanation(m, lang)) else []),
             "",
             f"{t['steps']}:",
             *(f"  {i}. {getattr(s, lang)}" for i, s in enumerate(r.steps, 1)),
@@ -131,5 +133,5 @@ def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
     others = [m for m in result.matches if m not in shown]
     if others:
         lines += ["", f"{t['also']}:"]
-        lines += [f"  - {getattr(lib.rules[m.id].title, lang)} [{m.id}] {m.score:.2f}" for m in others]
+        lines += [f"  - {getattr(lib.rules[m.id].title, lang)}  {m.score:.2f}" for m in others]
     return safe("\n".join(lines).strip("\n"))

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from coach.engine.index import Analysed, Index, query_anchors
-from coach.engine.normalize import stem
+from coach.engine.normalize import CONCEPT, is_cjk, stem
 
 W_PHRASE = 0.10
 W_CENTROID = 0.70
@@ -50,6 +50,9 @@ class RuleMatch:
     ambiguous: bool = False
     title: str = ""
     category: str = ""
+    evidence: tuple[tuple[str, str], ...] = ()
+    """What a person reads as the reason: (the user's own words, the playbook term they matched), with the
+    term empty when the words were matched as they are; never regex source or internal ids."""
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of ``coach match --json``."""
@@ -91,23 +94,40 @@ def _query_vector(index: Index, a: Analysed) -> dict[str, float]:
     return {f: v / norm for f, v in vec.items()}
 
 
-def _keyword_hits(index: Index, a: Analysed) -> tuple[dict[int, float], dict[int, list[str]]]:
-    """Weight of keywords and patterns found per rule, with the reasons."""
+def _keyword_hits(
+    index: Index, a: Analysed
+) -> tuple[dict[int, float], dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
+    """Weight of keywords and patterns found per rule, with the reasons (for JSON) and the evidence (the
+    user's own words and the playbook term, for people)."""
     kw: dict[int, float] = defaultdict(float)
     why: dict[int, list[str]] = defaultdict(list)
+    said: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for key in query_anchors(a):
         for pin in index.needles.get(key, ()):
             if pin in a.rendered:
+                words = user_words(a, pin)
                 for r, label, weight in index.keywords[pin]:
                     kw[r] += weight
                     why[r].append(f'keyword "{label}" +{weight:g}')
+                    said[r].append((words, "" if words == label else label))
     mapped = a.mapped
     for regex, (literals, users) in index.patterns.items():
-        if (not literals or any(lit in mapped for lit in literals)) and index.pattern(regex).search(mapped):
+        if (not literals or any(lit in mapped for lit in literals)) and (m := index.pattern(regex).search(mapped)):
+            words = user_words(a, m.group(0))
             for r, weight in users:
                 kw[r] += weight
                 why[r].append(f"pattern /{regex}/ +{weight:g}")
-    return kw, why
+                said[r].append((words, ""))
+    return kw, why, said
+
+
+def user_words(a: Analysed, rendered: str) -> str:
+    """A stretch of the analysed text as the user wrote it: concept tokens back to the user's own term."""
+    terms = dict((concept, term) for term, concept in a.concepts)
+    out = []
+    for tok in rendered.split():
+        out.append(terms.get(tok[1:], tok[1:]) if tok.startswith(CONCEPT) else tok)
+    return " ".join(out).strip()
 
 
 def _best_phrase(index: Index, qvec: dict[str, float], r: int) -> tuple[float, int]:
@@ -134,7 +154,7 @@ def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[st
     centroid = _dot(index.centroid_postings, qvec)
     none_sim = centroid.pop(index.none, 0.0)
     best_sim = max(centroid.values(), default=0.0)
-    kw, kw_why = _keyword_hits(index, a)
+    kw, kw_why, _ = _keyword_hits(index, a)
 
     partial: dict[int, float] = {}
     rendered, excludes, requires = a.rendered, index.excludes, index.requires
@@ -173,7 +193,51 @@ def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str
             contrib.append((qw * posting[i][1], f))
     contrib.sort(reverse=True)
     raw = {stem(t): t for t in reversed(a.toks)}
-    return [" ".join(raw.get(part, part) for part in f[2:].split(" ")) for _, f in contrib[:limit]]
+    terms = dict((concept, term) for term, concept in a.concepts)
+    out: list[str] = []
+    for _, f in contrib:
+        if f.startswith("c:"):
+            word = terms.get(f[2:], "")  # a trade term, as the user wrote it
+        elif f.startswith(("w:", "b:")):
+            word = " ".join(raw.get(part, part) for part in f[2:].split(" "))
+            if f.startswith("b:") and f" {word} " not in f" {' '.join(a.toks)} ":
+                word = ""  # the two words were apart in the text (function words between them)
+        else:
+            word = ""  # a pair of Chinese characters means nothing on its own
+        if word and word not in out:
+            out.append(word)
+        if len(out) == limit:
+            break
+    if len(out) < limit:
+        out += [run for run in _chinese_runs(index, a, r) if run not in out][: limit - len(out)]
+    return out
+
+
+def _chinese_runs(index: Index, a: Analysed, r: int) -> list[str]:
+    """Stretches of the user's Chinese (three characters or more) made of character pairs the rule knows,
+    longest first: "送货太慢" rather than the pairs 货太 and 太慢."""
+    from bisect import bisect_left
+
+    def known(pair: str) -> bool:
+        posting = index.centroid_postings.get("z:" + pair, ())
+        i = bisect_left(posting, r, key=lambda item: item[0])
+        return i < len(posting) and posting[i][0] == r
+
+    runs: list[str] = []
+    for tok in a.toks:
+        if tok.startswith(CONCEPT) or not is_cjk(tok):
+            continue
+        start = None
+        for i in range(len(tok) - 1):
+            if known(tok[i : i + 2]):
+                start = i if start is None else start
+                end = i + 2
+            elif start is not None:
+                runs.append(tok[start:end])
+                start = None
+        if start is not None:
+            runs.append(tok[start:end])
+    return sorted((run for run in runs if len(run) >= 3), key=len, reverse=True)
 
 
 def _is_request(index: Index, text: str) -> bool:
@@ -206,14 +270,44 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP
     out = []
+    _, _, said = _keyword_hits(index, a)
     for pos, (r, s, why) in enumerate(kept):
         why = list(why)
         words = _top_features(index, a, r)
         if words:
             why.append("shared words: " + ", ".join(words))
+        evidence = list(dict.fromkeys(said.get(r, [])))
+        seen = {w for w, _ in evidence}
+        evidence += [(w, "") for w in words if w not in seen]
         if pos == 0 and len(ordered) > 1:
             runner, (rs, _) = ordered[1]
             why.append(f"ahead of {index.rule_ids[runner]} by {s - rs:.3f}")
         title, _, category = index.meta[r]
-        out.append(RuleMatch(index.rule_ids[r], round(s, 4), why, close and pos < 2, title, category))
+        out.append(
+            RuleMatch(index.rule_ids[r], round(s, 4), why, close and pos < 2, title, category, tuple(evidence[:6]))
+        )
     return MatchResult(text, out, notes)
+
+
+_EXPLAIN = {
+    "en": ('"{w}"', " (= {t})", "; "),
+    "zh": ("「{w}」", "（即{t}）", "；"),
+}
+
+
+def explanation(match: RuleMatch, lang: str) -> str:
+    """Why a rule matched, as a person reads it in ``lang``: the user's own words that mattered and the
+    playbook term each matched, when it differs and is written in the reader's language; "" when there is
+    nothing to show. Never regex source, internal ids or stray character pairs."""
+    from coach.engine.normalize import language_of
+
+    word, term, sep = _EXPLAIN["zh" if lang == "zh" else "en"]
+    parts: list[str] = []
+    shown: list[str] = []
+    for w, t in match.evidence:
+        if not w or any(w in earlier for earlier in shown):
+            continue
+        shown.append(w)
+        same_script = t and language_of(t) == ("zh" if lang == "zh" else "en")
+        parts.append(word.format(w=w) + (term.format(t=t) if same_script and t.casefold() != w.casefold() else ""))
+    return sep.join(parts)

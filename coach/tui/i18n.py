@@ -56,7 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmd.screen-action": "This screen: {title}",
         "cmd.open-entry": "Open: {title}",
         "cmd.walk-entry": "Walk through: {title}",
-        "cmd.entry.help": "{category} · {id}",
+        "cmd.entry.help": "{category}",
         # categories and departments
         "cat.difficult": "Difficult customers",
         "cat.complaint": "Complaints",
@@ -228,7 +228,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmd.screen-action": "本页：{title}",
         "cmd.open-entry": "打开：{title}",
         "cmd.walk-entry": "逐步演练：{title}",
-        "cmd.entry.help": "{category} · {id}",
+        "cmd.entry.help": "{category}",
         "cat.difficult": "难缠的客户",
         "cat.complaint": "客户投诉",
         "cat.tactic": "采购的谈判策略",

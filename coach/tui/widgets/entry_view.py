@@ -36,7 +36,7 @@ def render_entry(library: Library, rule: Rule, lang: str, *, links_as_text: bool
     r = rule.response
     parts: list[RenderableType] = [
         Text(getattr(rule.title, lang), style="bold"),
-        Text(f"{tr(lang, 'cat1.' + rule.category.value)} · {rule.id}", style="dim"),
+        Text(tr(lang, "cat1." + rule.category.value), style="dim"),
         Text(""),
         Text(getattr(rule.summary, lang), style="italic"),
         Text(""),

@@ -10,7 +10,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from coach.tui.i18n import reason, tr
+from coach.engine.match import explanation
+from coach.tui.i18n import tr
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -37,10 +38,12 @@ def match_prompt(library: Library, match: RuleMatch, position: int, lang: str) -
     if match.ambiguous:
         head.append("  " + tr(lang, "coach.close"), style="yellow")
     detail = Text()
-    detail.append(f"{tr(lang, 'cat1.' + rule.category.value)} · {rule.id}", style="dim")
-    detail.append("\n")
-    detail.append(tr(lang, "coach.why"), style="italic")
-    detail.append(" · ".join(reason(w, lang) for w in match.why), style="dim")
+    detail.append(tr(lang, "cat1." + rule.category.value), style="dim")
+    why = explanation(match, lang)
+    if why:
+        detail.append("\n")
+        detail.append(tr(lang, "coach.why"), style="italic")
+        detail.append(why, style="dim")
     return Group(head, Padding(detail, (0, 0, 0, 3)))
 
 

@@ -62,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
     from coach.content.lint import warnings
 
     cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns
+    if lib.rules:
+        from coach.content.verify import unlearnt_examples
+
+        unlearnt, outranked = unlearnt_examples(lib)  # each example against an index that has not seen it
+        problems += unlearnt
+        cautions += [] if args.quiet else outranked
     for notice in lib.notices:
         print(f"note: {safe(notice)}")
     for caution in cautions:

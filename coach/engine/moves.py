@@ -367,6 +367,33 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
+_PER_SKU = re.compile(r"\b(?:per|each|a|every)\s(?:sku|item|flavou?r|product|line)s?\b|/\s?sku|每(?:个|支|款|一个)?(?:单品|sku|品|口味)|一个(?:单品|sku)")
+_PER_STORE = re.compile(r"\b(?:per|each|a|every)\s(?:store|shop|outlet|door)s?\b|/\s?(?:store|shop)|每(?:家|一家)?(?:店|门店|家)|一家")
+_COUNT_SKU = re.compile(
+    _NUM.replace("(?P<num>", "(?P<cnum>") + r"\s?(?:new )?(?:skus?\b|items?\b|flavou?rs?\b|products?\b|lines?\b|个?单品|个?sku|支|款|个品|个?新品|个口味)"
+)
+_COUNT_STORE = re.compile(
+    _NUM.replace("(?P<num>", "(?P<cnum>") + r"\s?(?:new )?(?:stores?\b|shops?\b|outlets?\b|doors?\b|家(?:门)?店|个门店|家)"
+)
+_STORE_NOUN = re.compile(r"\s?(?:new )?(?:stores?|shops?|outlets?|doors?|家|门店)")
+_SKU_NOUN = re.compile(r"\s?(?:new )?(?:skus?|items?|flavou?rs?|products?|单品|品)")
+
+
+def _count_all(text: str, lo: int, hi: int, not_before: re.Pattern[str]) -> float | None:
+    """"all four", "of the three", "both" - unless the noun after them is of the other kind."""
+    for m in _COUNT_ALL.finditer(text, max(0, lo), min(len(text), hi)):
+        if not_before.match(text, m.end()):
+            continue
+        raw = next(g for g in m.groups() if g)
+        v = _value(raw) if raw != "both" else 2.0
+        if v and v > 1:
+            return v
+    return None
+
+
+_COUNT_ALL = re.compile(
+    r"\b(?:all|of the|the) (?P<cnum2>two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?! (?:days?|months?|weeks?|%|percent|points?|dollars?|yuan|thousand))|\b(?P<cnum3>both)\b"
+)
 _PER_PLACE = re.compile(
     r"^\s?(?:each|apiece|a piece)\b|\beach of (?:the|them|those|all)\b|\bfor each\b|\b(?:per|each|a|every)\s(?:sku|store|shop|item|flavou?r|product|outlet|line|door)s?\b|/\s?(?:sku|store|shop)"
     r"|每(?:个|家|支|款|一家|一个)?(?:单品|sku|店|门店|品|口味|家)|一家|一个(?:单品|sku)"
@@ -523,6 +550,14 @@ _TRADE = re.compile(
 _OWN_SIDE = re.compile(
     r"(?:总部|老板|领导|公司|集团|上面)[^.!?;,]{0,8}(?:批|同意|签|通过|点头)|\bif (?:head office|hq|my|our|finance|management)\b"
 )
+_DEMAND = re.compile(
+    r"\b(?:give|want|need|expect|pay|cover|waive|match|extend|add|drop|lower|reduce|cut|include|included|fund|throw in|deal|agree|agreed|knock|make it|go to|take it|sign)\b|\?"
+    r"|给|要|降|加|免|承担|包括|包含|包|补|出|成交|同意|就这么|行吧|扣|签|让"
+)
+_THEIRS = re.compile(
+    r"\b(?:front page|cover|end-?caps?|floor stacks?|facings?|eye level)\b|\b(?:with|plus|and) (?:the |a |an )?(?:flyer|display|tasting|slot)"
+    r"|头版|封面|堆头|端架|排面|(?:加|配|带|上)(?:海报|陈列|试饮|档期)"
+)
 _BUYER_TRADE = re.compile(
     r"\b(?:i'?ll|we'?ll|i can|we can|i will|we will) (?:give|put|list|move|take|add|order|book|keep)\b[^.?!]{0,60}\bif (?:you|your)\b"
     r"|\bif you\b[^.?!]{0,40}\b(?:i'?ll|we'?ll|you get|you can have)\b|(?:你们|您)[^.?!]{0,20}(?:我就|我们就)[^.?!]{0,12}(?:给你们|给您)|(?:我|我们)(?:就)?给你们[^.?!]{0,16}(?:只要|如果|但|换)"
@@ -552,7 +587,7 @@ _EXTRA = re.compile(
 )
 _QUESTION = re.compile(r"[^.!?]*\?")
 _FACT = re.compile(
-    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|higher than|lower than|cheaper|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
+    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|than|sells?|selling|cheaper|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
     r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长|毛利|成本|比[^,.!?;]{1,10}(?:高|低|贵|便宜|多|少)"
 )
 _PACK = re.compile(
@@ -568,6 +603,8 @@ def _pack_size(m: re.Match[str]) -> float:
     return _value(raw) or float(_EN_NUM.get(raw, 0) or {"twenty-four": 24, "eighteen": 18}.get(raw, 1))
 
 
+_INQUIRY = re.compile(r"\b(?:understand|what|why|how|which|explain|meant)\b|什么|为什么|怎么|哪|是指|意思")
+_ITEM_NEAR = re.compile(r"\b(?:rebate|discount|off|listing|slotting|fee|flyer|dm|display|end-?cap|free|terms|payment)\b|返利|折扣|降|进场费|上架费|费|海报|邮报|堆头|端架|陈列|赠品|送|账期")
 _NOW = re.compile(r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备")
 
 
@@ -582,7 +619,9 @@ def _sentence_at(text: str, pos: int) -> str:
     return text[start : min(ends) if ends else len(text)]
 
 
-def _given_in(text: str, own: bool, payment_context: bool = False, echoes: frozenset[float] = frozenset()) -> list[Given]:
+def _given_in(
+    text: str, own: bool, payment_context: bool = False, echoes: frozenset[float] = frozenset(), affirm: bool = False
+) -> list[Given]:
     """Amounts given in a surface text: clause by clause, skipping refusals, costs argued, the past, and
     (in the reply's own words) what the buyer must do in return."""
     out: list[Given] = []
@@ -605,9 +644,11 @@ def _given_in(text: str, own: bool, payment_context: bool = False, echoes: froze
             continue
         if any(qs <= lo < qe for qs, qe in questions):
             continue
-        if own and echoes and any(a.value in echoes for a in here) and _REFUSE.search(_sentence_at(text, lo)):
-            continue  # the buyer's own figure named in a sentence that refuses it
-        if own and _FACT.search(clause) and not _OUR_GIVE.search(clause):
+        if own and echoes and any(a.value in echoes for a in here) and (
+            _REFUSE.search(_sentence_at(text, lo)) or (_INQUIRY.search(clause) and not affirm)
+        ):
+            continue  # the buyer's own figure named back, not offered
+        if own and _FACT.search(_sentence_at(text, lo)) and not _OUR_GIVE.search(clause) and not _ITEM_NEAR.search(clause):
             continue
 
         if own and _BUYER_SIDE.search(clause) and not re.search(r"\b(?:we|i)\b|我们|我(?!们)", clause):
@@ -623,14 +664,27 @@ def _given_in(text: str, own: bool, payment_context: bool = False, echoes: froze
                 continue  # "八万就八万" gives 80,000 once
             seen.add((lo, a.text))
             scaled = False
-            for per, counts in ((_PER_PLACE, _COUNT_PLACE), (_PER_TIME, _COUNT_TIME)):
-                if per.search(text, max(lo, a.start - 12), min(hi, a.end + 30)) or (
-                    per is _PER_PLACE and _EACH_AFTER.match(text, a.end, min(hi, a.end + 10))
-                ):
+            window = (max(lo, a.start - 12), min(hi, a.end + 30))
+            for per, counts, other in (
+                (_PER_SKU, _COUNT_SKU, _STORE_NOUN),
+                (_PER_STORE, _COUNT_STORE, _SKU_NOUN),
+                (_PER_TIME, _COUNT_TIME, None),
+            ):
+                if per.search(text, *window):
                     n = _count(counts, text, a.start - 60, a.end + 60)
+                    if not n and other is not None:
+                        n = _count_all(text, a.start - 60, a.end + 60, other)  # "5k per SKU for all four"
                     if n:
                         value *= n
                         scaled = True
+            specific = any(p.search(text, *window) for p in (_PER_SKU, _PER_STORE, _PER_TIME))
+            if not specific and (
+                _PER_PLACE.search(text, *window) or _EACH_AFTER.match(text, a.end, min(hi, a.end + 10))
+            ):
+                n = _count(_COUNT_ALL, text, a.start - 60, a.end + 60)  # "each of the four", "for all ten"
+                if n:
+                    value *= n
+                    scaled = True
             if scaled:
                 multiplied.add(value)
             elif value in multiplied:
@@ -766,21 +820,23 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
         lim.item == "payment-terms" for lim in limits
     )
     echoes = frozenset(a.value for a in find_amounts(context))
-    given = _range_change(reply, _given_in(reply, own=True, payment_context=payment, echoes=echoes))
+    affirm = bool(_AFFIRM.search(reply))
+    given = _range_change(reply, _given_in(reply, own=True, payment_context=payment, echoes=echoes, affirm=affirm))
     if context:
         # an amount the buyer's line was about names its item: "三个点" after "我要五个点的返利"
         asked_units = {a.unit for a in find_amounts(context)}
         given = [Given(g.item, g.value, g.unit, g.text, g.named or g.unit in asked_units) for g in given]
     own_given = list(given)
     noncommittal = bool(_NONCOMMIT.search(reply)) and not _PROMISE.search(reply)
-    asked = (
-        bool(context)
-        and (bool(find_amounts(context)) or (bool(_ASK.search(context)) and bool(items_in(context))))
-        and not _NOT_ASK.search(context)
+    asked = bool(context) and bool(_DEMAND.search(context)) and not _NOT_ASK.search(context) and (
+        bool(find_amounts(context)) or bool(items_in(context))
     )
     if asked and _AFFIRM.search(reply) and not _REFUSE.search(reply[:20]) and not noncommittal:
         moves.agrees_to_ask = True
-        moves.trade = moves.trade or bool(_BUYER_TRADE.search(context))
+        # a deal put to us with something of theirs in it ("two points, the front page and floor stacks"): a trade
+        moves.trade = moves.trade or bool(_BUYER_TRADE.search(context)) or (
+            bool(_THEIRS.search(context)) and bool(find_amounts(context))
+        )
     theirs = _range_change(context, _given_in(context, own=False, payment_context=payment)) if context else []
     own_figures = [a for a in find_amounts(reply) if a.unit != "days" or payment]
     if (
@@ -817,6 +873,10 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
             else g
             for g in given
         ]
+    # a percentage with no word of its own is about the rebate when the buyer's line is
+    if _REBATE.search(context) and not re.search(r"价格|降价|折扣|\bprice\b|\bdiscount|\boff\b", context):
+        given = [Given("rebate", g.value, g.unit, g.text, g.named) if g.item == "price" and g.unit == "percent" else g
+                 for g in given]
     # an amount echoed from the buyer's line is about the buyer's item; an item named only there counts too
     context_items = (items_in(context) if context else []) or items_in(reply)
     echoed = {g.value: g.item for g in theirs if g.item != "other"}
@@ -854,7 +914,8 @@ def check_limits(given: Iterable[Given], limits: Sequence[Limit]) -> list[Passed
     unit of the same item are not compared: "3 months" was already turned into 90 days)."""
     if not limits:
         return []
-    separate = frozenset(x.item for x in limits if x.item in FAMILY)
+    # a rebate limit stands on its own only beside a price limit; alone, it caps every percentage point given
+    separate = frozenset(x.item for x in limits if x.item in FAMILY and any(y.item == FAMILY[x.item] for y in limits))
     sums = totals(given, separate)
     out: list[Passed] = []
     for lim in limits:

@@ -40,6 +40,14 @@ def _set(screen, **fields):
             widget.load_text(text)
 
 
+async def until(pilot, condition, rounds: int = 200) -> None:  # noqa: ANN001
+    """Let the app process its messages until ``condition()`` holds (bounded rounds, not a timer)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause()
+
+
 async def _open(pilot) -> PlanScreen:
     await settle(pilot)
     pilot.app.open_screen("prep")
@@ -57,6 +65,7 @@ def test_main_flow_steps_advice_required_parts_save_and_new_version(tmp_path):
             assert "Meeting plan · step 1 of 11: Account and meeting" in flat(app)
             await pilot.press(*"Carrefour")  # the account field has the focus
             _set(screen, meeting="annual 2025", date="2025-03-04")
+            await until(pilot, lambda: screen.dirty)  # set by the Changed messages, delivered in turn
             assert screen.fields()["account"] == "Carrefour" and screen.dirty
             # Saving with required parts empty names them, saves nothing, and shows the first one.
             await pilot.press("ctrl+s")

@@ -21,16 +21,22 @@ class Settings:
 
 def load(path: Path) -> tuple[Settings, str | None]:
     """The saved settings and, if the file could not be used, a one-line reason (the file is left alone)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from coach.files import FileProblem, read_bytes
+
+    if not os.path.lexists(path):
         return Settings(), None
-    except OSError as exc:
-        return Settings(), f"{path}: {exc.strerror or exc}"
+    try:  # kind and size first: a FIFO or /dev/zero in its place is refused, never read
+        raw = read_bytes(path, 1_000_000).decode("utf-8")
+    except FileProblem as exc:
+        return Settings(), exc.one_line()
+    except UnicodeDecodeError as exc:
+        return Settings(), f"{path}: not UTF-8 text (byte {exc.start})"
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return Settings(), f"{path}:{exc.lineno}:{exc.colno}: not valid JSON"
+    except RecursionError:
+        return Settings(), f"{path}: nested too deeply to be settings"
     if not isinstance(data, dict):
         return Settings(), f"{path}: expected a JSON object"
     lang = data.get("lang")

@@ -824,3 +824,16 @@ def test_d14_a_writer_that_waits_for_a_lock_says_so(tmp_path, monkeypatch):
     assert len(said) == 1
     holder.close()
     waiter.close()
+
+
+# ------------------------------------------------ the UI's settings file: the same corpus, never fatal
+
+
+@pytest.mark.parametrize("name", ["not-utf8.yaml", "deep.json", "huge.yaml", "fifo.yaml", "zero", "folder"])
+def test_settings_file_from_the_corpus_gives_defaults_and_one_line(corpus, tmp_path, name):
+    from coach.tui import settings
+
+    path = tmp_path / "settings.json"
+    path.symlink_to(corpus[name])
+    found, problem = settings.load(path)
+    assert found == settings.Settings() and problem and "\n" not in problem

@@ -29,6 +29,10 @@ W_CENTROID = 0.70
 W_KEYWORD = 0.20
 KEYWORD_SCALE = 10.0
 ABSTAIN_BELOW = 0.045
+ABSTAIN_BELOW_LONG = 0.035
+LONG_TEXT = 30
+"""A text with this many features or more (a story, not a line) is abstained on only below ``ABSTAIN_BELOW_LONG``:
+its similarity to any one rule is diluted by its length, not by being out of scope."""
 MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
 OUT_OF_SCOPE_RATIO = 0.7
@@ -257,8 +261,9 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     scored, best_sim, none_sim = score_all(index, a)
     ordered = sorted(scored.items(), key=lambda kv: (-round(kv[1][0], 4), index.order[kv[0]]))
     best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""
-    if not ordered or ordered[0][1][0] < ABSTAIN_BELOW:
-        return MatchResult(text, [], notes + [f"no rule reached {ABSTAIN_BELOW:.2f}{best}"])
+    floor = ABSTAIN_BELOW if len(a.features) < LONG_TEXT else ABSTAIN_BELOW_LONG
+    if not ordered or ordered[0][1][0] < floor:
+        return MatchResult(text, [], notes + [f"no rule reached {floor:.2f}{best}"])
     coverage = index.coverage(a)
     if coverage < MIN_COVERAGE:
         return MatchResult(text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"])

@@ -92,7 +92,7 @@ def test_pick_play_retry_debrief_and_saved_session(tmp_path):
             await _say(pilot, screen, GIVE)
             assert screen.session_id == 1 and "Session #1 saved" in flat(app)
             text = flat(app)
-            assert "✗ Watch out: Gives it away" in text and "reply.unconditional-concession" not in text
+            assert "✗ Watch out: " in text and "reply." not in text  # a behaviour's title, never its id
             assert "‼ Blocker — this fails the attempt" in text
             assert "-1 ■ 7. Use concessions well" in text
             assert "And the end-caps are included in that, yes?" in text  # the customer's next move

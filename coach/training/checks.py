@@ -1,5 +1,6 @@
 """``coach validate``'s drill check: every drill question keys the line for its situation and timing, and
-none of its wrong lines is also a right answer. Pure: takes the loaded library and scenarios.
+none of its wrong lines is also a right answer. ``check_drills`` is pure (loaded library and scenarios
+in, located problems out); ``validate_drills`` loads the shipped scenarios for ``coach validate``.
 
 Each drill item (a rule's example or a role-play customer line, in each language) is asked as the drill
 would ask it, and the question is read back with ``coach.training.judge``: the keyed line must fit the

@@ -182,7 +182,6 @@ def _with_steps(conn: sqlite3.Connection, row: sqlite3.Row) -> Walkthrough:
 MD_LABELS = {
     "en": {
         "title": "Walk-through",
-        "entry": "Playbook entry",
         "label": "Label",
         "saved": "Saved",
         "started": "Started",
@@ -196,7 +195,6 @@ MD_LABELS = {
     },
     "zh": {
         "title": "逐步演练",
-        "entry": "应对手册条目",
         "label": "标签",
         "saved": "保存时间",
         "started": "开始时间",
@@ -225,7 +223,6 @@ def to_markdown(wt: Walkthrough) -> str:
     t = MD_LABELS[wt.lang if wt.lang in MD_LABELS else "en"]
     c = t["colon"]
     lines = [f"# {t['title']}{c}{md_escape(wt.title)}", ""]
-    lines.append(f"- {t['entry']}{c}`{wt.rule_id}`")
     if wt.label:
         lines.append(f"- {t['label']}{c}{md_escape(wt.label)}")
     if wt.started_at:

@@ -108,6 +108,7 @@ def test_markdown_escapes_user_text_and_marks_ticks():
     assert "- [x] Treat it as a new request." in md and "- [ ] That is a new request." in md
     assert "> \\# heading\n> \\- list\n> 1\\. one\n> \\[link\\](http://x) \\`code\\` \\| pipe" in md
     assert "## 3. Avoid" in md and "- 1 of 3 ticked" in md
+    assert "tactic.nibble" not in md  # the entry by its title (the heading), never its id
 
 
 def test_markdown_in_chinese_uses_chinese_labels():

@@ -165,7 +165,7 @@ class SavedScreen(CoachScreen):
             return
         t = MD_LABELS[wt.lang]
         grid = steps_table(((s.done, t[s.kind], s.text, s.notes) for s in wt.steps), t["notes"] + t["colon"])
-        head = Text.assemble((wt.title, "bold"), "\n", (f"{wt.rule_id} · {local_time(wt.saved_at)}", "dim"))
+        head = Text.assemble((wt.title, "bold"), "\n", (local_time(wt.saved_at), "dim"))  # title, not id
         if wt.label:
             head.append("\n" + wt.label, style="italic")
         body.update(Group(head, Text(""), grid))

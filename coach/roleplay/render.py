@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "dash": " — ",
         "reply.n": "reply {n}",
         "paren": " ({})",
+        "list": "; ",
         "left": "left before the end",
         "transcript": "Transcript",
         "retried": "taken back",
@@ -80,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "dash": "——",
         "reply.n": "第 {n} 句",
         "paren": "（{}）",
+        "list": "；",
         "left": "中途退出",
         "transcript": "对话记录",
         "retried": "已撤回",
@@ -159,7 +161,8 @@ def feedback_items(exchange: dict[str, Any], lang: str) -> list[tuple[int, str]]
             out.append((1, f"‼ {L['blocker']}{c}{t(b['blocker'], lang)}"))
         out.append((1, t(b["why"], lang)))
         if b["principles"]:
-            out.append((1, f"{L['principle']}{c}{'; '.join(t(p['title'], lang) for p in b['principles'])}"))
+            names = L["list"].join(t(p["title"], lang) for p in b["principles"])
+            out.append((1, f"{L['principle']}{c}{names}"))
         for line in b.get("better", []):
             out.append((1, f"{L['better']}{c}{t(line, lang)}"))
     if exchange.get("note"):

@@ -361,8 +361,12 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
     rule_ids = list(lib.rules)
     rules = [lib.rules[i] for i in rule_ids]
 
+    seen_toks: dict[str, list[str]] = {}
+
     def toks_of(text: str) -> list[str]:
-        return synonyms.apply(clean(text))[0]
+        if text not in seen_toks:
+            seen_toks[text] = synonyms.apply(clean(text))[0]
+        return seen_toks[text]
 
     vocab: set[str] = set()
     doc_feats: list[Counter[str]] = []
@@ -415,7 +419,9 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
                 doc[f] += n * weight
             keywords[pin].append((r, label, weight))
         for pat in rule.match.patterns:
-            patterns.setdefault(pat.regex, (required_literals(pat.regex), []))[1].append((r, pat.weight))
+            if pat.regex not in patterns:  # parsed once, however many rules share it
+                patterns[pat.regex] = (required_literals(pat.regex), [])
+            patterns[pat.regex][1].append((r, pat.weight))
         for bucket, items in ((requires, rule.match.require_any), (excludes, rule.match.exclude)):
             for item in items:
                 toks = toks_of(item)

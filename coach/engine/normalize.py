@@ -63,7 +63,8 @@ def clean(text: str) -> str:
     text = text[:MAX_CHARS]
     text = ESCAPES.sub(" ", text)
     text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    if not text.isprintable():  # the character-by-character pass only where control characters may be
+        text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     text = _APOS.sub("", text)
     text = _NOT_WORD.sub(" ", text.replace(CONCEPT, " "))
     text = _SPLIT_SCRIPTS.sub(" ", text)

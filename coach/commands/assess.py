@@ -125,7 +125,7 @@ LABELS = {
         "bad": "Watch out",
         "principle": "Principle",
         "better": "Better",
-        "signals": "found",
+        "signals": "why",
     },
     "zh": {
         "none": "这句话里没有发现需要点评的行为。",
@@ -133,7 +133,7 @@ LABELS = {
         "bad": "注意",
         "principle": "相关原则",
         "better": "更好的说法",
-        "signals": "依据",
+        "signals": "原因",
     },
 }
 
@@ -153,22 +153,34 @@ def better_lines(lib, behaviour_id: str, lang: str, context: str | None) -> list
 
 
 def render_feedback(lib, result, lang: str, context: str | None = None) -> str:  # noqa: ANN001
-    """Readable feedback: good behaviours first, then bad ones with better lines; printed literally."""
+    """Readable feedback: good behaviours first, then bad ones with better lines; printed literally, with
+    no ids, patterns or signal weights (``--json`` keeps them). A concession past the limit is never
+    praised: its trade is not shown as good."""
+    from coach.engine.assess import move_reason
+
     t = LABELS[lang]
     if not result.behaviours:
         return t["none"]
+    ids = {d.id for d in result.behaviours}
+    shown = [d for d in result.behaviours if not (d.good and "reply.over-limit" in ids and d.id in CONCESSIONS)]
     out: list[str] = []
-    for d in sorted(result.behaviours, key=lambda d: not d.good):
+    offered: set[str] = set()  # a better line is suggested once, under the first bad behaviour it fits
+    for d in sorted(shown, key=lambda d: not d.good):
         b = lib.behaviours[d.id]
-        out.append(
-            f"{'✓' if d.good else '✗'} {t['good'] if d.good else t['bad']}: {getattr(b.title, lang)}  [{d.id}]"
-        )
+        out.append(f"{'✓' if d.good else '✗'} {t['good'] if d.good else t['bad']}: {getattr(b.title, lang)}")
         out.append(f"    {getattr(b.why, lang)}")
         if b.principles:
             names = "; ".join(getattr(lib.rules[p].title, lang) for p in b.principles if p in lib.rules)
             out.append(f"    {t['principle']}: {names}")
-        out.append(f"    {t['signals']}: {', '.join(d.why)}")
+        moves = [w.removeprefix("move: ") for w in d.why if w.startswith("move: ")]
+        if moves:
+            out.append(f"    {t['signals']}: " + "; ".join(move_reason(m, lang, result.moves) for m in moves))
         if not d.good:
             for line in better_lines(lib, d.id, lang, context):
-                out.append(f"    {t['better']}: {line}")
+                if line not in offered:
+                    offered.add(line)
+                    out.append(f"    {t['better']}: {line}")
     return safe("\n".join(out))
+
+
+CONCESSIONS = ("reply.conditional-concession", "reply.unconditional-concession")

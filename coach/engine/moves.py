@@ -518,14 +518,14 @@ _NOT_ASK = re.compile(
     r"\b(?:we'?ll send|i'?ll send|thanks|thank you|see you|talk (?:soon|later)|will send)\b|谢谢|回头见|下周(?:发|给)您"
 )
 _VAGUE_IF = re.compile(
-    r"\b(?:if|as long as|so long as|provided)\s(?:you(?:'re| are) (?:happy|ok|okay|comfortable|satisfied|pleased)|it helps|that helps|it makes you happy|you insist|you really insist|that works for you|you want|you like|that'?s what it takes|it keeps you happy|you(?:'re| are) happy with (?:our|the) (?:support|service|partnership|relationship))\b"
-    r"|(?:只要|要是|如果)(?:您|你|你们)?(?:高兴|满意|开心|觉得(?:好|行|可以|合适)|坚持|一定要|非要)|(?:要是|如果|只要)能帮(?:到|上)?(?:您|你|你们)|能帮(?:到|上)?(?:您|你)(?:的话)?|(?:要是|如果)(?:对您|对你们)有帮助|您看着办|看您的意思|(?:您|你)(?:满意|高兴|开心)就(?:行|好|可以)"
+    r"\b(?:if|as long as|so long as|provided)\s(?:you(?:'re| are) (?:happy|ok|okay|comfortable|satisfied|pleased)|it helps|that helps|it makes you happy|you insist|you really insist|that works for you|you want|you like|that'?s what it takes|it keeps you happy|you(?:'re| are) happy with (?:our|the) (?:support|service|partnership|relationship)|you (?:sit (?:back )?down|stay|come back|keep talking|don'?t walk|calm down|hear me out|give us a chance|think about it))\b"
+    r"|(?:只要|要是|如果)(?:您|你|你们)?(?:高兴|满意|开心|觉得(?:好|行|可以|合适)|坚持|一定要|非要)|(?:要是|如果|只要)能帮(?:到|上)?(?:您|你|你们)|能帮(?:到|上)?(?:您|你)(?:的话)?|(?:要是|如果)(?:对您|对你们)有帮助|您看着办|看您的意思|(?:您|你)(?:满意|高兴|开心)就(?:行|好|可以)|(?:只要|要是|如果)(?:您|你)(?:坐下|别走|留下|回来|消消气|再考虑)"
 )
 _GIVEAWAY = re.compile(
     r"\b(?:they'?re|it'?s|that'?s|those are|these are)\s(?:all\s)?(?:included|part of (?:the|our) (?:package|deal)|yours|covered|free)\b|\bis (?:ours|on us) to (?:pay|cover|fund)\b|\b(?:ours|mine) to (?:pay|cover|fund)\b"
     r"|\b(?:i'?ll|let me|i will) (?:sort out|get|push through|handle|take care of) (?:the )?(?:approval|sign-?off|budget|it approved)\b|\byou won'?t (?:have to|need to) worry\b|\bleave it (?:with|to) me\b[^.]{0,40}\b(?:it'?ll|will) (?:be )?(?:fine|ok|done)\b"
     r"|\bgo ahead and (?:deduct|take|charge|bill|keep|invoice)\b|\b(?:just )?(?:deduct|keep) it\b[.!]*$"
-    r"|先扣着|扣(?:了)?就扣(?:了|吧)|那就扣吧|扣吧|(?:申请|争取|打报告|问问|报上去)[^.!?]{0,12}(?:应该|肯定|保证|一定)?(?:没(?:什么|啥)?问题|能批|批得下来|批下来|能下来|能给)|(?:我们|我)(?:就)?(?:交|付|出)(?:了|吧)?[.!]?$|^(?:交|付|出)[,，]"
+    r"|先扣着|扣(?:了)?就扣(?:了|吧)|那就扣吧|扣吧|(?:申请|争取|打报告|问问|报上去)[^.!?]{0,12}(?:应该|肯定|保证|一定)?(?:没(?:什么|啥)?问题|能批|批得下来|批下来|能下来|能给)|(?:我们|我)(?:就)?(?:交|付|出)(?:了|吧)?(?:[.!]|$)|^(?:交|付|出)[,，]"
     r"|(?:给您|给你)(?:批|申请|争取)下来|都(?:照付|照给|照做)|照付|就按(?:您|你)说的(?:办|来)|听(?:您|你)的"
     r"|包含在(?:内|里面)|(?:都|已经)包含了|包括在内|含在里面"
     r"|都给(?:您|你)?(?:配齐|配上|备齐|安排上|加上)|(?:包在|算在)我(?:们)?身上"

@@ -170,10 +170,6 @@ def test_drill_and_quiz_text_show_no_ids(lang, monkeypatch, capsys):
         assert not ID_SHAPED.search(out), ID_SHAPED.findall(out)[:5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coach/commands/assess.py (being rewritten by the lead) still prints '[reply.…]' and 'found: …'",
-)
 @pytest.mark.parametrize(
     "reply",
     [

@@ -587,8 +587,8 @@ _EXTRA = re.compile(
 )
 _QUESTION = re.compile(r"[^.!?]*\?")
 _FACT = re.compile(
-    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|than|sells?|selling|cheaper|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
-    r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长|毛利|成本|比[^,.!?;]{1,10}(?:高|低|贵|便宜|多|少)"
+    r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|than|sells?|selling|cheaper|records?|shows?|signed for|delivered|received|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
+    r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长|毛利|成本|记录|显示|签收|比[^,.!?;]{1,10}(?:高|低|贵|便宜|多|少)"
 )
 _PACK = re.compile(
     r"(?:一|每)(?:箱|件)(?:是|有|装)?(?P<n>[一二两三四五六七八九十百\d]+)(?:瓶|罐|听|支)|(?P<n2>\d+|six|twelve|twenty-four|twenty four|eighteen|twenty) (?:bottles? |cans? |units? )?(?:a|per|to a|in a|in each|to the) (?:case|carton)"
@@ -603,6 +603,7 @@ def _pack_size(m: re.Match[str]) -> float:
     return _value(raw) or float(_EN_NUM.get(raw, 0) or {"twenty-four": 24, "eighteen": 18}.get(raw, 1))
 
 
+_SOURCE = re.compile(r"\b(?:records?|shows?|showed|data|report|signed|according|invoice|receipt|pod)\b|根据|记录|数据|显示|签收|报告|单据|发票")
 _INQUIRY = re.compile(r"\b(?:understand|what|why|how|which|explain|meant)\b|什么|为什么|怎么|哪|是指|意思")
 _ITEM_NEAR = re.compile(r"\b(?:rebate|discount|off|listing|slotting|fee|flyer|dm|display|end-?cap|free|terms|payment)\b|返利|折扣|降|进场费|上架费|费|海报|邮报|堆头|端架|陈列|赠品|送|账期")
 _NOW = re.compile(r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备")
@@ -890,7 +891,7 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     ]
     moves.answers_offer = bool(given) and bool(_HOW_MUCH.search(context)) and not _REFUSE.search(reply)
     mine = {a.value for a in find_amounts(reply)}
-    moves.echo = bool(mine) and mine <= {a.value for a in find_amounts(context)}
+    moves.echo = bool(mine) and mine <= {a.value for a in find_amounts(context)} and not _SOURCE.search(reply)
     moves.softened_refusal = (
         bool(_REFUSE.search(reply)) and bool(_SORRY.search(reply)) and not _OWN_FAULT.search(reply)
     )

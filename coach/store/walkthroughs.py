@@ -247,14 +247,13 @@ def write_markdown(wt: Walkthrough, folder: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     who = f"{wt.id}" if wt.id is not None else "unsaved"
     stem = f"walkthrough-{who}-{re.sub(r'[^a-z0-9.-]+', '-', wt.rule_id.lower())}-{stamp}"
+    from coach.files import write_file
+
     data = to_markdown(wt).encode("utf-8")
     for n in range(1000):
         path = folder / (f"{stem}.md" if n == 0 else f"{stem}-{n}.md")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        if os.path.lexists(path):
             continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        write_file(path, data, force=None, option="export")  # owner-only, whole or not at all
         return path
     raise CoachError(f"{folder}: could not find a free file name for the export")

@@ -837,3 +837,20 @@ def test_settings_file_from_the_corpus_gives_defaults_and_one_line(corpus, tmp_p
     path.symlink_to(corpus[name])
     found, problem = settings.load(path)
     assert found == settings.Settings() and problem and "\n" not in problem
+
+
+def test_d9_ui_walkthrough_export_on_a_full_disk_leaves_no_file(tmp_path, monkeypatch):
+    import errno
+
+    from coach import files
+    from coach.errors import CoachError
+    from coach.store import walkthroughs as wts
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    wt = wts.Walkthrough("tactic.nibble", "The nibble", "en", [wts.StepRecord("step", "t", True)])
+    with pytest.raises(CoachError, match="No space left on device"):
+        wts.write_markdown(wt, tmp_path / "exports")
+    assert list((tmp_path / "exports").iterdir()) == []

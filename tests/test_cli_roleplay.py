@@ -196,7 +196,10 @@ def test_sessions_show_and_export(played, monkeypatch, capsys, tmp_path):
         False,
         False,
     ]
-    assert data["transcript"][0]["behaviours"][0]["blocker"]["en"].startswith("An extra discount")
+    first = {b["id"]: b for b in data["transcript"][0]["behaviours"]}
+    assert "reply.conditional-concession" not in first  # never praised past the limit
+    # 5% against the scenario's 2% limit: the implicit over-limit blocker says so with the figures
+    assert first["reply.over-limit"]["blocker"]["en"] == "You went past your limit: price/rebate 5% given, limit 2%."
     target = tmp_path / "s1.md"
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "md", "-o", str(target))
     assert (
@@ -259,7 +262,8 @@ def test_practice_concessions_never_appear_in_the_real_log_or_review(played, mon
     code, out, _ = run(monkeypatch, capsys, "log", "list", "--json", "--practice", "--history")
     practice = json.loads(out)["entries"]
     assert [(e["give"], e["status"], e["practice"]) for e in practice] == [
-        (GIVE, "agreed", True),
+        # judged after her line ("if you want in, I need a yes"), the 5% is a yes to her trade: an offer
+        (GIVE, "offered", True),
         (GIVE, "withdrawn", True),
         (TRADE, "offered", True),
     ]

@@ -240,7 +240,7 @@ def play_plain(
     conn = open_db(db)
     try:
         recorder = sessions.Recorder(conn, scenario_dict(scenario), lang, trainee)
-        state = engine.start(scenario, kit)
+        state = engine.start(scenario, kit, lang)
         closed = False
         say(intro(scenario_dict(scenario), lang))
         say(label(lang, "how"))

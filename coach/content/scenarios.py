@@ -10,15 +10,19 @@ and moving on with ``goto`` (Ink's divert ``->``, Yarn's ``<<jump>>``); ``defaul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from coach.content.models import NonEmpty, Strict, Text
 from coach.content.yamlpos import Located, Path_, YamlProblem, load_file
 from coach.errors import ContentError
+
+if TYPE_CHECKING:
+    from coach.engine.moves import Limit
 
 NODE_ID = r"^[a-z][a-z0-9-]*$"
 VAR_NAME = r"^[a-z][a-z0-9_]*$"
@@ -29,6 +33,15 @@ NodeId = Annotated[str, Field(pattern=NODE_ID, max_length=80)]
 VarName = Annotated[str, Field(pattern=VAR_NAME, max_length=40)]
 BehaviourId = Annotated[str, Field(pattern=BEHAVIOUR_ID, max_length=80)]
 Value = Annotated[int, Field(ge=-1000, le=1000)]
+
+AMOUNT_ITEMS = (
+    *("price", "payment-terms", "listing-fee", "promotion", "free-goods", "display", "service", "other"),
+    "rebate",
+)
+"""Items a line may quote the trainee's amounts for (the concession log's types, and rebate)."""
+PLACEHOLDER = re.compile(r"\{(?P<kind>offered|given)\.(?P<item>[a-z-]+)\|(?P<fallback>[^{}]*)\}")
+"""``{offered.ITEM|fallback}`` (the last amount offered on ITEM) or ``{given.ITEM|fallback}`` (the session's
+total on ITEM) in a customer's line; the fallback is said when nothing was offered on ITEM yet."""
 
 OUTCOMES = ("success", "partial", "fail")
 """How an ending closes the attempt."""
@@ -186,6 +199,16 @@ class Scenario(Strict):
     setting: Text = Field(description="Where and when the meeting happens, what is at stake.")
     objective: Text = Field(description="What the trainee wants to get.")
     limits: list[Text] = Field(default_factory=list, description="What the trainee must not go beyond.")
+    limits_check: list[NonEmpty] = Field(
+        default_factory=list,
+        description="The limits in figures, as `coach prep --limit` writes them ('listing-fee: 8000 CNY', "
+        "'price: 2%'): checked against the session's running total of every amount the trainee gives.",
+    )
+    over_limit: Literal["blocker", "feedback"] = Field(
+        "blocker",
+        description="Going past a `limits_check` limit fails the attempt (blocker, the default) or is only "
+        "flagged in the feedback (feedback).",
+    )
     stake: Stake = Field(
         "other", description="What a concession would give away, unless a turn says otherwise."
     )
@@ -199,6 +222,16 @@ class Scenario(Strict):
     rehearsals: list[Rehearsal] = Field(
         default_factory=list, description="Scripted runs checked by `coach validate`."
     )
+
+    def limit_values(self) -> tuple[Limit, ...]:
+        """``limits_check`` as the engine's limits (empty if one is unreadable: validate says so)."""
+        from coach.content.plans import limits_from_text
+        from coach.errors import CoachError
+
+        try:
+            return limits_from_text(self.limits_check)
+        except CoachError:
+            return ()
 
     def node_kind(self, node: str) -> str | None:
         """``turn``, ``ending`` or None for an unknown id."""
@@ -419,7 +452,35 @@ def check_scenario(sc: Scenario, doc: Located, situations: set[str], behaviours:
                 f"unknown reply behaviour {blocker.behaviour!r}"
                 f"{_suggest(blocker.behaviour, sorted(behaviours))}",
             )
+    if sc.limits_check:
+        from coach.content.plans import limits_from_text
+        from coach.errors import CoachError
+
+        for i, raw in enumerate(sc.limits_check):
+            try:
+                limits_from_text([raw])
+            except CoachError as exc:
+                bad(("limits_check", i), f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
+    lines: list[tuple[Path_, Text | None]] = [(("turns", tid, "line"), t.line) for tid, t in sc.turns.items()]
+    lines += [(("endings", eid, "line"), e.line) for eid, e in sc.endings.items()]
+    for path, line in lines:
+        for lang in ("en", "zh"):
+            problem = _placeholder_problem(getattr(line, lang) if line is not None else "")
+            if problem:
+                bad((*path, lang), problem)
     for tid, turn in sc.turns.items():
+        if sc.limits_check:
+            caught = False
+            for i, branch in enumerate(turn.branches):
+                named = {*branch.when.has, *branch.when.any}
+                if "reply.over-limit" in named:
+                    caught = True
+                elif "reply.conditional-concession" in named and not caught and branch.note is not None:
+                    bad(
+                        ("turns", tid, "branches", i, "note"),
+                        "this note would praise a concession that goes past a limit in `limits_check`; "
+                        "catch `reply.over-limit` in a branch before it",
+                    )
         if turn.situation not in situations:
             bad(
                 ("turns", tid, "situation"),
@@ -466,6 +527,23 @@ def check_scenario(sc: Scenario, doc: Located, situations: set[str], behaviours:
     problems += _check_reach(sc, doc)
     problems += _check_variables(sc, doc)
     return problems
+
+
+def _placeholder_problem(text: str) -> str | None:
+    """Why a line's ``{...}`` is not a placeholder the runner can fill (None when every one is)."""
+    rest = text
+    for m in PLACEHOLDER.finditer(text):
+        if m.group("item") not in AMOUNT_ITEMS:
+            return (
+                f"unknown item {m.group('item')!r} in {m.group(0)!r}"
+                f"{_suggest(m.group('item'), list(AMOUNT_ITEMS))}"
+            )
+        rest = rest.replace(m.group(0), "", 1)
+    if "{" in rest or "}" in rest:
+        return (
+            "a `{` or `}` that is not a placeholder: write {offered.ITEM|what to say before any offer}"
+        )
+    return None
 
 
 def _edges(sc: Scenario) -> dict[str, list[str]]:

@@ -18,7 +18,9 @@ def rehearse(sc: Scenario, kit: Kit, doc: Located) -> list[str]:
     """Play each rehearsal; a located line per reply that misses a behaviour or a turn, or a wrong ending."""
     problems: list[str] = []
     for r, rehearsal in enumerate(sc.rehearsals):
-        state = start(sc, kit)
+        said = "".join(step.say for step in rehearsal.steps)
+        lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in said) else "en"
+        state = start(sc, kit, lang)  # Chinese replies are judged after the buyer's Chinese lines
         name = rehearsal.name
         for s, step in enumerate(rehearsal.steps):
             where = ("rehearsals", r, "steps", s)

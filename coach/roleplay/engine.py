@@ -22,9 +22,12 @@ from coach.errors import CoachError
 if TYPE_CHECKING:
     from coach.content.loader import Library
     from coach.engine.assess import BehaviourIndex
+    from coach.engine.moves import Given, Limit, Passed
 
 CONCESSIONS = ("reply.conditional-concession", "reply.unconditional-concession")
 """Behaviours that mean the trainee gave something (written to the concession log as practice)."""
+OVER_LIMIT = "reply.over-limit"
+"""The behaviour of a reply that takes the session's total past a limit in the scenario's ``limits_check``."""
 
 
 class RoleplayError(CoachError):
@@ -44,6 +47,8 @@ class Kit:
 
     library: Library
     index: BehaviourIndex
+    cache: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False, compare=False)
+    """Whether a playbook line fits a buyer's line (better lines are checked once per turn and language)."""
 
     @classmethod
     def build(cls, library: Library) -> Kit:
@@ -114,6 +119,14 @@ class Exchange:
     goto: str
     scores: Mapping[str, int]
     """What this reply added to each principle's score."""
+    given: tuple[Given, ...] = ()
+    """Amounts the reply gave (the assessor's moves)."""
+    passed: tuple[Passed, ...] = ()
+    """Limits the session's running total went past with this reply (totals against the full limits)."""
+    withheld: tuple[str, ...] = ()
+    """Good behaviours found but not shown as praise (a trade that goes past a limit is not a good trade)."""
+    asked: str | None = None
+    """The trainee's own words asking for something in return, in a conditional concession."""
 
     def found(self) -> list[str]:
         """Ids of the behaviours found, in detector order."""
@@ -138,6 +151,24 @@ class State:
     blocked: tuple[tuple[str, str], ...] = ()
     """(behaviour, turn) of every blocker shown in a reply that stands."""
     previous: State | None = field(default=None, repr=False)
+    lang: str = "en"
+    """The session's language: the buyer's line in it is the context each reply is judged in."""
+    limits: tuple[Limit, ...] = ()
+    """The scenario's ``limits_check``, checked against the running total of what was given."""
+
+    def offers(self) -> tuple[tuple[Given, ...], ...]:
+        """The amounts given by each standing reply, oldest first."""
+        return tuple(ex.given for ex in self.exchanges)
+
+    def given(self) -> list[Given]:
+        """Every amount given in the replies that stand."""
+        return [g for ex in self.exchanges for g in ex.given]
+
+    def passed(self) -> list[Passed]:
+        """The limits the session's running total went past."""
+        from coach.engine.moves import check_limits
+
+        return check_limits(self.given(), self.limits)
 
     @property
     def finished(self) -> bool:
@@ -168,10 +199,12 @@ class State:
         return self.scenario.speaker(turn) if turn is not None else self.scenario.persona
 
     def line(self) -> Text | None:
-        """What the customer says now: the turn's line, or the ending's last words."""
-        if self.turn is not None:
-            return self.turn.line
-        return self.ending.line if self.ending is not None else None
+        """What the customer says now: the turn's line, or the ending's last words, with the amounts the
+        trainee offered filled in."""
+        from coach.roleplay.compose import fill_text
+
+        line = self.turn.line if self.turn is not None else (self.ending.line if self.ending else None)
+        return fill_text(line, self.offers(), self.limits) if line is not None else None
 
 
 @dataclass(frozen=True)
@@ -203,21 +236,22 @@ class Step:
         return self.state.ending
 
 
-def start(scenario: Scenario, kit: Kit) -> State:
-    """The scenario at its first turn, variables at their initial values, every principle at zero."""
+def start(scenario: Scenario, kit: Kit, lang: str = "en") -> State:
+    """The scenario at its first turn, variables at their initial values, every principle at zero; replies
+    are judged after the buyer's lines in ``lang``."""
     return State(
         scenario=scenario,
         kit=kit,
         node=scenario.start,
         variables=MappingProxyType(dict(scenario.variables)),
         scores=MappingProxyType({p: 0 for p in principle_ids()}),
+        lang=lang if lang in ("en", "zh") else "en",
+        limits=scenario.limit_values(),
     )
 
 
 MAX_REPLY = 4000
 """Longest reply read, in characters (a spoken reply is a few sentences)."""
-
-
 
 
 def clean_reply(text: str) -> str:
@@ -238,28 +272,76 @@ def reply(state: State, text: str) -> Step:
     text = clean_reply(text)
     if not text:
         raise RoleplayError("empty reply", "type what you would say to the customer")
-    detected = assess(state.kit.index, text).behaviours
+    line = state.line() or turn.line
+    context = getattr(line, state.lang) or line.en
+    before = state.given()
+    # The assessor judges the reply against what is left of each limit, so a reply that takes the
+    # session's running total past it is over the limit even when its own amount is not.
+    assessment = assess(state.kit.index, text, context, remaining(state.limits, before))
+    moves = assessment.moves
+    read = [resolve(g, state.limits) for g in (moves.given if moves is not None else [])]
+    confirmed = [g for g in read if _same(g, before)]
+    if confirmed and OVER_LIMIT in {d.id for d in assessment.behaviours}:
+        # An amount already given (often the buyer's line repeating the trainee's own offer) is confirmed,
+        # not given twice: judge the reply against the limits as they were before that amount.
+        rest = list(before)
+        for g in confirmed:
+            rest.remove(next(h for h in rest if _same(g, [h])))
+        assessment = assess(state.kit.index, text, context, remaining(state.limits, rest))
+        moves = assessment.moves
+    given = tuple(g for g in read if not _same(g, before))
+    detected = list(assessment.behaviours)
+    if read and not given:
+        # A yes to the buyer's line that only repeats what was already given confirms the deal; it is not
+        # a new concession (it still counts when the reply's own words give something).
+        detected = [d for d in detected if not (d.id in CONCESSIONS and _only_agrees(d.why))]
     found = {d.id for d in detected}
-    feedback = tuple(_feedback(state, turn, d.id, d.good, d.why) for d in detected)
+    passed: tuple[Passed, ...] = ()
+    if OVER_LIMIT in found:
+        from coach.engine.moves import check_limits
+
+        over = {p.limit.item for p in (moves.passed if moves is not None else [])}
+        passed = tuple(p for p in check_limits([*before, *given], state.limits) if p.limit.item in over)
+    # A trade past the limit is never praised: its good concession stays out of the feedback and the score
+    # (it still picks the branch and goes to the concession log).
+    withheld = tuple(d.id for d in detected if OVER_LIMIT in found and d.good and d.id in CONCESSIONS)
+    shown = [d for d in detected if d.id not in withheld]
+    feedback = tuple(_feedback(state, turn, context, d.id, d.good, d.why, passed) for d in shown)
     branch_no, move = choose(turn, found, state.variables)
     variables = dict(state.variables)
     changes = apply(move, variables)
-    delta = score_delta(state.kit, found)
+    delta = score_delta(state.kit, found - set(withheld))
     scores = {p: state.scores.get(p, 0) + delta.get(p, 0) for p in state.scores}
-    blockers = {b.behaviour for b in state.scenario.blockers}
+    blockers = blocker_ids(state.scenario)
     blocked = state.blocked + tuple((bid, state.node) for bid in found if bid in blockers)
+    note = move.note
+    if (
+        OVER_LIMIT in found
+        and isinstance(move, Branch)
+        and OVER_LIMIT not in {*move.when.has, *move.when.any}
+    ):
+        note = None  # the author's remark was written for a reply within the limits
+    asked = None
+    if "reply.conditional-concession" in found or (moves is not None and moves.trade):
+        from coach.store.sessions import asked_in_return
+
+        asked = asked_in_return(text)
     exchange = Exchange(
         turn=state.node,
         speaker=state.scenario.speaker(turn).name,
-        line=turn.line,
+        line=line,
         situation=turn.situation,
         reply=text,
         feedback=feedback,
         branch=branch_no,
-        note=move.note,
+        note=note,
         changes=tuple(changes),
         goto=move.goto,
         scores=MappingProxyType(delta),
+        given=given,
+        passed=passed,
+        withheld=withheld,
+        asked=asked,
     )
     new = replace(
         state,
@@ -271,6 +353,55 @@ def reply(state: State, text: str) -> Step:
         previous=state,
     )
     return Step(new, exchange)
+
+
+def resolve(g: Given, limits: tuple[Limit, ...]) -> Given:
+    """An amount with its item: money given with no item named is about the only money limit in force
+    (as ``check_limits`` counts it)."""
+    from coach.roleplay.compose import money_item
+
+    item = money_item(limits)
+    if g.item == "other" and item is not None and g.unit not in ("percent", "days", "units"):
+        return replace(g, item=item)
+    return g
+
+
+def _only_agrees(why: list[str]) -> bool:
+    """Whether a behaviour was found only because the reply says yes to the buyer's line."""
+    return bool(why) and all(w == "move: agrees-to-ask" for w in why)
+
+
+def limit_unit(unit: str) -> str:
+    """The kind of a unit (percent, days, units or money)."""
+    from coach.engine.moves import limit_unit as kind
+
+    return kind(unit)
+
+
+def _same(g: Given, earlier: list[Given]) -> bool:
+    """Whether the same amount in the same unit was already given (the buyer repeating a figure may name
+    it under another item: "ten thousand per SKU, with the flyer")."""
+    return any(limit_unit(h.unit) == limit_unit(g.unit) and abs(h.value - g.value) < 1e-9 for h in earlier)
+
+
+def blocker_ids(scenario: Scenario) -> set[str]:
+    """The behaviours that fail the attempt: the scenario's blockers, and going past a limit in its
+    ``limits_check`` unless it says ``over_limit: feedback``."""
+    ids = {b.behaviour for b in scenario.blockers}
+    if scenario.limits_check and scenario.over_limit == "blocker":
+        ids.add(OVER_LIMIT)
+    return ids
+
+
+def remaining(limits: tuple[Limit, ...], given: list[Given]) -> tuple[Limit, ...]:
+    """Each limit less what was already given on its item (one checker: ``check_limits`` sums it)."""
+    if not limits or not given:
+        return limits
+    from coach.engine.moves import check_limits
+
+    spent = check_limits(given, [replace(lim, value=0.0) for lim in limits])
+    used = {(p.limit.item, p.limit.unit): p.total for p in spent}
+    return tuple(replace(lim, value=lim.value - used.get((lim.item, lim.unit), 0.0)) for lim in limits)
 
 
 def retry(state: State) -> State:
@@ -341,12 +472,24 @@ def score_delta(kit: Kit, found: set[str]) -> dict[str, int]:
     return delta
 
 
-def _feedback(state: State, turn: Turn, bid: str, good: bool, signals: list[str]) -> Feedback:
+def _feedback(
+    state: State,
+    turn: Turn,
+    context: str,
+    bid: str,
+    good: bool,
+    signals: list[str],
+    passed: tuple[Passed, ...] = (),
+) -> Feedback:
     behaviour = state.kit.library.behaviours[bid]
     better: tuple[Text, ...] = ()
     if not good:
-        better = tuple(state.kit.say_lines(turn.situation)[:2]) + tuple(behaviour.better[:2])
+        better = better_lines(state, turn, context, bid)
     blocker = next((b.why for b in state.scenario.blockers if b.behaviour == bid), None)
+    if blocker is None and bid == OVER_LIMIT and bid in blocker_ids(state.scenario) and passed:
+        from coach.roleplay.compose import over_limit_why
+
+        blocker = over_limit_why(passed)
     return Feedback(
         id=bid,
         good=good,
@@ -357,6 +500,49 @@ def _feedback(state: State, turn: Turn, bid: str, good: bool, signals: list[str]
         better=better,
         blocker=blocker,
     )
+
+
+def better_lines(state: State, turn: Turn, context: str, bid: str) -> tuple[Text, ...]:
+    """Lines to say instead of a bad behaviour: up to two of the playbook lines for the buyer's line (the
+    turn's situation) that fit it, then one of the behaviour's own. A line fits when, said after the buyer's
+    line in the session's language, it shows no bad behaviour, quotes no figure foreign to the scenario
+    (no "2 million" nobody mentioned) and, for the behaviour's generic lines, names no trade item the
+    conversation is not about."""
+    kit = state.kit
+    lang = state.lang
+    world = _world(state, context)
+    rule = [t for t in kit.say_lines(turn.situation) if _fits(kit, t, lang, context, world, topical=False)]
+    own = [t for t in kit.library.behaviours[bid].better if _fits(kit, t, lang, context, world, topical=True)]
+    return tuple(rule[:2]) + tuple(own[: 1 if rule else 2])
+
+
+def _world(state: State, context: str) -> str:
+    """What the conversation is about, as text: the buyer's line, the setting, objective and limits."""
+    sc = state.scenario
+    parts = [context, *(getattr(t, state.lang) for t in (sc.setting, sc.objective, *sc.limits))]
+    return " ".join(parts)
+
+
+def _fits(kit: Kit, line: Text, lang: str, context: str, world: str, *, topical: bool) -> bool:
+    said = getattr(line, lang) or line.en
+    key = (said, lang, context, world if topical else "", "t" if topical else "")
+    hit = kit.cache.get(key)
+    if hit is not None:
+        return hit
+    from coach.engine.assess import assess, surface
+    from coach.engine.moves import find_amounts, items_in
+
+    ok = True
+    known = {a.value for a in find_amounts(surface(world))}
+    if any(a.value not in known for a in find_amounts(surface(said))):
+        ok = False
+    if ok and topical:
+        about = set(items_in(surface(world).lower()))
+        ok = not (set(items_in(surface(said).lower())) - about - {"other"})
+    if ok:
+        ok = not any(not d.good for d in assess(kit.index, said, context).behaviours)
+    kit.cache[key] = ok
+    return ok
 
 
 # ---------------------------------------------------------------------------------------------- debrief
@@ -386,11 +572,97 @@ class Debrief:
     retried: tuple[Exchange, ...]
     scores: Mapping[str, int]
     best_lines: tuple[BestLines, ...]
+    lesson: Text | None = None
+    """The ending's lesson when the outcome is the ending's own; when a blocker failed the attempt, a line
+    that says so instead (an ending's praise never follows a fail)."""
+    account: tuple[Text, ...] = ()
+    """What happened, composed from the session's moves: what was given and asked back, limits passed,
+    principles shown and missed, the turning point."""
+    passed: tuple[Passed, ...] = ()
+    """Limits the session's total went past."""
+    turning_point: int | None = None
+    """Index in ``exchanges`` of the reply that decided the outcome."""
+    last_line: Text | None = None
+    """The customer's last words at the ending, with the trainee's amounts filled in."""
+
+
+def turning_point(state: State) -> int | None:
+    """The reply that decided the outcome: the first blocker; else, short of success, the first reply with
+    a bad behaviour (or the first that moved nothing); on success, the first good reply that moved the
+    conversation on."""
+    exchanges = state.exchanges
+    if not exchanges:
+        return None
+    blocked = {turn for _, turn in state.blocked}
+    bids = {bid for bid, _ in state.blocked}
+    for i, ex in enumerate(exchanges):
+        if ex.turn in blocked and bids & set(ex.found()):
+            return i
+    if state.outcome in ("fail", "partial"):
+        for i, ex in enumerate(exchanges):
+            if any(not f.good for f in ex.feedback):
+                return i
+        for i, ex in enumerate(exchanges):
+            if ex.branch is None:
+                return i
+        return len(exchanges) - 1
+    if state.outcome == "success":
+        for i, ex in enumerate(exchanges):
+            if ex.branch is not None and any(f.good for f in ex.feedback):
+                return i
+    return None
+
+
+def account(state: State, point: int | None) -> tuple[Text, ...]:
+    """The session's moves in sentences (``coach.roleplay.compose``)."""
+    from coach.engine.moves import check_limits, totals
+    from coach.roleplay.compose import Account, Concession, account_lines
+
+    concessions = []
+    for n, ex in enumerate(state.exchanges, 1):
+        ids = set(ex.found()) | set(ex.withheld)
+        if ex.given or ids & set(CONCESSIONS):
+            traded = "reply.conditional-concession" in ids
+            concessions.append(Concession(n, ex.given, ex.asked if traded else None, traded, bool(ex.passed)))
+    given = state.given()
+    sums = totals(given)
+    rows = tuple((item, value, unit) for item, (value, unit) in sums.items())
+    kit = state.kit
+    shown = tuple(kit.title(p) for p, v in state.scores.items() if v > 0)
+    missed = tuple(kit.title(p) for p, v in state.scores.items() if v < 0)
+    turn = None
+    if point is not None:
+        ex = state.exchanges[point]
+        bad = [f.title for f in ex.feedback if not f.good]
+        good = [f.title for f in ex.feedback if f.good]
+        what = tuple(bad if (bad and state.outcome != "success") else good or bad)
+        if what:
+            turn = (point + 1, ex.reply, what)
+    return account_lines(
+        Account(
+            concessions=tuple(concessions),
+            totals=rows,
+            passed=tuple(check_limits(given, state.limits)),
+            limits=state.limits,
+            shown=shown,
+            missed=missed,
+            turn=turn,
+        )
+    )
 
 
 def debrief(state: State) -> Debrief:
     """Everything the trainee should see at the end (or when leaving early)."""
+    from coach.engine.moves import check_limits
+    from coach.roleplay.compose import blocked_lesson, over_limit_why
+
     why = {b.behaviour: b.why for b in state.scenario.blockers}
+    for bid, turn in state.blocked:
+        if bid not in why:  # the implicit over-limit blocker: its why carries the figures
+            found = [
+                f.blocker for ex in state.exchanges if ex.turn == turn for f in ex.feedback if f.id == bid
+            ]
+            why[bid] = next((w for w in found if w is not None), None) or over_limit_why(state.passed())
     seen: dict[str, None] = {}
     for ex in state.exchanges:
         seen.setdefault(ex.situation, None)
@@ -399,14 +671,32 @@ def debrief(state: State) -> Debrief:
     best = tuple(
         BestLines(s, state.kit.title(s), state.kit.say_lines(s)[:3]) for s in seen if state.kit.say_lines(s)
     )
+    ending = state.ending
+    lesson: Text | None = None
+    if ending is not None:
+        if state.outcome == ending.outcome:
+            lesson = ending.debrief
+        else:
+            titles = []
+            for bid, _ in state.blocked:
+                b = state.kit.library.behaviours.get(bid)
+                if b is not None and b.title not in titles:
+                    titles.append(b.title)
+            lesson = blocked_lesson(ending.title or Text(en=ending.outcome, zh=ending.outcome), titles)
+    point = turning_point(state)
     return Debrief(
         scenario=state.scenario,
         ending_id=state.node if state.finished else None,
-        ending=state.ending,
+        ending=ending,
         outcome=state.outcome,
         blocked=tuple((bid, turn, why[bid]) for bid, turn in state.blocked),
         exchanges=state.exchanges,
         retried=state.retried,
         scores=state.scores,
         best_lines=best,
+        lesson=lesson,
+        account=account(state, point) if state.exchanges else (),
+        passed=tuple(check_limits(state.given(), state.limits)),
+        turning_point=point,
+        last_line=state.line() if ending is not None else None,
     )

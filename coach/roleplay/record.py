@@ -54,12 +54,39 @@ def exchange_dict(ex: Exchange, kit: Kit) -> dict[str, Any]:
             }
             for f in ex.feedback
         ],
+        "withheld": list(ex.withheld),
+        "given": [given_dict(g) for g in ex.given],
+        "passed": [passed_dict(p) for p in ex.passed],
+        "asked": ex.asked,
         "branch": ex.branch,
         "note": text(ex.note),
         "changes": [{"var": c.var, "before": c.before, "after": c.after} for c in ex.changes],
         "goto": ex.goto,
         "scores": dict(ex.scores),
     }
+
+
+def given_dict(g: Any) -> dict[str, Any]:
+    """An amount given: item, amount, unit and the words it was read from."""
+    return {"item": g.item, "amount": round(g.value, 4), "unit": g.unit, "text": g.text}
+
+
+def passed_dict(p: Any) -> dict[str, Any]:
+    """A limit passed: the limit as written, its item, the limit and the total given."""
+    return {
+        "item": p.limit.item,
+        "limit": p.limit.value,
+        "unit": p.limit.unit,
+        "label": p.limit.label,
+        "total": round(p.total, 4),
+        "text": {"en": _passed_text(p, "en"), "zh": _passed_text(p, "zh")},
+    }
+
+
+def _passed_text(p: Any, lang: str) -> str:
+    from coach.engine.assess import passed_text
+
+    return passed_text(p, lang)
 
 
 def behaviour_title(kit: Kit, behaviour_id: str) -> dict[str, str] | None:
@@ -79,8 +106,12 @@ def debrief_dict(d: Debrief, kit: Kit) -> dict[str, Any]:
         "ending": d.ending_id,
         "ending_title": text(d.ending.title) if d.ending else None,
         "outcome": d.outcome,
-        "last_line": text(d.ending.line) if d.ending else None,
-        "debrief": text(d.ending.debrief) if d.ending else None,
+        "last_line": text(d.last_line),
+        # The lesson: the ending's own when the outcome is the ending's, else why the attempt failed.
+        "debrief": text(d.lesson),
+        "account": [text(t) for t in d.account],
+        "passed": [passed_dict(p) for p in d.passed],
+        "turning_point": d.turning_point,
         "blocked": [
             {"behaviour": b, "title": behaviour_title(kit, b), "turn": t, "why": text(w)}
             for b, t, w in d.blocked

@@ -206,6 +206,7 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
         out.append(customer_line(record["scenario"]["persona"]["name"], d["last_line"], lang))
     if d.get("debrief"):
         out.append(t(d["debrief"], lang))
+    out += [t(line, lang) for line in d.get("account", [])]
     for b in d.get("blocked", []):
         out.append(f"‼ {blocked_text(record, b, lang)}")
     out += ["", f"{L['transcript']}{c}".rstrip()]
@@ -296,6 +297,13 @@ def markdown(record: dict[str, Any], lang: str) -> str:
     out += ["", f"## {L['debrief']}", ""]
     if d.get("debrief"):
         out.append(md(t(d["debrief"], lang)))
+    if d.get("account"):
+        out.append("")
+        # One list item per sentence of the account; its own sub-items ("  - reply 2: ...") stay nested.
+        for line in d["account"]:
+            said = t(line, lang)
+            nested = said.startswith("  - ")
+            out.append(f"{'  ' if nested else ''}- {md(said.removeprefix('  - '))}")
     for b in d.get("blocked", []):
         out += ["", f"‼ {md(blocked_text(record, b, lang))}"]
     out += ["", f"## {L['transcript']}", ""]
@@ -374,6 +382,13 @@ def html_page(record: dict[str, Any], lang: str) -> str:
     out.append(f"<h2>{_h(L['debrief'])}</h2>")
     if d.get("debrief"):
         out.append(f"<p>{_h(t(d['debrief'], lang))}</p>")
+    if d.get("account"):
+        out.append("<ul>")
+        for line in d["account"]:
+            said = t(line, lang)
+            depth = 1 if said.startswith("  - ") else 0
+            out.append(f'<li class="d{depth}">{_h(said.removeprefix("  - "))}</li>')
+        out.append("</ul>")
     for b in d.get("blocked", []):
         out.append(f"<p><strong>‼ {_h(blocked_text(record, b, lang))}</strong></p>")
     out.append(f"<h2>{_h(L['transcript'])}</h2>")

@@ -174,7 +174,8 @@ def practice_concession(
     from coach.content.loader import situation_ids
     from coach.store.concessions import validate_entry
 
-    ids = [b["id"] for b in exchange["behaviours"]]
+    # A trade past a limit is not praised, so it is withheld from the feedback: it is still a concession.
+    ids = [b["id"] for b in exchange["behaviours"]] + list(exchange.get("withheld", []))
     conditional = "reply.conditional-concession" in ids
     if not conditional and "reply.unconditional-concession" not in ids:
         return None

@@ -61,7 +61,7 @@ def test_scripted_path_end_to_end(sid, n, monkeypatch, capsys):
     path = [sc.start] + [s.goto for s in rehearsal.steps]
     position = 0
     for node, step in zip(path, rehearsal.steps, strict=False):
-        line = getattr(sc.turns[node].line, lang)
+        line = getattr(sc.turns[node].line, lang).split("{")[0]  # up to the trainee's filled-in amounts
         position = out.index(line, position)
         position = out.index(step.say, position)
         for bid in step.shows:  # shown by its title, never its id
@@ -102,7 +102,7 @@ def test_scripted_path_end_to_end(sid, n, monkeypatch, capsys):
     gave = [
         e
         for e in record["transcript"]
-        if {b["id"] for b in e["behaviours"]}
+        if ({b["id"] for b in e["behaviours"]} | set(e.get("withheld", [])))
         & {"reply.conditional-concession", "reply.unconditional-concession"}
     ]
     assert real == []

@@ -275,7 +275,7 @@ class RoleplayScreen(CoachScreen):
 
         scenario = self.scenarios.scenarios[scenario_id]
         self._close_session(left=True)
-        self.state = engine.start(scenario, self.kit)
+        self.state = engine.start(scenario, self.kit, self.lang)
         self.transcript = []
         self.session_id = None
         self.session_lang = self.lang

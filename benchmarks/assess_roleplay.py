@@ -68,7 +68,8 @@ def main() -> None:
     for _ in range(args.rounds):
         for sc in scenarios:
             for rehearsal in sc.rehearsals:
-                lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for s in rehearsal.steps for ch in s.say) else "en"
+                said = "".join(s.say for s in rehearsal.steps)
+                lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in said) else "en"
                 state = engine.start(sc, kit, lang)
                 for step in rehearsal.steps:
                     if state.finished:
@@ -97,7 +98,7 @@ def main() -> None:
                     state = engine.reply(state, step.say).state
             engine.debrief(state)
     per = (time.perf_counter() - t0) * 1000 / sum(len(sc.rehearsals) for sc in scenarios)
-    print(f"debrief composed from the moves: {per:.2f} ms per session (played and debriefed, better lines cached)")
+    print(f"a session played and debriefed from its moves: {per:.2f} ms (better lines cached)")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,15 @@ def test_shipped_schema_files_are_up_to_date(kind):
     assert shipped == schemas.render(kind), REGENERATE
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_each_shipped_file_names_its_schema_on_line_one(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    kind = schemas.kind_of(_load(path))
+    assert first == schemas.modeline(kind)
+    target = (path.parent / first.split("$schema=", 1)[1]).resolve()
+    assert target == (schemas.FOLDER / schemas.file_name(kind)).resolve() and target.is_file()
+
+
 @pytest.mark.parametrize("kind", [*schemas.KINDS, schemas.ANY])
 def test_coach_schema_prints_each_kind(kind, capsys):
     assert main(["schema", "--kind", kind]) == 0

@@ -291,7 +291,7 @@ def reply(state: State, text: str) -> Step:
         moves = assessment.moves
     given = tuple(g for g in read if not _same(g, before))
     detected = list(assessment.behaviours)
-    if read and not given:
+    if (read and not given) or (not read and before and _restates(context, before)):
         # A yes to the buyer's line that only repeats what was already given confirms the deal; it is not
         # a new concession (it still counts when the reply's own words give something).
         detected = [d for d in detected if not (d.id in CONCESSIONS and _only_agrees(d.why))]
@@ -367,8 +367,20 @@ def resolve(g: Given, limits: tuple[Limit, ...]) -> Given:
 
 
 def _only_agrees(why: list[str]) -> bool:
-    """Whether a behaviour was found only because the reply says yes to the buyer's line."""
-    return bool(why) and all(w == "move: agrees-to-ask" for w in why)
+    """Whether a behaviour was found only because the reply says yes to the buyer's line (or to the trade
+    the line proposes)."""
+    return bool(why) and all(w in ("move: agrees-to-ask", "move: trade") for w in why)
+
+
+def _restates(context: str, before: list[Given]) -> bool:
+    """Whether the buyer's line quotes figures, all of them already given by the trainee (the buyer sums up
+    the deal: "All right: two points, the front page...")."""
+    from coach.engine.assess import surface
+    from coach.engine.moves import Given as Amount
+    from coach.engine.moves import find_amounts
+
+    quoted = [a for a in find_amounts(surface(context)) if a.unit in ("percent", "money", "days", "units")]
+    return bool(quoted) and all(_same(Amount("other", a.value, a.unit, a.text), before) for a in quoted)
 
 
 def limit_unit(unit: str) -> str:

@@ -95,7 +95,8 @@ def test_pick_play_retry_debrief_and_saved_session(tmp_path):
             assert "✗ Watch out: " in text and "reply." not in text  # a behaviour's title, never its id
             assert "‼ Blocker — this fails the attempt" in text
             assert "-1 ■ 7. Use concessions well" in text
-            assert "And the end-caps are included in that, yes?" in text  # the customer's next move
+            assert "And the floor stacks are included in that, yes?" in text  # the customer's next move
+            assert "Concedes past the limit" in text and "price/rebate 5% given, limit 2%" in text
 
             await pilot.press("ctrl+r")
             await settle(pilot)
@@ -123,7 +124,7 @@ def test_pick_play_retry_debrief_and_saved_session(tmp_path):
             ("close", False),
         ]
         assert [(c.give, c.status) for c in practice] == [
-            (GIVE, "agreed"),
+            (GIVE, "offered"),  # a yes to her "if you want in": judged in context, an offer
             (GIVE, "withdrawn"),
             (TRADE, "offered"),
         ]

@@ -257,7 +257,6 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     """Best rules for ``text``, best first; empty when nothing reaches ``ABSTAIN_BELOW``."""
     a = index.analyse(text)
     notes = [f'read "{wrong}" as "{right}"' for wrong, right in a.corrections]
-    notes += [f'"{term}" = {concept}' for term, concept in dict.fromkeys(a.concepts)]
     scored, best_sim, none_sim = score_all(index, a)
     ordered = sorted(scored.items(), key=lambda kv: (-round(kv[1][0], 4), index.order[kv[0]]))
     best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""

@@ -83,7 +83,7 @@ def test_entry_shows_every_part_and_linked_principles_are_navigable(tmp_path):
             text = flat(app)
             for part in (
                 "The nibble",
-                "buyer tactic · tactic.nibble",
+                "buyer tactic",
                 "After the deal they ask for one more extra.",
                 "Steps",
                 "1. Treat it as a new request.",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from coach.engine.index import needle, render
 from coach.engine.moves import Limit, Moves, Passed, offers, read_moves
-from coach.engine.normalize import ESCAPES, MAX_CHARS, Synonyms, clean, to_simplified
+from coach.engine.normalize import ESCAPES, MAX_REPLY, Synonyms, break_runs, clean, to_simplified
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -35,7 +35,7 @@ def surface(text: str) -> str:
     r"""The reply as patterns see it: half-width, lower case, no control characters, one space between
     words, punctuation kept (full-width punctuation becomes its ASCII form: ， -> , ？ -> ?), and a space
     where an English word meets Chinese ("sorry啊" -> "sorry 啊"), so ``\b`` works in mixed replies."""
-    text = ESCAPES.sub(" ", text[:MAX_CHARS])
+    text = ESCAPES.sub(" ", break_runs(text[:MAX_REPLY]))
     text = to_simplified(unicodedata.normalize("NFKC", text)).casefold().replace("’", "'").replace("‘", "'")
     text = text.replace("。", ". ").replace("、", ", ").replace("“", '"').replace("”", '"')
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)

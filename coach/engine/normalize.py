@@ -57,10 +57,23 @@ def to_simplified(text: str) -> str:
     return _converter()(text).translate(_VARIANTS)
 
 
+_LONG_RUN = re.compile(r"(.)\1{15,}|[0-9]{16}(?=[0-9])|[零〇一二两三四五六七八九十百千万亿]{16}(?=[零〇一二两三四五六七八九十百千万亿])")
+MAX_REPLY = 2_000
+"""Only the first 2,000 characters of a reply are read (a reply to a buyer is never longer)."""
+
+
+def break_runs(text: str) -> str:
+    """Long runs that no situation has, cut short so that no pattern works on them for long: one character
+    repeated (kept at 16) and runs of digits or Chinese numerals (a space every 16)."""
+    if len(text) < 17:
+        return text
+    return _LONG_RUN.sub(lambda m: m.group(0)[:16] + (" " if not m.group(1) else ""), text)
+
+
 def clean(text: str) -> str:
     """Lower-case, half-width, Simplified, no escapes or control characters, punctuation to spaces,
     scripts separated."""
-    text = text[:MAX_CHARS]
+    text = break_runs(text[:MAX_CHARS])
     text = ESCAPES.sub(" ", text)
     text = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
     if not text.isprintable():  # the character-by-character pass only where control characters may be

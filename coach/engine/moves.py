@@ -402,11 +402,6 @@ _EACH_AFTER = re.compile(r"\s?(?:each|apiece|a piece)\b")
 _PER_TIME = re.compile(
     r"\b(?:per|each|a|every)\s(?:month|week|issue)\b|/\s?month|一个月|每个?月|每期|一期|每周"
 )
-_COUNT_PLACE = re.compile(
-    _NUM.replace("(?P<num>", "(?P<cnum>")
-    + r"\s?(?:new )?(?:skus?\b|stores?\b|shops?\b|items?\b|flavou?rs?\b|products?\b|outlets?\b|doors?\b|lines?\b|个?单品|个?sku|家(?:门)?店|个门店|家|支|款|个品|个?新品|个口味)"
-    r"|\b(?:all|of the|the) (?P<cnum2>two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?! (?:days?|months?|weeks?|%|percent|points?|dollars?|yuan|thousand))|\b(?P<cnum3>both)\b"
-)
 _COUNT_TIME = re.compile(
     r"(?:做|签|上|投|放|连续)(?P<cnum>[一二两三四五六七八九十\d]+)(?:个月|期|周)|(?P<cnum2>[一二两三四五六七八九十\d]+)(?:个月|期)(?:都|一共|下来)"
     r"|(?P<cnum3>two|three|four|five|six|seven|eight|nine|ten|twelve|\d+) (?:months|issues|weeks)\b|(?P<cnum4>[两三四五六七八九十\d]+)期"
@@ -471,7 +466,6 @@ class Moves:
     """A concession in disguise: "they're included", "先扣着", "我去申请，应该没问题"."""
     blame: bool = False
     dismissal: bool = False
-    echo_refused: bool = False
     trade: bool = False
     """Something concrete is asked of the buyer in return ("if the DM shows our 1L", "但是DM要给我们一个整版")."""
     offers_amount: bool = False
@@ -509,10 +503,6 @@ _AFFIRM = re.compile(
     r"^\s*(?:ok+|okay|fine|alright|all right|sure|yes|yeah|yep|deal|done|agreed|you'?ve got a deal|you win|no problem|of course|right|great|perfect|absolutely|certainly|sounds good|let'?s do it|go on then|that works)\b"
     r"|^\s*(?:好|好的|好吧|行|行吧|可以|同意|成交|没问题|那好|那行|就这样|就这么定|定了|签|成|嗯|中|ok|都可以|都行|就按)"
     r"|^[^.!?]{0,12}(?:可以|没问题|都行|都做|照付)[.!]?$|^[^.!?]{0,20}\b(?:is fine|works for us|it is|you'?ve got it)\b"
-)
-_ASK = re.compile(
-    r"\b(?:give|want|need|expect|include|includes|included|cover|pay|waive|match|extend|add|drop|lower|reduce|sign|agree|deal|accept|throw in|bring|fund|take|cut)\b|\?|\bor (?:we|i)\b|\bwhat about\b|\bhow about\b"
-    r"|给|要|得|必须|能不能|可不可以|行不行|可以吗|吧[?？]?$|签|降|加|免|承担|包括|含|扣|交|出|补|延|同意|算了|成交|\?"
 )
 _NOT_ASK = re.compile(
     r"\b(?:we'?ll send|i'?ll send|thanks|thank you|see you|talk (?:soon|later)|will send)\b|谢谢|回头见|下周(?:发|给)您"

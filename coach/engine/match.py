@@ -151,14 +151,16 @@ SHORTLIST = 40
 ``W_PHRASE``, is computed for these only; at the shipped playbooks' size that is every candidate)."""
 
 
-def score_all(index: Index, a: Analysed) -> tuple[dict[int, tuple[float, list[str]]], float, float]:
+def score_all(
+    index: Index, a: Analysed, hits: tuple[dict, dict, dict] | None = None
+) -> tuple[dict[int, tuple[float, list[str]]], float, float]:
     """Score the rules with any signal in the text: (rule index -> (score, reasons), best rule
     similarity, out-of-scope similarity)."""
     qvec = _query_vector(index, a)
     centroid = _dot(index.centroid_postings, qvec)
     none_sim = centroid.pop(index.none, 0.0)
     best_sim = max(centroid.values(), default=0.0)
-    kw, kw_why, _ = _keyword_hits(index, a)
+    kw, kw_why, _ = hits if hits is not None else _keyword_hits(index, a)
 
     partial: dict[int, float] = {}
     rendered, excludes, requires = a.rendered, index.excludes, index.requires
@@ -257,7 +259,8 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     """Best rules for ``text``, best first; empty when nothing reaches ``ABSTAIN_BELOW``."""
     a = index.analyse(text)
     notes = [f'read "{wrong}" as "{right}"' for wrong, right in a.corrections]
-    scored, best_sim, none_sim = score_all(index, a)
+    hits = _keyword_hits(index, a)
+    scored, best_sim, none_sim = score_all(index, a, hits)
     ordered = sorted(scored.items(), key=lambda kv: (-round(kv[1][0], 4), index.order[kv[0]]))
     best = f" (best: {index.rule_ids[ordered[0][0]]} {ordered[0][1][0]:.2f})" if ordered else ""
     floor = ABSTAIN_BELOW if len(a.features) < LONG_TEXT else ABSTAIN_BELOW_LONG
@@ -274,7 +277,7 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP
     out = []
-    _, _, said = _keyword_hits(index, a)
+    said = hits[2]
     for pos, (r, s, why) in enumerate(kept):
         why = list(why)
         words = _top_features(index, a, r)

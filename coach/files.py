@@ -132,7 +132,7 @@ def write_file(
             tmp = None
         else:
             _link_new(Path(tmp), path, raw)
-        _sync_folder(parent)
+        sync_folder(parent)
     except FileExistsError:
         raise FileProblem(
             f"{option} {path}", "already exists; nothing was written", "choose another file name"
@@ -167,7 +167,7 @@ def _link_new(tmp: Path, path: Path, raw: bytes) -> None:
             raise
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable where the system allows it (best effort)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.errors import CoachError
+from coach.files import sync_folder
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -329,7 +330,7 @@ def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
             os.close(fd)
         os.replace(tmp, backup)
         tmp = None
-        _sync_folder(backup.parent)
+        sync_folder(backup.parent)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise DatabaseError(
@@ -341,19 +342,6 @@ def write_backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
     return backup
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _statements(script: str) -> list[str]:

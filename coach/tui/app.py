@@ -170,9 +170,9 @@ class CoachApp(App[int]):
 
     # --- start-up -------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
-        """The home page."""
-        return HomeScreen()
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {"_default": HomeScreen}
+    """The home page is the default mode's screen, so its own ``home.tcss`` is loaded
+    (Textual reads no ``CSS_PATH`` of a screen returned by ``get_default_screen``)."""
 
     def on_mount(self) -> None:
         """Label the bindings, start loading the playbooks, and remember theme changes."""

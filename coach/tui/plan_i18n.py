@@ -7,7 +7,7 @@ from coach.tui.i18n import add_strings
 STRINGS = {
     "en": {
         "plan.menu": "Meeting plan",
-        "plan.menu.about": "Prepare a negotiation on the eight principles; save, reopen, copy; the brief.",
+        "plan.menu.about": "Prepare on the eight principles; save, reopen, copy; print the brief.",
         "plan.title": "Meeting plan · step {n} of {total}: {step}",
         "plan.step.meeting": "Account and meeting",
         "plan.step.objectives": "1. What we want",

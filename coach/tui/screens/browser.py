@@ -35,7 +35,7 @@ class BrowserScreen(CoachScreen):
     MENU: ClassVar[dict[str, tuple[str, str]]] = {
         "en": (
             "Browse the playbooks",
-            "Difficult customers, complaints, buyer tactics and the eight principles.",
+            "Difficult customers, complaints, buyer tactics, the eight principles.",
         ),
         "zh": ("浏览应对手册", "难缠的客户、客户投诉、采购策略和八大谈判原则。"),
     }

@@ -26,8 +26,9 @@ class HomeScreen(CoachScreen):
         with Vertical(id="home-box"):
             yield Static(id="home-question", classes="screen-title", markup=False)
             yield OptionList(id="home-choices")
-            yield Static(id="home-status", classes="status", markup=False)
-            yield Static(id="home-hint", classes="hint", markup=False)
+            with Vertical(id="home-foot"):
+                yield Static(id="home-status", classes="status", markup=False)
+                yield Static(id="home-hint", classes="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,7 +50,8 @@ class HomeScreen(CoachScreen):
             title, about = cls.MENU.get(self.lang) or cls.MENU["en"]
             prompt = Group(
                 Text.assemble((f"{number}  ", "bold"), (title, "bold")),
-                Padding(Text(about, style="dim"), (0, 0, 0, 3)),
+                # One line each, so every choice fits at 80x24; a description too long is cut with "…".
+                Padding(Text(about, style="dim", no_wrap=True, overflow="ellipsis"), (0, 0, 0, 3)),
             )
             blocked = cls.NEEDS_CONTENT and not self.coach.content_loaded
             choices.add_option(Option(prompt, id=cls.SCREEN_ID, disabled=blocked))

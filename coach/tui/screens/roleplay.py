@@ -93,7 +93,7 @@ class RoleplayScreen(CoachScreen):
     MENU: ClassVar[dict[str, tuple[str, str]]] = {
         "en": (
             "Role-play practice",
-            "Practise against a simulated buyer: feedback on every reply, then a debrief.",
+            "Practise against a simulated buyer: feedback per reply, then a debrief.",
         ),
         "zh": ("角色扮演练习", "和模拟采购对练：每句回复都有点评，最后复盘。"),
     }

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widget import Widget
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 from tui_helpers import make_app, run, screen_text, settle
 
+from coach.content.plans import load_yaml_file
+from coach.store import plans as plans_store
+from coach.store.db import connect
 from coach.tui.app import SCREENS
+from coach.tui.widgets.plan_warning import PlanWarning
 
 SIZE = (80, 24)
+PLAN_SAMPLE = Path(__file__).parent.parent / "data" / "plan_sample.yaml"
 
 
 def visible(widget: Widget) -> bool:
@@ -48,5 +55,56 @@ def test_home_on_a_short_terminal_scrolls_the_choices_and_keeps_the_status(tmp_p
             assert choices.max_scroll_y > 0
             assert visible(app.screen.query_one("#home-status"))
             assert visible(app.screen.query_one("#home-hint"))
+
+    run(scenario)
+
+
+def test_concession_form_shows_what_is_wrong_and_save_at_80x24(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("concessions")
+            await settle(pilot)
+            screen = app.screen
+            assert visible(screen.query_one("#log-save"))
+            for field, value in (("account", "Carrefour"), ("give", "listing fee"), ("value", "abc")):
+                screen.query_one(f"#log-{field}", Input).value = value
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            error = screen.query_one("#log-form-error")
+            assert visible(error) and "Value: 'abc' is not a number" in screen_text(app)
+            assert app.focused is screen.query_one("#log-value") and visible(app.focused)
+            assert visible(screen.query_one("#log-save"))
+
+    run(scenario)
+
+
+def test_concession_form_shows_the_plan_warning_at_80x24(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        conn = connect(app.db_path)
+        try:
+            plans_store.create(conn, load_yaml_file(PLAN_SAMPLE))
+        finally:
+            conn.close()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("concessions")
+            await settle(pilot)
+            screen = app.screen
+            for field, value in (
+                ("account", "Carrefour"),
+                ("meeting", "annual 2025"),
+                ("give", "extra rebate"),
+                ("value", "4"),
+                ("unit", "%"),
+            ):
+                screen.query_one(f"#log-{field}", Input).value = value
+            await settle(pilot)
+            warning = screen.query_one(PlanWarning)
+            assert warning.lines and visible(warning)
+            assert "Against the plan for this meeting" in screen_text(app)
+            assert visible(screen.query_one("#log-save"))
 
     run(scenario)

@@ -383,9 +383,11 @@ class ConcessionScreen(CoachScreen):
                         yield Static(id="log-label-note", classes="log-label", markup=False)
                         yield TextArea(id="log-note", soft_wrap=True, show_line_numbers=False)
                     yield Checkbox(id="log-practice", compact=True)
+                # Under the scrolling form, always in view (80x24): what is wrong, the plan warning, Save.
+                with Vertical(id="log-form-foot"):
                     yield Static(id="log-form-error", classes="status -error", markup=False)
                     yield PlanWarning(id="log-plan-warning")
-                    yield Button("", id="log-save", variant="primary")
+                    yield Button("", id="log-save", variant="primary", compact=True)
             with TabPane("", id="log-entries"):
                 yield Input(id="log-filter", compact=True)
                 yield Static(id="log-count", classes="hint", markup=False)
@@ -431,6 +433,7 @@ class ConcessionScreen(CoachScreen):
         self.query_one("#log-review-account", Input).placeholder = self.tr("log.review.account")
         self.query_one("#log-review-meeting", Input).placeholder = self.tr("log.review.meeting")
         self.query_one("#log-form-error", Static).update("")
+        self.query_one("#log-form-error", Static).remove_class("-shown")
         if self.rows is not None:
             self._fill_table()
             self._request_review()
@@ -510,9 +513,9 @@ class ConcessionScreen(CoachScreen):
             label = self.tr(f"log.field.{field}")
         except KeyError:  # a field without a label of its own
             label = field
-        self.query_one("#log-form-error", Static).update(
-            self.tr("log.invalid", field=label, reason=reason_text(reason, self.lang))
-        )
+        error = self.query_one("#log-form-error", Static)
+        error.update(self.tr("log.invalid", field=label, reason=reason_text(reason, self.lang)))
+        error.add_class("-shown")
         for widget in self.query(".-invalid"):
             widget.remove_class("-invalid")
         target = f"#log-{field}"
@@ -535,6 +538,7 @@ class ConcessionScreen(CoachScreen):
         for widget in self.query(".-invalid"):
             widget.remove_class("-invalid")
         self.query_one("#log-form-error", Static).update("")
+        self.query_one("#log-form-error", Static).remove_class("-shown")
         self._save(entry, self.coach.db_path)
 
     @on(Input.Changed, "#log-grid Input")

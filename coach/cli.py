@@ -9,7 +9,7 @@ import sys
 from coach import __version__
 from coach.errors import CoachError
 
-COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep", "train", "report"]
+COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep", "train", "report", "account", "acbp"]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
 SUMMARY = {
@@ -25,6 +25,8 @@ SUMMARY = {
     "prep": "prepare a meeting on the eight principles: plan, versions, YAML, one-page brief",
     "train": "training mode: drills, principle quiz, progress, class export/import",
     "report": "a trainer's report on a class: scores per principle, mistakes, scenarios",
+    "acbp": "the annual customer business plan: scorecard, quarterly reviews, chart, YAML",
+    "account": "key accounts: tiers, contacts on both sides, the relationship map and its warnings",
 }
 """One line per verb for the overview, so a run of one verb imports only that verb's module."""
 

@@ -1,0 +1,641 @@
+"""``coach account``: key accounts and their relationship map (客情关系图) — add, list, show, merge, contacts
+on both sides, who knows whom, the map as a tree, the coverage matrix and the coach's warnings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from coach.commands.common import print_json, read_stdin, safe
+from coach.errors import CoachError
+
+OPTION_NAMES = {
+    "name": "NAME",
+    "from": "FROM",
+    "into": "INTO",
+    "account": "ACCOUNT",
+    "ours": "OURS",
+    "theirs": "THEIRS",
+    "decision_role": "--decision",
+    "last_contact": "--last-contact",
+    "reports_to": "--reports-to",
+}
+"""A store field -> how the command line spells it (others: ``--field``)."""
+
+CONTACT_OPTIONS = {
+    "role": "job title, e.g. 'purchasing director' (\"\" clears it)",
+    "reports_to": "the person they report to (same side; must be in the map already)",
+    "decision_role": "decision-maker, influencer, user or gatekeeper",
+    "influence": "influence on the decision, 1 (little) to 5 (decisive)",
+    "attitude": "toward us: opponent, skeptic, neutral, supporter or champion",
+    "last_contact": "date of the last meeting or call: YYYY-MM-DD or today",
+    "plan": "what we do about this person (how to win a skeptic over, who meets them); `-` reads stdin",
+    "note": "free notes; `-` reads standard input",
+}
+
+
+def default_lang() -> str:
+    """``zh`` when COACH_LANG or the locale says Chinese, else ``en``."""
+    for var in ("COACH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb and its actions."""
+    p = sub.add_parser(
+        "account",
+        help="key accounts: tiers, contacts on both sides, the relationship map and its warnings",
+        description="Key accounts and their relationship map (客情关系图): their people and ours, who knows "
+        "whom, the map as a tree by reporting line, the coverage matrix and the coach's warnings. Nothing "
+        "is ever overwritten: every change is a new version and the old ones are kept. Names that differ "
+        "only in case or spacing are the same account.",
+    )
+    actions = p.add_subparsers(dest="account_action", metavar="ACTION", required=True)
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--lang", choices=["en", "zh"], help="language of the text (default: COACH_LANG, else the locale)"
+    )
+    js = argparse.ArgumentParser(add_help=False)
+    js.add_argument("--json", action="store_true", help="print one JSON object")
+    details = argparse.ArgumentParser(add_help=False)
+    details.add_argument(
+        "--tier", help="global, international, national, local or strategic (全球性 … 战略性)"
+    )
+    details.add_argument("--channel", help="trade channel, e.g. hypermarket, convenience, cinema")
+    details.add_argument("--stores", metavar="N", help="how many stores")
+    details.add_argument("--notes", help="free notes; `-` reads standard input")
+
+    add = actions.add_parser(
+        "add", parents=[db, details], help="add an account", description="Add a key account."
+    )
+    add.add_argument("name", metavar="NAME", help="the account's name, e.g. Lianhua")
+    add.add_argument(
+        "--ours", action="append", default=[], metavar="PERSON", help="one of our people on it (repeatable)"
+    )
+    add.set_defaults(run=run_add)
+
+    edit = actions.add_parser(
+        "edit",
+        parents=[db, details],
+        help="change an account's tier, channel, stores or notes (a new version)",
+        description='Change an account\'s details; the options given replace the current values ("" clears '
+        "one) and the previous version is kept.",
+    )
+    edit.add_argument("name", metavar="NAME", help="the account")
+    edit.set_defaults(run=run_edit)
+
+    ls = actions.add_parser("list", parents=[db, js], help="the accounts, by name")
+    ls.add_argument("--merged", action="store_true", help="also list accounts merged into another")
+    ls.set_defaults(run=run_list)
+
+    show = actions.add_parser(
+        "show",
+        parents=[db, js],
+        help="one account: tier and what it needs, people, linked records, warnings",
+    )
+    show.add_argument("name", metavar="NAME", help="the account (case and spacing do not matter)")
+    show.set_defaults(run=run_show)
+
+    mg = actions.add_parser(
+        "merge",
+        parents=[db],
+        help="record that two accounts are one",
+        description="Record that account FROM is the same as INTO (real duplicates, e.g. 'Lianhua' and "
+        "'Lianhua Supermarket'). Nothing is deleted: FROM's people and records show under INTO from now on.",
+    )
+    mg.add_argument("from_name", metavar="FROM", help="the duplicate")
+    mg.add_argument("into_name", metavar="INTO", help="the account that stays")
+    mg.add_argument("--note", help="why (kept with the merge)")
+    mg.set_defaults(run=run_merge)
+
+    ct = actions.add_parser(
+        "contact", help="add or change a person on the account (theirs or ours), or show their history"
+    )
+    cts = ct.add_subparsers(dest="contact_action", metavar="ACTION", required=True)
+    side = argparse.ArgumentParser(add_help=False)
+    group = side.add_mutually_exclusive_group()
+    group.add_argument(
+        "--theirs",
+        dest="side",
+        action="store_const",
+        const="theirs",
+        help="one of the customer's people (default)",
+    )
+    group.add_argument("--ours", dest="side", action="store_const", const="ours", help="one of our people")
+    fields = argparse.ArgumentParser(add_help=False)
+    for field, text in CONTACT_OPTIONS.items():
+        option = OPTION_NAMES.get(field, "--" + field.replace("_", "-"))
+        fields.add_argument(option, dest=field, metavar=field.split("_")[-1].upper(), help=text)
+    cadd = cts.add_parser("add", parents=[db, side, fields], help="add a person")
+    cadd.add_argument("account", metavar="ACCOUNT", help="the account")
+    cadd.add_argument("person", metavar="NAME", help="the person's name")
+    cadd.set_defaults(run=run_contact_add)
+    cup = cts.add_parser(
+        "update",
+        parents=[db, side, fields],
+        help="change a person (a new version; the old one is kept)",
+        description='Change a person\'s details: the options given replace the current values ("" clears '
+        "one); their history is kept (`coach account contact history`).",
+    )
+    cup.add_argument("account", metavar="ACCOUNT", help="the account")
+    cup.add_argument("person", metavar="NAME", help="the person's name")
+    cup.add_argument("--name", dest="new_name", metavar="NEW", help="correct the spelling of their name")
+    cup.add_argument("--status", help="active, or left (no longer in the account; kept in history)")
+    cup.set_defaults(run=run_contact_update)
+    chi = cts.add_parser("history", parents=[db, side, js], help="every version of one person, oldest first")
+    chi.add_argument("account", metavar="ACCOUNT", help="the account")
+    chi.add_argument("person", metavar="NAME", help="the person's name")
+    chi.set_defaults(run=run_contact_history)
+
+    ln = actions.add_parser(
+        "link",
+        parents=[db],
+        help="who knows whom: one of ours, one of theirs, the level now and the target",
+        description="Record how well one of our people knows one of theirs: --level 0 (no longer in touch) "
+        "to 5 (trusted), --target 1 to 5. A change is a new version.",
+    )
+    ln.add_argument("account", metavar="ACCOUNT", help="the account")
+    ln.add_argument("ours", metavar="OURS", help="our person")
+    ln.add_argument("theirs", metavar="THEIRS", help="their person")
+    ln.add_argument("--level", required=True, help="now: 0 none, 1 acquaintance … 5 trusted")
+    ln.add_argument("--target", help='where it should be, 1 to 5 ("" clears it)')
+    ln.add_argument("--note", help="free notes")
+    ln.set_defaults(run=run_link)
+
+    mp = actions.add_parser(
+        "map", parents=[db, js], help="the relationship map: their people as a tree by reporting line"
+    )
+    mp.add_argument("name", metavar="NAME", help="the account")
+    mp.set_defaults(run=run_map)
+
+    cv = actions.add_parser("coverage", parents=[db, js], help="matrix of our people × their people")
+    cv.add_argument("name", metavar="NAME", help="the account")
+    cv.add_argument("--width", type=int, default=80, help="columns to fit (default 80)")
+    cv.set_defaults(run=run_coverage)
+
+    ck = actions.add_parser(
+        "check",
+        parents=[db, js],
+        help="the coach's warnings on the map (exit 1 when there are any)",
+        description="Warnings a coach would give: nobody on their side yet, a single-threaded account, one "
+        "person holding every relationship, a decision maker nobody on our side knows, a high-influence "
+        "opponent or skeptic with no plan, contacts not seen for --days days. Exit code 1 when any.",
+    )
+    ck.add_argument("name", metavar="NAME", help="the account")
+    ck.add_argument("--days", type=_days, default=90, help="flag contacts not seen for this many days (90)")
+    ck.set_defaults(run=run_check)
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, not {value!r}") from None
+    if not 1 <= days <= 3650:
+        raise argparse.ArgumentTypeError(f"expected 1 to 3650 days, not {days}")
+    return days
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or default_lang()
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from coach.store.db import open_db
+
+    return open_db(args.db)
+
+
+def _cli_error(exc: CoachError) -> CoachError:
+    """A store error with the field spelled the way the command line spells it."""
+    from coach.store.accounts import InvalidField
+
+    if isinstance(exc, InvalidField):
+        name = OPTION_NAMES.get(exc.field, "--" + exc.field.replace("_", "-"))
+        return CoachError(f"{name}: {exc.reason}; nothing was changed", exc.hint)
+    message = exc.message
+    for field, spelled in OPTION_NAMES.items():
+        if message.startswith(f"{field}: "):
+            message = spelled + message[len(field) :]
+            break
+    return CoachError(message, exc.hint)
+
+
+def _text(value: str | None, option: str) -> str | None:
+    return read_stdin(option) if value == "-" else value
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(safe(text) + "\n")
+
+
+def _detail_fields(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "tier": args.tier,
+        "channel": args.channel,
+        "stores": args.stores,
+        "notes": _text(args.notes, "--notes -"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- accounts
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Add an account."""
+    from coach.review.accounts import TIER_NEEDS
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    fields = _detail_fields(args)
+    try:
+        if not store.clean_line("name", args.name):
+            raise store.InvalidField("name", "required")
+        store.check_account_fields(fields)  # bad input: one line, before the database is opened
+        conn = _open(args)
+        try:
+            acc = store.add(conn, args.name, ours=args.ours, **fields)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    tier = f" ({TIER_NEEDS[acc.tier].label[lang]})" if acc.tier else ""
+    _out(f"Added account {acc.name}{tier}." if lang == "en" else f"已添加客户：{acc.name}{tier}。")
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    """Change an account's details."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    fields = _detail_fields(args)
+    try:
+        store.check_account_fields(fields)
+        conn = _open(args)
+        try:
+            acc, changed = store.update(conn, args.name, **fields)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    if lang == "zh":
+        _out(f"{acc.name}：已保存第 {acc.version} 版。" if changed else f"{acc.name}：没有变化，未保存。")
+    else:
+        _out(
+            f"{acc.name}: saved as version {acc.version}."
+            if changed
+            else f"{acc.name}: no change; nothing saved."
+        )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """The accounts, by name."""
+    from coach.review.accounts import TIER_NEEDS
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    conn = _open(args)
+    try:
+        rows = store.list_accounts(conn, merged=args.merged)
+    finally:
+        conn.close()
+    if args.json:
+        print_json({"accounts": [a.as_dict() for a in rows]})
+        return 0
+    if not rows:
+        _out(
+            "No accounts yet. Add one with `coach account add NAME --tier national`."
+            if lang == "en"
+            else "还没有客户。用 `coach account add 名称 --tier national` 添加。"
+        )
+        return 0
+    for a in rows:
+        parts = [
+            a.name,
+            TIER_NEEDS[a.tier].label[lang] if a.tier else ("no tier" if lang == "en" else "未分级"),
+        ]
+        if a.channel:
+            parts.append(a.channel)
+        if a.stores is not None:
+            parts.append(f"{a.stores} stores" if lang == "en" else f"{a.stores}家门店")
+        if a.merged_into:
+            parts.append(f"merged into {a.merged_into}" if lang == "en" else f"已并入 {a.merged_into}")
+        _out("  ·  ".join(parts))
+    return 0
+
+
+def _load_map(args: argparse.Namespace, name: str):  # noqa: ANN202
+    from coach.store import accounts as store
+
+    conn = _open(args)
+    try:
+        try:
+            return store.account_map(conn, name), store.linked_records(conn, name)
+        except CoachError as exc:
+            raise _cli_error(exc) from None
+    finally:
+        conn.close()
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """One account: details, what its tier needs, people, linked records, warnings."""
+    from coach.review.accounts import TIER_NEEDS, check
+
+    lang = _lang(args)
+    m, linked = _load_map(args, args.name)
+    warnings = check(m)
+    acc = m.account
+    if args.json:
+        print_json(
+            {
+                **m.as_dict(),
+                "tier": _tier_dict(acc.tier, lang),
+                "linked": linked.as_dict(),
+                "warnings": [w.as_dict(lang) for w in warnings],
+            }
+        )
+        return 0
+    zh = lang == "zh"
+    lines = [acc.name]
+    if acc.tier:
+        t = TIER_NEEDS[acc.tier]
+        lines.append(("级别：" if zh else "Tier: ") + f"{t.label[lang]} — {t.what[lang]}")
+        lines.append(("这一级要什么：" if zh else "What it needs: ") + t.needs[lang])
+    else:
+        lines.append(
+            "级别：未分级（用 --tier 设置）"
+            if zh
+            else "Tier: not set (set it with `coach account edit NAME --tier`)"
+        )
+    if acc.channel:
+        lines.append(("渠道：" if zh else "Channel: ") + acc.channel)
+    if acc.stores is not None:
+        lines.append(("门店数：" if zh else "Stores: ") + str(acc.stores))
+    theirs, ours = m.people("theirs"), m.people("ours")
+    lines.append(
+        f"客户方 {len(theirs)} 人，我方 {len(ours)} 人：" + ("、".join(p.name for p in ours) or "暂无")
+        if zh
+        else f"Their people: {len(theirs)}; our people: {len(ours)}"
+        + (f" ({', '.join(p.name for p in ours)})" if ours else "")
+    )
+    lines.append(_linked_line(linked, lang))
+    if acc.notes:
+        lines.append(("备注：" if zh else "Notes: ") + acc.notes)
+    if warnings:
+        lines.append("教练提醒：" if zh else "Coach's warnings:")
+        lines += [f"  - {w.text(lang)}" for w in warnings]
+    _out("\n".join(lines))
+    return 0
+
+
+def _tier_dict(tier: str | None, lang: str) -> dict[str, str] | None:
+    from coach.review.accounts import TIER_NEEDS
+
+    if not tier:
+        return None
+    t = TIER_NEEDS[tier]
+    return {"id": t.id, "label": t.label[lang], "what": t.what[lang], "needs": t.needs[lang]}
+
+
+def _linked_line(linked: Any, lang: str) -> str:
+    if lang == "zh":
+        return (
+            f"关联记录：让步记录 {linked.concessions} 条（另有练习 {linked.practice} 条），"
+            f"会议计划 {linked.plans} 份，角色扮演 {linked.sessions} 次，演练 {linked.walkthroughs} 次"
+        )
+    return (
+        f"Records: {linked.concessions} concessions ({linked.practice} in practice), "
+        f"{linked.plans} meeting plans, {linked.sessions} role-play sessions, "
+        f"{linked.walkthroughs} walk-throughs"
+    )
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Record that two accounts are one."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    try:
+        if args.note:
+            store.clean_text("note", args.note)
+        conn = _open(args)
+        try:
+            source, target = store.merge(conn, args.from_name, args.into_name, note=args.note)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    _out(
+        f"{source.name} is now part of {target.name}; its people and records show there."
+        if lang == "en"
+        else f"{source.name} 已并入 {target.name}，其联系人和记录都显示在 {target.name} 下。"
+    )
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- contacts
+
+
+def _contact_fields(args: argparse.Namespace) -> dict[str, Any]:
+    fields = {f: getattr(args, f) for f in CONTACT_OPTIONS}
+    for f in ("plan", "note"):
+        fields[f] = _text(fields[f], f"--{f} -")
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _person_summary(c: Any, lang: str) -> str:
+    from coach.review.accounts import ATTITUDE_LABELS, DECISION_LABELS
+
+    parts = [c.name]
+    if c.role:
+        parts.append(c.role)
+    if c.decision_role:
+        parts.append(DECISION_LABELS[lang][c.decision_role])
+    if c.influence:
+        parts.append(f"influence {c.influence}" if lang == "en" else f"影响力{c.influence}")
+    if c.attitude:
+        parts.append(ATTITUDE_LABELS[lang][c.attitude])
+    if c.status == "left":
+        parts.append("left" if lang == "en" else "已离开")
+    return " · ".join(parts)
+
+
+def run_contact_add(args: argparse.Namespace) -> int:
+    """Add a person to an account."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    side = args.side or "theirs"
+    fields = _contact_fields(args)
+    try:
+        store.check_contact_fields({"name": args.person, **fields})
+        conn = _open(args)
+        try:
+            c = store.add_contact(conn, args.account, side, args.person, **fields)
+            acc = store.get(conn, args.account)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    whose = {
+        "en": {"theirs": "their people", "ours": "our people"},
+        "zh": {"theirs": "客户方", "ours": "我方"},
+    }
+    if lang == "zh":
+        _out(f"已添加到 {acc.name} {whose['zh'][side]}：{_person_summary(c, lang)}")
+    else:
+        _out(f"Added to {whose['en'][side]} on {acc.name}: {_person_summary(c, lang)}")
+    return 0
+
+
+def run_contact_update(args: argparse.Namespace) -> int:
+    """Save a new version of a person."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    fields = _contact_fields(args)
+    if args.new_name is not None:
+        fields["name"] = args.new_name
+    if args.status is not None:
+        fields["status"] = args.status
+    try:
+        if not fields:
+            raise CoachError("nothing to change", "give at least one option, e.g. --role or --attitude")
+        store.check_contact_fields(fields)
+        conn = _open(args)
+        try:
+            c, changed = store.update_contact(conn, args.account, args.person, side=args.side, **fields)
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    if lang == "zh":
+        _out(
+            f"已保存（第 {c.version} 版）：{_person_summary(c, lang)}"
+            if changed
+            else f"{c.name}：没有变化，未保存。"
+        )
+    else:
+        _out(
+            f"Saved as version {c.version}: {_person_summary(c, lang)}"
+            if changed
+            else f"{c.name}: no change; nothing saved."
+        )
+    return 0
+
+
+def run_contact_history(args: argparse.Namespace) -> int:
+    """Every version of one person."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    conn = _open(args)
+    try:
+        try:
+            versions = store.contact_history(conn, args.account, args.person, args.side)
+            names = {c.id: c.name for c in store.account_map(conn, args.account).contacts}
+        except CoachError as exc:
+            raise _cli_error(exc) from None
+    finally:
+        conn.close()
+    if args.json:
+        print_json({"versions": [v.as_dict(names) for v in versions]})
+        return 0
+    for v in versions:
+        _out(f"v{v.version}  {v.saved_at[:10]}  {_person_summary(v, lang)}")
+    return 0
+
+
+def run_link(args: argparse.Namespace) -> int:
+    """Record who knows whom."""
+    from coach.store import accounts as store
+
+    lang = _lang(args)
+    try:
+        store.clean_level("level", args.level, 0)
+        if args.target:
+            store.clean_level("target", args.target, 1)
+        if args.note:
+            store.clean_text("note", args.note)
+        conn = _open(args)
+        try:
+            names = {c.id: c.name for c in store.account_map(conn, args.account).contacts}
+            rel, changed = store.link(
+                conn,
+                args.account,
+                args.ours,
+                args.theirs,
+                level=args.level,
+                target=args.target,
+                note=args.note,
+            )
+        finally:
+            conn.close()
+    except CoachError as exc:
+        raise _cli_error(exc) from None
+    ours, theirs = names.get(rel.ours_id, args.ours), names.get(rel.theirs_id, args.theirs)
+    target = f"→{rel.target}" if rel.target else ""
+    if not changed:
+        _out(
+            f"{ours} — {theirs}: no change; nothing saved."
+            if lang == "en"
+            else f"{ours} — {theirs}：没有变化，未保存。"
+        )
+    else:
+        _out(
+            f"{ours} — {theirs}: level {rel.level}{target}"
+            if lang == "en"
+            else f"{ours} — {theirs}：关系 {rel.level}{target}"
+        )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------- views
+
+
+def run_map(args: argparse.Namespace) -> int:
+    """The relationship map as an indented tree."""
+    from coach.review.accounts import render_map
+
+    m, _ = _load_map(args, args.name)
+    if args.json:
+        print_json(m.as_dict())
+        return 0
+    _out(render_map(m, _lang(args)))
+    return 0
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    """Our people × their people."""
+    from coach.review.accounts import coverage, render_coverage
+
+    m, _ = _load_map(args, args.name)
+    if args.json:
+        print_json({"account": m.account.name, **coverage(m)})
+        return 0
+    _out(render_coverage(m, _lang(args), max(40, args.width)))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The coach's warnings; exit 1 when there are any."""
+    from coach.review.accounts import check
+
+    lang = _lang(args)
+    m, _ = _load_map(args, args.name)
+    warnings = check(m, stale_days=args.days)
+    if args.json:
+        print_json({"account": m.account.name, "warnings": [w.as_dict(lang) for w in warnings]})
+    elif not warnings:
+        _out(f"{m.account.name}: no warnings." if lang == "en" else f"{m.account.name}：没有需要提醒的问题。")
+    else:
+        _out("\n".join(f"- {w.text(lang)}" for w in warnings))
+    return 1 if warnings else 0

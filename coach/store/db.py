@@ -59,7 +59,7 @@ def _load_schema_modules() -> None:
 
 SCHEMA_MODULES: list[str] = [
     "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions", "coach.store.plans",
-    "coach.store.training", "coach.store.accounts",
+    "coach.store.training", "coach.store.accounts", "coach.store.business_plans",
 ]
 """Modules that register migrations (e.g. ``coach.store.concessions``)."""
 

@@ -1,0 +1,808 @@
+"""Pure analyses of an annual customer business plan: the plan checks, KPI status against the target
+with the rule shown, the target-vs-actual chart, the concession log's totals beside the investment, and
+the plan as text and JSON. No I/O: models and rows in, values out.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.content.business_plans import (
+    STARTERS,
+    BusinessPlan,
+    Kpi,
+    Review,
+    name_key,
+    period_parts,
+    reviews_in_order,
+)
+
+MIN_ACTIONS = 2
+"""An objective with fewer actions than this has no real route to it."""
+
+ON_TRACK = 0.95
+"""Higher-is-better: on track when the actual is at least 95% of the (pro-rated) target."""
+AT_RISK = 0.85
+"""Higher-is-better: at risk when at least 85%; below that, off track. Lower-is-better mirrors both:
+on track up to 105% of the target, at risk up to 115%."""
+_EPS = 1e-9
+
+STATUSES = ("on-track", "at-risk", "off-track", "no-target")
+
+# ------------------------------------------------------------------------------------------------ words
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Annual customer business plan — {account}, {year}",
+        "situation": "1. Where are we",
+        "results": "Results",
+        "trends": "Trends",
+        "strengths": "Strengths",
+        "weaknesses": "Weaknesses",
+        "opportunities": "Opportunities",
+        "threats": "Threats",
+        "objectives": "2. What we want — 3. how we get there — 4. what we must do, who and when",
+        "ours": "ours",
+        "theirs": "theirs",
+        "measure": "measure",
+        "no_measure": "no measure yet",
+        "strategy": "how",
+        "action_done": "done",
+        "no_owner": "owner?",
+        "no_due": "date?",
+        "investment": "5. Resources and investment",
+        "we_put_in": "We put in",
+        "they_put_in": "They put in",
+        "give_get": "Give and get",
+        "no_value": "no value given",
+        "log": "Concession log {year}",
+        "log_line": "given {given}; received {received} ({n} concession{s}, {w} with something back)",
+        "log_empty": "no concessions logged for {account} in {year}",
+        "scorecard": "6. Scorecard",
+        "higher": "higher is better",
+        "lower": "lower is better",
+        "total": "adds up over the year",
+        "baseline": "baseline",
+        "target": "target",
+        "source": "source",
+        "owner": "owner",
+        "latest": "latest",
+        "empty": "(nothing yet)",
+        "on-track": "on track",
+        "at-risk": "at risk",
+        "off-track": "off track",
+        "no-target": "no target",
+        "checks": "Checks",
+        "missing": "Not filled in yet",
+        "all_good": "No problems found.",
+        "reviews": "Reviews",
+        "learned": "Learned",
+        "next": "Next actions",
+        "rule": "Rule",
+        "chart": "Target vs actual, {year}",
+        "actual": "actual",
+        "no_reviews": "No reviews yet: add one with "
+        "`coach acbp {account} review add {year}-Q1 --actual ...`.",
+        "starters": "FMCG starting set (coach acbp ACCOUNT kpi add NAME --baseline ... --target ...)",
+    },
+    "zh": {
+        "title": "年度客户业务计划 — {account}，{year}年",
+        "situation": "1. 我们的地位在哪里",
+        "results": "业绩",
+        "trends": "趋势",
+        "strengths": "优势",
+        "weaknesses": "劣势",
+        "opportunities": "机会",
+        "threats": "威胁",
+        "objectives": "2. 我们要达到什么目的 — 3. 如何达到 — 4. 必须做什么，谁做，什么时候做",
+        "ours": "我方",
+        "theirs": "客户",
+        "measure": "衡量标准",
+        "no_measure": "还没有衡量标准",
+        "strategy": "策略",
+        "action_done": "已完成",
+        "no_owner": "谁做？",
+        "no_due": "何时？",
+        "investment": "5. 资源与投入",
+        "we_put_in": "我方投入",
+        "they_put_in": "客户投入",
+        "give_get": "给与换",
+        "no_value": "没有填数值",
+        "log": "{year}年让步记录",
+        "log_line": "给出 {given}；换回 {received}（{n} 项让步，{w} 项有回报）",
+        "log_empty": "{year}年没有 {account} 的让步记录",
+        "scorecard": "6. 打分卡",
+        "higher": "越高越好",
+        "lower": "越低越好",
+        "total": "全年累计",
+        "baseline": "基数",
+        "target": "目标",
+        "source": "来源",
+        "owner": "负责人",
+        "latest": "最新",
+        "empty": "（还没有）",
+        "on-track": "达成",
+        "at-risk": "有风险",
+        "off-track": "落后",
+        "no-target": "无目标",
+        "checks": "检查",
+        "missing": "还没填写",
+        "all_good": "没有发现问题。",
+        "reviews": "回顾",
+        "learned": "学到了什么",
+        "next": "后续行动",
+        "rule": "规则",
+        "chart": "{year}年 目标与实际",
+        "actual": "实际",
+        "no_reviews": "还没有回顾：用 `coach acbp {account} review add {year}-Q1 --actual ...` 添加。",
+        "starters": "快消品常用指标（coach acbp 客户 kpi add 名称 --baseline ... --target ...）",
+    },
+}
+
+RULE_TEXT = {
+    "en": (
+        "on track: actual at least 95% of the target; at risk: at least 85%; off track: below 85%. "
+        "Lower-is-better KPIs the other way round: on track up to 105% of the target, at risk up to 115%. "
+        "Totals (kind: total, e.g. sales) add up the quarters reviewed and compare them with the target "
+        "pro-rated to those quarters (two quarters: half the year's target)."
+    ),
+    "zh": (
+        "达成：实际 ≥ 目标的95%；有风险：≥ 85%；落后：< 85%。越低越好的指标反过来：实际 ≤ 目标的105% 为达成，"
+        "≤ 115% 为有风险。累计指标（如销售额）把已回顾的季度相加，"
+        "与按这些季度折算的目标比较（两个季度：全年目标的一半）。"
+    ),
+}
+"""The status rule as shown beside every status."""
+
+
+def side_word(side: str, lang: str) -> str:
+    """ours / theirs in the reader's language."""
+    return WORDS[lang][side]
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check found: ``kind`` is problem (fix it) or missing (a step not filled in yet)."""
+
+    code: str
+    kind: str
+    step: str
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+    def as_dict(self, lang: str = "en") -> dict[str, str]:
+        """JSON-ready."""
+        return {"code": self.code, "kind": self.kind, "step": self.step, "message": self.text(lang)}
+
+
+def _q(text: str, lang: str) -> str:
+    short = text if len(text) <= 60 else text[:59] + "…"
+    return f"“{short}”" if lang == "en" else f"“{short}”"
+
+
+def check(plan: BusinessPlan) -> list[Finding]:
+    """Every problem and missing step of the plan, in the order of the steps."""
+    out: list[Finding] = []
+
+    def problem(code: str, step: str, en: str, zh: str) -> None:
+        out.append(Finding(code, "problem", step, en, zh))
+
+    def missing(code: str, step: str, en: str, zh: str) -> None:
+        out.append(Finding(code, "missing", step, en, zh))
+
+    s = plan.situation
+    if not s.results:
+        missing(
+            "situation-results",
+            "situation",
+            "Where are we: no results yet (sales, share, growth).",
+            "我们的地位在哪里：还没有写业绩（销售额、份额、增长）。",
+        )
+    if not s.trends:
+        missing(
+            "situation-trends",
+            "situation",
+            "Where are we: no trends yet.",
+            "我们的地位在哪里：还没有写趋势。",
+        )
+    swot = [k for k in ("strengths", "weaknesses", "opportunities", "threats") if not getattr(s, k)]
+    if swot:
+        missing(
+            "situation-swot",
+            "situation",
+            "SWOT: no " + ", ".join(WORDS["en"][k].lower() for k in swot) + " named yet.",
+            "SWOT分析：还没有写" + "、".join(WORDS["zh"][k] for k in swot) + "。",
+        )
+    if not plan.objectives:
+        missing(
+            "objectives", "objectives", "What we want: no objectives yet.", "我们要达到什么目的：还没有目标。"
+        )
+    elif not any(o.side == "theirs" for o in plan.objectives):
+        missing(
+            "objectives-theirs",
+            "objectives",
+            f"No objective of {plan.account}'s own: what does the customer want from this year?",
+            f"没有客户（{plan.account}）自己的目标：客户今年想要什么？",
+        )
+    for o in plan.objectives:
+        en_o, zh_o = _q(o.text, "en"), _q(o.text, "zh")
+        if not o.measure:
+            problem(
+                "objective-no-measure",
+                "objectives",
+                f"Objective {en_o} has no measure: how will you know it is met?",
+                f"目标{zh_o}没有衡量标准：怎么知道达成了？",
+            )
+        if not o.strategies:
+            missing(
+                "objective-no-strategy",
+                "strategies",
+                f"Objective {en_o}: no strategy yet (how we get there).",
+                f"目标{zh_o}：还没有策略（如何达到）。",
+            )
+        live = list(o.actions)
+        if len(live) < MIN_ACTIONS:
+            n = len(live)
+            problem(
+                "objective-few-actions",
+                "actions",
+                f"Objective {en_o} has {'no actions' if n == 0 else 'only one action'}: plan at least "
+                f"{MIN_ACTIONS} steps to reach it.",
+                f"目标{zh_o}{'没有行动' if n == 0 else '只有一项行动'}："
+                f"至少要有 {MIN_ACTIONS} 项行动才能达到。",
+            )
+        for a in o.actions:
+            en_a, zh_a = _q(a.what, "en"), _q(a.what, "zh")
+            if not a.owner:
+                problem(
+                    "action-no-owner",
+                    "actions",
+                    f"Action {en_a} (for {en_o}) has no owner: who does it?",
+                    f"行动{zh_a}（目标{zh_o}）没有负责人：谁来做？",
+                )
+            if not a.due:
+                problem(
+                    "action-no-date",
+                    "actions",
+                    f"Action {en_a} (for {en_o}) has no due date: by when?",
+                    f"行动{zh_a}（目标{zh_o}）没有完成日期：什么时候做完？",
+                )
+    sides = {i.side for i in plan.investment}
+    if not plan.investment:
+        missing(
+            "investment",
+            "investment",
+            "Resources and investment: nothing yet (what we put in, what they put in).",
+            "资源与投入：还没有填写（我方投入什么，客户投入什么）。",
+        )
+    elif sides == {"ours"}:
+        problem(
+            "investment-one-sided",
+            "investment",
+            f"All the investment is ours: what does {plan.account} put in (space, flyers, data, "
+            "payment terms)? Give and get.",
+            f"投入全是我方的：{plan.account} 投入什么（陈列位、海报、数据、账期）？有给就要有换。",
+        )
+    elif sides == {"theirs"}:
+        problem(
+            "investment-one-sided",
+            "investment",
+            f"All the investment is {plan.account}'s: what do we put in? A plan only they pay for "
+            "will not last.",
+            f"投入全是客户（{plan.account}）的：我方投入什么？只让客户出钱的计划长不了。",
+        )
+    if not plan.scorecard:
+        missing(
+            "scorecard",
+            "scorecard",
+            "Scorecard: no KPIs yet (`coach acbp ACCOUNT kpi add` offers the FMCG set).",
+            "打分卡：还没有指标（`coach acbp 客户 kpi add` 提供快消品常用指标）。",
+        )
+    unowned = []
+    for k in plan.scorecard:
+        en_k, zh_k = _q(k.name, "en"), _q(k.name, "zh")
+        gaps = [
+            (code, *words)
+            for code, absent, words in (
+                ("kpi-no-baseline", k.baseline is None, KPI_GAPS["baseline"]),
+                ("kpi-no-source", not k.source, KPI_GAPS["source"]),
+                ("kpi-no-target", k.target is None, KPI_GAPS["target"]),
+            )
+            if absent
+        ]
+        if gaps:
+            problem(
+                gaps[0][0],
+                "scorecard",
+                f"KPI {en_k} has " + " and ".join(g[1] for g in gaps) + ": " + " ".join(g[2] for g in gaps),
+                f"指标{zh_k}" + "、".join(g[3] for g in gaps) + "：" + "".join(g[4] for g in gaps),
+            )
+        if not k.owner:
+            unowned.append(k.name)
+    if unowned:
+        missing(
+            "kpi-no-owner",
+            "scorecard",
+            "Nobody reports these KPIs yet: " + ", ".join(unowned) + ".",
+            "这些指标还没有负责人（谁来报数？）：" + "、".join(unowned) + "。",
+        )
+    return out
+
+
+KPI_GAPS = {
+    "baseline": ("no baseline", "where does it stand today?", "没有基数", "现在是多少？"),
+    "source": ("no source", "where will the figure come from?", "没有数据来源", "数字从哪里来？"),
+    "target": ("no target", "what is the year's aim?", "没有目标", "全年要达到多少？"),
+}
+"""What a KPI lacks, and the question a coach would ask about it (en, zh)."""
+
+
+def problems(findings: Sequence[Finding]) -> list[Finding]:
+    """Only the problems (what makes `coach acbp ACCOUNT check` exit 1)."""
+    return [f for f in findings if f.kind == "problem"]
+
+
+# --------------------------------------------------------------------------------------------- status
+
+
+@dataclass(frozen=True)
+class Status:
+    """A KPI's standing for one period: what was compared, how far it got, the verdict."""
+
+    kpi: str
+    period: str
+    actual: float
+    compared: float
+    """The actual compared: the period's own figure, or the year to date for totals."""
+    target: float | None
+    """The target it was compared with (pro-rated for totals in a quarter)."""
+    share: float | None
+    """compared / target (1.0 = exactly on target); None without a usable target."""
+    status: str
+    quarters: int = 1
+    """How many quarters were added up (totals); 1 otherwise."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return dict(self.__dict__)
+
+
+def judge(direction: str, compared: float, target: float | None) -> tuple[float | None, str]:
+    """(share of target, status) by the rule in ``RULE_TEXT``."""
+    if target is None:
+        return None, "no-target"
+    if target <= 0:
+        if direction == "lower" and target == 0:  # "zero complaints": anything above zero misses it
+            return None, "on-track" if compared <= 0 else "off-track"
+        return None, "no-target"
+    share = compared / target
+    if direction == "lower":
+        if share <= 2 - ON_TRACK + _EPS:
+            return share, "on-track"
+        if share <= 2 - AT_RISK + _EPS:
+            return share, "at-risk"
+        return share, "off-track"
+    if share >= ON_TRACK - _EPS:
+        return share, "on-track"
+    if share >= AT_RISK - _EPS:
+        return share, "at-risk"
+    return share, "off-track"
+
+
+def statuses(plan: BusinessPlan, reviews: Sequence[Review]) -> list[Status]:
+    """The status of every actual recorded in the plan's year, in period order; a total's quarter is
+    judged on the year to date (the quarters reviewed so far) against the pro-rated target."""
+    out: list[Status] = []
+    so_far: dict[str, list[float]] = {}
+    for review in reviews_in_order(reviews):
+        year, quarter = period_parts(review.period)
+        if year != plan.year:
+            continue
+        for actual in review.actuals:
+            kpi = plan.kpi(actual.kpi)
+            if kpi is None:
+                continue
+            compared, target, quarters = actual.actual, kpi.target, 1
+            if kpi.kind == "total" and quarter is not None:
+                seen = so_far.setdefault(name_key(kpi.name), [])
+                seen.append(actual.actual)
+                compared, quarters = sum(seen), len(seen)
+                target = None if kpi.target is None else kpi.target * quarters / 4
+            share, verdict = judge(kpi.direction, compared, target)
+            out.append(
+                Status(kpi.name, review.period, actual.actual, compared, target, share, verdict, quarters)
+            )
+    return out
+
+
+def latest_status(plan: BusinessPlan, reviews: Sequence[Review]) -> dict[str, Status]:
+    """The newest status per KPI (key: name_key of the KPI)."""
+    out: dict[str, Status] = {}
+    for st in statuses(plan, reviews):
+        out[name_key(st.kpi)] = st
+    return out
+
+
+# ------------------------------------------------------------------------------------------- formatting
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns."""
+    return text + " " * max(0, columns - width(text))
+
+
+def figure(value: float | None, unit: str | None, lang: str = "en") -> str:
+    """A KPI figure with its unit: 4.1%, 45 days, CNY 3,500,000, 3.2x."""
+    if value is None:
+        return "—"
+    from coach.review.concessions import amount, number
+
+    if unit == "ratio":
+        return f"{number(value)}x"
+    if unit is None:
+        return number(value)
+    if value < 0:
+        return "-" + amount(-value, unit, lang)
+    return amount(value, unit, lang)
+
+
+def short(value: float, unit: str | None, lang: str = "en") -> str:
+    """A compact figure for the chart: 3.5m, 850k, 4.1%, 45 days."""
+    if unit not in (None, "percent", "days", "units", "ratio") and abs(value) >= 1000:
+        for size, mark in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+            if abs(value) >= size:
+                text = f"{value / size:.2f}".rstrip("0").rstrip(".")
+                return f"{text}{mark}"
+    return figure(value, unit, lang)
+
+
+UNIT_NAMES = {
+    "en": {"percent": "%", "days": "days", "units": "units", "ratio": "x"},
+    "zh": {"percent": "%", "days": "天", "units": "件", "ratio": "倍"},
+}
+
+
+def kpi_label(kpi: Kpi, lang: str) -> str:
+    """unit, direction (and kind) in words."""
+    w = WORDS[lang]
+    unit = UNIT_NAMES[lang].get(kpi.unit or "", kpi.unit or "")
+    parts = [unit, w[kpi.direction]] + ([w["total"]] if kpi.kind == "total" else [])
+    return ("、" if lang == "zh" else ", ").join(p for p in parts if p)
+
+
+# -------------------------------------------------------------------------------------- concession log
+
+
+@dataclass(frozen=True)
+class LogTotals:
+    """The concession log's totals for the account and year (entries as ``store.concessions.select``)."""
+
+    entries: int
+    with_return: int
+    given: dict[str, float] = field(default_factory=dict)
+    received: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return dict(self.__dict__)
+
+
+def log_totals(rows: Sequence[Any]) -> LogTotals:
+    """Totals given and received, from the concession review (withdrawn entries are not counted)."""
+    from coach.review.concessions import review
+
+    rv = review(rows)
+    return LogTotals(rv.entries, rv.with_return, dict(rv.given), dict(rv.received))
+
+
+def _totals_text(totals: Mapping[str, float], lang: str) -> str:
+    from coach.review.concessions import amount
+
+    if not totals:
+        return "—"
+    return " · ".join(amount(v, u, lang) for u, v in sorted(totals.items()))
+
+
+def log_line(totals: LogTotals | None, account: str, year: int, lang: str) -> str | None:
+    """The line shown beside the plan's investment, or None when the log was not read."""
+    if totals is None:
+        return None
+    w = WORDS[lang]
+    head = w["log"].format(year=year)
+    if not totals.entries:
+        return f"{head}: {w['log_empty'].format(account=account, year=year)}"
+    body = w["log_line"].format(
+        given=_totals_text(totals.given, lang),
+        received=_totals_text(totals.received, lang),
+        n=totals.entries,
+        s="" if totals.entries == 1 else "s",
+        w=totals.with_return,
+    )
+    return f"{head}{'：' if lang == 'zh' else ': '}{body}"
+
+
+def investment_totals(plan: BusinessPlan) -> dict[str, dict[str, float]]:
+    """Sum of the investment with a value, per side and unit."""
+    out: dict[str, dict[str, float]] = {"ours": {}, "theirs": {}}
+    for item in plan.investment:
+        if item.value is not None and item.unit is not None:
+            out[item.side][item.unit] = out[item.side].get(item.unit, 0.0) + item.value
+    return out
+
+
+# ------------------------------------------------------------------------------------------- rendering
+
+
+def render_plan(
+    plan: BusinessPlan,
+    reviews: Sequence[Review] = (),
+    log: LogTotals | None = None,
+    lang: str = "en",
+    version: int | None = None,
+) -> str:
+    """The whole plan as text, step by step, with the latest KPI status and the checks."""
+    from coach.review.concessions import amount
+
+    w = WORDS[lang]
+    colon = "：" if lang == "zh" else ": "
+    title = w["title"].format(account=plan.account, year=plan.year)
+    lines = [title + (f"  (v{version})" if version else ""), ""]
+    lines.append(w["situation"])
+    s = plan.situation
+    any_situation = False
+    for key in ("results", "trends", "strengths", "weaknesses", "opportunities", "threats"):
+        items = getattr(s, key)
+        if items:
+            any_situation = True
+            lines.append(f"  {w[key]}{colon.rstrip()}")
+            lines += [f"    - {t}" for t in items]
+    if not any_situation:
+        lines.append(f"  {w['empty']}")
+    lines += ["", w["objectives"]]
+    if not plan.objectives:
+        lines.append(f"  {w['empty']}")
+    for n, o in enumerate(plan.objectives, 1):
+        lines.append(f"  {n}. [{side_word(o.side, lang)}] {o.text}")
+        lines.append(f"     {w['measure']}{colon}{o.measure or w['no_measure']}")
+        for st in o.strategies:
+            lines.append(f"     {w['strategy']}{colon}{st}")
+        for a in o.actions:
+            tick = "[x]" if a.done else "[ ]"
+            who = a.owner or w["no_owner"]
+            when = a.due or w["no_due"]
+            lines.append(f"     {tick} {a.what} — {who}, {when}")
+    lines += ["", w["investment"]]
+    if not plan.investment:
+        lines.append(f"  {w['empty']}")
+    for side, label in (("ours", w["we_put_in"]), ("theirs", w["they_put_in"])):
+        items = [i for i in plan.investment if i.side == side]
+        if items:
+            lines.append(f"  {label}{colon.rstrip()}")
+            for i in items:
+                size = amount(i.value, i.unit, lang) if i.value is not None and i.unit else ""
+                lines.append(f"    - {i.what}" + (f" ({size})" if size else ""))
+    if plan.investment:
+        sums = investment_totals(plan)
+        lines.append(
+            f"  {w['give_get']}{colon}{w['ours']} {_totals_text(sums['ours'], lang)}  |  "
+            f"{w['theirs']} {_totals_text(sums['theirs'], lang)}"
+        )
+    extra = log_line(log, plan.account, plan.year, lang)
+    if extra:
+        lines.append(f"  {extra}")
+    lines += ["", w["scorecard"]]
+    if not plan.scorecard:
+        lines.append(f"  {w['empty']}")
+    latest = latest_status(plan, reviews)
+    for k in plan.scorecard:
+        lines.append(f"  - {k.name} ({kpi_label(k, lang)})")
+        lines.append(
+            f"    {w['baseline']} {figure(k.baseline, k.unit, lang)} → {w['target']} "
+            f"{figure(k.target, k.unit, lang)}; {w['source']}{colon}{k.source or '—'}; "
+            f"{w['owner']}{colon}{k.owner or '—'}"
+        )
+        st = latest.get(name_key(k.name))
+        if st:
+            lines.append(f"    {w['latest']} ({st.period}){colon}{status_phrase(st, k, lang)}")
+    if latest:
+        lines.append(f"  {w['rule']}{colon.rstrip()}")
+        lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 6, "    ")
+    lines += ["", render_checks(check(plan), lang)]
+    return "\n".join(lines)
+
+
+def status_phrase(st: Status, kpi: Kpi, lang: str) -> str:
+    """``4.1% vs 3% target (137%): off track``; totals say the quarters added up."""
+    w = WORDS[lang]
+    shown = figure(st.compared, kpi.unit, lang)
+    if st.quarters > 1:
+        shown += f" (Q1–Q{st.quarters})" if lang == "en" else f"（前{st.quarters}个季度累计）"
+    target = figure(st.target, kpi.unit, lang) if st.target is not None else "—"
+    pct = f" ({round(st.share * 100)}%)" if st.share is not None else ""
+    vs = "vs target" if lang == "en" else "对比目标"
+    return f"{shown} {vs} {target}{pct}: {w[st.status]}"
+
+
+def render_checks(findings: Sequence[Finding], lang: str = "en") -> str:
+    """The checks as `coach validate` shows problems: one per line, then what is not filled in yet."""
+    w = WORDS[lang]
+    colon = "：" if lang == "zh" else ":"
+    probs = [f for f in findings if f.kind == "problem"]
+    gaps = [f for f in findings if f.kind == "missing"]
+    lines = [f"{w['checks']}{colon}"]
+    if not probs:
+        lines.append(f"  ✓ {w['all_good']}")
+    lines += [f"  ✗ {f.text(lang)}" for f in probs]
+    if gaps:
+        lines.append(f"{w['missing']}{colon}")
+        lines += [f"  · {f.text(lang)}" for f in gaps]
+    return "\n".join(lines)
+
+
+def render_reviews(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en") -> str:
+    """Each review: actuals with their status (rule shown once), what was learned, what follows."""
+    w = WORDS[lang]
+    colon = "：" if lang == "zh" else ": "
+    mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
+    if not mine:
+        return w["no_reviews"].format(account=plan.account, year=plan.year)
+    by_period: dict[str, list[Status]] = {}
+    for st in statuses(plan, mine):
+        by_period.setdefault(st.period, []).append(st)
+    lines = [f"{w['reviews']} — {plan.account}, {plan.year}", f"{w['rule']}{colon.rstrip()}"]
+    lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "  ")
+    for r in mine:
+        lines += ["", r.period]
+        for st in by_period.get(r.period, []):
+            kpi = plan.kpi(st.kpi)
+            assert kpi is not None
+            lines.append(f"  {pad(kpi.name, 28)} {status_phrase(st, kpi, lang)}")
+        for a in r.actuals:
+            if plan.kpi(a.kpi) is None:
+                lines.append(f"  {pad(a.kpi, 28)} {figure(a.actual, None, lang)} (not on the scorecard)")
+            if a.note:
+                lines.append(f"    {a.kpi}{colon}{a.note}")
+        if r.learned:
+            lines.append(f"  {w['learned']}{colon.rstrip()}")
+            lines += [f"    - {t}" for t in r.learned]
+        if r.next_actions:
+            lines.append(f"  {w['next']}{colon.rstrip()}")
+            for a in r.next_actions:
+                lines.append(f"    [ ] {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------- chart
+
+CHART_WIDTH = 80
+"""The chart fits a terminal of this many columns."""
+BAR = 36
+"""Columns of the longest bar."""
+
+
+def chart(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en", kpi: str | None = None) -> str:
+    """Target vs actual per quarter for each KPI (or one), as bars that fit 80 columns.
+
+    A total's quarter shows that quarter's figure against a quarter of the year's target; a level shows
+    the figure against the target. The verdict after each actual is its status by ``RULE_TEXT``."""
+    w = WORDS[lang]
+    colon = "：" if lang == "zh" else ": "
+    mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
+    wanted = [k for k in plan.scorecard if kpi is None or name_key(k.name) == name_key(kpi)]
+    judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
+    lines = [w["chart"].format(year=plan.year)]
+    if not mine:
+        lines.append(w["no_reviews"].format(account=plan.account, year=plan.year))
+        return "\n".join(lines)
+    tag_t, tag_a = w["target"], w["actual"]
+    tag_w = max(width(tag_t), width(tag_a)) + 1
+    for k in wanted:
+        rows: list[tuple[str, float | None, float | None, str]] = []
+        for r in mine:
+            actual = next((a.actual for a in r.actuals if name_key(a.kpi) == name_key(k.name)), None)
+            if actual is None:
+                continue
+            quarter = period_parts(r.period)[1]
+            target = k.target
+            if k.target is not None and k.kind == "total" and quarter is not None:
+                target = k.target / 4
+            st = judged.get((name_key(k.name), r.period))
+            label = f"Q{quarter}" if quarter else ("Year" if lang == "en" else "全年")
+            rows.append((label, target, actual, w[st.status] if st else ""))
+        if not rows:
+            continue
+        lines += ["", _fit(f"{k.name} — {kpi_label(k, lang)}", CHART_WIDTH)]
+        top = max([abs(v) for _, t, a, _ in rows for v in (t, a) if v is not None] or [1.0]) or 1.0
+        for label, target, actual, verdict in rows:
+            for tag, value, mark, tail in ((tag_t, target, "░", ""), (tag_a, actual, "█", verdict)):
+                n = 0 if value is None else round(abs(value) / top * BAR)
+                bar = (mark * n) if value is not None else "—"
+                value_text = short(value, k.unit, lang) if value is not None else "—"
+                head = pad(label if tag is tag_t else "", 5) + pad(tag, tag_w)
+                line = head + pad(bar, BAR + 1) + pad(value_text, 11) + tail
+                lines.append(_fit(line.rstrip(), CHART_WIDTH))
+    lines += ["", f"{w['rule']}{colon.rstrip()}"]
+    lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "  ")
+    return "\n".join(lines)
+
+
+def _fit(text: str, columns: int) -> str:
+    if width(text) <= columns:
+        return text
+    out = ""
+    for ch in text:
+        if width(out + ch) > columns - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _wrap(text: str, columns: int, indent: str) -> list[str]:
+    """Wrap by terminal columns: English at spaces, Chinese anywhere (it has no spaces)."""
+    cjk = any(width(ch) == 2 for ch in text)
+    tokens = list(text) if cjk else text.split(" ")
+    joiner = "" if cjk else " "
+    lines: list[str] = []
+    current = ""
+    for token in tokens:
+        candidate = current + joiner + token if current else token
+        if width(candidate) > columns and current:
+            lines.append(indent + current)
+            current = token.lstrip()
+        else:
+            current = candidate
+    if current:
+        lines.append(indent + current)
+    return lines
+
+
+# ------------------------------------------------------------------------------------------------ JSON
+
+
+def to_json(
+    plan: BusinessPlan,
+    reviews: Sequence[Review] = (),
+    log: LogTotals | None = None,
+    lang: str = "en",
+    version: int | None = None,
+) -> dict[str, Any]:
+    """The plan, its checks, reviews and statuses, the rule and the log totals as one JSON object."""
+    mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
+    return {
+        "account": plan.account,
+        "year": plan.year,
+        "version": version,
+        "plan": plan.body(),
+        "checks": [f.as_dict(lang) for f in check(plan)],
+        "reviews": [r.body() for r in mine],
+        "statuses": [s.as_dict() for s in statuses(plan, mine)],
+        "rule": RULE_TEXT[lang],
+        "investment_totals": investment_totals(plan),
+        "concession_log": None if log is None else log.as_dict(),
+    }
+
+
+def starters_text(lang: str = "en") -> str:
+    """The FMCG starting set, one KPI a line with its unit and direction."""
+    w = WORDS[lang]
+    lines = [w["starters"]]
+    for s in STARTERS:
+        name = s.zh if lang == "zh" else s.en
+        hint = s.hint_zh if lang == "zh" else s.hint_en
+        lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {pad(w[s.direction], 17)} {hint}")
+    return "\n".join(lines)

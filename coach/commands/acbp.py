@@ -1,0 +1,533 @@
+"""``coach acbp ACCOUNT ...``: the annual customer business plan (年度客户业务计划), its scorecard
+(打分卡) and the quarterly and annual business reviews; YAML out and in
+so a plan can be edited in an editor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coach.commands.common import print_json, safe
+from coach.errors import CoachError
+
+HELP = "the annual customer business plan: scorecard, quarterly reviews, chart, YAML"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the verb and its actions."""
+    p = sub.add_parser(
+        "acbp",
+        help=HELP,
+        description="The annual customer business plan (ACBP, 年度客户业务计划) of one account: where are "
+        "we, what do we want, how do we get there, what must we do, who does what and when, what each side "
+        "puts in, and a scorecard of KPIs reviewed every quarter. `coach prep` plans one meeting; this "
+        "holds the account across the year.",
+        epilog="Example: coach acbp Hualian new --year 2027 --starter-kpis; coach acbp Hualian export "
+        "--year 2027 -o plan.yaml; (edit) coach acbp Hualian import plan.yaml; coach acbp Hualian review "
+        "add 2027-Q1 --actual 'out-of-stock rate=4.1'; coach acbp Hualian chart --year 2027",
+    )
+    p.add_argument("account", metavar="ACCOUNT", help="the account, as added with `coach account add`")
+    verbs = p.add_subparsers(dest="acbp_verb", metavar="ACTION", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
+    )
+    common.add_argument(
+        "--lang", choices=["en", "zh"], default="en", help="language of the text (default en)"
+    )
+    year = argparse.ArgumentParser(add_help=False)
+    year.add_argument(
+        "--year",
+        type=_year,
+        metavar="YYYY",
+        help="the plan's year (default: the newest plan, else this year)",
+    )
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print one JSON object")
+
+    new = verbs.add_parser(
+        "new",
+        parents=[common, year],
+        help="start the plan for a year",
+        description="Start an empty plan for the year (fill it in with export/import or the actions "
+        "below). --starter-kpis puts the FMCG scorecard on it to fill in.",
+    )
+    new.add_argument(
+        "--starter-kpis", action="store_true", help="put the FMCG starting set of KPIs on the scorecard"
+    )
+    new.add_argument(
+        "--copy-last", action="store_true", help="start from the account's latest plan (objectives, KPIs)"
+    )
+    new.set_defaults(run=run_new)
+
+    show = verbs.add_parser(
+        "show",
+        parents=[common, year, as_json],
+        help="the plan step by step, latest KPI status, checks, concession log totals",
+    )
+    show.add_argument("--history", action="store_true", help="list the plan's versions")
+    show.set_defaults(run=run_show)
+
+    chk = verbs.add_parser(
+        "check",
+        parents=[common, year, as_json],
+        help="check the plan; exit 1 when a problem is found",
+        description="An objective without a measure, an action without owner or date, an objective with "
+        "fewer than two actions, investment all on one side, a KPI with no baseline, source or target. "
+        "Steps not filled in yet are listed too (they do not fail the check).",
+    )
+    chk.set_defaults(run=run_check)
+
+    kpi = verbs.add_parser("kpi", help="the scorecard: add or change a KPI, list the FMCG starting set")
+    kpis = kpi.add_subparsers(dest="kpi_verb", metavar="ACTION", required=True)
+    kadd = kpis.add_parser(
+        "add",
+        parents=[common, year],
+        help="add a KPI (or change one: only the options given change)",
+        description="Add a KPI to the scorecard, or change the one with that name. A name from the FMCG "
+        "starting set (`coach acbp ACCOUNT kpi starters`) brings its unit and direction.",
+    )
+    kadd.add_argument("name", metavar="NAME", help="e.g. out-of-stock, 'share of category', or your own")
+    kadd.add_argument("--unit", help="percent, days, units, ratio or a currency code such as CNY")
+    kadd.add_argument("--direction", help="higher or lower: which is better")
+    kadd.add_argument("--kind", help="level (default) or total (adds up over the year, e.g. sales)")
+    kadd.add_argument("--baseline", metavar="NUMBER", help="where it stands at the start")
+    kadd.add_argument("--target", metavar="NUMBER", help="the year's target")
+    kadd.add_argument("--source", help="where the figure comes from, e.g. 'their scan data'")
+    kadd.add_argument("--owner", help="who reports it")
+    kadd.set_defaults(run=run_kpi_add)
+    kst = kpis.add_parser("starters", parents=[common], help="the FMCG starting set of KPIs")
+    kst.set_defaults(run=run_starters)
+
+    rv = verbs.add_parser("review", help="quarterly and annual reviews: add one, show them")
+    rvs = rv.add_subparsers(dest="review_verb", metavar="ACTION", required=True)
+    radd = rvs.add_parser(
+        "add",
+        parents=[common],
+        help="record a review: actuals, what was learned, next actions",
+        description="Record the review of a quarter (2027-Q2) or a year (2027): the actual per KPI "
+        "(a total's quarter is that quarter's own figure), what was learned, the actions that follow. "
+        "Recording a KPI again for the same period corrects it; the earlier figure is kept.",
+    )
+    radd.add_argument("period", metavar="PERIOD", help="2027-Q2 (a quarter) or 2027 (the year)")
+    radd.add_argument(
+        "--actual", action="append", default=[], metavar="'KPI=VALUE'", help="a KPI's actual (repeatable)"
+    )
+    radd.add_argument("--learned", action="append", default=[], metavar="TEXT", help="what was learned")
+    radd.add_argument(
+        "--action",
+        action="append",
+        default=[],
+        metavar="'WHAT | OWNER | YYYY-MM-DD'",
+        help="an action that follows (repeatable)",
+    )
+    radd.set_defaults(run=run_review_add)
+    rshow = rvs.add_parser("show", parents=[common, year, as_json], help="the year's reviews with status")
+    rshow.set_defaults(run=run_review_show)
+
+    ch = verbs.add_parser(
+        "chart", parents=[common, year], help="target vs actual per quarter (fits 80 columns)"
+    )
+    ch.add_argument("--kpi", metavar="NAME", help="only this KPI")
+    ch.set_defaults(run=run_chart)
+
+    ex = verbs.add_parser("export", parents=[common, year], help="write the plan as YAML to edit")
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    ex.set_defaults(run=run_export)
+
+    im = verbs.add_parser(
+        "import",
+        parents=[common],
+        help="save a YAML plan (checked whole first; nothing is written if it is bad)",
+    )
+    im.add_argument("file", metavar="FILE.yaml", help="a plan as written by `export`")
+    im.add_argument("--note", help="why it changed (kept with the version)")
+    im.set_defaults(run=run_import)
+
+
+def _year(value: str) -> int:
+    text = value.strip()
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"expected a year such as 2027 (2000 to 2100), not {value[:20]!r}")
+    return int(text)
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from coach.store.db import open_db
+
+    return open_db(args.db)
+
+
+def _account_name(args: argparse.Namespace) -> str:
+    name = " ".join(args.account.split())
+    if not name:
+        raise CoachError("ACCOUNT: must not be empty", "give the account's name")
+    return name
+
+
+def _resolve_year(conn: Any, args: argparse.Namespace) -> int:
+    from coach.store import business_plans as store
+
+    if args.year:
+        return int(args.year)
+    have = store.years(conn, _account_name(args))
+    return have[0] if have else date.today().year
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    print(safe(text), file=sys.stderr if err else sys.stdout)
+
+
+# ------------------------------------------------------------------------------------------------- new
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Start the plan for a year."""
+    from coach.content.business_plans import STARTERS, empty_plan, kpi_from_starter
+    from coach.store import business_plans as store
+
+    account = _account_name(args)
+    conn = _open(args)
+    try:
+        year = args.year or date.today().year
+        plan = empty_plan(account, year)
+        if args.copy_last:
+            have = [y for y in store.years(conn, account) if y != year]
+            if not have:
+                raise CoachError(f"--copy-last: {account} has no earlier plan to start from")
+            last = store.get(conn, account, have[0]).plan
+            plan = last.model_copy(update={"year": year})
+        if args.starter_kpis:
+            for starter in STARTERS:
+                if plan.kpi(starter.en) is None and plan.kpi(starter.zh) is None:
+                    plan = plan.model_copy(
+                        update={"scorecard": [*plan.scorecard, kpi_from_starter(starter.key, args.lang)]}
+                    )
+        version, _ = store.save(conn, plan, create=True)
+        stored = store.get(conn, account, year)
+    finally:
+        conn.close()
+    zh = args.lang == "zh"
+    name = stored.plan.account
+    _say(
+        f"已创建 {name} {year}年的业务计划（版本 {version}）。"
+        if zh
+        else f"Started the {year} plan for {name} (v{version})."
+    )
+    _say(
+        f"下一步：coach acbp {name} export --year {year} -o plan.yaml，"
+        f"编辑后 coach acbp {name} import plan.yaml"
+        if zh
+        else f"Next: coach acbp {name} export --year {year} -o plan.yaml, edit it, then "
+        f"coach acbp {name} import plan.yaml"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------ show/check
+
+
+def _load_all(args: argparse.Namespace) -> tuple[Any, Any]:
+    """(stored plan, concession log totals) for the account and year."""
+    from coach.review.business_plan import log_totals
+    from coach.store import business_plans as store
+
+    account = _account_name(args)
+    conn = _open(args)
+    try:
+        year = _resolve_year(conn, args)
+        stored = store.get(conn, account, year)
+        totals = log_totals(store.concession_rows(conn, account, year))
+        history = store.history(conn, account, year) if getattr(args, "history", False) else None
+    finally:
+        conn.close()
+    return (stored, history), totals
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print the plan (text or JSON)."""
+    from coach.review.business_plan import render_plan, to_json
+
+    (stored, history), totals = _load_all(args)
+    if args.json:
+        out = to_json(stored.plan, stored.reviews, totals, args.lang, stored.version)
+        if history is not None:
+            out["history"] = [{"version": v, "saved_at": s, "note": n} for v, s, n in history]
+        print_json(out)
+        return 0
+    _say(render_plan(stored.plan, stored.reviews, totals, args.lang, stored.version))
+    if history:
+        _say("")
+        for version, saved, note in history:
+            _say(f"v{version}  {saved}" + (f"  {note}" if note else ""))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print the checks; exit 1 when a problem is found."""
+    from coach.review.business_plan import check, problems, render_checks
+
+    (stored, _), _ = _load_all(args)
+    findings = check(stored.plan)
+    if args.json:
+        print_json(
+            {
+                "account": stored.plan.account,
+                "year": stored.plan.year,
+                "ok": not problems(findings),
+                "checks": [f.as_dict(args.lang) for f in findings],
+            }
+        )
+    else:
+        _say(render_checks(findings, args.lang))
+    return 1 if problems(findings) else 0
+
+
+# ----------------------------------------------------------------------------------------------- kpis
+
+
+def run_kpi_add(args: argparse.Namespace) -> int:
+    """Add or change one KPI; a new version of the plan."""
+    from coach.content.business_plans import BusinessPlanError, kpi_from_starter, replace_kpi, validate_kpi
+    from coach.store import business_plans as store
+
+    given = {
+        k: getattr(args, k)
+        for k in ("unit", "direction", "kind", "baseline", "target", "source", "owner")
+        if getattr(args, k) is not None
+    }
+    name = " ".join(args.name.split())
+    try:
+        fresh = kpi_from_starter(name, args.lang, **given)  # checked before the database is opened
+    except BusinessPlanError as exc:
+        raise _option_error(exc) from None
+    account = _account_name(args)
+    conn = _open(args)
+    try:
+        year = _resolve_year(conn, args)
+        plan = store.get(conn, account, year).plan
+        existing = plan.kpi(fresh.name) or plan.kpi(name)
+        if existing is not None:
+            data = existing.model_dump()
+            data.update({k: v for k, v in given.items()})
+            try:
+                fresh = validate_kpi(data)
+            except BusinessPlanError as exc:
+                raise _option_error(exc) from None
+        version, changed = store.save(conn, replace_kpi(plan, fresh), create=False)
+    finally:
+        conn.close()
+    zh = args.lang == "zh"
+    if not changed:
+        _say(f"指标“{fresh.name}”没有变化。" if zh else f"KPI “{fresh.name}” unchanged.")
+    else:
+        verb = ("已更新" if existing else "已添加") if zh else ("changed" if existing else "added")
+        _say(
+            f"指标“{fresh.name}”{verb}（版本 {version}）。"
+            if zh
+            else f"KPI “{fresh.name}” {verb} (v{version})."
+        )
+    return 0
+
+
+def _option_error(exc: Any) -> CoachError:
+    """``kpi: baseline: 'x' is not a number`` -> ``--baseline: 'x' is not a number``."""
+    first = exc.problems[0] if getattr(exc, "problems", None) else str(exc)
+    parts = first.split(": ", 2)
+    if len(parts) == 3 and parts[0] in ("kpi", "review"):
+        field = parts[1].split(".")[0].split("[")[0]
+        option = {
+            "name": "NAME",
+            "kpi": "--actual",
+            "actual": "--actual",
+            "actuals": "--actual",
+            "period": "PERIOD",
+            "learned": "--learned",
+            "next_actions": "--action",
+        }.get(field, "--" + field.replace("_", "-"))
+        return CoachError(f"{option}: {parts[2]}; nothing was saved")
+    return CoachError(first)
+
+
+def run_starters(args: argparse.Namespace) -> int:
+    """Print the FMCG starting set."""
+    from coach.review.business_plan import starters_text
+
+    _say(starters_text(args.lang))
+    return 0
+
+
+# -------------------------------------------------------------------------------------------- reviews
+
+
+def _split_actual(text: str) -> tuple[str, str]:
+    for sep in ("=", "：", ":"):
+        if sep in text:
+            name, _, value = text.rpartition(sep)
+            if name.strip() and value.strip():
+                return name.strip(), value.strip()
+    raise CoachError(
+        f"--actual: expected 'KPI=VALUE', e.g. 'out-of-stock rate=4.1', not {text[:60]!r}; nothing was saved"
+    )
+
+
+def _split_action(text: str) -> dict[str, Any]:
+    cells = [c.strip() for c in text.split("|")]
+    if len(cells) > 3 or not cells[0]:
+        raise CoachError(
+            f"--action: expected 'WHAT | OWNER | YYYY-MM-DD', not {text[:60]!r}; nothing was saved"
+        )
+    out: dict[str, Any] = {"what": cells[0]}
+    if len(cells) > 1 and cells[1]:
+        out["owner"] = cells[1]
+    if len(cells) > 2 and cells[2]:
+        out["due"] = cells[2]
+    return out
+
+
+def run_review_add(args: argparse.Namespace) -> int:
+    """Check the review whole, then record it."""
+    from coach.content.business_plans import BusinessPlanError, validate_review
+    from coach.store import business_plans as store
+
+    data = {
+        "period": args.period,
+        "actuals": [dict(zip(("kpi", "actual"), _split_actual(a), strict=True)) for a in args.actual],
+        "learned": args.learned,
+        "next_actions": [_split_action(a) for a in args.action],
+    }
+    if not (data["actuals"] or data["learned"] or data["next_actions"]):
+        raise CoachError("nothing to record", "give --actual 'KPI=VALUE', --learned or --action")
+    try:
+        review = validate_review(data)
+    except BusinessPlanError as exc:
+        raise _option_error(exc) from None
+    account = _account_name(args)
+    conn = _open(args)
+    try:
+        store.add_review(conn, account, review)
+        stored = store.get(conn, account, int(review.period[:4]))
+    finally:
+        conn.close()
+    from coach.review.business_plan import WORDS, status_phrase, statuses
+
+    zh = args.lang == "zh"
+    _say(f"已记录 {review.period} 的回顾。" if zh else f"Recorded the {review.period} review.")
+    for st in statuses(stored.plan, stored.reviews):
+        kpi = stored.plan.kpi(st.kpi)
+        if st.period == review.period and kpi is not None:
+            _say(f"  {kpi.name}: {status_phrase(st, kpi, args.lang)}")
+    if any(st.period == review.period for st in statuses(stored.plan, stored.reviews)):
+        _say(f"  ({WORDS[args.lang]['rule']}: `coach acbp {stored.plan.account} review show`)")
+    return 0
+
+
+def run_review_show(args: argparse.Namespace) -> int:
+    """Print the year's reviews with their status."""
+    from coach.review.business_plan import RULE_TEXT, render_reviews, statuses
+
+    (stored, _), _ = _load_all(args)
+    if args.json:
+        mine = [r for r in stored.reviews if r.period.startswith(str(stored.plan.year))]
+        print_json(
+            {
+                "account": stored.plan.account,
+                "year": stored.plan.year,
+                "rule": RULE_TEXT[args.lang],
+                "reviews": [r.body() for r in mine],
+                "statuses": [s.as_dict() for s in statuses(stored.plan, mine)],
+            }
+        )
+        return 0
+    _say(render_reviews(stored.plan, stored.reviews, args.lang))
+    return 0
+
+
+def run_chart(args: argparse.Namespace) -> int:
+    """Print target vs actual per quarter."""
+    from coach.review.business_plan import chart
+
+    (stored, _), _ = _load_all(args)
+    if args.kpi and stored.plan.kpi(args.kpi) is None:
+        names = ", ".join(k.name for k in stored.plan.scorecard) or "none yet"
+        raise CoachError(f"--kpi: {args.kpi.strip()[:60]!r} is not on the scorecard (KPIs: {names})")
+    _say(chart(stored.plan, stored.reviews, args.lang, args.kpi))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------- YAML in/out
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the plan as YAML."""
+    from coach.content.business_plans import to_yaml
+
+    if args.output:
+        from coach.files import check_target
+
+        check_target(Path(args.output).expanduser(), force=args.force)  # before the database is opened
+    (stored, _), _ = _load_all(args)
+    text = to_yaml(stored.plan)
+    if args.output:
+        from coach.files import write_file
+
+        write_file(Path(args.output).expanduser(), text, force=args.force)
+        _say(f"wrote the {stored.plan.year} plan (v{stored.version}) to {args.output}", err=True)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check the file whole, then save it as the plan's new version (or a new plan)."""
+    from coach.content.business_plans import BusinessPlanError, load_yaml_file
+    from coach.store import business_plans as store
+    from coach.store.accounts import account_key
+
+    account = _account_name(args)
+    plan = load_yaml_file(Path(args.file).expanduser(), args.file)  # every problem located, no database yet
+    if account_key(plan.account) != account_key(account):
+        raise CoachError(
+            f"{args.file}: account: the file is {plan.account!r}'s plan, not {account!r}'s; "
+            "nothing was saved",
+            f"import it with `coach acbp {plan.account!r} import {args.file}`, or change its account",
+        )
+    try:
+        store.check_saveable(plan)
+    except BusinessPlanError as exc:
+        raise CoachError(f"{args.file}: {exc.problems[0]}; nothing was saved") from None
+    conn = _open(args)
+    try:
+        version, changed = store.save(conn, plan, note=args.note)
+        stored = store.get(conn, account, plan.year)
+    finally:
+        conn.close()
+    zh = args.lang == "zh"
+    if not changed:
+        _say(
+            f"{stored.plan.year}年计划没有变化（版本 {version}）。"
+            if zh
+            else f"The {plan.year} plan is unchanged (v{version})."
+        )
+    else:
+        _say(
+            f"已保存 {stored.plan.year}年计划，版本 {version}。"
+            if zh
+            else f"Saved the {plan.year} plan as v{version}."
+        )
+    from coach.review.business_plan import check, problems
+
+    found = problems(check(stored.plan))
+    if found:
+        more = f" (+{len(found) - 1})" if len(found) > 1 else ""
+        _say(
+            f"检查：{found[0].text('zh')}{more} — coach acbp {stored.plan.account} check"
+            if zh
+            else f"Check: {found[0].text('en')}{more} — see `coach acbp {stored.plan.account} check`"
+        )
+    return 0

@@ -990,9 +990,10 @@ def _boss(
     step: int | None = boss.id
     seen: set[int] = set()
     while step is not None and step not in seen:
-        if step == me:
+        if me is not None and step == me.id:
             raise InvalidField(
-                "reports_to", f"{boss.name!r} already reports to {name!r}'s report line (a loop)"
+                "reports_to",
+                f"{boss.name} reports to {me.name} already, directly or not: that would make a loop",
             )
         seen.add(step)
         step = chain.get(step)

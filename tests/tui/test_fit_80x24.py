@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
-from tui_helpers import make_app, run, screen_text, settle
+from tui_helpers import folder_loader, make_app, run, screen_text, settle
 
+from coach import locations
 from coach.content.plans import load_yaml_file
 from coach.store import plans as plans_store
 from coach.store.db import connect
@@ -106,5 +108,59 @@ def test_concession_form_shows_the_plan_warning_at_80x24(tmp_path):
             assert warning.lines and visible(warning)
             assert "Against the plan for this meeting" in screen_text(app)
             assert visible(screen.query_one("#log-save"))
+
+    run(scenario)
+
+
+FACTS = (
+    "I understand the anniversary matters a lot to you. Our sparkling tea grew 22% in your stores this year, "
+    "and the family pack sells 40% more per facing than the small bottles."
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_roleplay_chat_is_readable_at_80x24_with_feedback_under_the_reply(tmp_path, lang):
+    async def scenario():
+        app = make_app(tmp_path, lang=lang, loader=folder_loader(locations.shipped_playbooks_dir()))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("roleplay")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            screen.query_one("#rp-input", Input).value = FACTS
+            screen.query_one("#rp-input", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            reply = screen.query_one(".rp-reply")
+            feedback = screen.query_one(".rp-feedback")
+            assert reply.size.width >= 36 and feedback.size.width >= 36  # 13 and 26 before
+            assert feedback.region.y >= reply.region.bottom  # below, not squeezed beside it
+            for widget in screen.query(".rp-customer, .rp-reply, .rp-feedback, .rp-now, #rp-brief"):
+                whole = Region(0, 0, widget.outer_size.width, widget.outer_size.height)
+                lines = [strip.text.strip(" ▌▐█▊▎") for strip in widget.render_lines(whole)]
+                assert not any(line[:1] in "，。、；：？！」』）】》" for line in lines if line), lines
+
+    run(scenario)
+
+
+def test_roleplay_feedback_stays_beside_the_reply_on_a_wide_terminal(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, loader=folder_loader(locations.shipped_playbooks_dir()))
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            app.open_screen("roleplay")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            screen = app.screen
+            screen.query_one("#rp-input", Input).value = FACTS
+            screen.query_one("#rp-input", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            reply = screen.query_one(".rp-reply")
+            feedback = screen.query_one(".rp-feedback")
+            assert feedback.region.x >= reply.region.right and reply.region.y == feedback.region.y
 
     run(scenario)

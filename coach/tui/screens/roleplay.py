@@ -30,6 +30,7 @@ from coach.roleplay.render import label
 from coach.tui.i18n import add_strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.roleplay import ExchangeView, customer_text, scorecard_text
+from coach.tui.widgets.wrapped import Wrapped
 
 add_strings(
     {
@@ -98,6 +99,8 @@ class RoleplayScreen(CoachScreen):
         "zh": ("角色扮演练习", "和模拟采购对练：每句回复都有点评，最后复盘。"),
     }
     CSS_PATH = "roleplay.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
+    """Under 120 columns the feedback goes under each reply, so both are read at full chat width."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "retry", "Retry turn", id="rp-retry"),
         Binding("ctrl+g", "end", "End & debrief", id="rp-end"),
@@ -469,7 +472,7 @@ class RoleplayScreen(CoachScreen):
         if not state.finished:
             speaker = state.speaker()
             views.append(
-                Static(customer_text(text(speaker.name), text(state.line()), lang), classes="rp-now")
+                Static(Wrapped(customer_text(text(speaker.name), text(state.line()), lang)), classes="rp-now")
             )
         chat.mount_all(views)
         chat.call_after_refresh(chat.scroll_end, animate=False)
@@ -490,7 +493,7 @@ class RoleplayScreen(CoachScreen):
         if sc.limits:
             brief.append(f"\n{self.tr('rp.limits')}\n", style="bold")
             brief.append("\n".join(f"· {getattr(x, lang)}" for x in sc.limits))
-        self.query_one("#rp-brief", Static).update(brief)
+        self.query_one("#rp-brief", Static).update(Wrapped(brief))
         self.query_one("#rp-score", Static).update(
             scorecard_text(scorecard(state.scores, self.kit), lang, self.tr("rp.score"))
         )
@@ -510,7 +513,7 @@ class RoleplayScreen(CoachScreen):
         )
         if not self.state.finished:
             record["status"] = "left"
-        self.query_one("#rp-debrief-body", Static).update(Text(debrief_text(record, self.lang)))
+        self.query_one("#rp-debrief-body", Static).update(Wrapped(debrief_text(record, self.lang)))
 
     def _show_status(self, text: str | None = None) -> None:
         status = self.query_one("#rp-status", Static)

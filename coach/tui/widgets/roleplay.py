@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from coach.roleplay.render import feedback_items, label, short_title, t
+from coach.tui.widgets.wrapped import Wrapped
 
 
 def customer_text(speaker: dict[str, str] | None, line: dict[str, str] | None, lang: str) -> Text:
@@ -64,15 +65,15 @@ class ExchangeView(Vertical):
     def compose(self) -> ComposeResult:
         """Customer line above; reply and feedback side by side."""
         ex, lang = self.exchange, self.lang
-        yield Static(customer_text(ex["speaker"], ex["line"], lang), classes="rp-customer")
+        yield Static(Wrapped(customer_text(ex["speaker"], ex["line"], lang)), classes="rp-customer")
         you = Text.assemble((label(lang, "you"), "bold"))
         if ex.get("retried"):
             you.append(label(lang, "retried.tag"), style="italic")
         you.append(label(lang, "colon"))
         you.append(ex["reply"])
         with Horizontal(classes="rp-row"):
-            yield Static(you, classes="rp-reply")
-            yield Static(feedback_text(ex, lang), classes="rp-feedback")
+            yield Static(Wrapped(you), classes="rp-reply")
+            yield Static(Wrapped(feedback_text(ex, lang)), classes="rp-feedback")
 
 
 def scorecard_text(rows: Iterable[dict[str, Any]], lang: str, heading: str) -> Text:

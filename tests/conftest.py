@@ -1,16 +1,64 @@
-"""Isolate every test from the machine: a temporary COACH_HOME and no user playbook/database overrides."""
+"""Isolate every test from the machine: a temporary COACH_HOME and no user playbook/database overrides.
+
+The shipped playbooks are compiled once per run (``_warm_cache``) and each test's home gets that cache
+(a hard link: the cache is only ever replaced by a rename, never written into), so neither a test in
+this process nor a ``python -m coach`` it starts reads and indexes the playbooks again. A test that
+damages the cache on purpose replaces the file (``unlink`` first), so the shared copy stays whole.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
+
+_ENV = ("COACH_DB", "COACH_PLAYBOOKS", "COACH_LANG")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers used in this suite."""
+    config.addinivalue_line(
+        "markers", "slow: end-to-end tests that start interpreters or read the playbooks again"
+    )
+
+
+@pytest.fixture(scope="session")
+def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The playbook cache of the shipped playbooks (library, index, behaviour index), built once."""
+    from coach.content import compiled
+
+    home = tmp_path_factory.mktemp("warm-home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("COACH_HOME", str(home))
+    for var in _ENV:
+        patch.delenv(var, raising=False)
+    try:
+        found = compiled.load()
+        found.behaviour_index  # noqa: B018 - built and cached on first use
+        found.index  # noqa: B018
+    except Exception:  # noqa: BLE001 - playbooks being edited: each test then reports what is wrong
+        return None
+    finally:
+        patch.undo()
+    path = home / "cache" / compiled.CACHE_NAME
+    return path if path.is_file() else None
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path, monkeypatch):
-    """Each test gets its own empty data folder and a clean environment."""
+def _isolated_home(tmp_path, monkeypatch, _warm_cache):
+    """Each test gets its own data folder (with the warm playbook cache) and a clean environment."""
     home = tmp_path / "coach-home"
     home.mkdir()
+    if _warm_cache is not None:
+        cache = home / "cache"
+        cache.mkdir(mode=0o700)
+        try:
+            os.link(_warm_cache, cache / _warm_cache.name)
+        except OSError:
+            shutil.copyfile(_warm_cache, cache / _warm_cache.name)
     monkeypatch.setenv("COACH_HOME", str(home))
-    for var in ("COACH_DB", "COACH_PLAYBOOKS", "COACH_LANG"):
+    for var in _ENV:
         monkeypatch.delenv(var, raising=False)
     return home

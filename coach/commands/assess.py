@@ -48,16 +48,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def load(args: argparse.Namespace):  # noqa: ANN201
-    """The library (with behaviours required) and its compiled behaviour index."""
+    """The compiled playbooks (behaviours required; ``.library()`` gives the models) and the behaviour index,
+    from the playbook cache."""
     from coach import locations
-    from coach.content.loader import load_default
-    from coach.engine.assess import build_behaviour_index
+    from coach.content import compiled
 
-    lib = load_default(locations.user_playbook_dirs(args.playbooks), situations=False, replies=True)
-    lib.raise_if_problems()
-    for notice in lib.notices:
+    found = compiled.load(locations.user_playbook_dirs(args.playbooks))
+    found.check(situations=False, replies=True)
+    for notice in found.notices:
         print(f"coach: note: {safe(notice)}", file=sys.stderr)
-    return lib, build_behaviour_index(lib)
+    return found, found.behaviour_index
 
 
 def as_json(result) -> dict:  # noqa: ANN001
@@ -94,10 +94,13 @@ def _jsonl_case(line: str) -> tuple[str, str, tuple]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.content.plans import limits_from_text
     from coach.engine.assess import assess
 
-    limits = limits_from_text(args.limits)
+    limits: tuple = ()
+    if args.limits:  # reading limits needs the plan models; most replies come without
+        from coach.content.plans import limits_from_text
+
+        limits = limits_from_text(args.limits)
     if args.jsonl:
         _, index = load(args)
         for line in sys.stdin:
@@ -106,11 +109,12 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         return 0
     reply = read_text_arg(args.reply)
-    lib, index = load(args)
+    found, index = load(args)
     result = assess(index, reply, args.context or "", limits)
     if args.json:
         print_json(as_json(result))
         return 0
+    lib = found.library(check=False)
     from coach.engine.normalize import language_of
 
     lang = args.lang or language_of(reply)
@@ -142,9 +146,10 @@ def better_lines(lib, behaviour_id: str, lang: str, context: str | None) -> list
     """Lines to say instead: from the playbook that fits the customer's words, else the behaviour's own."""
     lines: list[str] = []
     if context:
-        from coach.engine import build_index, rank
+        from coach.content.compiled import index_for
+        from coach.engine.match import rank
 
-        result = rank(build_index(lib), context, top=1)
+        result = rank(index_for(lib), context, top=1)
         if result.matches:
             rule = lib.rules[result.matches[0].id]
             lines += [getattr(t, lang) for t in rule.response.say[:2]]

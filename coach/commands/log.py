@@ -284,17 +284,18 @@ def run_list(args: argparse.Namespace) -> int:
 def playbook_advice(args: argparse.Namespace):  # noqa: ANN202
     """Principle 7's advice and every taxonomy id's counter from the playbooks (or built-in text)."""
     from coach import locations
-    from coach.content.loader import load_default, taxonomy
+    from coach.content import compiled
     from coach.review.concessions import advice_from_rules
 
     try:
         # Rules that loaded are used even if another file has a problem: the review must not depend on it.
-        rules = load_default(
-            locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False
-        ).rules
+        found = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
+        rules, tax = found.library(check=False).rules, found.taxonomy
     except CoachError:
-        rules = {}
-    situations = [s for group in taxonomy()["situations"].values() for s in group]
+        from coach.content.loader import taxonomy
+
+        rules, tax = {}, taxonomy()
+    situations = [s for group in tax["situations"].values() for s in group]
     return advice_from_rules(rules, situations)
 
 

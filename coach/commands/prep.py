@@ -754,18 +754,17 @@ def run_import(args: argparse.Namespace) -> int:
 def playbook_guidance(args: argparse.Namespace, ids) -> dict:  # noqa: ANN001
     """Guidance for rule ids from the playbooks (shipped + user folders); names only if they cannot load."""
     from coach import locations
-    from coach.content.loader import load_default, taxonomy
+    from coach.content import compiled
     from coach.review.plans import guidance
 
     try:
-        rules = load_default(
-            locations.user_playbook_dirs(getattr(args, "playbooks", None)), check=False
-        ).rules
+        found = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
+        rules, tax = found.library(check=False).rules, found.taxonomy  # what loaded, even with a bad file
     except CoachError:
-        rules = {}
-    names = {
-        s["id"]: {"en": s["en"], "zh": s["zh"]} for group in taxonomy()["situations"].values() for s in group
-    }
+        from coach.content.loader import taxonomy
+
+        rules, tax = {}, taxonomy()
+    names = {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}
     return guidance(rules, ids, names)
 
 

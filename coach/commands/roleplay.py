@@ -63,10 +63,10 @@ def default_lang() -> str:
 def load_kit(playbooks: list[str] | None):  # noqa: ANN201
     """The playbooks (situations and reply behaviours required) compiled for role-play."""
     from coach import locations
-    from coach.content.loader import load_default
+    from coach.content import compiled
     from coach.roleplay.engine import Kit
 
-    lib = load_default(locations.user_playbook_dirs(playbooks), situations=True, replies=True)
+    lib = compiled.library(locations.user_playbook_dirs(playbooks), situations=True, replies=True)
     lib.raise_if_problems()
     for notice in lib.notices:
         print(f"coach: note: {safe(notice)}", file=sys.stderr)

@@ -154,9 +154,9 @@ def _library_and_index(args: argparse.Namespace, need_index: bool):  # noqa: ANN
     if need_index:
         return load_index(args)
     from coach import locations
-    from coach.content.loader import load_default
+    from coach.content import compiled
 
-    lib = load_default(locations.user_playbook_dirs(args.playbooks))
+    lib = compiled.library(locations.user_playbook_dirs(args.playbooks))
     lib.raise_if_problems()
     for notice in lib.notices:
         print(f"coach: note: {safe(notice)}", file=sys.stderr)
@@ -385,10 +385,10 @@ def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
 def names_for(playbooks: list[str] | None) -> dict[str, dict[str, str]]:
     """Display names from the playbooks (the taxonomy's when a playbook cannot be loaded)."""
     from coach import locations
-    from coach.content.loader import load_default
+    from coach.content import compiled
     from coach.training.progress import titles
 
-    lib = load_default(locations.user_playbook_dirs(playbooks), check=False)
+    lib = compiled.library(locations.user_playbook_dirs(playbooks), check=False)
     return titles(lib)
 
 

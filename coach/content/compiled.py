@@ -1,115 +1,404 @@
-"""Load the playbooks and build the engine's index: the one call every face (CLI, UI) uses.
+"""Everything derived from the playbooks, built once: the one place every verb and the UI get them from.
 
-``fast_index`` keeps the last built index in the user's cache folder (``marshal``, plain data only)
-with the playbook files' names, sizes and modification times and the code version it was built
-from, so `coach match --json` starts without parsing YAML or validating models when nothing changed.
+The validated library (rules, behaviours, glossary, vocabulary, where each was defined, the load problems
+and notices), the taxonomy, and the engine's index are kept in the user's cache folder
+(``playbooks.marshal``). It holds plain data only (``marshal`` of dicts, lists, strings and numbers; never
+pickle, never code) under a key made of the contents of the playbook files and of the engine and content
+source files, the file names as messages show them, and the tool, index and Python versions. While the
+key matches, nothing is parsed or validated again:
+
+- the library's models are validated one by one when first used, from their plain dump (``LazyModels``);
+- the index is read back only when asked for (it is three quarters of the file), and built and added to
+  the cache the first time a verb needs it.
+
+Any other file (missing, stale, truncated, another format, a folder in its place) means "rebuild", silently.
+The cache is written whole or not at all (``coach.files.write_file``), owner-only; one that cannot be
+written is skipped. Within a process the last few results are kept, so the UI and repeated calls share them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import marshal
-import os
+import sys
 from pathlib import Path
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coach import __version__, locations
-from coach.engine.index import FORMAT, Index, build_index
+from coach.content.library import LazyModels, Library, RuleSource, missing_required, shown_path
+from coach.engine.index import FORMAT
+from coach.errors import ContentError
 
-if TYPE_CHECKING:  # the fast path never imports the loader (YAML, pydantic)
-    from coach.content.loader import Library
+if TYPE_CHECKING:  # the fast path never imports the loader (YAML) or the models unless a model is used
+    from coach.engine.assess import BehaviourIndex
+    from coach.engine.index import Index
 
+CACHE_FORMAT = 1
+"""Bump when the layout of the cache file changes."""
 
-def cached_index(extra_dirs: list[Path] | None = None) -> tuple[Library, Index]:
-    """Shipped + user playbooks, validated (a ``ContentError`` on any problem), and their index."""
-    from coach.content.loader import load_default
-
-    lib = load_default(extra_dirs)
-    lib.raise_if_problems()
-    return lib, build_index(lib)
-
-
-def _yaml_files(layer: Path) -> list[Path]:
-    if layer.is_dir():
-        return sorted(p for p in layer.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [layer]
-
-
-def fingerprint(extra_dirs: list[Path] | None = None) -> str:
-    """A key that changes whenever a playbook file or the engine code changes (stored in the cache
-    and compared whole, so no hashing is needed)."""
-    parts = [f"{__version__}:{FORMAT}"]
-    code = Path(__file__).resolve().parent.parent
-    for folder in ("engine", "content"):
-        for src in sorted((code / folder).glob("*.py")):
-            st = src.stat()
-            parts.append(f"{src.name}:{st.st_size}:{st.st_mtime_ns}")
-    for base in [locations.shipped_playbooks_dir(), *(extra_dirs or [])]:
-        parts.append(f"[{base}]")
-        for f in _yaml_files(base) if base.exists() else []:
-            try:
-                st = f.stat()
-            except OSError:
-                continue
-            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
-    return "\n".join(parts)
-
-
-def fast_index(extra_dirs: list[Path] | None = None) -> tuple[Index, list[str]]:
-    """The index and the load notices, from the cache when fresh, else built (and cached)."""
-    path = locations.cache_dir() / "index.marshal"
-    key = fingerprint(extra_dirs)
-    cached = _read(path, key)
-    if cached is not None:
-        return cached
-    lib, index = cached_index(extra_dirs)
-    _write(path, {"key": key, "index": index.to_plain(), "notices": lib.notices})
-    return index, lib.notices
-
+CACHE_NAME = "playbooks.marshal"
 
 MAX_CACHE_BYTES = 500_000_000
 """A cache larger than this is not read (the shipped playbooks make about 5 MB)."""
 
+_KEEP = 4
+"""Results kept in memory per process (one per set of playbook folders in use)."""
 
-def _read(path: Path, key: str) -> tuple[Index, list[str]] | None:
-    """The cached index if ``path`` holds one built from ``key``; None for anything else.
+_memo: dict[str, Compiled] = {}
+
+
+class Compiled:
+    """The playbooks' derived data for one cache key; ``library`` and ``index`` are made on first use."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        problems: list[str],
+        notices: list[str],
+        ids: tuple[list[str], list[str]],
+        taxonomy: dict[str, Any],
+        library_raw: bytes,
+        index_raw: bytes | None,
+        behaviour_raw: bytes | None = None,
+        library: Library | None = None,
+        extra_dirs: list[Path] | None = None,
+    ) -> None:
+        self.key = key
+        self.extra_dirs = list(extra_dirs or [])
+        self.problems = problems
+        """Problems found loading the files (the taxonomy check comes on top, see ``library``)."""
+        self.notices = notices
+        self.rule_ids, self.behaviour_ids = ids
+        self.taxonomy = taxonomy
+        self._library_raw = library_raw
+        self._index_raw = index_raw
+        self._library = library
+        self._index: Index | None = None
+        self._behaviour_raw = behaviour_raw
+        self._behaviour_index: BehaviourIndex | None = None
+
+    def required_problem(self, *, situations: bool = True, replies: bool = False) -> str | None:
+        """The taxonomy check's problem line, or None (see ``loader.check_required``)."""
+        rules, behaviours = frozenset(self.rule_ids), frozenset(self.behaviour_ids)
+        return missing_required(rules, behaviours, self.taxonomy, situations=situations, replies=replies)
+
+    def library(self, *, check: bool = True, situations: bool = True, replies: bool = False) -> Library:
+        """The library as ``loader.load_default`` returns it (its own ``problems`` list, models shared)."""
+        if self._library is None:
+            try:
+                self._library = _library_from_plain(_loads(self._library_raw))
+            except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
+                self._rebuild()
+        assert self._library is not None
+        problems = list(self._library.problems)
+        if check:
+            problem = self.required_problem(situations=situations, replies=replies)
+            if problem:
+                problems.append(problem)
+        return dataclasses.replace(self._library, problems=problems)
+
+    @property
+    def index(self) -> Index:
+        """The matching index (the taxonomy's situations required, as the matcher has always required)."""
+        if self._index is None:
+            from coach.engine.index import Index, build_index
+
+            if self._index_raw is not None:
+                try:
+                    self._index = Index.from_plain(_loads(self._index_raw))
+                except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
+                    self._rebuild()
+            if self._index is None:
+                lib = self.library()
+                lib.raise_if_problems()
+                self._index = build_index(lib)
+                self._index_raw = marshal.dumps(self._index.to_plain())
+                self._save()
+        return self._index
+
+    @property
+    def behaviour_index(self) -> BehaviourIndex:
+        """The reply behaviours compiled for ``engine.assess`` (whatever the load problems: check first)."""
+        if self._behaviour_index is None:
+            from coach.engine.assess import BehaviourIndex, build_behaviour_index
+            from coach.engine.normalize import Synonyms
+
+            if self._behaviour_raw is not None:
+                try:
+                    data = _loads(self._behaviour_raw)
+                    data["synonyms"] = Synonyms(**data["synonyms"])
+                    self._behaviour_index = BehaviourIndex(**data)
+                except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
+                    self._rebuild()
+            if self._behaviour_index is None:
+                made = self._behaviour_index = build_behaviour_index(self.library(check=False))
+                data = {f.name: getattr(made, f.name) for f in dataclasses.fields(BehaviourIndex)}
+                data["synonyms"] = dataclasses.asdict(made.synonyms)
+                self._behaviour_raw = marshal.dumps(data)
+                self._save()
+        return self._behaviour_index
+
+    def check(self, *, situations: bool = True, replies: bool = False) -> None:
+        """Stop with a ``ContentError`` as ``Library.raise_if_problems`` would, without making the library."""
+        problems = list(self.problems)
+        problem = self.required_problem(situations=situations, replies=replies)
+        if problem:
+            problems.append(problem)
+        if problems:
+            raise ContentError(problems)
+
+    def to_plain(self) -> dict[str, Any]:
+        """What the cache file holds."""
+        return {
+            "format": CACHE_FORMAT,
+            "key": self.key,
+            "problems": self.problems,
+            "notices": self.notices,
+            "ids": [self.rule_ids, self.behaviour_ids],
+            "taxonomy": self.taxonomy,
+            "library": self._library_raw,
+            "index": self._index_raw,
+            "behaviour_index": self._behaviour_raw,
+        }
+
+    def _rebuild(self) -> None:
+        """Read the playbooks again (the cached data turned out damaged) and replace the cache."""
+        fresh = _build(self.key, self.extra_dirs)
+        self.__dict__.update(fresh.__dict__)
+        self._save()
+
+    def _save(self) -> None:
+        _write(locations.cache_dir() / CACHE_NAME, marshal.dumps(self.to_plain()))
+
+
+def load(extra_dirs: list[Path] | None = None) -> Compiled:
+    """The compiled playbooks for the shipped folder and ``extra_dirs``: from memory, else from the cache
+    when its key matches, else read from the files (and cached)."""
+    key = cache_key(extra_dirs)
+    found = _memo.get(key)
+    if found is None:
+        found = _read(locations.cache_dir() / CACHE_NAME, key, extra_dirs)
+        if found is None:
+            found = _build(key, extra_dirs)
+            found._save()
+        while len(_memo) >= _KEEP:
+            _memo.pop(next(iter(_memo)))
+        _memo[key] = found
+    return found
+
+
+def forget() -> None:
+    """Drop what this process keeps in memory (the next ``load`` reads the cache file or the playbooks)."""
+    _memo.clear()
+
+
+def library(
+    extra_dirs: list[Path] | None = None,
+    *,
+    check: bool = True,
+    situations: bool = True,
+    replies: bool = False,
+) -> Library:
+    """Shipped + user playbooks, as ``loader.load_default`` returns them, from the cache."""
+    return load(extra_dirs).library(check=check, situations=situations, replies=replies)
+
+
+def cached_index(extra_dirs: list[Path] | None = None) -> tuple[Library, Index]:
+    """Shipped + user playbooks, validated (a ``ContentError`` on any problem), and their index."""
+    compiled = load(extra_dirs)
+    lib = compiled.library()
+    lib.raise_if_problems()
+    return lib, compiled.index
+
+
+def fast_index(extra_dirs: list[Path] | None = None) -> tuple[Index, list[str]]:
+    """The index and the load notices, without making the library when the cache is fresh."""
+    compiled = load(extra_dirs)
+    compiled.check()
+    return compiled.index, compiled.notices
+
+
+def index_for(lib: Library) -> Index:
+    """The index of ``lib``: the cached one when ``lib`` came from ``library``, else built from it."""
+    for compiled in list(_memo.values()):
+        if compiled._library is not None and compiled._library.rules is lib.rules:
+            try:
+                return compiled.index
+            except ContentError:  # a taxonomy id missing: the index is still made from what loaded
+                break
+    from coach.engine.index import build_index
+
+    return build_index(lib)
+
+
+# ------------------------------------------------------------------------------------------------- key
+
+
+def _yaml_files(base: Path) -> list[Path]:
+    """The files the loader reads from a layer (the same listing as ``loader._yaml_files``)."""
+    if base.is_dir():
+        return sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [base]
+
+
+def cache_key(extra_dirs: list[Path] | None = None) -> str:
+    """A digest that changes whenever a playbook file, the taxonomy or an engine or content source file
+    changes, or a file would be named differently in messages (another current folder)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+
+    def add(label: str, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = f"unreadable: {exc.errno}".encode()
+        digest.update(f"\0{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    digest.update(f"{CACHE_FORMAT}:{FORMAT}:{__version__}:{sys.implementation.cache_tag}".encode())
+    code = Path(__file__).resolve().parent.parent
+    for folder in ("engine", "content"):
+        for src in sorted((code / folder).glob("*.py")):
+            add(f"{folder}/{src.name}", src)
+    add("taxonomy", code / "content" / "taxonomy.yaml")
+    for layer, base in enumerate([locations.shipped_playbooks_dir(), *(extra_dirs or [])]):
+        if not base.exists():
+            digest.update(f"\0missing layer {layer}: {base}".encode())
+            continue
+        for file in _yaml_files(base):
+            add(f"{layer}:{shown_path(file)}:{file.resolve()}", file)
+    return digest.hexdigest()
+
+
+fingerprint = cache_key
+"""Former name, kept for callers outside this module."""
+
+
+# ----------------------------------------------------------------------------------------------- build
+
+
+def _build(key: str, extra_dirs: list[Path] | None) -> Compiled:
+    """Read and validate the playbooks (every problem collected, as ``loader.load_library`` does)."""
+    from coach.content.loader import default_layers, load_library, taxonomy
+
+    lib = load_library(default_layers(extra_dirs))
+    return Compiled(
+        key,
+        problems=list(lib.problems),
+        notices=list(lib.notices),
+        ids=(list(lib.rules), list(lib.behaviours)),
+        taxonomy=taxonomy(),
+        library_raw=marshal.dumps(_library_to_plain(lib)),
+        index_raw=None,
+        library=lib,
+        extra_dirs=extra_dirs,
+    )
+
+
+def _library_to_plain(lib: Library) -> dict[str, Any]:
+    """The library as plain data (the YAML documents are left out: only ``coach validate`` needs them)."""
+    return {
+        "rules": {k: m.model_dump(mode="json") for k, m in lib.rules.items()},
+        "behaviours": {k: m.model_dump(mode="json") for k, m in lib.behaviours.items()},
+        "glossary": {k: m.model_dump(mode="json") for k, m in lib.glossary.items()},
+        "sources": {k: [s.file, s.line, s.col, s.layer, s.index] for k, s in lib.sources.items()},
+        "concepts": lib.concepts,
+        "out_of_scope": lib.out_of_scope,
+        "out_of_scope_patterns": lib.out_of_scope_patterns,
+        "internal_say": lib.internal_say,
+        "problems": lib.problems,
+        "notices": lib.notices,
+    }
+
+
+def _library_from_plain(data: dict[str, Any]) -> Library:
+    """The library back from ``_library_to_plain`` data; ``ValueError`` when the data has another shape."""
+    from coach.content.glossary import GlossaryTerm
+    from coach.content.models import Behaviour, Rule
+
+    for name in ("rules", "behaviours", "glossary", "sources", "concepts"):
+        part = data[name]
+        if not isinstance(part, dict) or not all(isinstance(v, (dict, list)) for v in part.values()):
+            raise ValueError(f"cached {name} have another shape")
+
+    return Library(
+        rules=LazyModels(Rule, data["rules"]),  # type: ignore[arg-type]
+        behaviours=LazyModels(Behaviour, data["behaviours"]),  # type: ignore[arg-type]
+        glossary=LazyModels(GlossaryTerm, data["glossary"]),  # type: ignore[arg-type]
+        sources={k: RuleSource(*v) for k, v in data["sources"].items()},
+        concepts=data["concepts"],
+        out_of_scope=data["out_of_scope"],
+        out_of_scope_patterns=data["out_of_scope_patterns"],
+        internal_say=data["internal_say"],
+        problems=data["problems"],
+        notices=data["notices"],
+    )
+
+
+# ------------------------------------------------------------------------------------------ read, write
+
+
+def _loads(raw: bytes) -> Any:
+    gc.disable()  # millions of small containers: collecting while loading only costs time
+    try:
+        return marshal.loads(raw)
+    finally:
+        gc.enable()
+
+
+def _read(path: Path, key: str, extra_dirs: list[Path] | None = None) -> Compiled | None:
+    """The cached data if ``path`` holds data built under ``key``; None for anything else.
 
     The cache is rebuildable, so whatever is wrong with it (missing, truncated, another format, a FIFO
-    or a folder in its place, plain data of the wrong shape) means "rebuild", never an error.
-    """
+    or a folder in its place, plain data of the wrong shape) means "rebuild", never an error. The two
+    large parts (library and index) are checked when first used: a bad one is rebuilt then."""
     from coach.files import FileProblem, read_bytes
 
     try:
         raw = read_bytes(path, MAX_CACHE_BYTES)
     except FileProblem:
         return None
-    gc.disable()  # millions of small containers: collecting while loading only costs time
     try:
         data = marshal.loads(raw)
-        if not isinstance(data, dict) or data.get("key") != key:
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("key") != key:
             return None
-        notices = data["notices"]
-        if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
+        problems, notices, ids, taxonomy = data["problems"], data["notices"], data["ids"], data["taxonomy"]
+        lib_raw, index_raw, behaviour_raw = data["library"], data["index"], data["behaviour_index"]
+        rule_ids, behaviour_ids = ids
+        texts = [*problems, *notices, *rule_ids, *behaviour_ids]
+        if not all(isinstance(t, str) for t in texts) or not isinstance(taxonomy, dict):
             return None
-        return Index.from_plain(data["index"]), list(notices)
+        if not isinstance(lib_raw, bytes):
+            return None
+        if not all(raw is None or isinstance(raw, bytes) for raw in (index_raw, behaviour_raw)):
+            return None
+        compiled = Compiled(
+            key,
+            problems=list(problems),
+            notices=list(notices),
+            ids=(list(rule_ids), list(behaviour_ids)),
+            taxonomy=taxonomy,
+            library_raw=lib_raw,
+            index_raw=index_raw,
+            behaviour_raw=behaviour_raw,
+            extra_dirs=extra_dirs,
+        )
+        missing_required(compiled.rule_ids, compiled.behaviour_ids, taxonomy)  # the taxonomy has its shape
     except Exception:  # noqa: BLE001 - any malformed cache is rebuilt, whatever the error
         return None
-    finally:
-        gc.enable()
+    return compiled
 
 
-def _write(path: Path, data: dict[str, object]) -> None:
-    """Write the cache atomically, owner-only; a cache that cannot be written is simply skipped."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write(path: Path, data: bytes) -> None:
+    """Write the cache whole or not at all, owner-only; a cache that cannot be written is simply skipped."""
+    from coach.errors import CoachError
+    from coach.files import write_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            marshal.dump(data, fh)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        write_file(path, data, force=True, option="cache")
+    except (OSError, CoachError):
+        pass

@@ -7,53 +7,16 @@ in the same layer are an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from coach.content.glossary import GlossaryFile, GlossaryTerm
-from coach.content.models import Behaviour, BehaviourFile, OutOfScopeFile, PlaybookFile, Rule, VocabularyFile
+from coach.content.glossary import GlossaryFile
+from coach.content.library import Library, RuleSource, missing_required, shown_path
+from coach.content.models import BehaviourFile, OutOfScopeFile, PlaybookFile, VocabularyFile
 from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
-from coach.errors import ContentError
-
-
-@dataclass(frozen=True)
-class RuleSource:
-    """Where a rule was defined."""
-
-    file: str
-    line: int
-    col: int
-    layer: int
-    index: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
-
-
-@dataclass
-class Library:
-    """Everything the engine needs: the rules (in load order), trade vocabulary, and what happened loading."""
-
-    rules: dict[str, Rule] = field(default_factory=dict)
-    sources: dict[str, RuleSource] = field(default_factory=dict)
-    concepts: dict[str, list[str]] = field(default_factory=dict)
-    out_of_scope: list[str] = field(default_factory=list)
-    out_of_scope_patterns: list[str] = field(default_factory=list)
-    behaviours: dict[str, Behaviour] = field(default_factory=dict)
-    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
-    internal_say: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    documents: dict[str, Located] = field(default_factory=dict, repr=False)
-
-    def raise_if_problems(self) -> None:
-        """Stop with a ``ContentError`` if anything failed to load."""
-        if self.problems:
-            raise ContentError(self.problems)
 
 
 def _did_you_mean(model: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
@@ -110,11 +73,7 @@ def _yaml_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+_display = shown_path  # the cache key (``compiled``) uses the same names
 
 
 def load_library(layers: list[Path | list[Path]]) -> Library:
@@ -281,10 +240,9 @@ def reply_ids() -> list[str]:
 
 def check_required(lib: Library, *, situations: bool = True, replies: bool = True) -> None:
     """Report taxonomy situation and/or reply ids that no loaded rule or behaviour defines."""
-    missing = [i for i in situation_ids() if i not in lib.rules] if situations else []
-    missing += [i for i in reply_ids() if i not in lib.behaviours] if replies else []
-    if missing:
-        lib.problems.append(f"playbooks: missing required taxonomy ids: {', '.join(missing)}")
+    problem = missing_required(lib.rules, lib.behaviours, taxonomy(), situations=situations, replies=replies)
+    if problem:
+        lib.problems.append(problem)
 
 
 def default_layers(extra_dirs: list[Path] | None = None) -> list[Path | list[Path]]:

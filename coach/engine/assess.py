@@ -15,32 +15,16 @@ Signals scoped to the reply count in every sentence.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from coach.engine.index import needle, render
 from coach.engine.moves import Limit, Moves, Passed, offers, read_moves
-from coach.engine.normalize import ESCAPES, MAX_REPLY, Synonyms, break_runs, clean, to_simplified
+from coach.engine.normalize import Synonyms, clean, surface  # noqa: F401 - surface: its home was here
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LATIN_CJK = re.compile(f"(?<=[a-z])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z])")
-
-
-def surface(text: str) -> str:
-    r"""The reply as patterns see it: half-width, lower case, no control characters, one space between
-    words, punctuation kept (full-width punctuation becomes its ASCII form: ， -> , ？ -> ?), and a space
-    where an English word meets Chinese ("sorry啊" -> "sorry 啊"), so ``\b`` works in mixed replies."""
-    text = ESCAPES.sub(" ", break_runs(text[:MAX_REPLY]))
-    text = to_simplified(unicodedata.normalize("NFKC", text)).casefold().replace("’", "'").replace("‘", "'")
-    text = text.replace("。", ". ").replace("、", ", ").replace("“", '"').replace("”", '"')
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    text = _LATIN_CJK.sub(" ", text)
-    return " ".join(text.split())
 
 
 _ABBREV = re.compile(

@@ -249,7 +249,7 @@ def _chinese_runs(index: Index, a: Analysed, r: int) -> list[str]:
 def _is_request(index: Index, text: str) -> bool:
     if not index.requests:
         return False
-    from coach.engine.assess import surface
+    from coach.engine.normalize import surface
 
     plain = surface(text)
     return any(index.pattern(p).search(plain) for p in index.requests)

@@ -197,3 +197,19 @@ class Synonyms:
 def tokens(mapped: str) -> list[str]:
     """Split mapped text into tokens: English words (raw, not stemmed), ``§concept`` tokens, CJK runs."""
     return mapped.split()
+
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LATIN_CJK = re.compile(f"(?<=[a-z])(?=[{_CJK}])|(?<=[{_CJK}])(?=[a-z])")
+
+
+def surface(text: str) -> str:
+    r"""The reply as patterns see it: half-width, lower case, no control characters, one space between
+    words, punctuation kept (full-width punctuation becomes its ASCII form: ， -> , ？ -> ?), and a space
+    where an English word meets Chinese ("sorry啊" -> "sorry 啊"), so ``\b`` works in mixed replies."""
+    text = ESCAPES.sub(" ", break_runs(text[:MAX_REPLY]))
+    text = to_simplified(unicodedata.normalize("NFKC", text)).casefold().replace("’", "'").replace("‘", "'")
+    text = text.replace("。", ". ").replace("、", ", ").replace("“", '"').replace("”", '"')
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    text = _LATIN_CJK.sub(" ", text)
+    return " ".join(text.split())

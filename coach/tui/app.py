@@ -1,8 +1,9 @@
 """The Textual app: screen registry, app-wide bindings, command palette, language, theme, error reporting.
 
 Adding a screen: write ``screens/<name>.py`` (+ ``.tcss``) with a ``CoachScreen`` subclass that sets
-``SCREEN_ID`` and ``MENU``, and add the class to ``SCREENS`` below. The home page and the command
-palette list exactly the registered screens.
+``SCREEN_ID`` and ``MENU``, and add its entry to ``SCREENS`` in ``registry.py``. The home page and the
+command palette list exactly the registered screens. A screen's module is imported when it is first opened
+(a ``LoadingScreen`` says so meanwhile), so start-up imports only the home page.
 """
 
 from __future__ import annotations
@@ -24,19 +25,10 @@ from coach.tui import settings as settings_mod
 from coach.tui.bindings import localize
 from coach.tui.commands import CoachCommands, EntryCommands
 from coach.tui.i18n import LANGS, system_lang, tr
+from coach.tui.registry import SCREENS, ScreenEntry
 from coach.tui.screens.base import CoachScreen
-from coach.tui.screens.browser import BrowserScreen
-from coach.tui.screens.concessions import ConcessionScreen
-from coach.tui.screens.confirm import ConfirmScreen
-from coach.tui.screens.entry import EntryScreen
-from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.home import HomeScreen
-from coach.tui.screens.plan import PlanScreen
-from coach.tui.screens.roleplay import RoleplayScreen
-from coach.tui.screens.saved import SavedScreen
-from coach.tui.screens.situation import SituationScreen
-from coach.tui.screens.training import TrainingScreen
-from coach.tui.screens.walkthrough import WalkthroughScreen
+from coach.tui.screens.loading import LoadingScreen
 
 # The playbook loader (YAML, pydantic) is imported by the loading worker, after the first paint.
 if TYPE_CHECKING:
@@ -45,17 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("coach.tui")
 
-SCREENS: list[type[CoachScreen]] = [
-    SituationScreen,
-    BrowserScreen,
-    SavedScreen,
-    ConcessionScreen,
-    RoleplayScreen,
-    PlanScreen,
-    TrainingScreen,
-    HelpScreen,
-]
-"""Screens the home page and the command palette open, in home-page order (one line per screen)."""
+__all__ = ["SCREENS", "CoachApp", "ContentFailed", "ContentLoaded", "run_app"]
 
 Loader = Callable[[], "tuple[Library, Index]"]
 
@@ -74,6 +56,18 @@ class ContentFailed(Message):
 
     def __init__(self, error: str) -> None:
         super().__init__()
+        self.error = error
+
+
+class ScreenImported(Message):
+    """A screen's module was imported (``screen`` is its class, or None with ``error`` when it failed)."""
+
+    def __init__(
+        self, entry: ScreenEntry, screen: type[CoachScreen] | None, error: BaseException | None
+    ) -> None:
+        super().__init__()
+        self.entry = entry
+        self.screen = screen
         self.error = error
 
 
@@ -98,13 +92,13 @@ class CoachApp(App[int]):
         db_path: Path | None = None,
         lang: str | None = None,
         settings_path: Path | None = None,
-        screens: list[type[CoachScreen]] | None = None,
+        screens: list[ScreenEntry | type[CoachScreen]] | None = None,
     ) -> None:
         from coach import locations
 
         super().__init__()
         self._loader = loader
-        self._screens = list(SCREENS if screens is None else screens)
+        self._screens = [s if isinstance(s, ScreenEntry) else ScreenEntry.of(s) for s in (screens or SCREENS)]
         self.db_path = db_path or locations.db_path()
         """The SQLite database walk-throughs are saved in."""
         self.settings_path = settings_path or locations.settings_path()
@@ -228,20 +222,47 @@ class CoachApp(App[int]):
 
     # --- navigation -----------------------------------------------------------------------------
 
-    def registered(self) -> list[type[CoachScreen]]:
+    def registered(self) -> list[ScreenEntry]:
         """The registered screens (home-page order); ``SCREENS`` unless the app was given its own list."""
         return list(self._screens)
 
     def open_screen(self, screen_id: str) -> None:
-        """Open a registered screen by id."""
-        for cls in self._screens:
-            if cls.SCREEN_ID == screen_id:
-                if cls.NEEDS_CONTENT and not self.content_loaded:
+        """Open a registered screen by id; the first time, its module is imported in a worker while a
+        ``LoadingScreen`` says so (and swallows the keys typed meanwhile)."""
+        for entry in self._screens:
+            if entry.SCREEN_ID == screen_id:
+                if entry.NEEDS_CONTENT and not self.content_loaded:
                     self.say(self.content_error or tr(self._lang, "need.content"), severity="warning")
                     return
-                self.push_screen(cls())
+                cls = entry.imported
+                if cls is not None:
+                    self.push_screen(cls())
+                    return
+                title = (entry.MENU.get(self._lang) or entry.MENU["en"])[0]
+                self.push_screen(LoadingScreen(screen_id, title, self._lang))
+                self._import_screen(entry)
                 return
         raise KeyError(screen_id)
+
+    @work(thread=True, group="screens", exit_on_error=False)
+    def _import_screen(self, entry: ScreenEntry) -> None:
+        try:
+            screen = entry.load()
+        except Exception as exc:  # a bug (or a broken install), not a user mistake: reported in one line
+            self.post_message(ScreenImported(entry, None, exc))
+            return
+        self.post_message(ScreenImported(entry, screen, None))
+
+    def on_screen_imported(self, message: ScreenImported) -> None:
+        """Replace the loading screen by the screen it stands for (unless the user went back meanwhile)."""
+        waiting = self.screen if isinstance(self.screen, LoadingScreen) else None
+        if waiting is None or waiting.screen_id != message.entry.SCREEN_ID:
+            return
+        if message.screen is None:
+            self.pop_screen()
+            self.report_error(message.error or "import failed")
+            return
+        self.switch_screen(message.screen())
 
     def _check_rule(self, rule_id: str) -> bool:
         if not self.content_loaded:
@@ -256,11 +277,15 @@ class CoachApp(App[int]):
     def open_entry(self, rule_id: str) -> None:
         """Show one playbook entry."""
         if self._check_rule(rule_id):
+            from coach.tui.screens.entry import EntryScreen
+
             self.push_screen(EntryScreen(rule_id))
 
     def start_walkthrough(self, rule_id: str) -> None:
         """Walk through one playbook entry step by step."""
         if self._check_rule(rule_id):
+            from coach.tui.screens.walkthrough import WalkthroughScreen
+
             self.push_screen(WalkthroughScreen(rule_id))
 
     def go_back(self, screen: Screen) -> None:
@@ -278,6 +303,8 @@ class CoachApp(App[int]):
 
     def action_help(self) -> None:
         """Open the help screen (unless it is already on top)."""
+        from coach.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -296,6 +323,8 @@ class CoachApp(App[int]):
         if not unsaved:
             self.exit(0)
             return
+
+        from coach.tui.screens.confirm import ConfirmScreen
 
         def chosen(choice: str | None) -> None:
             if choice == "discard":

@@ -45,6 +45,9 @@ CORE = [
     "coach.training.transfer",
     "coach.commands.train",
     "coach.commands.report",
+    "coach.store.accounts",
+    "coach.review.accounts",
+    "coach.commands.account",
 ]
 
 

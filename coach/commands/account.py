@@ -212,15 +212,17 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     return open_db(args.db)
 
 
-def _cli_error(exc: CoachError) -> CoachError:
-    """A store error with the field spelled the way the command line spells it."""
+def _cli_error(exc: CoachError, **spelled_as: str) -> CoachError:
+    """A store error with the field spelled the way the command line spells it (``spelled_as`` overrides
+    ``OPTION_NAMES`` for one action, e.g. ``account="NAME"``)."""
     from coach.store.accounts import InvalidField
 
+    names = {**OPTION_NAMES, **spelled_as}
     if isinstance(exc, InvalidField):
-        name = OPTION_NAMES.get(exc.field, "--" + exc.field.replace("_", "-"))
+        name = names.get(exc.field, "--" + exc.field.replace("_", "-"))
         return CoachError(f"{name}: {exc.reason}; nothing was changed", exc.hint)
     message = exc.message
-    for field, spelled in OPTION_NAMES.items():
+    for field, spelled in names.items():
         if message.startswith(f"{field}: "):
             message = spelled + message[len(field) :]
             break
@@ -284,7 +286,7 @@ def run_edit(args: argparse.Namespace) -> int:
         finally:
             conn.close()
     except CoachError as exc:
-        raise _cli_error(exc) from None
+        raise _cli_error(exc, account="NAME") from None
     if lang == "zh":
         _out(f"{acc.name}：已保存第 {acc.version} 版。" if changed else f"{acc.name}：没有变化，未保存。")
     else:
@@ -340,7 +342,7 @@ def _load_map(args: argparse.Namespace, name: str):  # noqa: ANN202
         try:
             return store.account_map(conn, name), store.linked_records(conn, name)
         except CoachError as exc:
-            raise _cli_error(exc) from None
+            raise _cli_error(exc, account="NAME") from None
     finally:
         conn.close()
 

@@ -427,7 +427,7 @@ def render_coverage(m: AccountMap, lang: str = "en", cols: int = 80) -> str:
             "还无法生成矩阵：双方都需要有联系人。",
         )
     name_w = min(24, max(width(n) for n in theirs) + 1)
-    cell_w = 9
+    cell_w = min(13, max(6, max(width(o) for o in ours) + 1))
     per_block = max(1, (cols - name_w) // cell_w)
     blocks = []
     for start in range(0, len(ours), per_block):

@@ -13,6 +13,7 @@ from tui_helpers import folder_loader, make_app, run, screen_text, settle
 from coach import locations
 from coach.content.plans import load_yaml_file
 from coach.store import plans as plans_store
+from coach.store import training as training_store
 from coach.store.db import connect
 from coach.tui.app import SCREENS
 from coach.tui.widgets.plan_warning import PlanWarning
@@ -162,5 +163,38 @@ def test_roleplay_feedback_stays_beside_the_reply_on_a_wide_terminal(tmp_path):
             reply = screen.query_one(".rp-reply")
             feedback = screen.query_one(".rp-feedback")
             assert feedback.region.x >= reply.region.right and reply.region.y == feedback.region.y
+
+    run(scenario)
+
+
+def test_training_starts_in_the_new_trainee_field_and_typing_goes_there(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("training")
+            await settle(pilot)
+            screen = app.screen
+            name = screen.query_one("#train-name", Input)
+            assert app.focused is name and visible(name)
+            await pilot.press(*"Lin")
+            assert name.value == "Lin"
+
+    run(scenario)
+
+
+def test_training_with_trainees_starts_on_the_list(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        conn = connect(app.db_path)
+        try:
+            training_store.create_profile(conn, "Lin", "Spring")
+        finally:
+            conn.close()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("training")
+            await settle(pilot)
+            assert app.focused is app.screen.query_one("#train-profiles")
 
     run(scenario)

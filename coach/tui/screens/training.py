@@ -141,6 +141,7 @@ class TrainingScreen(CoachScreen):
         self.profile: Any = None
         """The chosen trainee (None until chosen)."""
         self.rows: list[tuple[Any, int]] = []
+        self._profiles_seen = False
         self.view = "train-who"
         """Which part is shown: train-who, train-menu, train-ask or train-progress."""
         self.kind: str | None = None
@@ -187,9 +188,9 @@ class TrainingScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Read the trainees."""
+        """Read the trainees; the cursor starts in the new-trainee field (a first user has no one to pick)."""
         self._read_profiles()
-        self.query_one("#train-profiles").focus()
+        self.query_one("#train-name").focus()
 
     def apply_language(self) -> None:
         """Labels, the menu and the shown progress in the current language."""
@@ -224,6 +225,10 @@ class TrainingScreen(CoachScreen):
     def _profiles_read(self, message: ProfilesRead) -> None:
         self.rows = message.rows
         self._fill_profiles()
+        first, self._profiles_seen = not self._profiles_seen, True
+        typed = self.query_one("#train-name", Input).value or self.query_one("#train-class", Input).value
+        if first and self.rows and self.view == "train-who" and not typed:
+            self.query_one("#train-profiles").focus()  # trainees to pick from, and nothing typed yet
 
     def _fill_profiles(self) -> None:
         picker = self.query_one("#train-profiles", OptionList)
@@ -670,7 +675,7 @@ class TrainingScreen(CoachScreen):
         self.view = view
         self.query_one("#train-switcher", ContentSwitcher).current = view
         focus = {
-            "train-who": "#train-profiles",
+            "train-who": "#train-profiles" if self.rows else "#train-name",
             "train-menu": "#train-actions",
             "train-ask": "#train-options",
             "train-progress": "#train-progress",

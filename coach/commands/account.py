@@ -90,7 +90,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     edit.add_argument("name", metavar="NAME", help="the account")
     edit.set_defaults(run=run_edit)
 
-    ls = actions.add_parser("list", parents=[db, js], help="the accounts, by name")
+    ls = actions.add_parser("list", parents=[db], help="the accounts, by name")
+    ls.add_argument("--json", action="store_true", help="print one JSON list of objects (name, tier, ...)")
     ls.add_argument("--merged", action="store_true", help="also list accounts merged into another")
     ls.set_defaults(run=run_list)
 
@@ -310,7 +311,7 @@ def run_list(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     if args.json:
-        print_json({"accounts": [a.as_dict() for a in rows]})
+        print_json([a.as_dict() for a in rows])  # a list of objects, as issue 13 names it
         return 0
     if not rows:
         _out(

@@ -58,7 +58,7 @@ def test_add_list_json_and_case_insensitive_names(db, capsys):
     assert out == "Added account Lianhua Supermarket (national).\n"
     ok(capsys, "account", "add", "Suguo", "--tier", "local")
     data = json.loads(ok(capsys, "account", "list", "--json"))
-    assert [(a["name"], a["tier"]) for a in data["accounts"]] == [
+    assert [(a["name"], a["tier"]) for a in data] == [
         ("Lianhua Supermarket", "national"),
         ("Suguo", "local"),
     ]
@@ -139,7 +139,7 @@ def test_merge_follows_and_show_counts_linked_records(db, capsys):
     assert shown.startswith("Lianhua\nTier: national — across our own country (Hualian, Lianhua)\n")
     assert "Records: 2 concessions" in shown
     assert "Zhou Min" in ok(capsys, "account", "map", "Lianhua")
-    assert [a["name"] for a in json.loads(ok(capsys, "account", "list", "--json"))["accounts"]] == ["Lianhua"]
+    assert [a["name"] for a in json.loads(ok(capsys, "account", "list", "--json"))] == ["Lianhua"]
     code, _, err = run(capsys, "account", "merge", "Lianhua", "Lianhua Supermarket")
     assert code == 2 and "already one account" in err
 

@@ -1,4 +1,4 @@
-"""``coach acbp ACCOUNT ...``: the annual customer business plan (年度客户业务计划), its scorecard
+"""``coach acbp ACTION ACCOUNT ...``: the annual customer business plan (年度客户业务计划), its scorecard
 (打分卡) and the quarterly and annual business reviews; YAML out and in
 so a plan can be edited in an editor."""
 
@@ -25,11 +25,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "we, what do we want, how do we get there, what must we do, who does what and when, what each side "
         "puts in, and a scorecard of KPIs reviewed every quarter. `coach prep` plans one meeting; this "
         "holds the account across the year.",
-        epilog="Example: coach acbp Hualian new --year 2027 --starter-kpis; coach acbp Hualian export "
-        "--year 2027 -o plan.yaml; (edit) coach acbp Hualian import plan.yaml; coach acbp Hualian review "
-        "add 2027-Q1 --actual 'out-of-stock rate=4.1'; coach acbp Hualian chart --year 2027",
+        epilog="Example: coach acbp new Hualian --year 2027 --starter-kpis; coach acbp export Hualian "
+        "--year 2027 -o plan.yaml; (edit) coach acbp import plan.yaml; coach acbp review add Hualian "
+        "2027-Q1 --actual 'out-of-stock rate=4.1'; coach acbp chart Hualian --year 2027",
     )
-    p.add_argument("account", metavar="ACCOUNT", help="the account, as added with `coach account add`")
     verbs = p.add_subparsers(dest="acbp_verb", metavar="ACTION", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
@@ -39,6 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     common.add_argument(
         "--lang", choices=["en", "zh"], default="en", help="language of the text (default en)"
     )
+    account = argparse.ArgumentParser(add_help=False)
+    account.add_argument("account", metavar="ACCOUNT", help="the account, as added with `coach account add`")
     year = argparse.ArgumentParser(add_help=False)
     year.add_argument(
         "--year",
@@ -51,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     new = verbs.add_parser(
         "new",
-        parents=[common, year],
+        parents=[account, common, year],
         help="start the plan for a year",
         description="Start an empty plan for the year (fill it in with export/import or the actions "
         "below). --starter-kpis puts the FMCG scorecard on it to fill in.",
@@ -66,7 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     show = verbs.add_parser(
         "show",
-        parents=[common, year, as_json],
+        parents=[account, common, year, as_json],
         help="the plan step by step, latest KPI status, checks, concession log totals",
     )
     show.add_argument("--history", action="store_true", help="list the plan's versions")
@@ -74,7 +75,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     chk = verbs.add_parser(
         "check",
-        parents=[common, year, as_json],
+        parents=[account, common, year, as_json],
         help="check the plan; exit 1 when a problem is found",
         description="An objective without a measure, an action without owner or date, an objective with "
         "fewer than two actions, investment all on one side, a KPI with no baseline, source or target. "
@@ -86,10 +87,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     kpis = kpi.add_subparsers(dest="kpi_verb", metavar="ACTION", required=True)
     kadd = kpis.add_parser(
         "add",
-        parents=[common, year],
+        parents=[account, common, year],
         help="add a KPI (or change one: only the options given change)",
         description="Add a KPI to the scorecard, or change the one with that name. A name from the FMCG "
-        "starting set (`coach acbp ACCOUNT kpi starters`) brings its unit and direction.",
+        "starting set (`coach acbp kpi starters`) brings its unit and direction.",
     )
     kadd.add_argument("name", metavar="NAME", help="e.g. out-of-stock, 'share of category', or your own")
     kadd.add_argument("--unit", help="percent, days, units, ratio or a currency code such as CNY")
@@ -107,7 +108,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rvs = rv.add_subparsers(dest="review_verb", metavar="ACTION", required=True)
     radd = rvs.add_parser(
         "add",
-        parents=[common],
+        parents=[account, common],
         help="record a review: actuals, what was learned, next actions",
         description="Record the review of a quarter (2027-Q2) or a year (2027): the actual per KPI "
         "(a total's quarter is that quarter's own figure), what was learned, the actions that follow. "
@@ -126,16 +127,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="an action that follows (repeatable)",
     )
     radd.set_defaults(run=run_review_add)
-    rshow = rvs.add_parser("show", parents=[common, year, as_json], help="the year's reviews with status")
+    rshow = rvs.add_parser(
+        "show", parents=[account, common, year, as_json], help="the year's reviews with status"
+    )
     rshow.set_defaults(run=run_review_show)
 
     ch = verbs.add_parser(
-        "chart", parents=[common, year], help="target vs actual per quarter (fits 80 columns)"
+        "chart", parents=[account, common, year], help="target vs actual per quarter (fits 80 columns)"
     )
     ch.add_argument("--kpi", metavar="NAME", help="only this KPI")
     ch.set_defaults(run=run_chart)
 
-    ex = verbs.add_parser("export", parents=[common, year], help="write the plan as YAML to edit")
+    ex = verbs.add_parser("export", parents=[account, common, year], help="write the plan as YAML to edit")
     ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     ex.set_defaults(run=run_export)
@@ -179,6 +182,13 @@ def _resolve_year(conn: Any, args: argparse.Namespace) -> int:
     return have[0] if have else date.today().year
 
 
+def _q(name: str) -> str:
+    """An account name as typed in a shell (quoted when it has spaces)."""
+    import shlex
+
+    return shlex.quote(" ".join(name.split()))
+
+
 def _say(text: str, *, err: bool = False) -> None:
     print(safe(text), file=sys.stderr if err else sys.stdout)
 
@@ -220,11 +230,10 @@ def run_new(args: argparse.Namespace) -> int:
         else f"Started the {year} plan for {name} (v{version})."
     )
     _say(
-        f"下一步：coach acbp {name} export --year {year} -o plan.yaml，"
-        f"编辑后 coach acbp {name} import plan.yaml"
+        f"下一步：coach acbp export {_q(name)} --year {year} -o plan.yaml，编辑后 coach acbp import plan.yaml"
         if zh
-        else f"Next: coach acbp {name} export --year {year} -o plan.yaml, edit it, then "
-        f"coach acbp {name} import plan.yaml"
+        else f"Next: coach acbp export {_q(name)} --year {year} -o plan.yaml, edit it, then "
+        f"coach acbp import plan.yaml"
     )
     return 0
 
@@ -423,7 +432,7 @@ def run_review_add(args: argparse.Namespace) -> int:
         if st.period == review.period and kpi is not None:
             _say(f"  {kpi.name}: {status_phrase(st, kpi, args.lang)}")
     if any(st.period == review.period for st in statuses(stored.plan, stored.reviews)):
-        _say(f"  ({WORDS[args.lang]['rule']}: `coach acbp {stored.plan.account} review show`)")
+        _say(f"  ({WORDS[args.lang]['rule']}: `coach acbp review show {_q(stored.plan.account)}`)")
     return 0
 
 
@@ -487,16 +496,9 @@ def run_import(args: argparse.Namespace) -> int:
     """Check the file whole, then save it as the plan's new version (or a new plan)."""
     from coach.content.business_plans import BusinessPlanError, load_yaml_file
     from coach.store import business_plans as store
-    from coach.store.accounts import account_key
 
-    account = _account_name(args)
     plan = load_yaml_file(Path(args.file).expanduser(), args.file)  # every problem located, no database yet
-    if account_key(plan.account) != account_key(account):
-        raise CoachError(
-            f"{args.file}: account: the file is {plan.account!r}'s plan, not {account!r}'s; "
-            "nothing was saved",
-            f"import it with `coach acbp {plan.account!r} import {args.file}`, or change its account",
-        )
+    account = plan.account
     try:
         store.check_saveable(plan)
     except BusinessPlanError as exc:
@@ -526,8 +528,8 @@ def run_import(args: argparse.Namespace) -> int:
     if found:
         more = f" (+{len(found) - 1})" if len(found) > 1 else ""
         _say(
-            f"检查：{found[0].text('zh')}{more} — coach acbp {stored.plan.account} check"
+            f"检查：{found[0].text('zh')}{more} — coach acbp check {_q(stored.plan.account)}"
             if zh
-            else f"Check: {found[0].text('en')}{more} — see `coach acbp {stored.plan.account} check`"
+            else f"Check: {found[0].text('en')}{more} — see `coach acbp check {_q(stored.plan.account)}`"
         )
     return 0

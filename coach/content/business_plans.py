@@ -575,9 +575,9 @@ def load_yaml_file(path: Path, display: str | None = None) -> BusinessPlan:
 
 
 _HEADER = """\
-# Annual customer business plan (coach). Edit it, then `coach acbp ACCOUNT import FILE`:
+# Annual customer business plan (coach). Edit it, then `coach acbp import FILE`:
 # the whole file is checked first and a mistake is reported with its line; nothing is saved then.
-# Every part is optional; `coach acbp ACCOUNT check` names what is missing.
+# Every part is optional; `coach acbp check ACCOUNT` names what is missing.
 """
 
 _COMMENTS = {

@@ -85,8 +85,8 @@ WORDS: dict[str, dict[str, str]] = {
         "chart": "Target vs actual, {year}",
         "actual": "actual",
         "no_reviews": "No reviews yet: add one with "
-        "`coach acbp {account} review add {year}-Q1 --actual ...`.",
-        "starters": "FMCG starting set (coach acbp ACCOUNT kpi add NAME --baseline ... --target ...)",
+        "`coach acbp review add {account} {year}-Q1 --actual ...`.",
+        "starters": "FMCG starting set (coach acbp kpi add ACCOUNT NAME --baseline ... --target ...)",
     },
     "zh": {
         "title": "年度客户业务计划 — {account}，{year}年",
@@ -137,8 +137,8 @@ WORDS: dict[str, dict[str, str]] = {
         "rule": "规则",
         "chart": "{year}年 目标与实际",
         "actual": "实际",
-        "no_reviews": "还没有回顾：用 `coach acbp {account} review add {year}-Q1 --actual ...` 添加。",
-        "starters": "快消品常用指标（coach acbp 客户 kpi add 名称 --baseline ... --target ...）",
+        "no_reviews": "还没有回顾：用 `coach acbp review add {account} {year}-Q1 --actual ...` 添加。",
+        "starters": "快消品常用指标（coach acbp kpi add 客户 名称 --baseline ... --target ...）",
     },
 }
 
@@ -156,6 +156,13 @@ RULE_TEXT = {
     ),
 }
 """The status rule as shown beside every status."""
+
+
+def shell_name(name: str) -> str:
+    """An account name as typed in a shell command (quoted when it has spaces)."""
+    import shlex
+
+    return shlex.quote(name)
 
 
 def side_word(side: str, lang: str) -> str:
@@ -305,8 +312,8 @@ def check(plan: BusinessPlan) -> list[Finding]:
         missing(
             "scorecard",
             "scorecard",
-            "Scorecard: no KPIs yet (`coach acbp ACCOUNT kpi add` offers the FMCG set).",
-            "打分卡：还没有指标（`coach acbp 客户 kpi add` 提供快消品常用指标）。",
+            "Scorecard: no KPIs yet (`coach acbp kpi add ACCOUNT NAME` offers the FMCG set).",
+            "打分卡：还没有指标（`coach acbp kpi add 客户 名称` 提供快消品常用指标）。",
         )
     unowned = []
     for k in plan.scorecard:
@@ -348,7 +355,7 @@ KPI_GAPS = {
 
 
 def problems(findings: Sequence[Finding]) -> list[Finding]:
-    """Only the problems (what makes `coach acbp ACCOUNT check` exit 1)."""
+    """Only the problems (what makes `coach acbp check ACCOUNT` exit 1)."""
     return [f for f in findings if f.kind == "problem"]
 
 
@@ -660,7 +667,7 @@ def render_reviews(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "e
     colon = "：" if lang == "zh" else ": "
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     if not mine:
-        return w["no_reviews"].format(account=plan.account, year=plan.year)
+        return w["no_reviews"].format(account=shell_name(plan.account), year=plan.year)
     by_period: dict[str, list[Status]] = {}
     for st in statuses(plan, mine):
         by_period.setdefault(st.period, []).append(st)
@@ -707,7 +714,7 @@ def chart(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en", kpi: 
     judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
     lines = [w["chart"].format(year=plan.year)]
     if not mine:
-        lines.append(w["no_reviews"].format(account=plan.account, year=plan.year))
+        lines.append(w["no_reviews"].format(account=shell_name(plan.account), year=plan.year))
         return "\n".join(lines)
     tag_t, tag_a = w["target"], w["actual"]
     tag_w = max(width(tag_t), width(tag_a)) + 1

@@ -55,6 +55,13 @@ _DIRECTION_TO_DB = {"higher": "up", "lower": "down"}
 _DIRECTION_FROM_DB = {v: k for k, v in _DIRECTION_TO_DB.items()}
 
 
+def _q(name: str) -> str:
+    """An account name as typed in a shell (quoted when it has spaces)."""
+    import shlex
+
+    return shlex.quote(" ".join(name.split()))
+
+
 class PlanNotFound(CoachError):
     """No business plan for that account and year."""
 
@@ -217,7 +224,7 @@ def get(conn: sqlite3.Connection, account: str, year: int) -> StoredBusinessPlan
         other = f"; it has plans for {', '.join(map(str, have))}" if have else ""
         raise PlanNotFound(
             f"{account.strip()}: no business plan for {year}{other}",
-            f"start one with `coach acbp {account.strip()} new --year {year}`",
+            f"start one with `coach acbp new {_q(account)} --year {year}`",
         )
     return found
 
@@ -400,12 +407,12 @@ def save(
         if plan_id is not None and create is True:
             raise CoachError(
                 f"{plan.account}: a business plan for {plan.year} exists already; nothing was changed",
-                f"see `coach acbp {plan.account} show --year {plan.year}`",
+                f"see `coach acbp show {_q(plan.account)} --year {plan.year}`",
             )
         if plan_id is None and create is False:
             raise PlanNotFound(
                 f"{plan.account}: no business plan for {plan.year}; nothing was changed",
-                f"start one with `coach acbp {plan.account} new --year {plan.year}`",
+                f"start one with `coach acbp new {_q(plan.account)} --year {plan.year}`",
             )
         new = plan_id is None
         if new:
@@ -481,7 +488,7 @@ def add_review(conn: sqlite3.Connection, account: str, review: Review) -> int:
         names = ", ".join(k.name for k in stored.plan.scorecard) or "none yet"
         raise BusinessPlanError(
             [f"actual: {unknown[0]!r} is not on the {year} scorecard (KPIs: {names}); nothing was recorded"],
-            f"add it first with `coach acbp {stored.plan.account} kpi add`",
+            f"add it first with `coach acbp kpi add {_q(stored.plan.account)} NAME`",
         )
     _, _, ids = _account(conn, account)
     written = 0

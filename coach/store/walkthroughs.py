@@ -51,6 +51,14 @@ register(
     )
 )
 
+register(
+    Migration(
+        version=8,
+        name="walkthrough situation",
+        sql="ALTER TABLE walkthroughs ADD COLUMN situation TEXT NOT NULL DEFAULT '';",
+    )
+)
+
 
 @dataclass
 class StepRecord:
@@ -74,11 +82,21 @@ class Walkthrough:
     id: int | None = None
     started_at: str = ""
     saved_at: str = ""
+    situation: str = ""
+    """What the user typed in the situation coach before this walk-through (empty when not started there)."""
 
     @property
     def done_count(self) -> int:
         """How many pages were ticked."""
         return sum(1 for s in self.steps if s.done)
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time as the user's local ``YYYY-MM-DD HH:MM`` (the stored text if it is not a time)."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def now_iso() -> str:
@@ -96,6 +114,8 @@ def _check(wt: Walkthrough) -> None:
         raise CoachError("walkthrough.steps: a walk-through needs at least one step")
     if len(wt.label) > 200:
         raise CoachError("walkthrough.label: at most 200 characters")
+    if len(wt.situation) > MAX_NOTES:
+        raise CoachError(f"walkthrough.situation: at most {MAX_NOTES} characters")
     for i, step in enumerate(wt.steps):
         if step.kind not in KINDS:
             raise CoachError(
@@ -114,15 +134,16 @@ def save(conn: sqlite3.Connection, wt: Walkthrough) -> int:
     try:
         if wt.id is None:
             cur = conn.execute(
-                "INSERT INTO walkthroughs (rule_id, title, lang, label, started_at, saved_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (wt.rule_id, wt.title, wt.lang, wt.label, wt.started_at, saved_at),
+                "INSERT INTO walkthroughs (rule_id, title, lang, label, started_at, saved_at, situation)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (wt.rule_id, wt.title, wt.lang, wt.label, wt.started_at, saved_at, wt.situation),
             )
             new_id = int(cur.lastrowid or 0)
         else:
             cur = conn.execute(
-                "UPDATE walkthroughs SET title = ?, lang = ?, label = ?, saved_at = ? WHERE id = ?",
-                (wt.title, wt.lang, wt.label, saved_at, wt.id),
+                "UPDATE walkthroughs SET title = ?, lang = ?, label = ?, saved_at = ?, situation = ?"
+                " WHERE id = ?",
+                (wt.title, wt.lang, wt.label, saved_at, wt.situation, wt.id),
             )
             if cur.rowcount != 1:
                 raise CoachError(f"walk-through {wt.id} no longer exists", "save it again as a new one")
@@ -176,6 +197,7 @@ def _with_steps(conn: sqlite3.Connection, row: sqlite3.Row) -> Walkthrough:
         id=row["id"],
         started_at=row["started_at"],
         saved_at=row["saved_at"],
+        situation=row["situation"],
     )
 
 
@@ -183,6 +205,7 @@ MD_LABELS = {
     "en": {
         "title": "Walk-through",
         "label": "Label",
+        "situation": "Situation",
         "saved": "Saved",
         "started": "Started",
         "done": "done",
@@ -196,6 +219,7 @@ MD_LABELS = {
     "zh": {
         "title": "逐步演练",
         "label": "标签",
+        "situation": "情况",
         "saved": "保存时间",
         "started": "开始时间",
         "done": "已完成",
@@ -225,10 +249,12 @@ def to_markdown(wt: Walkthrough) -> str:
     lines = [f"# {t['title']}{c}{md_escape(wt.title)}", ""]
     if wt.label:
         lines.append(f"- {t['label']}{c}{md_escape(wt.label)}")
+    if wt.situation.strip():
+        lines.append(f"- {t['situation']}{c}{md_escape(' '.join(wt.situation.split()))}")
     if wt.started_at:
-        lines.append(f"- {t['started']}{c}{wt.started_at}")
+        lines.append(f"- {t['started']}{c}{local_time(wt.started_at)}")
     if wt.saved_at:
-        lines.append(f"- {t['saved']}{c}{wt.saved_at}")
+        lines.append(f"- {t['saved']}{c}{local_time(wt.saved_at)}")
     lines.append(f"- {t['progress'].format(done=wt.done_count, total=len(wt.steps))}")
     for i, step in enumerate(wt.steps, 1):
         box = "x" if step.done else " "

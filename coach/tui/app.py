@@ -274,19 +274,19 @@ class CoachApp(App[int]):
             return False
         return True
 
-    def open_entry(self, rule_id: str) -> None:
-        """Show one playbook entry."""
+    def open_entry(self, rule_id: str, situation: str = "") -> None:
+        """Show one playbook entry (``situation``: what the user typed, if they came from the coach)."""
         if self._check_rule(rule_id):
             from coach.tui.screens.entry import EntryScreen
 
-            self.push_screen(EntryScreen(rule_id))
+            self.push_screen(EntryScreen(rule_id, situation))
 
-    def start_walkthrough(self, rule_id: str) -> None:
-        """Walk through one playbook entry step by step."""
+    def start_walkthrough(self, rule_id: str, situation: str = "") -> None:
+        """Walk through one playbook entry step by step (``situation`` goes into the record and export)."""
         if self._check_rule(rule_id):
             from coach.tui.screens.walkthrough import WalkthroughScreen
 
-            self.push_screen(WalkthroughScreen(rule_id))
+            self.push_screen(WalkthroughScreen(rule_id, situation))
 
     def go_back(self, screen: Screen) -> None:
         """Close ``screen`` if it is on top and is not the home page."""

@@ -123,3 +123,28 @@ def test_write_markdown_never_overwrites(tmp_path):
     assert first != second and first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
     if os.name == "posix":
         assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+def test_the_situation_typed_is_saved_and_exported_and_times_are_local(conn, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    import time
+
+    time.tzset()
+    try:
+        wt = _wt(
+            situation="after we signed he asked for *one more* facing", started_at="2025-01-01T00:00:00+00:00"
+        )
+        wts.save(conn, wt)
+        back = wts.get(conn, wt.id)
+        assert back.situation == wt.situation
+        md = wts.to_markdown(back)
+        assert "- Situation: after we signed he asked for \\*one more\\* facing" in md
+        assert "- Started: 2025-01-01 08:00" in md  # UTC midnight is 8 a.m. in Shanghai
+        back.situation = "edited"
+        wts.save(conn, back)
+        assert wts.get(conn, wt.id).situation == "edited"
+        assert "情况：" in wts.to_markdown(_wt(lang="zh", situation="合同签完了又要加排面"))
+        assert "Situation" not in wts.to_markdown(_wt())
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

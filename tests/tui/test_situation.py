@@ -168,3 +168,27 @@ def test_matching_never_blocks_when_playbooks_failed(tmp_path):
             assert app.notices[-1][0] == "warning"
 
     run(scenario)
+
+
+def test_a_walk_through_from_the_coach_keeps_the_situation_typed_in_its_export(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            await pilot.press("1")
+            screen = app.screen
+            await pilot.press(*"after we signed the deal he asked for one more thing")
+            await matched(pilot, screen)
+            await pilot.press("tab", "enter")  # the entry first, then w from there
+            await pilot.pause()
+            await pilot.press("w")
+            await pilot.pause()
+            walk = app.screen
+            assert isinstance(walk, WalkthroughScreen)
+            assert walk.situation == "after we signed the deal he asked for one more thing"
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+            md = walk.exported_path.read_text(encoding="utf-8")
+            assert "- Situation: after we signed the deal he asked for one more thing" in md
+
+    run(scenario)

@@ -20,10 +20,12 @@ class EntryScreen(CoachScreen):
     ON_HOME = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("w", "walk", "Walk through", id="walk")]
 
-    def __init__(self, rule_id: str) -> None:
+    def __init__(self, rule_id: str, situation: str = "") -> None:
         super().__init__()
         self.rule_id = rule_id
         """The entry shown."""
+        self.situation = situation
+        """What the user typed in the situation coach (passed on to the walk-through)."""
 
     def compose(self) -> ComposeResult:
         """The entry view fills the screen."""
@@ -44,7 +46,7 @@ class EntryScreen(CoachScreen):
 
     def action_walk(self) -> None:
         """Walk through this entry."""
-        self.coach.start_walkthrough(self.rule_id)
+        self.coach.start_walkthrough(self.rule_id, self.situation)
 
     @on(EntryView.LinkFollowed)
     def _follow(self, event: EntryView.LinkFollowed) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,17 +17,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.store.walkthroughs import MD_LABELS, Walkthrough
+from coach.store.walkthroughs import MD_LABELS, Walkthrough, local_time
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC time as the user's local ``YYYY-MM-DD HH:MM`` (the stored text if it is not a time)."""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 class SavedScreen(CoachScreen):
@@ -168,6 +159,8 @@ class SavedScreen(CoachScreen):
         head = Text.assemble((wt.title, "bold"), "\n", (local_time(wt.saved_at), "dim"))  # title, not id
         if wt.label:
             head.append("\n" + wt.label, style="italic")
+        if wt.situation.strip():
+            head.append("\n" + t["situation"] + t["colon"] + " ".join(wt.situation.split()), style="dim")
         body.update(Group(head, Text(""), grid))
 
     def action_export(self) -> None:

@@ -196,15 +196,15 @@ class SituationScreen(CoachScreen):
         """Open the highlighted match."""
         rule_id = self._chosen_id()
         if rule_id:
-            self.coach.open_entry(rule_id)
+            self.coach.open_entry(rule_id, self.text.strip())
 
     def action_walk(self) -> None:
         """Walk through the highlighted match."""
         rule_id = self._chosen_id()
         if rule_id:
-            self.coach.start_walkthrough(rule_id)
+            self.coach.start_walkthrough(rule_id, self.text.strip())
 
     @on(OptionList.OptionSelected, "#situation-matches")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.coach.open_entry(event.option.id)
+            self.coach.open_entry(event.option.id, self.text.strip())

@@ -64,10 +64,12 @@ class WalkthroughScreen(CoachScreen):
             self.key = key
             self.error = error
 
-    def __init__(self, rule_id: str) -> None:
+    def __init__(self, rule_id: str, situation: str = "") -> None:
         super().__init__()
         self.rule_id = rule_id
         """The entry walked through."""
+        self.situation = situation
+        """What the user typed in the situation coach, kept with the walk-through and its export."""
         self.page = 0
         """Index of the page shown; ``len(pages)`` is the summary."""
         self.done: list[bool] = []
@@ -113,6 +115,7 @@ class WalkthroughScreen(CoachScreen):
             label=label,
             id=self.saved_id,
             started_at=self.started_at,
+            situation=self.situation,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

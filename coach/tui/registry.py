@@ -146,6 +146,17 @@ SCREENS: list[ScreenEntry] = [
         },
     ),
     ScreenEntry(
+        "accounts",
+        _S + "accounts",
+        "AccountsScreen",
+        {
+            "en": ("Key accounts", "Tiers, the relationship map and the coach's warnings per account."),
+            "zh": ("重点客户", "每个客户的级别、客情关系图和教练提醒。"),
+        },
+        NEEDS_CONTENT=False,
+        ON_HOME=False,  # in the command palette; on the home page once the plan screens join it
+    ),
+    ScreenEntry(
         "help",
         _S + "help",
         "HelpScreen",

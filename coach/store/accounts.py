@@ -926,10 +926,12 @@ def _find_contact(
     hits = [c for c in pool if account_key(c.name) == key]
     if len(hits) == 1:
         return hits[0]
-    if len(hits) > 1:
+    if len({c.side for c in hits}) > 1:
         raise InvalidField(
             field, f"{name.strip()!r} is on both sides of {account}", "say which with --theirs or --ours"
         )
+    if hits:  # one side, two people of one name (brought together by a merge): the one added first
+        return hits[0]
     whose = {"theirs": "their people", "ours": "our people", None: "the people"}[side]
     guess = did_you_mean(name.strip(), [c.name for c in pool])
     raise AccountNotFound(

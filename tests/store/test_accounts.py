@@ -254,3 +254,19 @@ def test_plans_sessions_and_walkthroughs_link_by_name(conn):
     )
     linked = accounts.linked_records(conn, "lianhua")
     assert (linked.plans, linked.walkthroughs, linked.sessions, linked.concessions) == (1, 1, 1, 0)
+
+
+def test_same_name_on_both_sides_needs_a_side_and_a_merge_duplicate_is_usable(conn):
+    accounts.add(conn, "Lianhua", ours=["Li Wei"])
+    accounts.add_contact(conn, "Lianhua", "theirs", "Li Wei", role="Store manager")
+    with pytest.raises(accounts.InvalidField, match="on both sides"):
+        accounts.update_contact(conn, "Lianhua", "Li Wei", role="x")
+    updated, _ = accounts.update_contact(conn, "Lianhua", "Li Wei", side="theirs", role="Area manager")
+    assert (updated.side, updated.role) == ("theirs", "Area manager")
+    accounts.add(conn, "Lianhua Supermarket")
+    accounts.add_contact(conn, "Lianhua Supermarket", "theirs", "Zhou Min")
+    accounts.add_contact(conn, "Lianhua", "theirs", "Zhou Min")
+    accounts.merge(conn, "Lianhua Supermarket", "Lianhua")
+    rel, _ = accounts.link(conn, "Lianhua", "Li Wei", "Zhou Min", level=2)
+    assert [c.name for c in accounts.account_map(conn, "Lianhua").contacts].count("Zhou Min") == 2
+    assert rel.level == 2

@@ -423,7 +423,7 @@ def run_review_add(args: argparse.Namespace) -> int:
         stored = store.get(conn, account, int(review.period[:4]))
     finally:
         conn.close()
-    from coach.review.business_plan import WORDS, status_phrase, statuses
+    from coach.review.business_plan import RULE_SHORT, status_phrase, statuses
 
     zh = args.lang == "zh"
     _say(f"已记录 {review.period} 的回顾。" if zh else f"Recorded the {review.period} review.")
@@ -432,7 +432,7 @@ def run_review_add(args: argparse.Namespace) -> int:
         if st.period == review.period and kpi is not None:
             _say(f"  {kpi.name}: {status_phrase(st, kpi, args.lang)}")
     if any(st.period == review.period for st in statuses(stored.plan, stored.reviews)):
-        _say(f"  ({WORDS[args.lang]['rule']}: `coach acbp review show {_q(stored.plan.account)}`)")
+        _say(f"  ({RULE_SHORT[args.lang]})")
     return 0
 
 

@@ -157,6 +157,13 @@ RULE_TEXT = {
 }
 """The status rule as shown beside every status."""
 
+RULE_SHORT = {
+    "en": "rule: on track ≥ 95% of target, at risk ≥ 85% (lower is better: ≤ 105%, ≤ 115%); "
+    "totals against the target pro-rated to the quarters reviewed",
+    "zh": "规则：达成 ≥ 目标的95%，有风险 ≥ 85%（越低越好：≤ 105%，≤ 115%）；累计指标按已回顾季度折算目标",
+}
+"""The rule in one line, after a review is recorded."""
+
 
 def shell_name(name: str) -> str:
     """An account name as typed in a shell command (quoted when it has spaces)."""
@@ -331,7 +338,7 @@ def check(plan: BusinessPlan) -> list[Finding]:
             problem(
                 gaps[0][0],
                 "scorecard",
-                f"KPI {en_k} has " + " and ".join(g[1] for g in gaps) + ": " + " ".join(g[2] for g in gaps),
+                f"KPI {en_k} has {_and([g[1] for g in gaps])}: " + " ".join(_cap(g[2]) for g in gaps),
                 f"指标{zh_k}" + "、".join(g[3] for g in gaps) + "：" + "".join(g[4] for g in gaps),
             )
         if not k.owner:
@@ -352,6 +359,14 @@ KPI_GAPS = {
     "target": ("no target", "what is the year's aim?", "没有目标", "全年要达到多少？"),
 }
 """What a KPI lacks, and the question a coach would ask about it (en, zh)."""
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def problems(findings: Sequence[Finding]) -> list[Finding]:
@@ -642,7 +657,7 @@ def status_phrase(st: Status, kpi: Kpi, lang: str) -> str:
     target = figure(st.target, kpi.unit, lang) if st.target is not None else "—"
     pct = f" ({round(st.share * 100)}%)" if st.share is not None else ""
     vs = "vs target" if lang == "en" else "对比目标"
-    return f"{shown} {vs} {target}{pct}: {w[st.status]}"
+    return f"{shown} {vs} {target}{pct}{'：' if lang == 'zh' else ': '}{w[st.status]}"
 
 
 def render_checks(findings: Sequence[Finding], lang: str = "en") -> str:
@@ -811,5 +826,6 @@ def starters_text(lang: str = "en") -> str:
     for s in STARTERS:
         name = s.zh if lang == "zh" else s.en
         hint = s.hint_zh if lang == "zh" else s.hint_en
-        lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {pad(w[s.direction], 17)} {hint}")
+        lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {w[s.direction]}")
+        lines.append(f"  {'':23} {hint}")
     return "\n".join(lines)

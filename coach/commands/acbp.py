@@ -61,7 +61,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--starter-kpis", action="store_true", help="put the FMCG starting set of KPIs on the scorecard"
     )
     new.add_argument(
-        "--copy-last", action="store_true", help="start from the account's latest plan (objectives, KPIs)"
+        "--copy-last",
+        action="store_true",
+        help="start from the account's latest plan: its objectives and KPIs, each KPI's baseline where it "
+        "ended, targets and dates to set again",
     )
     new.set_defaults(run=run_new)
 
@@ -210,8 +213,10 @@ def run_new(args: argparse.Namespace) -> int:
             have = [y for y in store.years(conn, account) if y != year]
             if not have:
                 raise CoachError(f"--copy-last: {account} has no earlier plan to start from")
-            last = store.get(conn, account, have[0]).plan
-            plan = last.model_copy(update={"year": year})
+            from coach.review.business_plan import carry_over
+
+            last = store.get(conn, account, have[0])
+            plan = carry_over(last.plan, last.reviews, year)
         if args.starter_kpis:
             for starter in STARTERS:
                 if plan.kpi(starter.en) is None and plan.kpi(starter.zh) is None:

@@ -62,6 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "log_line": "given {given}; received {received} ({n} concession{s}, {w} with something back)",
         "log_empty": "no concessions logged for {account} in {year}",
         "scorecard": "6. Scorecard",
+        "review": "7. Quarterly and annual reviews",
         "higher": "higher is better",
         "lower": "lower is better",
         "total": "adds up over the year",
@@ -115,6 +116,7 @@ WORDS: dict[str, dict[str, str]] = {
         "log_line": "给出 {given}；换回 {received}（{n} 项让步，{w} 项有回报）",
         "log_empty": "{year}年没有 {account} 的让步记录",
         "scorecard": "6. 打分卡",
+        "review": "7. 季度回顾和年度回顾",
         "higher": "越高越好",
         "lower": "越低越好",
         "total": "全年累计",
@@ -455,6 +457,54 @@ def latest_status(plan: BusinessPlan, reviews: Sequence[Review]) -> dict[str, St
     return out
 
 
+def year_end_actuals(plan: BusinessPlan, reviews: Sequence[Review]) -> dict[str, float]:
+    """Where each KPI ended the plan's year (key: name_key): the annual review's figure; else, for a
+    total, the four quarters added up; for a level, the latest quarter's figure."""
+    out: dict[str, float] = {}
+    quarters: dict[str, list[float]] = {}
+    annual: dict[str, float] = {}
+    for review in reviews_in_order(reviews):
+        year, quarter = period_parts(review.period)
+        if year != plan.year:
+            continue
+        for actual in review.actuals:
+            kpi = plan.kpi(actual.kpi)
+            if kpi is None:
+                continue
+            key = name_key(kpi.name)
+            if quarter is None:
+                annual[key] = actual.actual
+            else:
+                quarters.setdefault(key, []).append(actual.actual)
+    for kpi in plan.scorecard:
+        key = name_key(kpi.name)
+        if key in annual:
+            out[key] = annual[key]
+        elif key in quarters and kpi.kind == "level":
+            out[key] = quarters[key][-1]
+        elif key in quarters and len(quarters[key]) == 4:
+            out[key] = sum(quarters[key])
+    return out
+
+
+def carry_over(plan: BusinessPlan, reviews: Sequence[Review], year: int) -> BusinessPlan:
+    """Last year's plan as the start of ``year``'s: objectives, strategies, investment and KPIs kept;
+    actions open again without dates (the check asks for new ones); each KPI's baseline is where it
+    ended last year and its target is left for the new year."""
+    ended = year_end_actuals(plan, reviews)
+    objectives = [
+        o.model_copy(
+            update={"actions": [a.model_copy(update={"done": False, "due": None}) for a in o.actions]}
+        )
+        for o in plan.objectives
+    ]
+    scorecard = [
+        k.model_copy(update={"baseline": ended.get(name_key(k.name), k.baseline), "target": None})
+        for k in plan.scorecard
+    ]
+    return plan.model_copy(update={"year": year, "objectives": objectives, "scorecard": scorecard})
+
+
 # ------------------------------------------------------------------------------------------- formatting
 
 
@@ -570,6 +620,96 @@ def investment_totals(plan: BusinessPlan) -> dict[str, dict[str, float]]:
 # ------------------------------------------------------------------------------------------- rendering
 
 
+STEPS = ("situation", "objectives", "investment", "scorecard", "review")
+"""The plan's steps as the terminal UI shows them, one per page; the last is the review with its chart."""
+
+STEP_OF_FINDING = {"strategies": "objectives", "actions": "objectives"}
+"""Checks found on a sub-part are shown on the page of its step."""
+
+
+def render_step(
+    plan: BusinessPlan,
+    step: str,
+    reviews: Sequence[Review] = (),
+    log: LogTotals | None = None,
+    lang: str = "en",
+) -> str:
+    """One step of the plan as text: its heading, its content, and the checks that concern it."""
+    from coach.review.concessions import amount
+
+    w = WORDS[lang]
+    colon = "：" if lang == "zh" else ": "
+    if step == "review":
+        return render_reviews(plan, reviews, lang) + "\n\n" + chart(plan, reviews, lang)
+    lines = [w[step]]
+    if step == "situation":
+        s = plan.situation
+        any_situation = False
+        for key in ("results", "trends", "strengths", "weaknesses", "opportunities", "threats"):
+            items = getattr(s, key)
+            if items:
+                any_situation = True
+                lines.append(f"  {w[key]}{colon.rstrip()}")
+                lines += [f"    - {t}" for t in items]
+        if not any_situation:
+            lines.append(f"  {w['empty']}")
+    elif step == "objectives":
+        if not plan.objectives:
+            lines.append(f"  {w['empty']}")
+        for n, o in enumerate(plan.objectives, 1):
+            lines.append(f"  {n}. [{side_word(o.side, lang)}] {o.text}")
+            lines.append(f"     {w['measure']}{colon}{o.measure or w['no_measure']}")
+            for st in o.strategies:
+                lines.append(f"     {w['strategy']}{colon}{st}")
+            for a in o.actions:
+                tick = "[x]" if a.done else "[ ]"
+                lines.append(f"     {tick} {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+    elif step == "investment":
+        if not plan.investment:
+            lines.append(f"  {w['empty']}")
+        for side, label in (("ours", w["we_put_in"]), ("theirs", w["they_put_in"])):
+            items = [i for i in plan.investment if i.side == side]
+            if items:
+                lines.append(f"  {label}{colon.rstrip()}")
+                for i in items:
+                    size = amount(i.value, i.unit, lang) if i.value is not None and i.unit else ""
+                    lines.append(f"    - {i.what}" + (f" ({size})" if size else ""))
+        if plan.investment:
+            sums = investment_totals(plan)
+            lines.append(
+                f"  {w['give_get']}{colon}{w['ours']} {_totals_text(sums['ours'], lang)}  |  "
+                f"{w['theirs']} {_totals_text(sums['theirs'], lang)}"
+            )
+        extra = log_line(log, plan.account, plan.year, lang)
+        if extra:
+            lines.append(f"  {extra}")
+    elif step == "scorecard":
+        if not plan.scorecard:
+            lines.append(f"  {w['empty']}")
+        latest = latest_status(plan, reviews)
+        for k in plan.scorecard:
+            lines.append(f"  - {k.name} ({kpi_label(k, lang)})")
+            lines.append(
+                f"    {w['baseline']} {figure(k.baseline, k.unit, lang)} → {w['target']} "
+                f"{figure(k.target, k.unit, lang)}; {w['source']}{colon}{k.source or '—'}; "
+                f"{w['owner']}{colon}{k.owner or '—'}"
+            )
+            st = latest.get(name_key(k.name))
+            if st:
+                lines.append(f"    {w['latest']} ({st.period}){colon}{status_phrase(st, k, lang)}")
+        if latest:
+            lines.append(f"  {w['rule']}{colon.rstrip()}")
+            lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 6, "    ")
+    else:
+        raise ValueError(f"unknown step {step!r} (one of {', '.join(STEPS)})")
+    return "\n".join(lines)
+
+
+def step_findings(plan: BusinessPlan, step: str) -> list[Finding]:
+    """The checks that concern one step."""
+    return [f for f in check(plan) if STEP_OF_FINDING.get(f.step, f.step) == step]
+
+
 def render_plan(
     plan: BusinessPlan,
     reviews: Sequence[Review] = (),
@@ -578,74 +718,11 @@ def render_plan(
     version: int | None = None,
 ) -> str:
     """The whole plan as text, step by step, with the latest KPI status and the checks."""
-    from coach.review.concessions import amount
-
-    w = WORDS[lang]
-    colon = "：" if lang == "zh" else ": "
-    title = w["title"].format(account=plan.account, year=plan.year)
-    lines = [title + (f"  (v{version})" if version else ""), ""]
-    lines.append(w["situation"])
-    s = plan.situation
-    any_situation = False
-    for key in ("results", "trends", "strengths", "weaknesses", "opportunities", "threats"):
-        items = getattr(s, key)
-        if items:
-            any_situation = True
-            lines.append(f"  {w[key]}{colon.rstrip()}")
-            lines += [f"    - {t}" for t in items]
-    if not any_situation:
-        lines.append(f"  {w['empty']}")
-    lines += ["", w["objectives"]]
-    if not plan.objectives:
-        lines.append(f"  {w['empty']}")
-    for n, o in enumerate(plan.objectives, 1):
-        lines.append(f"  {n}. [{side_word(o.side, lang)}] {o.text}")
-        lines.append(f"     {w['measure']}{colon}{o.measure or w['no_measure']}")
-        for st in o.strategies:
-            lines.append(f"     {w['strategy']}{colon}{st}")
-        for a in o.actions:
-            tick = "[x]" if a.done else "[ ]"
-            who = a.owner or w["no_owner"]
-            when = a.due or w["no_due"]
-            lines.append(f"     {tick} {a.what} — {who}, {when}")
-    lines += ["", w["investment"]]
-    if not plan.investment:
-        lines.append(f"  {w['empty']}")
-    for side, label in (("ours", w["we_put_in"]), ("theirs", w["they_put_in"])):
-        items = [i for i in plan.investment if i.side == side]
-        if items:
-            lines.append(f"  {label}{colon.rstrip()}")
-            for i in items:
-                size = amount(i.value, i.unit, lang) if i.value is not None and i.unit else ""
-                lines.append(f"    - {i.what}" + (f" ({size})" if size else ""))
-    if plan.investment:
-        sums = investment_totals(plan)
-        lines.append(
-            f"  {w['give_get']}{colon}{w['ours']} {_totals_text(sums['ours'], lang)}  |  "
-            f"{w['theirs']} {_totals_text(sums['theirs'], lang)}"
-        )
-    extra = log_line(log, plan.account, plan.year, lang)
-    if extra:
-        lines.append(f"  {extra}")
-    lines += ["", w["scorecard"]]
-    if not plan.scorecard:
-        lines.append(f"  {w['empty']}")
-    latest = latest_status(plan, reviews)
-    for k in plan.scorecard:
-        lines.append(f"  - {k.name} ({kpi_label(k, lang)})")
-        lines.append(
-            f"    {w['baseline']} {figure(k.baseline, k.unit, lang)} → {w['target']} "
-            f"{figure(k.target, k.unit, lang)}; {w['source']}{colon}{k.source or '—'}; "
-            f"{w['owner']}{colon}{k.owner or '—'}"
-        )
-        st = latest.get(name_key(k.name))
-        if st:
-            lines.append(f"    {w['latest']} ({st.period}){colon}{status_phrase(st, k, lang)}")
-    if latest:
-        lines.append(f"  {w['rule']}{colon.rstrip()}")
-        lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 6, "    ")
-    lines += ["", render_checks(check(plan), lang)]
-    return "\n".join(lines)
+    title = WORDS[lang]["title"].format(account=plan.account, year=plan.year)
+    parts = [title + (f"  (v{version})" if version else "")]
+    parts += [render_step(plan, step, reviews, log, lang) for step in STEPS[:-1]]
+    parts.append(render_checks(check(plan), lang))
+    return "\n\n".join(parts)
 
 
 def status_phrase(st: Status, kpi: Kpi, lang: str) -> str:

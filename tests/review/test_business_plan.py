@@ -290,3 +290,38 @@ def test_starting_set_brings_unit_and_direction():
     assert bp.kpi_from_starter("缺货率", "zh").name == "缺货率"
     assert bp.kpi_from_starter("shelf price index").direction == "higher"
     assert {s.direction for s in bp.STARTERS} == {"higher", "lower"} and len(bp.STARTERS) == 10
+
+
+# ------------------------------------------------------------------------------------- the next year
+
+
+def test_carry_over_starts_next_year_where_this_one_ended():
+    p = bp.load_yaml_file(SAMPLE)
+    reviews = _reviews(
+        *[
+            (f"2027-Q{q}", [("sales vs target", 3_600_000), ("out-of-stock rate", 5 - q)])
+            for q in range(1, 5)
+        ],
+    )
+    nxt = rv.carry_over(p, reviews, 2028)
+    assert nxt.year == 2028 and [o.text for o in nxt.objectives] == [o.text for o in p.objectives]
+    assert nxt.kpi("sales vs target").baseline == 14_400_000  # four quarters added up
+    assert nxt.kpi("out-of-stock rate").baseline == 1  # a level: where the last quarter ended
+    assert nxt.kpi("payment days").baseline == 75  # never reviewed: the old baseline stays
+    assert all(k.target is None for k in nxt.scorecard)
+    assert all(a.due is None and not a.done for o in nxt.objectives for a in o.actions)
+    assert "kpi-no-target" in codes(nxt) and "action-no-date" in codes(nxt)
+
+
+def test_each_step_renders_with_its_heading_and_the_review_step_has_the_chart():
+    p = bp.load_yaml_file(SAMPLE)
+    reviews = _reviews(("2027-Q1", [("out-of-stock rate", 4.1)]))
+    for lang in ("en", "zh"):
+        for step in rv.STEPS:
+            text = rv.render_step(p, step, reviews, None, lang)
+            assert text.splitlines()[0] in (
+                rv.WORDS[lang][step],
+                rv.WORDS[lang]["reviews"] + " — Jinhai Mart, 2027",
+            )
+        assert "█" in rv.render_step(p, "review", reviews, None, lang)
+    assert [f.code for f in rv.step_findings(p, "objectives")] == ["objective-no-strategy"]

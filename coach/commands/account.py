@@ -585,7 +585,7 @@ def run_link(args: argparse.Namespace) -> int:
     except CoachError as exc:
         raise _cli_error(exc) from None
     ours, theirs = names.get(rel.ours_id, args.ours), names.get(rel.theirs_id, args.theirs)
-    target = f"→{rel.target}" if rel.target else ""
+    target = f"→{rel.target}" if rel.target and rel.target != rel.level else ""
     if not changed:
         _out(
             f"{ours} — {theirs}: no change; nothing saved."

@@ -440,7 +440,9 @@ def render_coverage(m: AccountMap, lang: str = "en", cols: int = 80) -> str:
                 if cell is None or (cell["level"] == 0 and not cell["target"]):
                     text = "·"
                 else:
-                    text = str(cell["level"]) + (f"→{cell['target']}" if cell["target"] else "")
+                    text = str(cell["level"]) + (
+                        f"→{cell['target']}" if cell["target"] and cell["target"] != cell["level"] else ""
+                    )
                 row += fit(text, cell_w - 1) + " "
             lines.append(row.rstrip())
         blocks.append("\n".join(lines))

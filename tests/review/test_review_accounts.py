@@ -175,3 +175,12 @@ def test_the_five_tiers_and_their_needs_come_from_the_playbook():
             assert any(tier.needs[lang] in step[lang] for step in rule["response"]["steps"]), (tier.id, lang)
     for example in ("Walmart", "Park'N Shop", "Hualian", "Suguo", "airports"):
         assert example in rule["summary"]["en"]
+
+
+def test_a_relationship_at_its_target_shows_the_level_alone(conn):
+    store.add(conn, "Lianhua", ours=["Li Wei"])
+    store.add_contact(conn, "Lianhua", "theirs", "Chen Jie")
+    store.link(conn, "Lianhua", "Li Wei", "Chen Jie", level=4, target=4)
+    m = store.account_map(conn, "Lianhua")
+    assert render_coverage(m).splitlines()[1].split() == ["Chen", "Jie", "4"]
+    assert render_map(m).splitlines()[2].endswith("known by Li Wei 4")

@@ -552,9 +552,76 @@ def run_contact_history(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"versions": [v.as_dict(names) for v in versions]})
         return 0
+    previous = None
     for v in versions:
-        _out(f"v{v.version}  {v.saved_at[:10]}  {_person_summary(v, lang)}")
+        what = _person_summary(v, lang) if previous is None else _changes(previous, v, names, lang)
+        _out(f"v{v.version}  {v.saved_at[:10]}  {what}")
+        previous = v
     return 0
+
+
+FIELD_LABELS = {
+    "en": {
+        "name": "name",
+        "role": "role",
+        "reports_to": "reports to",
+        "decision_role": "decision role",
+        "influence": "influence",
+        "attitude": "attitude",
+        "last_contact": "last contact",
+        "plan": "plan",
+        "status": "status",
+        "note": "note",
+    },
+    "zh": {
+        "name": "姓名",
+        "role": "职位",
+        "reports_to": "上级",
+        "decision_role": "决策角色",
+        "influence": "影响力",
+        "attitude": "态度",
+        "last_contact": "上次接触",
+        "plan": "应对计划",
+        "status": "状态",
+        "note": "备注",
+    },
+}
+
+
+def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
+    """What one version changed: ``role: Buyer → Category manager; plan: set``."""
+    from coach.review.accounts import ATTITUDE_LABELS, DECISION_LABELS
+    from coach.store.accounts import CONTACT_FIELDS
+
+    def shown(field: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if field == "reports_to":
+            return names.get(value, "?")
+        if field == "decision_role":
+            return DECISION_LABELS[lang].get(value, value)
+        if field == "attitude":
+            return ATTITUDE_LABELS[lang].get(value, value)
+        return str(value)
+
+    parts = []
+    for field in CONTACT_FIELDS:
+        before, after = getattr(old, field), getattr(new, field)
+        if before == after:
+            continue
+        label = FIELD_LABELS[lang][field]
+        if field in ("plan", "note"):  # long text: say what happened, `--json` has the words
+            done = ("cleared" if lang == "en" else "已清空") if not after else None
+            done = done or (
+                ("set" if lang == "en" else "已填写")
+                if not before
+                else ("changed" if lang == "en" else "已修改")
+            )
+            parts.append(f"{label}: {done}")
+        else:
+            parts.append(f"{label}: {shown(field, before)} → {shown(field, after)}")
+    sep = "；" if lang == "zh" else "; "
+    return f"{new.name}: " + (sep.join(parts) or ("no change" if lang == "en" else "无变化"))
 
 
 def run_link(args: argparse.Namespace) -> int:

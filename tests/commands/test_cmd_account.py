@@ -111,10 +111,26 @@ def test_contact_update_keeps_history(db, capsys):
         capsys, "account", "contact", "update", "Lianhua", "Chen Jie", "--role", "Category manager"
     )
     out = ok(capsys, "account", "contact", "history", "Lianhua", "Chen Jie")
-    assert [line.split("  ")[-1].split(" · ")[1] for line in out.splitlines()] == [
-        "Buyer",
-        "Category manager",
+    lines = [line.split("  ", 2)[-1] for line in out.splitlines()]
+    assert lines == ["Chen Jie · Buyer · influence 3 · supporter", "Chen Jie: role: Buyer → Category manager"]
+    ok(
+        capsys,
+        "account",
+        "contact",
+        "update",
+        "Lianhua",
+        "Chen Jie",
+        "--plan",
+        "lunch",
+        "--attitude",
+        "champion",
+    )
+    out = ok(capsys, "account", "contact", "history", "Lianhua", "Chen Jie", "--lang", "zh")
+    assert out.splitlines()[-1].endswith("Chen Jie: 态度: 支持者 → 拥护者；应对计划: 已填写")
+    versions = json.loads(ok(capsys, "account", "contact", "history", "Lianhua", "Chen Jie", "--json"))[
+        "versions"
     ]
+    assert [v["role"] for v in versions] == ["Buyer", "Category manager", "Category manager"]
 
 
 def test_merge_follows_and_show_counts_linked_records(db, capsys):

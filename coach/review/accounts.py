@@ -182,7 +182,7 @@ def check(m: AccountMap, *, today: date | None = None, stale_days: int = STALE_D
         return [
             MapWarning(
                 "no-contacts",
-                f"Nobody on {acc}'s side is in the map yet: add the buyer, who they report to and who signs.",
+                f"Nobody at {acc} is in the map yet: add the buyer, who they report to and who signs.",
                 f"{acc}方面还没有任何联系人：先把采购、他的上级和拍板签字的人加进来。",
             )
         ]

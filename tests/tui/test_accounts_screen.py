@@ -53,7 +53,7 @@ def test_lists_accounts_shows_map_and_warnings_and_switches_to_coverage(tmp_path
             await pilot.press("down")
             await settle(pilot)
             assert screen.account_map is not None and screen.account_map.account.name == "Suguo"
-            assert "Nobody on Suguo's side is in the map yet" in flat(app)
+            assert "Nobody at Suguo is in the map yet" in flat(app)
 
     run(scenario)
 

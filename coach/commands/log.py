@@ -290,7 +290,7 @@ def playbook_advice(args: argparse.Namespace):  # noqa: ANN202
     try:
         # Rules that loaded are used even if another file has a problem: the review must not depend on it.
         found = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
-        rules, tax = found.library(check=False).rules, found.taxonomy
+        rules, tax = found.rule_views(), found.taxonomy  # text only: views of the cache, not models
     except CoachError:
         from coach.content.loader import taxonomy
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from coach.commands.common import load_fast_index, load_index, playbook_options, print_json, read_text_arg, safe
+from coach.commands.common import load_fast_index, playbook_options, print_json, read_text_arg, safe
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,12 +55,17 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result_json(rank(load_fast_index(args), text, top=args.top)))
         return 0
-    lib, index = load_index(args)
-    result = rank(index, text, top=args.top)
+    from types import SimpleNamespace
+
+    from coach import locations
+    from coach.content import compiled
     from coach.engine.normalize import language_of
 
+    result = rank(load_fast_index(args), text, top=args.top)
+    # Printing needs a few fields of a few rules: views of the cached data, not validated models.
+    rules = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None))).rule_views()
     lang = args.lang or language_of(text)
-    print(render_text(lib, result, lang))
+    print(render_text(SimpleNamespace(rules=rules), result, lang))
     return 0
 
 
@@ -129,7 +134,8 @@ def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
             names = [getattr(lib.rules[p].title, lang) for p in r.principles if p in lib.rules]
             lines.append(f"{t['principles']}: " + "; ".join(names))
         if r.departments:
-            lines.append(f"{t['departments']}: " + ", ".join(DEPARTMENTS[lang][d.value] for d in r.departments))
+            names = [DEPARTMENTS[lang][getattr(d, "value", d)] for d in r.departments]  # a model or a view
+            lines.append(f"{t['departments']}: " + ", ".join(names))
     others = [m for m in result.matches if m not in shown]
     if others:
         lines += ["", f"{t['also']}:"]

@@ -78,6 +78,7 @@ class Compiled:
         self._index: Index | None = None
         self._behaviour_raw = behaviour_raw
         self._behaviour_index: BehaviourIndex | None = None
+        self._views: dict[str, PlainView] | None = None
 
     def required_problem(self, *, situations: bool = True, replies: bool = False) -> str | None:
         """The taxonomy check's problem line, or None (see ``loader.check_required``)."""
@@ -140,6 +141,18 @@ class Compiled:
                 self._save()
         return self._behaviour_index
 
+    def rule_views(self) -> dict[str, PlainView]:
+        """The rules as read-only views of their plain data (``rule.response.steps[0].en``): enough to print
+        them without importing pydantic or building the models (``coach match`` text output)."""
+        if self._views is None:
+            try:
+                rules = _loads(self._library_raw)["rules"]
+                self._views = {rule_id: PlainView(plain) for rule_id, plain in rules.items()}
+            except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
+                self._rebuild()
+                return self.rule_views()
+        return self._views
+
     def check(self, *, situations: bool = True, replies: bool = False) -> None:
         """Stop with a ``ContentError`` as ``Library.raise_if_problems`` would, without making the library."""
         problems = list(self.problems)
@@ -171,6 +184,34 @@ class Compiled:
 
     def _save(self) -> None:
         _write(locations.cache_dir() / CACHE_NAME, marshal.dumps(self.to_plain()))
+
+
+class PlainView:
+    """A model's plain dump read like the model: ``view.title.en``; lists are tuples of views; enum
+    fields are their values (plain strings, so ``getattr(d, "value", d)`` reads either)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return _view(value)
+
+    def __repr__(self) -> str:
+        return f"PlainView({self._data!r})"
+
+
+def _view(value: Any) -> Any:
+    if isinstance(value, dict):
+        return PlainView(value)
+    if isinstance(value, list):
+        return tuple(_view(v) for v in value)
+    return value
 
 
 def load(extra_dirs: list[Path] | None = None) -> Compiled:

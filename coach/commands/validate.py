@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     from coach.content.lint import warnings
 
     cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns
+    if lib.rules and not args.quiet:
+        from coach.content.lint import unsupported
+
+        cautions += unsupported(lib, index)  # keywords and patterns no example of their rule uses
     if lib.rules:
         from coach.content.verify import unlearnt_examples
 

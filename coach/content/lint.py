@@ -8,6 +8,8 @@ from __future__ import annotations
 from coach.content import regex_safety
 from coach.content.loader import Library
 from coach.content.models import Rule
+from coach.engine.index import Analysed, Index, needle, render
+from coach.engine.normalize import clean
 
 MAX_MATCH_ENTRIES = 60
 """A rule's own match lists (phrases in both languages, keywords, patterns, exclude, require_any) should
@@ -21,6 +23,29 @@ def match_entries(rule: Rule) -> int:
     return len(m.phrases.en) + len(m.phrases.zh) + len(m.keywords) + len(m.patterns) + len(m.exclude) + len(
         m.require_any
     )
+
+
+def unsupported(lib: Library, index: Index) -> list[str]:
+    """Located warning lines for keywords and patterns that none of their rule's own examples or phrases
+    contain: a string tuned to some other text, which no trainer can check (docs/playbook-format.md)."""
+    out: list[str] = []
+    seen: dict[str, Analysed] = {}
+    for rule_id, rule in lib.rules.items():
+        src = lib.sources[rule_id]
+        doc = lib.documents[src.file]
+        texts = [seen.setdefault(t, index.analyse(t)) for t in (*rule.examples, *rule.match.phrases.en, *rule.match.phrases.zh)]
+        for j, kw in enumerate(rule.match.keywords):
+            toks = index.synonyms.apply(clean(kw.term))[0]
+            pin = needle(render(toks)) if toks else ""
+            if pin and not any(pin in a.rendered for a in texts):
+                out.append(doc.locate(("rules", src.index, "match", "keywords", j),
+                                      f"keyword {kw.term!r} is in none of this rule's examples or phrases; add an example that uses it, or drop it"))
+        for j, pattern in enumerate(rule.match.patterns):
+            rx = index.pattern(pattern.regex)
+            if not any(rx.search(a.mapped) for a in texts):
+                out.append(doc.locate(("rules", src.index, "match", "patterns", j),
+                                      "pattern matches none of this rule's examples or phrases; add an example it is for, or drop it"))
+    return out
 
 
 def warnings(lib: Library) -> list[str]:

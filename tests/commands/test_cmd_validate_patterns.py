@@ -34,7 +34,7 @@ def test_validate_refuses_a_catastrophic_pattern_in_a_user_folder_and_accepts_a_
         "bad.yaml:10:19: rules[0].match.patterns[0].regex: this pattern can take exponential time on some "
         "texts (a repeated group inside a repeat); rewrite it without nested repetition"
     )
-    assert not [line for line in out if "good.yaml" in line]
+    assert not [line for line in out if "good.yaml" in line and not line.startswith("warning:")]
 
 
 BEHAVIOUR = """\
@@ -69,3 +69,16 @@ def test_assess_refuses_a_catastrophic_behaviour_signal(tmp_path, capsys):
     where = "replies.yaml:8:19: behaviours[0].detect.signals[0].regex"
     assert f"{where}: this pattern can take exponential time" in err
     assert len(err.splitlines()) == 1
+
+
+def test_validate_warns_about_keywords_and_patterns_no_example_of_the_rule_uses(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    rule = RULE.format(name="own", pattern=r"zebra (\w+ )+end") + (
+        '    examples: ["the zebra own team asked for a zebra list again, no finish in sight"]\n'
+    )
+    (mine / "own.yaml").write_text(rule, encoding="utf-8")
+    main(["validate", "--playbooks", str(mine)])
+    warned = [line for line in capsys.readouterr().out.splitlines() if "own.yaml" in line]
+    assert not [line for line in warned if "keywords[0]" in line], warned  # "zebra own" is in the example
+    assert [line for line in warned if "patterns[0]" in line and "none of this rule's examples" in line], warned

@@ -26,7 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """The playbook cache of the shipped playbooks (library, index, behaviour index), built once."""
+    """The cache folder with the shipped playbooks compiled (library, index, behaviour index) and the
+    dictionary split by letter, built once."""
     from coach.content import compiled
 
     home = tmp_path_factory.mktemp("warm-home")
@@ -38,12 +39,12 @@ def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
         found = compiled.load()
         found.behaviour_index  # noqa: B018 - built and cached on first use
         found.index  # noqa: B018
+        compiled.words_starting("a")  # the typo check's dictionary, split by letter
     except Exception:  # noqa: BLE001 - playbooks being edited: each test then reports what is wrong
         return None
     finally:
         patch.undo()
-    path = home / "cache" / compiled.CACHE_NAME
-    return path if path.is_file() else None
+    return home / "cache"
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +55,11 @@ def _isolated_home(tmp_path, monkeypatch, _warm_cache):
     if _warm_cache is not None:
         cache = home / "cache"
         cache.mkdir(mode=0o700)
-        try:
-            os.link(_warm_cache, cache / _warm_cache.name)
-        except OSError:
-            shutil.copyfile(_warm_cache, cache / _warm_cache.name)
+        for warm in _warm_cache.glob("*.marshal"):
+            try:
+                os.link(warm, cache / warm.name)
+            except OSError:
+                shutil.copyfile(warm, cache / warm.name)
     monkeypatch.setenv("COACH_HOME", str(home))
     for var in _ENV:
         monkeypatch.delenv(var, raising=False)

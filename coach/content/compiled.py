@@ -233,6 +233,7 @@ def load(extra_dirs: list[Path] | None = None) -> Compiled:
 def forget() -> None:
     """Drop what this process keeps in memory (the next ``load`` reads the cache file or the playbooks)."""
     _memo.clear()
+    _words.clear()
 
 
 def library(
@@ -272,6 +273,77 @@ def index_for(lib: Library) -> Index:
     from coach.engine.index import build_index
 
     return build_index(lib)
+
+
+# ------------------------------------------------------------------------------------------ dictionary
+
+DICTIONARY_NAME = "dictionary.marshal"
+
+_words: dict[str, frozenset[str]] = {}
+
+
+def _dictionary_key() -> str:
+    """The word list's data file (name, size, time), found without importing its package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("english_words")
+    if spec is None or spec.origin is None:
+        return ""
+    data = Path(spec.origin).parent / "data" / "gcide_alpha_lower.pickle"
+    try:
+        st = data.stat()
+    except OSError:
+        return ""
+    return f"{CACHE_FORMAT}:{data}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def words_starting(letter: str) -> frozenset[str]:
+    """The English dictionary's words (``engine.index._dictionary``) that start with ``letter``.
+
+    The typo check asks whether a word (or its base form, which starts alike) is English; the 114,000
+    words are kept in the cache split by first letter, so a query with a typo reads one letter's words,
+    not the whole list."""
+    words = _words.get(letter)
+    if words is not None:
+        return words
+    path = locations.cache_dir() / DICTIONARY_NAME
+    key = _dictionary_key()
+    letters: dict[str, bytes] | None = None
+    from coach.files import FileProblem, read_bytes
+
+    try:
+        data = marshal.loads(read_bytes(path, MAX_CACHE_BYTES))
+        fresh = key and isinstance(data, dict) and data.get("key") == key
+        if fresh and isinstance(data.get("letters"), dict):
+            letters = data["letters"]
+    except (FileProblem, ValueError, EOFError, TypeError):
+        letters = None
+    if letters is None:
+        from coach.engine.index import _dictionary
+
+        split: dict[str, set[str]] = {}
+        for word in _dictionary():
+            split.setdefault(word[:1], set()).add(word)
+        letters = {k: marshal.dumps(frozenset(v)) for k, v in split.items()}
+        if key:
+            _write(path, marshal.dumps({"key": key, "letters": letters}))
+    raw = letters.get(letter)
+    try:
+        found = _loads(raw) if isinstance(raw, bytes) else frozenset()
+    except (ValueError, EOFError, TypeError):
+        found = None
+    if not isinstance(found, frozenset):  # a damaged part: the whole list, as if there were no cache
+        from coach.engine.index import _dictionary
+
+        found = frozenset(w for w in _dictionary() if w.startswith(letter))
+    _words[letter] = found
+    return found
+
+
+def _use_cached_dictionary() -> None:
+    from coach.engine import index
+
+    index.DICTIONARY = words_starting
 
 
 # ------------------------------------------------------------------------------------------------- key
@@ -443,3 +515,6 @@ def _write(path: Path, data: bytes) -> None:
         write_file(path, data, force=True, option="cache")
     except (OSError, CoachError):
         pass
+
+
+_use_cached_dictionary()

@@ -15,6 +15,7 @@ import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -218,6 +219,11 @@ def _closest(word: str, index: Index) -> str | None:
     return hit[0]
 
 
+DICTIONARY: Callable[[str], frozenset[str]] | None = None
+"""The dictionary's words that start with a given letter, when a faster source than loading the whole word
+list is set (``coach.content.compiled`` keeps them split by letter in the cache); None: the whole list."""
+
+
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
     from english_words import get_english_words_set
@@ -227,7 +233,7 @@ def _dictionary() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     """True when ``word`` or its uninflected form is in an English dictionary (GCIDE, 114k words)."""
-    words = _dictionary()
+    words = DICTIONARY(word[0]) if DICTIONARY is not None else _dictionary()  # every base starts alike
     if word in words:
         return True
     bases = []

@@ -282,3 +282,41 @@ def test_a_broken_playbook_is_reported_from_the_cache_too(tmp_path, capsys):
     assert main(["match", "--json", "--playbooks", str(mine), "hello"]) == 2
     assert capsys.readouterr().err == first != ""
     assert main(["log", "review", "--playbooks", str(mine)]) == 0  # the review uses the rules that loaded
+
+
+def test_the_dictionary_split_by_letter_is_the_whole_list():
+    from coach.engine import index as engine_index
+
+    whole = engine_index._dictionary()
+    compiled.forget()
+    (locations.cache_dir() / compiled.DICTIONARY_NAME).unlink(missing_ok=True)
+    for letter in "aqz":
+        assert compiled.words_starting(letter) == {w for w in whole if w.startswith(letter)}
+    assert (locations.cache_dir() / compiled.DICTIONARY_NAME).is_file()
+    compiled.forget()
+    assert compiled.words_starting("l") == {w for w in whole if w.startswith("l")}  # read back from the file
+    assert engine_index.DICTIONARY is compiled.words_starting
+
+
+def test_a_typo_is_read_alike_with_the_split_dictionary(monkeypatch):
+    from coach.engine import index as engine_index
+
+    index = compiled.load().index
+    texts = ["the buyer wants a bigger listng fee", "an extra promotoin budget", "the delivry was late"]
+    split = [rank(index, t).notes for t in texts]
+    monkeypatch.setattr(engine_index, "DICTIONARY", None)
+    assert [rank(index, t).notes for t in texts] == split
+    assert any("listing" in " ".join(notes) for notes in split)
+
+
+def test_a_damaged_dictionary_cache_is_rebuilt():
+    path = locations.cache_dir() / compiled.DICTIONARY_NAME
+    compiled.words_starting("a")
+    _damage(path, b"\x00garbage")
+    compiled.forget()
+    assert "apple" in compiled.words_starting("a")
+    compiled.forget()
+    data = marshal.loads(path.read_bytes())
+    data["letters"]["b"] = b"\x00"
+    _damage(path, marshal.dumps(data))
+    assert "banana" in compiled.words_starting("b")

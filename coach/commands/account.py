@@ -280,6 +280,8 @@ def run_edit(args: argparse.Namespace) -> int:
     lang = _lang(args)
     fields = _detail_fields(args)
     try:
+        if all(v is None for v in fields.values()):
+            raise CoachError("nothing to change", "give at least one of --tier, --channel, --stores, --notes")
         store.check_account_fields(fields)
         conn = _open(args)
         try:

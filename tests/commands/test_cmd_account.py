@@ -191,6 +191,7 @@ BAD = [
     ([*UPDATE, "Wang Fang", "--reports-to", "Chen Jie"], "--reports-to: Chen Jie reports to Wang Fang"),
     ([*UPDATE, "Nobody", "--role", "x"], "NAME: 'Nobody' is not among"),
     ([*UPDATE, "Wang Fang"], "nothing to change"),
+    (["account", "edit", "Lianhua"], "nothing to change"),
     (
         [*LINK, "Li Wie", "Chen Jie", "--level", "2"],
         "OURS: 'Li Wie' is not among our people on Lianhua (did you",

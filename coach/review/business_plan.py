@@ -640,7 +640,7 @@ def render_step(
     w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
     if step == "review":
-        return render_reviews(plan, reviews, lang) + "\n\n" + chart(plan, reviews, lang)
+        return chart(plan, reviews, lang, rule=False) + "\n\n" + render_reviews(plan, reviews, lang)
     lines = [w[step]]
     if step == "situation":
         s = plan.situation
@@ -699,7 +699,7 @@ def render_step(
                 lines.append(f"    {w['latest']} ({st.period}){colon}{status_phrase(st, k, lang)}")
         if latest:
             lines.append(f"  {w['rule']}{colon.rstrip()}")
-            lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 6, "    ")
+            lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "    ")
     else:
         raise ValueError(f"unknown step {step!r} (one of {', '.join(STEPS)})")
     return "\n".join(lines)
@@ -723,6 +723,13 @@ def render_plan(
     parts += [render_step(plan, step, reviews, log, lang) for step in STEPS[:-1]]
     parts.append(render_checks(check(plan), lang))
     return "\n\n".join(parts)
+
+
+def status_parts(st: Status, kpi: Kpi, lang: str) -> tuple[str, str]:
+    """(verdict, what was compared): ``("off track", "4.1% vs target 3% (137%)")``."""
+    phrase = status_phrase(st, kpi, lang)
+    detail, _, verdict = phrase.rpartition("：" if lang == "zh" else ": ")
+    return verdict, detail
 
 
 def status_phrase(st: Status, kpi: Kpi, lang: str) -> str:
@@ -753,8 +760,12 @@ def render_checks(findings: Sequence[Finding], lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def render_reviews(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en") -> str:
-    """Each review: actuals with their status (rule shown once), what was learned, what follows."""
+def render_reviews(
+    plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en", columns: int | None = None
+) -> str:
+    """Each review: actuals with their status (rule shown once), what was learned, what follows; lines
+    fit ``columns`` (80 by default)."""
+    columns = columns or CHART_WIDTH
     w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
@@ -764,13 +775,15 @@ def render_reviews(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "e
     for st in statuses(plan, mine):
         by_period.setdefault(st.period, []).append(st)
     lines = [f"{w['reviews']} — {plan.account}, {plan.year}", f"{w['rule']}{colon.rstrip()}"]
-    lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "  ")
+    lines += _wrap(RULE_TEXT[lang], columns, "  ")
     for r in mine:
         lines += ["", r.period]
         for st in by_period.get(r.period, []):
             kpi = plan.kpi(st.kpi)
             assert kpi is not None
-            lines.append(f"  {pad(kpi.name, 28)} {status_phrase(st, kpi, lang)}")
+            mark = {"on-track": "✓", "at-risk": "!", "off-track": "✗"}.get(st.status, "·")
+            verdict, detail = status_parts(st, kpi, lang)
+            lines += _wrap(f"{mark} {kpi.name}{colon}{verdict} — {detail}", columns, "  ", "      ")
         for a in r.actuals:
             if plan.kpi(a.kpi) is None:
                 lines.append(f"  {pad(a.kpi, 28)} {figure(a.actual, None, lang)} (not on the scorecard)")
@@ -794,13 +807,22 @@ BAR = 36
 """Columns of the longest bar."""
 
 
-def chart(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en", kpi: str | None = None) -> str:
-    """Target vs actual per quarter for each KPI (or one), as bars that fit 80 columns.
+def chart(
+    plan: BusinessPlan,
+    reviews: Sequence[Review],
+    lang: str = "en",
+    kpi: str | None = None,
+    columns: int | None = None,
+    rule: bool = True,
+) -> str:
+    """Target vs actual per quarter for each KPI (or one), as bars that fit ``columns`` (80 by default).
 
     A total's quarter shows that quarter's figure against a quarter of the year's target; a level shows
     the figure against the target. The verdict after each actual is its status by ``RULE_TEXT``."""
     w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
+    width_ = max(40, columns or CHART_WIDTH)
+    bar_width = max(8, min(BAR, width_ - 44))
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     wanted = [k for k in plan.scorecard if kpi is None or name_key(k.name) == name_key(kpi)]
     judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
@@ -825,18 +847,19 @@ def chart(plan: BusinessPlan, reviews: Sequence[Review], lang: str = "en", kpi: 
             rows.append((label, target, actual, w[st.status] if st else ""))
         if not rows:
             continue
-        lines += ["", _fit(f"{k.name} — {kpi_label(k, lang)}", CHART_WIDTH)]
+        lines += ["", _fit(f"{k.name} — {kpi_label(k, lang)}", width_)]
         top = max([abs(v) for _, t, a, _ in rows for v in (t, a) if v is not None] or [1.0]) or 1.0
         for label, target, actual, verdict in rows:
             for tag, value, mark, tail in ((tag_t, target, "░", ""), (tag_a, actual, "█", verdict)):
-                n = 0 if value is None else round(abs(value) / top * BAR)
+                n = 0 if value is None else round(abs(value) / top * bar_width)
                 bar = (mark * n) if value is not None else "—"
                 value_text = short(value, k.unit, lang) if value is not None else "—"
                 head = pad(label if tag is tag_t else "", 5) + pad(tag, tag_w)
-                line = head + pad(bar, BAR + 1) + pad(value_text, 11) + tail
-                lines.append(_fit(line.rstrip(), CHART_WIDTH))
-    lines += ["", f"{w['rule']}{colon.rstrip()}"]
-    lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "  ")
+                line = head + pad(bar, bar_width + 1) + pad(value_text, 11) + tail
+                lines.append(_fit(line.rstrip(), width_))
+    if rule:
+        lines += ["", f"{w['rule']}{colon.rstrip()}"]
+        lines += _wrap(RULE_TEXT[lang], width_, "  ")
     return "\n".join(lines)
 
 
@@ -851,23 +874,15 @@ def _fit(text: str, columns: int) -> str:
     return out + "…"
 
 
-def _wrap(text: str, columns: int, indent: str) -> list[str]:
-    """Wrap by terminal columns: English at spaces, Chinese anywhere (it has no spaces)."""
-    cjk = any(width(ch) == 2 for ch in text)
-    tokens = list(text) if cjk else text.split(" ")
-    joiner = "" if cjk else " "
-    lines: list[str] = []
-    current = ""
-    for token in tokens:
-        candidate = current + joiner + token if current else token
-        if width(candidate) > columns and current:
-            lines.append(indent + current)
-            current = token.lstrip()
-        else:
-            current = candidate
-    if current:
-        lines.append(indent + current)
-    return lines
+def _wrap(text: str, columns: int, indent: str, then: str | None = None) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns, indent included: English breaks at
+    spaces, Chinese between characters but never before a closing mark (coach.linebreak); ``indent``
+    starts the first line, ``then`` (default: the same) the others."""
+    from coach.linebreak import wrap
+
+    then = indent if then is None else then
+    room = columns - max(width(indent), width(then))
+    return [(indent if i == 0 else then) + line.lstrip() for i, line in enumerate(wrap(text, room))]
 
 
 # ------------------------------------------------------------------------------------------------ JSON

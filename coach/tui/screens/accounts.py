@@ -43,6 +43,8 @@ class AccountsScreen(CoachScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "toggle_view", "Map/coverage", id="acc-view"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        # hidden, so the footer (and its snapshots) stay as they are; the README names the key
+        Binding("p", "plan", "Business plan", id="acc-plan", show=False),
     ]
 
     class Listed(Message):
@@ -95,6 +97,15 @@ class AccountsScreen(CoachScreen):
     def action_refresh(self) -> None:
         """Read the accounts again."""
         self._list(self.coach.db_path)
+
+    def action_plan(self) -> None:
+        """Open the highlighted account's annual customer business plan (its own screen)."""
+        current = self._current()
+        if current is None:
+            return
+        from coach.tui.screens.business_plan import BusinessPlanScreen
+
+        self.app.push_screen(BusinessPlanScreen(current.name))
 
     def action_toggle_view(self) -> None:
         """Switch between the map and the coverage matrix."""

@@ -141,7 +141,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ch.add_argument("--kpi", metavar="NAME", help="only this KPI")
     ch.set_defaults(run=run_chart)
 
-    ex = verbs.add_parser("export", parents=[account, common, year], help="write the plan as YAML to edit")
+    ex = verbs.add_parser(
+        "export",
+        parents=[account, common, year],
+        help="write the plan as YAML to edit, or the review pack as Markdown or HTML",
+        description="yaml (default): the plan to edit and import back. md or html: the review pack a "
+        "manager reads — scorecard with the latest status, target vs actual per period with the rule, "
+        "what was learned and what follows, objectives and actions, investment beside the concession log, "
+        "and the checks (one printable page, no scripts).",
+    )
+    ex.add_argument("--format", choices=("yaml", "md", "html"), default="yaml", help="yaml, md or html")
     ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     ex.set_defaults(run=run_export)
@@ -485,13 +494,21 @@ def run_export(args: argparse.Namespace) -> int:
         from coach.files import check_target
 
         check_target(Path(args.output).expanduser(), force=args.force)  # before the database is opened
-    (stored, _), _ = _load_all(args)
-    text = to_yaml(stored.plan)
+    (stored, _), totals = _load_all(args)
+    if args.format == "yaml":
+        text = to_yaml(stored.plan)
+    else:
+        from coach.review.brief import to_html, to_markdown
+        from coach.review.business_plan import review_pack
+
+        pack = review_pack(stored.plan, stored.reviews, totals, args.lang, stored.version)
+        text = to_markdown(pack) if args.format == "md" else to_html(pack)
     if args.output:
         from coach.files import write_file
 
         write_file(Path(args.output).expanduser(), text, force=args.force)
-        _say(f"wrote the {stored.plan.year} plan (v{stored.version}) to {args.output}", err=True)
+        what = "plan" if args.format == "yaml" else "review pack"
+        _say(f"wrote the {stored.plan.year} {what} (v{stored.version}) to {args.output}", err=True)
     else:
         sys.stdout.write(text)
     return 0

@@ -921,3 +921,155 @@ def starters_text(lang: str = "en") -> str:
         lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {w[s.direction]}")
         lines.append(f"  {'':23} {hint}")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ review pack
+
+PACK_WORDS = {
+    "en": {
+        "pack": "Business review — {account}, {year}",
+        "sub": "Annual customer business plan v{version}; reviews to {last}",
+        "sub_none": "Annual customer business plan v{version}; no reviews yet",
+        "kpi": "KPI",
+        "unit": "Unit",
+        "better": "Better",
+        "period": "Period",
+        "compared": "Compared",
+        "share": "% of target",
+        "status": "Status",
+        "by_quarter": "Target vs actual by period",
+        "objectives": "Objectives and actions",
+        "scorecard": "Scorecard",
+        "investment": "Resources and investment",
+    },
+    "zh": {
+        "pack": "业务回顾 — {account}，{year}年",
+        "sub": "年度客户业务计划 第{version}版；回顾至 {last}",
+        "sub_none": "年度客户业务计划 第{version}版；还没有回顾",
+        "kpi": "指标",
+        "unit": "单位",
+        "better": "方向",
+        "period": "期间",
+        "compared": "对比值",
+        "share": "目标达成",
+        "status": "状态",
+        "by_quarter": "各期目标与实际",
+        "objectives": "目标与行动",
+        "scorecard": "打分卡",
+        "investment": "资源与投入",
+    },
+}
+"""Headings of the review pack (the rest comes from ``WORDS``)."""
+
+
+def review_pack(
+    plan: BusinessPlan,
+    reviews: Sequence[Review] = (),
+    log: LogTotals | None = None,
+    lang: str = "en",
+    version: int | None = None,
+) -> Any:
+    """The pack a manager reads after a quarterly or annual review, as a ``coach.review.brief.Brief`` (so
+    it prints as Markdown or as one HTML page like the meeting brief): the scorecard with the latest
+    status, target vs actual per period with the rule, what was learned and what follows, the
+    objectives and their actions, what each side put in beside the concession log, and the checks."""
+    from coach.review.brief import Brief, Section
+    from coach.review.concessions import amount
+
+    w, p = WORDS[lang], PACK_WORDS[lang]
+    mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
+    judged = statuses(plan, mine)
+    latest = latest_status(plan, mine)
+    sections: list[Section] = []
+
+    def cap(word: str) -> str:
+        return word[:1].upper() + word[1:]
+
+    score = Section("scorecard", p["scorecard"])
+    score.header = [p["kpi"], p["unit"], p["better"], cap(w["baseline"]), cap(w["target"]), cap(w["latest"])]
+    score.header.append(p["status"])
+    for k in plan.scorecard:
+        st = latest.get(name_key(k.name))
+        score.rows.append(
+            [
+                k.name,
+                UNIT_NAMES[lang].get(k.unit or "", k.unit or ""),
+                w[k.direction],
+                figure(k.baseline, k.unit, lang),
+                figure(k.target, k.unit, lang),
+                f"{st.period}: {figure(st.compared, k.unit, lang)}" if st else "—",
+                w[st.status] if st else "—",
+            ]
+        )
+    sections.append(score)
+
+    table = Section("by-period", p["by_quarter"])
+    table.header = [p["period"], p["kpi"], cap(w["actual"]), p["compared"], cap(w["target"]), p["share"]]
+    table.header.append(p["status"])
+    for st in judged:
+        k = plan.kpi(st.kpi)
+        assert k is not None
+        table.rows.append(
+            [
+                st.period,
+                k.name,
+                figure(st.actual, k.unit, lang),
+                figure(st.compared, k.unit, lang) + (f" (Q1–Q{st.quarters})" if st.quarters > 1 else ""),
+                figure(st.target, k.unit, lang),
+                f"{round(st.share * 100)}%" if st.share is not None else "—",
+                w[st.status],
+            ]
+        )
+    sections.append(table)
+    sections.append(Section("rule", w["rule"], items=[("", RULE_TEXT[lang])]))
+
+    for r in mine:
+        if not (r.learned or r.next_actions):
+            continue
+        sec = Section(f"review-{r.period}", f"{w['reviews']} {r.period}")
+        sec.items += [(w["learned"], t) for t in r.learned]
+        sec.items += [
+            (w["next"], f"{a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+            for a in r.next_actions
+        ]
+        sections.append(sec)
+
+    objectives = Section("objectives", p["objectives"])
+    for o in plan.objectives:
+        objectives.items.append((f"[{side_word(o.side, lang)}] {o.text}", o.measure or w["no_measure"]))
+        for a in o.actions:
+            done = f" ({w['action_done']})" if a.done else ""
+            objectives.items.append(
+                (f"  {a.what}{done}", f"{a.owner or w['no_owner']}, {a.due or w['no_due']}")
+            )
+    sections.append(objectives)
+
+    invest = Section("investment", p["investment"])
+    for i in plan.investment:
+        size = amount(i.value, i.unit, lang) if i.value is not None and i.unit else ""
+        invest.items.append((side_word(i.side, lang), i.what + (f" ({size})" if size else "")))
+    sums = investment_totals(plan)
+    invest.items.append(
+        (
+            w["give_get"],
+            f"{w['ours']} {_totals_text(sums['ours'], lang)} | "
+            f"{w['theirs']} {_totals_text(sums['theirs'], lang)}",
+        )
+    )
+    extra = log_line(log, plan.account, plan.year, lang)
+    if extra:
+        invest.items.append(("", extra))
+    sections.append(invest)
+
+    findings = check(plan)
+    checks = Section("checks", w["checks"])
+    checks.items = [("", "✗ " + f.text(lang)) for f in problems(findings)] or [("", "✓ " + w["all_good"])]
+    checks.items += [("", "· " + f.text(lang)) for f in findings if f.kind == "missing"]
+    sections.append(checks)
+
+    subtitle = (
+        p["sub"].format(version=version or 1, last=mine[-1].period)
+        if mine
+        else p["sub_none"].format(version=version or 1)
+    )
+    return Brief(lang, p["pack"].format(account=plan.account, year=plan.year), subtitle, sections)

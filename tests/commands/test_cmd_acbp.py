@@ -274,3 +274,55 @@ def test_chart_fits_80_columns(jinhai, capsys):
 
         assert max(width(line) for line in out.splitlines()) <= 80
     assert one_line_error(*run(capsys, "acbp", "chart", "Jinhai Mart", "--kpi", "nps")[::2])
+
+
+def test_review_pack_as_markdown_and_html(jinhai, capsys, tmp_path):
+    run(
+        capsys,
+        "acbp",
+        "review",
+        "add",
+        "Jinhai Mart",
+        "2027-Q1",
+        "--actual",
+        "out-of-stock rate=4.1",
+        "--learned",
+        "<script>alert(1)</script> flyer late",
+    )
+    run(
+        capsys,
+        "log",
+        "add",
+        "--account",
+        "Jinhai Mart",
+        "--when",
+        "2027-02-03",
+        "--type",
+        "display",
+        "--give",
+        "fund",
+        "--value",
+        "75000",
+        "--unit",
+        "CNY",
+    )
+    code, md, err = run(capsys, "acbp", "export", "Jinhai Mart", "--format", "md")
+    assert code == 0, err
+    assert "| 2027-Q1 | out-of-stock rate |" in md and "off track" in md and "CNY 75,000" in md
+    assert "95%" in md  # the rule
+    page = tmp_path / "pack.html"
+    code, _, err = run(
+        capsys, "acbp", "export", "Jinhai Mart", "--format", "html", "--lang", "zh", "-o", str(page)
+    )
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "落后" in html and "CNY 75,000" in html
+
+
+def test_a_yaml_bomb_is_one_line(db, capsys, tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 12)]
+    bomb.write_text("\n".join(lines) + "\naccount: X\nyear: 2027\n", encoding="utf-8")
+    one_line_error(*run(capsys, "acbp", "import", str(bomb))[::2])
+    assert not db.exists()

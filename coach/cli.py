@@ -32,10 +32,49 @@ SUMMARY = {
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors in one line with exit code 2."""
+    """argparse that reports usage errors in one line with exit code 2, with a "did you mean" for a
+    mistyped verb, choice or option (`coach matc`, `coach match --jsn`)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"coach: {message} (see `{self.prog} --help`)\n")
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is not None and value not in action.choices:
+            guess = _closest(str(value), [str(c) for c in action.choices])
+            if guess:
+                name = argparse._get_action_name(action)
+                message = f"argument {name}: invalid choice: {value!r}; did you mean {guess!r}?"
+                raise argparse.ArgumentError(None, message)
+        super()._check_value(action, value)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+        """As argparse, then a "did you mean" for the first unknown option, among the chosen verb's."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        unknown = [word.split("=", 1)[0] for word in extras if word.startswith("--")]
+        if unknown and self.prog == "coach":
+            options = _options_of(self, getattr(parsed, "verb", None))
+            guess = _closest(unknown[0], options)
+            if guess:
+                self.error(f"unrecognized arguments: {' '.join(extras)}; did you mean {guess}?")
+        return parsed, extras
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    """The choice nearest to a mistyped ``word``, or None when none is close."""
+    import difflib  # only on the error path
+
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _options_of(parser: argparse.ArgumentParser, verb: str | None) -> list[str]:
+    """The long options of ``verb`` (and the top-level ones)."""
+    options = [o for a in parser._actions for o in a.option_strings if o.startswith("--")]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and verb in action.choices:
+            sub = action.choices[verb]
+            options += [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    return options
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -99,9 +99,11 @@ def read_stdin(what: str) -> str:
 def read_text_arg(text: str | None) -> str:
     """The situation text from the argument, or from standard input when it is ``-``."""
     if text == "-":
-        return read_stdin("`-`")
+        text = read_stdin("`-`")
     if text is None:
         raise CoachError("no text given", "pass the situation in quotes, `-` to read standard input, or --jsonl")
+    if not text.strip():  # a usage mistake, not a situation no playbook fits
+        raise CoachError("the text is empty", "type it in quotes, or pass `-` and send it on standard input")
     return text
 
 

@@ -794,22 +794,19 @@ def run_brief(args: argparse.Namespace) -> int:
 def plan_review(args: argparse.Namespace, rows: list) -> tuple[str, dict[str, Any]] | None:
     """For ``coach log review --meeting M``: each plan for the meeting checked against the reviewed rows, as
     (text, {"plan_checks": [...]}); None when no meeting was asked for."""
-    from coach.review.plans import check, no_plan_text, render_text, to_json
-    from coach.store import plans as store
+    from coach.services.plan_check import meeting_plan_review
 
     meeting = (getattr(args, "meeting", None) or "").strip()
     if not meeting:
         return None
-    lang = getattr(args, "lang", None) or "en"
     conn = _open(args)
     try:
-        found = store.find(
-            conn, account=(getattr(args, "account", None) or "").strip() or None, meeting=meeting
+        return meeting_plan_review(
+            conn,
+            rows,
+            meeting=meeting,
+            account=getattr(args, "account", None),
+            lang=getattr(args, "lang", None) or "en",
         )
-        stored = [store.get(conn, s.id) for s in found]
     finally:
         conn.close()
-    if not stored:
-        return no_plan_text(lang), {"plan_checks": []}
-    checks = [check(s.plan, rows, plan_id=s.id, version=s.version) for s in stored]
-    return "\n\n".join(render_text(c, lang) for c in checks), {"plan_checks": [to_json(c) for c in checks]}

@@ -753,10 +753,14 @@ class ConcessionScreen(CoachScreen):
         account = self.query_one("#log-review-account", Input).value.strip()
         meeting = self.query_one("#log-review-meeting", Input).value.strip()
         lib = self.coach.library
-        self._compute_review(_Big(self.rows), account, meeting, _Big(lib.rules if lib else {}), self.lang)
+        self._compute_review(
+            _Big(self.rows), account, meeting, _Big(lib.rules if lib else {}), self.lang, self.coach.db_path
+        )
 
     @work(thread=True, exclusive=True, group="log-review", exit_on_error=False)
-    def _compute_review(self, rows_: _Big, account: str, meeting: str, rules_: _Big, lang: str) -> None:
+    def _compute_review(
+        self, rows_: _Big, account: str, meeting: str, rules_: _Big, lang: str, db_path: Path
+    ) -> None:
         from coach.content.loader import taxonomy
         from coach.review.concessions import advice_from_rules, render_text, review
         from coach.store.concessions import paused_gc
@@ -787,6 +791,22 @@ class ConcessionScreen(CoachScreen):
             series = sorted(((u, v) for u, v in by_unit.items() if len(v) > 1), key=lambda kv: -len(kv[1]))
             series = series[:CHART_UNITS]
             text = render_text(rv, lang, scope)
+        if meeting:  # as `coach log review --meeting`: the meeting's concessions against its plan
+            from coach.services.plan_check import meeting_plan_review
+            from coach.store.db import connect
+
+            try:
+                conn = connect(db_path)
+                try:
+                    plan = meeting_plan_review(conn, picked, meeting=meeting, account=account, lang=lang)
+                finally:
+                    conn.close()
+            except (CoachError, sqlite3.Error, OSError) as exc:
+                error = exc.one_line() if isinstance(exc, CoachError) else str(exc)
+                self.post_message(self.Failed("log.error.read", error))
+                plan = None
+            if plan:
+                text += "\n\n" + plan[0]
         self.post_message(self.ReviewReady(text, series))
 
     @on(ReviewReady)

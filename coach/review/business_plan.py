@@ -160,9 +160,8 @@ RULE_TEXT = {
 """The status rule as shown beside every status."""
 
 RULE_SHORT = {
-    "en": "rule: on track ≥ 95% of target, at risk ≥ 85% (lower is better: ≤ 105%, ≤ 115%); "
-    "totals against the target pro-rated to the quarters reviewed",
-    "zh": "规则：达成 ≥ 目标的95%，有风险 ≥ 85%（越低越好：≤ 105%，≤ 115%）；累计指标按已回顾季度折算目标",
+    "en": "rule: on track ≥ 95% of target, at risk ≥ 85%; lower is better: ≤ 105%, ≤ 115%",
+    "zh": "规则：达成 ≥ 目标的95%，有风险 ≥ 85%；越低越好：≤ 105%，≤ 115%",
 }
 """The rule in one line, after a review is recorded."""
 
@@ -340,7 +339,8 @@ def check(plan: BusinessPlan) -> list[Finding]:
             problem(
                 gaps[0][0],
                 "scorecard",
-                f"KPI {en_k} has {_and([g[1] for g in gaps])}: " + " ".join(_cap(g[2]) for g in gaps),
+                f"KPI {en_k} has {_and([g[1] for g in gaps])}: "
+                + " ".join(g[2] if i == 0 else _cap(g[2]) for i, g in enumerate(gaps)),
                 f"指标{zh_k}" + "、".join(g[3] for g in gaps) + "：" + "".join(g[4] for g in gaps),
             )
         if not k.owner:
@@ -882,7 +882,13 @@ def _wrap(text: str, columns: int, indent: str, then: str | None = None) -> list
 
     then = indent if then is None else then
     room = columns - max(width(indent), width(then))
-    return [(indent if i == 0 else then) + line.lstrip() for i, line in enumerate(wrap(text, room))]
+    if any(width(ch) == 2 for ch in text):
+        lines = wrap(text, room)
+    else:  # English: at spaces only (coach.linebreak would also break after the commas in 10,250,000)
+        import textwrap
+
+        lines = textwrap.wrap(text, room, break_long_words=True, break_on_hyphens=False) or [""]
+    return [(indent if i == 0 else then) + line.lstrip() for i, line in enumerate(lines)]
 
 
 # ------------------------------------------------------------------------------------------------ JSON

@@ -104,7 +104,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     kadd.add_argument("--source", help="where the figure comes from, e.g. 'their scan data'")
     kadd.add_argument("--owner", help="who reports it")
     kadd.set_defaults(run=run_kpi_add)
-    kst = kpis.add_parser("starters", parents=[common], help="the FMCG starting set of KPIs")
+    kst = kpis.add_parser("starters", parents=[common, as_json], help="the FMCG starting set of KPIs")
     kst.set_defaults(run=run_starters)
 
     rv = verbs.add_parser("review", help="quarterly and annual reviews: add one, show them")
@@ -136,7 +136,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rshow.set_defaults(run=run_review_show)
 
     ch = verbs.add_parser(
-        "chart", parents=[account, common, year], help="target vs actual per quarter (fits 80 columns)"
+        "chart",
+        parents=[account, common, year, as_json],
+        help="target vs actual per quarter (fits 80 columns)",
     )
     ch.add_argument("--kpi", metavar="NAME", help="only this KPI")
     ch.set_defaults(run=run_chart)
@@ -379,8 +381,12 @@ def _option_error(exc: Any) -> CoachError:
 
 def run_starters(args: argparse.Namespace) -> int:
     """Print the FMCG starting set."""
+    from coach.content.business_plans import STARTERS
     from coach.review.business_plan import starters_text
 
+    if args.json:
+        print_json({"starters": [s.model_dump() for s in STARTERS]})
+        return 0
     _say(starters_text(args.lang))
     return 0
 
@@ -479,6 +485,18 @@ def run_chart(args: argparse.Namespace) -> int:
     if args.kpi and stored.plan.kpi(args.kpi) is None:
         names = ", ".join(k.name for k in stored.plan.scorecard) or "none yet"
         raise CoachError(f"--kpi: {args.kpi.strip()[:60]!r} is not on the scorecard (KPIs: {names})")
+    if args.json:
+        from coach.review.business_plan import RULE_TEXT, chart_points
+
+        print_json(
+            {
+                "account": stored.plan.account,
+                "year": stored.plan.year,
+                "rule": RULE_TEXT[args.lang],
+                "points": chart_points(stored.plan, stored.reviews, args.kpi),
+            }
+        )
+        return 0
     _say(chart(stored.plan, stored.reviews, args.lang, args.kpi))
     return 0
 

@@ -824,27 +824,22 @@ def chart(
     width_ = max(40, columns or CHART_WIDTH)
     bar_width = max(8, min(BAR, width_ - 44))
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
-    wanted = [k for k in plan.scorecard if kpi is None or name_key(k.name) == name_key(kpi)]
-    judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
+    points = chart_points(plan, mine, kpi)
     lines = [w["chart"].format(year=plan.year)]
     if not mine:
         lines.append(w["no_reviews"].format(account=shell_name(plan.account), year=plan.year))
         return "\n".join(lines)
     tag_t, tag_a = w["target"], w["actual"]
     tag_w = max(width(tag_t), width(tag_a)) + 1
-    for k in wanted:
+    for k in plan.scorecard:
         rows: list[tuple[str, float | None, float | None, str]] = []
-        for r in mine:
-            actual = next((a.actual for a in r.actuals if name_key(a.kpi) == name_key(k.name)), None)
-            if actual is None:
+        for point in points:
+            if point["kpi"] != k.name:
                 continue
-            quarter = period_parts(r.period)[1]
-            target = k.target
-            if k.target is not None and k.kind == "total" and quarter is not None:
-                target = k.target / 4
-            st = judged.get((name_key(k.name), r.period))
+            quarter = period_parts(point["period"])[1]
             label = f"Q{quarter}" if quarter else ("Year" if lang == "en" else "全年")
-            rows.append((label, target, actual, w[st.status] if st else ""))
+            verdict = w[point["status"]] if point["status"] else ""
+            rows.append((label, point["target"], point["actual"], verdict))
         if not rows:
             continue
         lines += ["", _fit(f"{k.name} — {kpi_label(k, lang)}", width_)]
@@ -861,6 +856,36 @@ def chart(
         lines += ["", f"{w['rule']}{colon.rstrip()}"]
         lines += _wrap(RULE_TEXT[lang], width_, "  ")
     return "\n".join(lines)
+
+
+def chart_points(
+    plan: BusinessPlan, reviews: Sequence[Review], kpi: str | None = None
+) -> list[dict[str, Any]]:
+    """What the chart draws, as data: per KPI and period the target for that period alone (a total's
+    quarter: a quarter of the year's target), the actual, and the status by ``RULE_TEXT``."""
+    mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
+    judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
+    out = []
+    for k in plan.scorecard:
+        if kpi is not None and name_key(k.name) != name_key(kpi):
+            continue
+        for r in mine:
+            actual = next((a.actual for a in r.actuals if name_key(a.kpi) == name_key(k.name)), None)
+            if actual is None:
+                continue
+            quarter = period_parts(r.period)[1]
+            target = k.target / 4 if k.target is not None and k.kind == "total" and quarter else k.target
+            st = judged.get((name_key(k.name), r.period))
+            out.append(
+                {
+                    "kpi": k.name,
+                    "period": r.period,
+                    "target": target,
+                    "actual": actual,
+                    "status": st.status if st else None,
+                }
+            )
+    return out
 
 
 def _fit(text: str, columns: int) -> str:

@@ -326,3 +326,20 @@ def test_a_yaml_bomb_is_one_line(db, capsys, tmp_path):
     bomb.write_text("\n".join(lines) + "\naccount: X\nyear: 2027\n", encoding="utf-8")
     one_line_error(*run(capsys, "acbp", "import", str(bomb))[::2])
     assert not db.exists()
+
+
+def test_chart_and_starters_as_json(jinhai, capsys):
+    run(capsys, "acbp", "review", "add", "Jinhai Mart", "2027-Q1", "--actual", "sales vs target=3600000")
+    data = json.loads(run(capsys, "acbp", "chart", "Jinhai Mart", "--json")[1])
+    assert data["points"] == [
+        {
+            "kpi": "sales vs target",
+            "period": "2027-Q1",
+            "target": 3_500_000,
+            "actual": 3_600_000,
+            "status": "on-track",
+        }
+    ]
+    assert "95%" in data["rule"]
+    starters = json.loads(run(capsys, "acbp", "kpi", "starters", "--json")[1])["starters"]
+    assert {s["key"]: s["direction"] for s in starters}["payment-days"] == "lower"

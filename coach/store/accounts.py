@@ -738,7 +738,8 @@ def add(
         existing = conn.execute("SELECT name FROM accounts WHERE key = ?", (key,)).fetchone()
         if existing is not None:
             final = _follow(key, _merges(conn))
-            where = "" if final == key else f", merged into {final!r}"
+            survivor = conn.execute("SELECT name FROM accounts WHERE key = ?", (final,)).fetchone()
+            where = "" if final == key else f", merged into {survivor[0]!r}"
             raise AccountExists(
                 f"name: account {existing[0]!r} exists already{where}; nothing was added",
                 "names that differ only in case or spacing are one account",

@@ -205,6 +205,10 @@ def test_a_merge_is_followed_and_deletes_nothing(conn):
     assert conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 2
     with pytest.raises(accounts.InvalidField, match="already one account"):
         accounts.merge(conn, "Lianhua Supermarket", "Lian hua")
+    with pytest.raises(
+        accounts.AccountExists, match="'Lian hua' exists already, merged into 'Lianhua Supermarket'"
+    ):
+        accounts.add(conn, "LIAN  HUA")
 
 
 def test_a_merge_chain_is_followed(conn):

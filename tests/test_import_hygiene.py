@@ -48,6 +48,10 @@ CORE = [
     "coach.store.accounts",
     "coach.review.accounts",
     "coach.commands.account",
+    "coach.content.business_plans",
+    "coach.review.business_plan",
+    "coach.store.business_plans",
+    "coach.commands.acbp",
 ]
 
 

@@ -45,6 +45,7 @@ def test_lists_accounts_shows_map_and_warnings_and_switches_to_coverage(tmp_path
             ]
             await settle(pilot)
             text = flat(app)
+            assert "national · 3 warnings" in text and "local · 1 warning " in text
             assert "Wang Fang" in text and "known by Li Wei 3→4" in text
             assert "makes the decision and nobody on our side knows them" in text
             await pilot.press("v")

@@ -50,9 +50,10 @@ class AccountsScreen(CoachScreen):
     class Listed(Message):
         """The accounts were read (by name)."""
 
-        def __init__(self, accounts: list[Account]) -> None:
+        def __init__(self, accounts: list[Account], warnings: dict[str, int]) -> None:
             super().__init__()
             self.accounts = accounts
+            self.warnings = warnings
 
     class MapRead(Message):
         """One account's map was read."""
@@ -78,6 +79,8 @@ class AccountsScreen(CoachScreen):
         """The coach's warnings on ``account_map``."""
         self.view = "map"
         """One of ``VIEWS``."""
+        self.counts: dict[str, int] = {}
+        """Account key -> how many warnings its map has (shown in the list)."""
 
     def compose(self) -> ComposeResult:
         """List on the left, the highlighted account on the right."""
@@ -121,12 +124,13 @@ class AccountsScreen(CoachScreen):
             conn = connect(db_path)
             try:
                 found = accounts.list_accounts(conn)
+                counts = {a.key: len(check(accounts.account_map(conn, a.name))) for a in found}
             finally:
                 conn.close()
         except (CoachError, sqlite3.Error, OSError) as exc:
             self.post_message(self.Failed(exc.one_line() if isinstance(exc, CoachError) else str(exc)))
             return
-        self.post_message(self.Listed(found))
+        self.post_message(self.Listed(found, counts))
 
     @work(thread=True, exclusive=True, group="acc-map", exit_on_error=False)
     def _read_map(self, db_path: Path, name: str) -> None:
@@ -147,6 +151,7 @@ class AccountsScreen(CoachScreen):
     @on(Listed)
     def _listed(self, message: Listed) -> None:
         self.accounts = message.accounts
+        self.counts = message.warnings
         self.apply_language()
 
     @on(MapRead)
@@ -178,7 +183,13 @@ class AccountsScreen(CoachScreen):
         hint.update(self.tr("acc.pick"))
         for acc in self.accounts:
             tier = TIER_NEEDS[acc.tier].label[self.lang] if acc.tier else "—"
-            listing.add_option(Option(Text.assemble((acc.name, "bold"), "\n", (tier, "dim")), id=acc.key))
+            prompt = Text.assemble((acc.name, "bold"), "\n", (tier, "dim"))
+            if self.counts.get(acc.key):
+                n = self.counts[acc.key]
+                prompt.append(
+                    " · " + self.tr("acc.count.one" if n == 1 else "acc.count", n=n), style="yellow"
+                )
+            listing.add_option(Option(prompt, id=acc.key))
         listing.highlighted = min(keep or 0, len(self.accounts) - 1)
         self._detail()
 

@@ -198,3 +198,83 @@ def test_training_with_trainees_starts_on_the_list(tmp_path):
             assert app.focused is app.screen.query_one("#train-profiles")
 
     run(scenario)
+
+
+def _plan_field(screen, field: str, text: str) -> None:
+    from coach.tui.screens.plan import widget_id
+
+    widget = screen.query_one(f"#{widget_id(field)}")
+    if isinstance(widget, Input):
+        widget.value = text
+    else:
+        widget.load_text(text)
+
+
+def test_plan_wizard_checks_a_step_as_it_is_left_and_names_every_problem_in_words(tmp_path):
+    async def scenario():
+        from coach.tui.screens.plan import STEPS, PlanScreen
+
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("prep")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, PlanScreen)
+            screen.go_to("tradeables")
+            await pilot.pause()
+            _plan_field(
+                screen,
+                "tradeables",
+                "Growth rebate | price | high | high | +8% volume | 1%\n"
+                "Two promoter days | promotion | cheapish | lots | four facings | 2 bananas\n"
+                "Flyer page",
+            )
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            assert STEPS[screen.step].name == "tradeables"  # stays on the page with problems
+            status = screen.query_one("#plan-status")
+            assert visible(status)
+            text = str(status.content)
+            for expected in (
+                "Tradeables, line 2: cost to us: unknown level 'cheapish'",
+                "Tradeables, line 2: value to them: unknown level 'lots'",
+                "Tradeables, line 2: limit's unit: unknown unit 'bananas'",
+                "Tradeables, line 3: concession type, cost to us, value to them, what we ask back: missing",
+            ):
+                assert expected in text
+            assert "tradeables line" not in text and "Input should be" not in text
+            _plan_field(screen, "tradeables", "Growth rebate | price | high | high | +8% volume | 1%")
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            assert STEPS[screen.step].name == "record"
+
+    run(scenario)
+
+
+def test_plan_wizard_names_a_bad_date_and_a_missing_cell_in_chinese(tmp_path):
+    async def scenario():
+        from coach.tui.screens.plan import STEPS
+
+        app = make_app(tmp_path, lang="zh")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_screen("prep")
+            await settle(pilot)
+            screen = app.screen
+            _plan_field(screen, "date", "2025-02-30")
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            assert STEPS[screen.step].name == "meeting"
+            assert "日期：'2025-02-30' is not a date" in str(screen.query_one("#plan-status").content)
+            _plan_field(screen, "date", "2025-02-28")
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            screen.go_to("facts")
+            await pilot.pause()
+            _plan_field(screen, "facts", "销量增长22%")
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            assert "事实第1行：来源：缺少这一项" in str(screen.query_one("#plan-status").content)
+
+    run(scenario)

@@ -93,7 +93,7 @@ def test_main_flow_steps_advice_required_parts_save_and_new_version(tmp_path):
             )
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert "Not saved: tradeables line 2: cost: unknown level 'cheapish'" in flat(app)
+            assert "Not saved: • Tradeables, line 2: cost to us: unknown level 'cheapish'" in flat(app)
             assert _plans(app) == []
             _set(
                 screen,

@@ -455,22 +455,39 @@ class PlanScreen(CoachScreen):
     def _clear_problem(self) -> None:
         self.query_one("#plan-status", Static).remove_class("-error")
 
+    def step_problems(self, step: int) -> list[str]:
+        """Every problem on page ``step``, in the user's words (empty when the page is fine)."""
+        from coach.tui.plan_problems import step_problems
+
+        return step_problems(STEPS[step].fields, self.fields(), self.lang)
+
+    def _leave_step(self) -> bool:
+        """Check the page being left: False, with every problem shown, when it has one."""
+        problems = self.step_problems(self.step)
+        if not problems:
+            self._clear_problem()
+            return True
+        self._problem("\n".join([self.tr("plan.problems"), *(f"• {p}" for p in problems)]))
+        return False
+
     def action_next(self) -> None:
-        """Next page."""
-        if self.step < len(STEPS) - 1:
+        """Next page, once this one is fine."""
+        if self.step < len(STEPS) - 1 and self._leave_step():
             self.step += 1
             self._show_step()
             self._focus_step()
 
     def action_previous(self) -> None:
-        """Previous page."""
-        if self.step > 0:
+        """Previous page, once this one is fine."""
+        if self.step > 0 and self._leave_step():
             self.step -= 1
             self._show_step()
             self._focus_step()
 
     def go_to(self, name: str) -> None:
         """Show the page of one step by name."""
+        if not self._leave_step():
+            return
         self.step = next(i for i, s in enumerate(STEPS) if s.name == name)
         self._show_step()
         self._focus_step()
@@ -516,6 +533,11 @@ class PlanScreen(CoachScreen):
         if self._busy:
             return
         self._clear_problem()
+        for i in range(len(STEPS)):  # the first page with a problem, every problem of it in the user's words
+            problems = self.step_problems(i)
+            if problems:
+                self._problem(self.tr("plan.invalid", error="".join(f"\n• {p}" for p in problems)), i)
+                return
         try:
             plan = self.plan()
         except PlanError as exc:

@@ -22,6 +22,8 @@ import dataclasses
 import gc
 import marshal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +91,8 @@ class Compiled:
         """The library as ``loader.load_default`` returns it (its own ``problems`` list, models shared)."""
         if self._library is None:
             try:
-                self._library = _library_from_plain(_loads(self._library_raw))
+                with _no_gc():
+                    self._library = _library_from_plain(marshal.loads(self._library_raw))
             except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
                 self._rebuild()
         assert self._library is not None
@@ -108,7 +111,8 @@ class Compiled:
 
             if self._index_raw is not None:
                 try:
-                    self._index = Index.from_plain(_loads(self._index_raw))
+                    with _no_gc():
+                        self._index = Index.from_plain(marshal.loads(self._index_raw))
                 except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the error
                     self._rebuild()
             if self._index is None:
@@ -357,21 +361,21 @@ def _yaml_files(base: Path) -> list[Path]:
 
 
 def cache_key(extra_dirs: list[Path] | None = None) -> str:
-    """A digest that changes whenever a playbook file, the taxonomy or an engine or content source file
-    changes, or a file would be named differently in messages (another current folder)."""
-    import hashlib
+    """A key that changes whenever a playbook file, the taxonomy or an engine or content source file
+    changes, or a file would be named differently in messages (another current folder).
 
-    digest = hashlib.blake2b(digest_size=20)
+    Each file counts by its size, modification and change times and inode: an edit changes the change
+    time even when the modification time is put back, and a replaced file has another inode. Reading
+    and hashing the files instead costs more than the rest of a warm `coach match --json`."""
+    parts = [f"{CACHE_FORMAT}:{FORMAT}:{__version__}:{sys.implementation.cache_tag}"]
 
     def add(label: str, path: Path) -> None:
         try:
-            data = path.read_bytes()
+            st = path.stat()
+            parts.append(f"{label}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
         except OSError as exc:
-            data = f"unreadable: {exc.errno}".encode()
-        digest.update(f"\0{label}\0{len(data)}\0".encode())
-        digest.update(data)
+            parts.append(f"{label}: unreadable {exc.errno}")
 
-    digest.update(f"{CACHE_FORMAT}:{FORMAT}:{__version__}:{sys.implementation.cache_tag}".encode())
     code = Path(__file__).resolve().parent.parent
     for folder in ("engine", "content"):
         for src in sorted((code / folder).glob("*.py")):
@@ -379,11 +383,11 @@ def cache_key(extra_dirs: list[Path] | None = None) -> str:
     add("taxonomy", code / "content" / "taxonomy.yaml")
     for layer, base in enumerate([locations.shipped_playbooks_dir(), *(extra_dirs or [])]):
         if not base.exists():
-            digest.update(f"\0missing layer {layer}: {base}".encode())
+            parts.append(f"missing layer {layer}: {base}")
             continue
         for file in _yaml_files(base):
             add(f"{layer}:{shown_path(file)}:{file.resolve()}", file)
-    return digest.hexdigest()
+    return "\n".join(parts)
 
 
 fingerprint = cache_key
@@ -454,12 +458,22 @@ def _library_from_plain(data: dict[str, Any]) -> Library:
 # ------------------------------------------------------------------------------------------ read, write
 
 
-def _loads(raw: bytes) -> Any:
-    gc.disable()  # millions of small containers: collecting while loading only costs time
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No garbage collection while the cache's millions of small containers are made (it would only
+    cost time: none of them is garbage)."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return marshal.loads(raw)
+        yield
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
+
+
+def _loads(raw: bytes) -> Any:
+    with _no_gc():
+        return marshal.loads(raw)
 
 
 def _read(path: Path, key: str, extra_dirs: list[Path] | None = None) -> Compiled | None:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from coach.clock import local_time
 from coach.commands.common import existing_id, playbook_options, print_json, safe
 from coach.errors import CoachError
 
@@ -420,7 +421,7 @@ def run_list(args: argparse.Namespace) -> int:
     for s in found:
         _say(
             f"#{s.id}  {s.date or '----------'}  {s.account} / {s.meeting}  v{s.versions}  "
-            f"saved {s.updated_at.replace('T', ' ').rstrip('Z')[:16]}"
+            f"saved {local_time(s.updated_at)}"
         )
     return 0
 
@@ -462,7 +463,7 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
     t = SHOW_LABELS[lang]
     plan = stored.plan
     names = PART_NAMES[lang]
-    saved = stored.saved_at.replace("T", " ").rstrip("Z")[:16]
+    saved = local_time(stored.saved_at)
     lines = [
         t["head"].format(
             id=stored.id,
@@ -532,7 +533,7 @@ def run_show(args: argparse.Namespace) -> int:
             else:
                 _say(SHOW_LABELS[lang]["history"].format(id=args.plan))
                 for v, s, n in versions:
-                    _say(f"  v{v}  {s.replace('T', ' ').rstrip('Z')[:16]}" + (f"  {n}" if n else ""))
+                    _say(f"  v{v}  {local_time(s)}" + (f"  {n}" if n else ""))
             return 0
         stored = store.get(conn, args.plan, args.version)
         found = suggestions_for(conn, stored.plan) if stored.is_latest else []

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from coach.clock import local_time
 from coach.commands.common import existing_id, print_json, safe
 
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 state = OUTCOME["en"][s.outcome] if s.status == "finished" else s.status
                 print(
                     safe(
-                        f"{s.id:>4}  {s.started_at}  {s.scenario_id}  {state}  "
+                        f"{s.id:>4}  {local_time(s.started_at)}  {s.scenario_id}  {state}  "
                         f"{s.replies} replies, {s.retries} retries  {s.title.get(s.lang, '')}{who}"
                     )
                 )

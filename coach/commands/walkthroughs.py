@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from coach.clock import local_time
 from coach.commands.common import existing_id, print_json, safe
 
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             for wt in items:
                 label = f"  [{safe(wt.label)}]" if wt.label else ""
                 print(
-                    f"{wt.id:>4}  {wt.saved_at}  {wt.done_count}/{len(wt.steps)}  "
+                    f"{wt.id:>4}  {local_time(wt.saved_at)}  {wt.done_count}/{len(wt.steps)}  "
                     f"{wt.rule_id}  {safe(wt.title)}{label}"
                 )
             return 0

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from coach.clock import local_time
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "roleplay": "Role-play",
@@ -289,9 +291,9 @@ def markdown(record: dict[str, Any], lang: str) -> str:
         f"{md(t(p['retailer'], lang))}"
     )
     out.append(f"- {L['objective']}{c}{md(t(sc['objective'], lang))}")
-    out.append(f"- {L['started']}{c}{record['started_at']}")
+    out.append(f"- {L['started']}{c}{local_time(record['started_at'])}")
     if record.get("ended_at"):
-        out.append(f"- {L['ended']}{c}{record['ended_at']}")
+        out.append(f"- {L['ended']}{c}{local_time(record['ended_at'])}")
     out.append(f"- {md(_outcome(record, lang))}")
     d = record.get("debrief") or {}
     out += ["", f"## {L['debrief']}", ""]
@@ -373,9 +375,9 @@ def html_page(record: dict[str, Any], lang: str) -> str:
         f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{L['sep']}{t(p['retailer'], lang)}"
     )
     facts.append(f"{L['objective']}{c}{t(sc['objective'], lang)}")
-    facts.append(f"{L['started']}{c}{record['started_at']}")
+    facts.append(f"{L['started']}{c}{local_time(record['started_at'])}")
     if record.get("ended_at"):
-        facts.append(f"{L['ended']}{c}{record['ended_at']}")
+        facts.append(f"{L['ended']}{c}{local_time(record['ended_at'])}")
     facts.append(_outcome(record, lang))
     out += [f"<li>{_h(f)}</li>" for f in facts] + ["</ul>"]
     d = record.get("debrief") or {}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coach.clock import local_time
 from coach.errors import CoachError
 from coach.store.db import Migration, register
 
@@ -89,14 +90,6 @@ class Walkthrough:
     def done_count(self) -> int:
         """How many pages were ticked."""
         return sum(1 for s in self.steps if s.done)
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC time as the user's local ``YYYY-MM-DD HH:MM`` (the stored text if it is not a time)."""
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def now_iso() -> str:

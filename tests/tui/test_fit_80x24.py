@@ -278,3 +278,16 @@ def test_plan_wizard_names_a_bad_date_and_a_missing_cell_in_chinese(tmp_path):
             assert "事实第1行：来源：缺少这一项" in str(screen.query_one("#plan-status").content)
 
     run(scenario)
+
+
+def test_a_chinese_entry_never_starts_a_line_with_a_closing_mark(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, lang="zh", loader=folder_loader(locations.shipped_playbooks_dir()))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_entry("tactic.nibble")  # step 3 ends "…多一个端架）。" at the edge of 80 columns
+            await settle(pilot)
+            lines = [line.strip(" │▊▎▁▂▃▄▅▆▇█") for line in screen_text(app).splitlines()]
+            assert not [line for line in lines if line and line[0] in "，。、；：？！」』）】》"]
+
+    run(scenario)

@@ -16,8 +16,9 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.clock import local_time
 from coach.errors import CoachError
-from coach.store.walkthroughs import MD_LABELS, Walkthrough, local_time
+from coach.store.walkthroughs import MD_LABELS, Walkthrough
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
 

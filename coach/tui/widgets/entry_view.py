@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.tui.i18n import tr
+from coach.tui.widgets.wrapped import Wrapped
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -27,7 +28,7 @@ def _items(marker: str, texts: list[str], style: str = "") -> Table:
     grid.add_column(no_wrap=True, style=style)
     grid.add_column(ratio=1, overflow="fold")
     for i, text in enumerate(texts, 1):
-        grid.add_row(Text(marker.format(i=i), style=style), Text(text))
+        grid.add_row(Text(marker.format(i=i), style=style), Wrapped(text))  # no line starts with ，。
     return grid
 
 
@@ -38,7 +39,7 @@ def render_entry(library: Library, rule: Rule, lang: str, *, links_as_text: bool
         Text(getattr(rule.title, lang), style="bold"),
         Text(tr(lang, "cat1." + rule.category.value), style="dim"),
         Text(""),
-        Text(getattr(rule.summary, lang), style="italic"),
+        Wrapped(Text(getattr(rule.summary, lang), style="italic")),
         Text(""),
         Text(tr(lang, "entry.steps"), style="bold underline"),
         _items("{i}.", [getattr(s, lang) for s in r.steps]),

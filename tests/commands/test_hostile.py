@@ -689,9 +689,11 @@ def test_d13_match_json_rebuilds_a_malformed_cache(capsys):
     from coach import locations
     from coach.content import compiled
 
-    path = locations.cache_dir() / "index.marshal"
+    path = locations.cache_dir() / compiled.CACHE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # replaced, not written into: the warm cache is shared by every test
     path.write_bytes(_bad_caches(compiled.fingerprint([]))["index of the wrong shape"])
+    compiled.forget()  # as a new process: nothing kept in memory
     code, out, err = run(capsys, "match", "--json", "the buyer wants a bigger listing fee")
     assert code == 0 and json.loads(out)["matches"], err
     assert compiled._read(path, compiled.fingerprint([])) is not None  # rewritten whole

@@ -42,8 +42,12 @@ def run(args: argparse.Namespace) -> int:
     problems = list(lib.problems)
     examples = 0
     if lib.rules:
+        from coach.content.verify import unlearnt_examples
+
         index = build_index(lib)
-        problems += verify_examples(lib, index)
+        settled: set[str] = set()
+        unlearnt, outranked = unlearnt_examples(lib, settled)  # each example against an index that has not seen it
+        problems += verify_examples(lib, index, frozenset(settled))
         examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
     if lib.behaviours:
         problems += verify_behaviours(lib)
@@ -67,9 +71,6 @@ def run(args: argparse.Namespace) -> int:
 
         cautions += unsupported(lib, index)  # keywords and patterns no example of their rule uses
     if lib.rules:
-        from coach.content.verify import unlearnt_examples
-
-        unlearnt, outranked = unlearnt_examples(lib)  # each example against an index that has not seen it
         problems += unlearnt
         cautions += [] if args.quiet else outranked
     for notice in lib.notices:

@@ -100,8 +100,9 @@ def test_shipped_rules_are_bilingual_and_complete():
         r = rule.response
         assert len(r.steps) >= 3, rule.id
         assert r.say and r.avoid, rule.id
-        assert rule.match.phrases.en and rule.match.phrases.zh, rule.id
-        assert len(rule.examples) >= 4 and rule.counter_examples, rule.id
+        # the engine learns a rule from its examples: at least four in each language
+        zh = [t for t in rule.examples if re.search(r"[\u4e00-\u9fff]", t)]
+        assert len(zh) >= 4 and len(rule.examples) - len(zh) >= 4 and rule.counter_examples, rule.id
         for text in [*r.steps, *r.say, *r.avoid]:
             assert re.search(r"[\u4e00-\u9fff]", text.zh), (rule.id, text.zh)
             assert re.search(r"[a-zA-Z]", text.en), (rule.id, text.en)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, stem
+from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, language_of, stem
 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 13
+FORMAT = 14
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 KeywordEntry = tuple[int, str, float]
@@ -128,6 +128,10 @@ class Index:
     requests: list[str] = field(default_factory=list)
     """Out-of-scope request patterns (see playbooks/out-of-scope.yaml)."""
     zh_mode: str = "bigram"
+    centroid_by_lang: dict[str, dict[str, list[tuple[int, float]]]] = field(default_factory=dict)
+    """The rules' whole-entry vectors per language: a Chinese text is compared with what each rule says in
+    Chinese (and the concepts), an English one with its English, so a rule's balance of English and Chinese
+    examples does not weigh on its similarity in either language."""
 
     def analyse(self, text: str) -> Analysed:
         """Clean, map synonyms, correct typos and featurise a text."""
@@ -396,8 +400,10 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         for term in terms:
             learn(clean(term).split(), signal=True)
 
+    by_lang: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
     for r, rule in enumerate(rules):
         doc: Counter[str] = Counter()
+        part = {"en": Counter(), "zh": Counter()}
         learnt = [e for e in rule.examples if e not in leave_out]
         for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh, *learnt]:
             toks = toks_of(phrase)
@@ -408,9 +414,11 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
                 phrase_feats.append(feats)
                 phrase_text.append(phrase)
                 doc.update(feats)
-        for title in (rule.title.en, rule.title.zh):
+                part[language_of(phrase)].update(feats)
+        for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
             learn(clean(title).split(), signal=True)
             doc.update(features_of(toks_of(title), zh_mode))
+            part[lang].update(features_of(toks_of(title), zh_mode))
         # Two keywords that mean the same after synonym mapping (rebate / 返利) count once, at the higher weight.
         strongest: dict[str, tuple[float, str, list[str]]] = {}
         for kw in rule.match.keywords:
@@ -423,6 +431,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         for pin, (weight, label, toks) in strongest.items():
             for f, n in features_of(toks, zh_mode).items():
                 doc[f] += n * weight
+                part[language_of(label)][f] += n * weight
             keywords[pin].append((r, label, weight))
         for pat in rule.match.patterns:
             if pat.regex not in patterns:  # parsed once, however many rules share it
@@ -434,15 +443,21 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
                 if toks:
                     bucket[r].append(needle(render(toks)))
         doc_feats.append(doc)
+        for lang in by_lang:
+            by_lang[lang].append(part[lang])
 
     domain = frozenset(f for doc in doc_feats for f in doc)
     none = -1
     if lib.out_of_scope:
         none = len(doc_feats)
         doc = Counter()
+        part = {"en": Counter(), "zh": Counter()}
         for phrase in lib.out_of_scope:
             doc.update(features_of(toks_of(phrase), zh_mode))
+            part[language_of(phrase)].update(features_of(toks_of(phrase), zh_mode))
         doc_feats.append(doc)
+        for lang in by_lang:
+            by_lang[lang].append(part[lang])
 
     n_docs = max(len(doc_feats), 1)
     df: Counter[str] = Counter()
@@ -454,6 +469,13 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
     for r, doc in enumerate(doc_feats):
         for f, w in _weigh(doc, idf).items():
             centroid_postings[f].append((r, w))
+    centroid_by_lang: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for lang, docs in by_lang.items():
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for r, doc in enumerate(docs):
+            for f, w in _weigh(doc, idf).items():
+                postings[f].append((r, w))
+        centroid_by_lang[lang] = dict(postings)
 
     return Index(
         rule_ids=rule_ids,
@@ -462,6 +484,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         synonyms=synonyms,
         idf=idf,
         centroid_postings=dict(centroid_postings),
+        centroid_by_lang=centroid_by_lang,
         phrase_postings=_phrase_postings(rule_phrases, phrase_feats, idf),
         phrase_text=phrase_text,
         needles=_by_anchor(keywords),

@@ -1,7 +1,7 @@
 """Rank the rules of an ``Index`` against a situation text, explain every score, abstain when unsure.
 
 Score of a rule (0..1) = ``W_PHRASE`` x best phrase similarity + ``W_CENTROID`` x similarity to the
-rule as a whole + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)). Similarities are
+rule as a whole in the text's language + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)). Similarities are
 TF-IDF cosines over the features of ``coach.engine.index``.
 
 Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` (higher first), then
@@ -157,7 +157,8 @@ def score_all(
     """Score the rules with any signal in the text: (rule index -> (score, reasons), best rule
     similarity, out-of-scope similarity)."""
     qvec = _query_vector(index, a)
-    centroid = _dot(index.centroid_postings, qvec)
+    by_lang = index.centroid_by_lang.get(_language(a))
+    centroid = _dot(index.centroid_postings if by_lang is None else by_lang, qvec)
     none_sim = centroid.pop(index.none, 0.0)
     best_sim = max(centroid.values(), default=0.0)
     kw, kw_why, _ = hits if hits is not None else _keyword_hits(index, a)
@@ -185,6 +186,14 @@ def score_all(
         why.append(f"similarity to the whole entry {cs:.2f}")
         scored[r] = (base + W_PHRASE * min(ps, 1.0), why)
     return scored, best_sim, none_sim
+
+
+def _language(a: Analysed) -> str:
+    """``zh`` for a text in Chinese only, ``en`` for one in English only, ``""`` for one that mixes both
+    ("buyer一直拖"), which is compared with the rules' vectors over both languages."""
+    cjk = any(is_cjk(t) for t in a.toks)
+    latin = any(not t.startswith(CONCEPT) and t.isascii() and t.isalpha() and len(t) >= 2 for t in a.toks)
+    return "" if cjk and latin else "zh" if cjk else "en"
 
 
 def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str]:

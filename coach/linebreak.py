@@ -70,10 +70,11 @@ def break_offsets(text: str, width: int) -> list[int]:
     for n, line in enumerate(text.split("\n")):
         if n:
             offsets.append(base)
-        used = 0
+        used = text_width(line[: len(line) - len(line.lstrip())])  # the line's own indent takes columns too
+        placed = False
         for start, visible_end, end in _units(line):
             piece = text_width(line[start:visible_end])
-            if used and used + piece > width:
+            if placed and used + piece > width:
                 offsets.append(base + start)
                 used = 0
             if piece > width:  # longer than a line: cut it by columns
@@ -85,6 +86,7 @@ def break_offsets(text: str, width: int) -> list[int]:
                     used += w
             else:
                 used += piece
+            placed = True
             used += text_width(line[visible_end:end])
         base += len(line) + 1
     return offsets

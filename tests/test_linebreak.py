@@ -37,3 +37,11 @@ def test_english_breaks_at_spaces_and_numbers_stay_whole():
 def test_newlines_are_kept_and_a_long_word_is_cut_by_columns():
     assert wrap("a\n\nb c", 5) == ["a", "", "b c"]
     assert wrap("abcdefgh", 3) == ["abc", "def", "gh"]
+
+
+def test_a_lines_own_indent_counts_toward_its_width():
+    text = "  Wang Fang · Director · 决策者 · 影响力5 · 怀疑者 · known by Li Wei and Zhang Min"
+    for width in (20, 30, 48):
+        lines = wrap(text, width)
+        assert all(text_width(line) <= width for line in lines), (width, lines)
+        assert lines[0].startswith("  Wang Fang")

@@ -7,19 +7,24 @@ version rows; an edit adds a version, and the current view is the latest version
 contact who changes role keeps their history. A review is corrected the way the concession log is: a
 new row whose ``supersedes`` names the row it replaces.
 
-Account names are matched by their key (``account_key``: Unicode NFKC, casefold, whitespace collapsed),
-so "Carrefour", "carrefour " and "CARREFOUR" are one account. A merge of two real duplicates is a row
-saying key X is now key Y; the merged account and its records stay, reads follow the merge.
+Account names are matched by their key (``account_key``: Unicode NFKC, Traditional Chinese folded to
+Simplified through OpenCC t2s, casefold, whitespace collapsed), so "Carrefour", "carrefour " and
+"CARREFOUR" are one account, and so are 聯華 and 联华. A merge of two real duplicates is a row saying key
+X is now key Y; the merged account and its records stay, reads follow the merge.
+
+Schema version 9 recomputes the keys written before the fold (see ``_fold_keys``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -52,9 +57,24 @@ KPI_DIRECTIONS = ("up", "down")
 """Whether a KPI is better higher (sales, share) or lower (out-of-stock rate, payment days)."""
 
 
+_HAS_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc  # deferred: most names are Latin, and the library's data loads in a few ms
+
+    return opencc.OpenCC("t2s").convert  # characters, not regional wording: a name is not translated
+
+
+@lru_cache(maxsize=4096)
 def account_key(name: str) -> str:
-    """The key an account name is matched by: NFKC, casefold, runs of whitespace collapsed to one space."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """The key an account name is matched by: NFKC, Traditional Chinese as Simplified (OpenCC t2s: 聯華 and
+    联华 are one account), casefold, runs of whitespace collapsed to one space."""
+    text = unicodedata.normalize("NFKC", name)
+    if _HAS_CJK.search(text):
+        text = _t2s()(text)
+    return " ".join(text.casefold().split())
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -282,6 +302,56 @@ CREATE INDEX plan_reviews_plan ON plan_reviews (plan_id, period);
 )
 
 register(Migration(version=6, name="accounts", sql=SCHEMA))
+
+
+def _fold_keys(conn: sqlite3.Connection) -> None:
+    """Schema 9: account keys written before ``account_key`` folded Traditional Chinese get the folded key.
+
+    The tables stay append-only: only the ``_no_update`` triggers of ``accounts`` and ``account_merges``
+    are lifted for the length of this migration's transaction (all or nothing, after the backup that every
+    migration of a database with data makes) and put back exactly as they were. Two accounts whose names
+    differ only in script (聯華 and 联华) become one the way ``merge`` does it: the one already under the
+    folded key (else the first added) keeps it, the other keeps its own key and a merge row points it
+    there, so no row is lost and both show their people and records under one name.
+    """
+    rows = conn.execute("SELECT id, key FROM accounts ORDER BY id").fetchall()
+    groups: dict[str, list[str]] = {}
+    for _, key in rows:
+        groups.setdefault(account_key(key), []).append(key)
+    renames: dict[str, str] = {}
+    joins: list[tuple[str, str]] = []
+    merges = _merges(conn)
+    for folded, keys in groups.items():
+        survivor = folded if folded in keys else keys[0]
+        if survivor != folded:
+            renames[survivor] = folded
+        for key in keys:
+            # A key merged already stays merged (someone decided where it goes), and one the survivor
+            # already leads to needs nothing: a row back would make a loop.
+            if key != survivor and key not in merges and _follow(survivor, merges) != key:
+                joins.append((key, folded))
+    if renames:
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # keys and the merges naming them change together
+        triggers = {}
+        for table in ("accounts", "account_merges"):
+            name = f"{table}_no_update"
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,))
+            triggers[name] = row.fetchone()[0]
+            conn.execute(f"DROP TRIGGER {name}")
+        for old, new in renames.items():
+            conn.execute("UPDATE accounts SET key = ? WHERE key = ?", (new, old))
+            conn.execute("UPDATE account_merges SET from_key = ? WHERE from_key = ?", (new, old))
+            conn.execute("UPDATE account_merges SET into_key = ? WHERE into_key = ?", (new, old))
+        for sql in triggers.values():
+            conn.execute(sql)
+    for key, folded in joins:
+        conn.execute(
+            "INSERT INTO account_merges (from_key, into_key, merged_at, note) VALUES (?, ?, ?, ?)",
+            (key, folded, now_iso(), "same name in Traditional and Simplified Chinese (schema 9)"),
+        )
+
+
+register(Migration(version=9, name="account keys folded to simplified", apply=_fold_keys))
 
 
 # ================================================================================= reads and writes

@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
     )
     common.add_argument(
-        "--lang", choices=["en", "zh"], default="en", help="language of the text (default en)"
+        "--lang", choices=["en", "zh"], help="language of the text (default: COACH_LANG, else the locale)"
     )
     account = argparse.ArgumentParser(add_help=False)
     account.add_argument("account", metavar="ACCOUNT", help="the account, as added with `coach account add`")
@@ -66,7 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="start from the account's latest plan: its objectives and KPIs, each KPI's baseline where it "
         "ended, targets and dates to set again",
     )
-    new.set_defaults(run=run_new)
+    new.set_defaults(run=_in_lang(run_new))
 
     show = verbs.add_parser(
         "show",
@@ -74,7 +74,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the plan step by step, latest KPI status, checks, concession log totals",
     )
     show.add_argument("--history", action="store_true", help="list the plan's versions")
-    show.set_defaults(run=run_show)
+    show.set_defaults(run=_in_lang(run_show))
 
     chk = verbs.add_parser(
         "check",
@@ -84,7 +84,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "fewer than two actions, investment all on one side, a KPI with no baseline, source or target. "
         "Steps not filled in yet are listed too (they do not fail the check).",
     )
-    chk.set_defaults(run=run_check)
+    chk.set_defaults(run=_in_lang(run_check))
 
     kpi = verbs.add_parser("kpi", help="the scorecard: add or change a KPI, list the FMCG starting set")
     kpis = kpi.add_subparsers(dest="kpi_verb", metavar="ACTION", required=True)
@@ -103,9 +103,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     kadd.add_argument("--target", metavar="NUMBER", help="the year's target")
     kadd.add_argument("--source", help="where the figure comes from, e.g. 'their scan data'")
     kadd.add_argument("--owner", help="who reports it")
-    kadd.set_defaults(run=run_kpi_add)
+    kadd.set_defaults(run=_in_lang(run_kpi_add))
     kst = kpis.add_parser("starters", parents=[common, as_json], help="the FMCG starting set of KPIs")
-    kst.set_defaults(run=run_starters)
+    kst.set_defaults(run=_in_lang(run_starters))
 
     rv = verbs.add_parser("review", help="quarterly and annual reviews: add one, show them")
     rvs = rv.add_subparsers(dest="review_verb", metavar="ACTION", required=True)
@@ -129,11 +129,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="'WHAT | OWNER | YYYY-MM-DD'",
         help="an action that follows (repeatable)",
     )
-    radd.set_defaults(run=run_review_add)
+    radd.set_defaults(run=_in_lang(run_review_add))
     rshow = rvs.add_parser(
         "show", parents=[account, common, year, as_json], help="the year's reviews with status"
     )
-    rshow.set_defaults(run=run_review_show)
+    rshow.set_defaults(run=_in_lang(run_review_show))
 
     ch = verbs.add_parser(
         "chart",
@@ -141,7 +141,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="target vs actual per quarter (fits 80 columns)",
     )
     ch.add_argument("--kpi", metavar="NAME", help="only this KPI")
-    ch.set_defaults(run=run_chart)
+    ch.set_defaults(run=_in_lang(run_chart))
 
     ex = verbs.add_parser(
         "export",
@@ -155,7 +155,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ex.add_argument("--format", choices=("yaml", "md", "html"), default="yaml", help="yaml, md or html")
     ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
-    ex.set_defaults(run=run_export)
+    ex.set_defaults(run=_in_lang(run_export))
 
     im = verbs.add_parser(
         "import",
@@ -164,7 +164,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     im.add_argument("file", metavar="FILE.yaml", help="a plan as written by `export`")
     im.add_argument("--note", help="why it changed (kept with the version)")
-    im.set_defaults(run=run_import)
+    im.set_defaults(run=_in_lang(run_import))
+
+
+def _in_lang(run: Any) -> Any:
+    """``run`` with ``--lang`` defaulting the way ``coach account`` and the other verbs do it."""
+
+    def with_lang(args: argparse.Namespace) -> int:
+        from coach.commands.account import default_lang
+
+        args.lang = args.lang or default_lang()
+        return int(run(args))
+
+    with_lang.__doc__ = run.__doc__
+    return with_lang
 
 
 def _year(value: str) -> int:

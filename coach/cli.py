@@ -61,10 +61,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _closest(word: str, choices: list[str]) -> str | None:
     """The choice nearest to a mistyped ``word``, or None when none is close."""
-    import difflib  # only on the error path
+    from coach.domain.suggest import closest
 
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return found[0] if found else None
+    return closest(word, choices)
 
 
 def _options_of(parser: argparse.ArgumentParser, verb: str | None) -> list[str]:

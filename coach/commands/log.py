@@ -484,8 +484,7 @@ def _import_int(value: str, column: str, where: str) -> int | None:
 
 def read_csv(text: str, name: str) -> list:
     """Parse and validate every row of an import file; the first problem stops it, naming line and column."""
-    from rapidfuzz import process
-
+    from coach.domain.suggest import did_you_mean
     from coach.store.concessions import FIELDS, Imported, InvalidEntry, validate_entry
 
     csv.field_size_limit(64 * 1024 * 1024)  # oversized notes are reported by validation, naming the field
@@ -499,8 +498,7 @@ def read_csv(text: str, name: str) -> list:
     columns = [h.strip().casefold().replace("-", "_").replace(" ", "_") for h in header]
     for col in columns:
         if col not in FIELDS:
-            best = process.extractOne(col, FIELDS, score_cutoff=60)
-            hint = f"did you mean {best[0]!r}? " if best else ""
+            hint = did_you_mean(col, FIELDS)
             shown = col if len(col) <= 40 else col[:40] + "…"
             raise CoachError(f"{name}:1: unknown column {shown!r} ({hint}columns: {', '.join(FIELDS)})")
     if len(set(columns)) != len(columns):

@@ -21,13 +21,13 @@ from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
 
 def _did_you_mean(model: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
     """Suggest the closest allowed field name for an unknown key."""
-    from rapidfuzz import process
+    from coach.domain.suggest import closest
 
     fields = _fields_at(model, loc)
     if not fields:
         return ""
-    best = process.extractOne(key, fields, score_cutoff=60)
-    return f"; did you mean {best[0]!r}?" if best else f"; allowed: {', '.join(sorted(fields))}"
+    best = closest(key, fields)
+    return f"; did you mean {best!r}?" if best else f"; allowed: {', '.join(sorted(fields))}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -133,10 +133,9 @@ def _choice(
             return key
         if aliases and key in aliases:
             return aliases[key]
-        from rapidfuzz import process
+        from coach.domain.suggest import did_you_mean
 
-        best = process.extractOne(key, list(choices), score_cutoff=60)
-        hint = f"did you mean {best[0]!r}? " if best else ""
+        hint = did_you_mean(key, choices)
         raise ValueError(f"unknown {what} {value.strip()[:40]!r} ({hint}one of {', '.join(choices)})")
 
     return check
@@ -194,11 +193,11 @@ def parse_tactic(value: Any) -> Any:
     for candidate in (key, f"tactic.{key}"):
         if candidate in ids:
             return candidate
-    from rapidfuzz import process
+    from coach.domain.suggest import closest
 
     short = {i.split(".", 1)[1]: i for i in ids}
-    best = process.extractOne(key.split(".", 1)[-1], list(short), score_cutoff=70)
-    hint = f"did you mean {short[best[0]]!r}? " if best else ""
+    best = closest(key.split(".", 1)[-1], short)
+    hint = f"did you mean {short[best]!r}? " if best else ""
     raise ValueError(f"unknown tactic {value.strip()[:60]!r} ({hint}one of {', '.join(ids)})")
 
 

@@ -282,10 +282,9 @@ class ScenarioSet:
         starts = [i for i in self.scenarios if i.startswith(key)]
         if len(starts) == 1:
             return self.scenarios[starts[0]]
-        from rapidfuzz import process
+        from coach.domain.suggest import did_you_mean
 
-        best = process.extractOne(key, list(self.scenarios), score_cutoff=60)
-        hint = f"did you mean {best[0]!r}? " if best else ""
+        hint = did_you_mean(key, self.scenarios)
         raise CoachError(f"no scenario {key!r}", f"{hint}`coach roleplay --list` shows them")
 
 
@@ -413,10 +412,10 @@ def _problems(exc: ValidationError, located: Located, fallback) -> list[str]:  #
 
 
 def _suggest(value: str, choices: list[str]) -> str:
-    from rapidfuzz import process
+    from coach.domain.suggest import closest
 
-    best = process.extractOne(value, choices, score_cutoff=60) if choices else None
-    return f"; did you mean {best[0]!r}?" if best else ""
+    best = closest(value, choices)
+    return f"; did you mean {best!r}?" if best else ""
 
 
 def moves(turn: Turn) -> list[tuple[Path_, Move]]:

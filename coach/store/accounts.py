@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.domain.suggest import did_you_mean
 from coach.errors import CoachError
 from coach.store.db import Migration, now_iso, register, write_transaction
 
@@ -448,14 +449,6 @@ class AccountNotFound(CoachError):
 
 class AccountExists(CoachError):
     """An account or a contact with that name exists already."""
-
-
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """``"did you mean 'X'? "`` for the closest choice, or ``""``."""
-    from rapidfuzz import process
-
-    best = process.extractOne(value, list(choices), score_cutoff=60)
-    return f"did you mean {best[0]!r}? " if best else ""
 
 
 def choice(field: str, value: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from coach.domain.suggest import closest, did_you_mean
 from coach.errors import CoachError
 from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
 
@@ -226,13 +227,6 @@ def _fail(field: str, reason: str) -> PydanticCustomError:
     return PydanticCustomError("concession", "{field}: {reason}", {"field": field, "reason": reason})
 
 
-def _did_you_mean(value: str, choices: Sequence[str]) -> str:
-    from rapidfuzz import process
-
-    best = process.extractOne(value, list(choices), score_cutoff=60)
-    return f"did you mean {best[0]!r}? " if best else ""
-
-
 def _choice(field: str, value: Any, choices: Sequence[str]) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected one of {', '.join(choices)}")
@@ -242,7 +236,7 @@ def _choice(field: str, value: Any, choices: Sequence[str]) -> str:
     if key in ALIASES.get(field, {}):
         return ALIASES[field][key]
     raise ValueError(
-        f"unknown {field} {value.strip()!r} ({_did_you_mean(key, choices)}one of {', '.join(choices)})"
+        f"unknown {field} {value.strip()!r} ({did_you_mean(key, choices)}one of {', '.join(choices)})"
     )
 
 
@@ -324,7 +318,7 @@ def parse_unit(value: Any) -> str:
         return ALIASES["unit"][key]
     if text.upper() in CURRENCIES:
         return text.upper()
-    hint = _did_you_mean(key, [*PLAIN_UNITS, *sorted(CURRENCIES)])
+    hint = did_you_mean(key, [*PLAIN_UNITS, *sorted(CURRENCIES)])
     raise ValueError(
         f"unknown unit {text[:40]!r} ({hint}use percent, days, units or a currency code such as CNY)"
     )
@@ -348,10 +342,8 @@ def parse_tactic(value: Any) -> str:
     if f"tactic.{key}" in ids:
         return f"tactic.{key}"
     short = {i.split(".", 1)[1]: i for i in ids}
-    from rapidfuzz import process
-
-    best = process.extractOne(key.split(".", 1)[-1], list(short), score_cutoff=75)
-    hint = f"did you mean {short[best[0]]!r}? " if best else ""
+    best = closest(key.split(".", 1)[-1], short)
+    hint = f"did you mean {short[best]!r}? " if best else ""
     tactics = ", ".join(short for short, full in short.items() if full.startswith("tactic."))
     raise ValueError(
         f"unknown tactic {value.strip()[:60]!r} ({hint}buyer tactics: {tactics}; "

@@ -221,10 +221,9 @@ def resolve_profile(
         return found
     if klass is None or not create:
         known = [p.name for p in list_profiles(conn)]
-        from rapidfuzz import process
+        from coach.domain.suggest import did_you_mean
 
-        best = process.extractOne(name, known, score_cutoff=70) if known else None
-        hint = f"did you mean {best[0]!r}? " if best else ""
+        hint = did_you_mean(name, known)
         how = "give --class CLASS to create it" if create else "`coach train profiles` lists them"
         raise UnknownProfile(f"--profile: no trainee named {name!r}", f"{hint}{how}")
     return create_profile(conn, name, klass)

@@ -81,6 +81,8 @@ LABELS = {
         "principles": "Principles",
         "departments": "Involve",
         "also": "Also consider",
+        "account_plan": "Open the plan: coach acbp show ACCOUNT (in the terminal UI: Key accounts, then p)",
+        "account_map": "The relationship map: coach account map ACCOUNT",
     },
     "zh": {
         "none": "没有适合的应对手册。试着描述客户说了什么、做了什么。",
@@ -93,6 +95,8 @@ LABELS = {
         "principles": "相关原则",
         "departments": "需要协同的部门",
         "also": "也可参考",
+        "account_plan": "打开客户计划：coach acbp show 客户名称（终端界面：重点客户，按 p）",
+        "account_map": "客情关系图：coach account map 客户名称",
     },
 }
 DEPARTMENTS = {
@@ -136,6 +140,10 @@ def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
         if r.departments:
             names = [DEPARTMENTS[lang][getattr(d, "value", d)] for d in r.departments]  # a model or a view
             lines.append(f"{t['departments']}: " + ", ".join(names))
+        if m.id.startswith("account."):  # an account-level situation: the account's own plan is the answer
+            lines.append(t["account_plan"])
+            if m.id == "account.relationship":
+                lines.append(t["account_map"])
     others = [m for m in result.matches if m not in shown]
     if others:
         lines += ["", f"{t['also']}:"]

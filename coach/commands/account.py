@@ -103,6 +103,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show.add_argument("name", metavar="NAME", help="the account (case and spacing do not matter)")
     show.set_defaults(run=run_show)
 
+    ex = actions.add_parser(
+        "export",
+        parents=[db],
+        help="the one-page account summary as Markdown or HTML",
+        description="The one-page account summary a manager or a colleague taking over reads: the tier "
+        "and what it needs from us, their key people, the map's warnings, the business plan's objectives "
+        "and scorecard status, open actions (overdue first) and the year's concession totals.",
+    )
+    ex.add_argument("name", metavar="NAME", help="the account")
+    ex.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
+    ex.add_argument(
+        "--year",
+        type=_year,
+        metavar="YYYY",
+        help="the plan's year (default: this year's plan, else the latest)",
+    )
+    ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    ex.set_defaults(run=run_export)
+
     mg = actions.add_parser(
         "merge",
         parents=[db],
@@ -201,6 +221,13 @@ def _days(value: str) -> int:
     if not 1 <= days <= 3650:
         raise argparse.ArgumentTypeError(f"expected 1 to 3650 days, not {days}")
     return days
+
+
+def _year(value: str) -> int:
+    text = value.strip()
+    if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"expected a year such as 2027 (2000 to 2100), not {value[:20]!r}")
+    return int(text)
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -421,6 +448,40 @@ def _linked_line(linked: Any, lang: str) -> str:
         f"{linked.plans} meeting plans, {linked.sessions} role-play sessions, "
         f"{linked.walkthroughs} walk-throughs"
     )
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the one-page account summary."""
+    from pathlib import Path
+
+    from coach.files import check_target, write_file
+    from coach.review.brief import to_html, to_markdown
+    from coach.services.accounts import summary
+
+    target = Path(args.output).expanduser() if args.output else None
+    if target is not None:
+        check_target(target, force=args.force)  # before the database is opened
+    lang = _lang(args)
+    conn = _open(args)
+    try:
+        try:
+            page = summary(conn, args.name, lang, year=args.year)
+        except CoachError as exc:
+            raise _cli_error(exc, account="NAME") from None
+    finally:
+        conn.close()
+    text = to_html(page) if args.format == "html" else to_markdown(page)
+    if target is None:
+        sys.stdout.write(safe(text) if args.format == "md" else text)
+        return 0
+    write_file(target, text, force=args.force)
+    print(
+        safe(
+            f"wrote the account summary to {args.output}" if lang == "en" else f"客户概览已写入 {args.output}"
+        ),
+        file=sys.stderr,
+    )
+    return 0
 
 
 def run_merge(args: argparse.Namespace) -> int:

@@ -52,6 +52,10 @@ PART_OPTIONS: list[tuple[str, str, str]] = [
     ("--tactic", "expected_tactics", "a buyer tactic to expect: 'TACTIC | NOTE', e.g. 'nibble' (repeatable)"),
 ]
 PROFESSIONALISM = ("agenda", "ours", "theirs", "materials", "checklist")
+OFFER_ACTIONS = 5
+"""Open actions of the key account offered to a meeting plan (overdue first)."""
+OFFER_PEOPLE = 4
+"""Their people offered to a meeting plan (decision makers and high influence first)."""
 ALTERNATIVES = ("stages", "limits")
 
 
@@ -139,6 +143,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--copy-last",
         action="store_true",
         help="start from the latest plan of the same account (checklist ticks cleared)",
+    )
+    new.add_argument(
+        "--from-account",
+        action="store_true",
+        help="add what the key account's business plan holds: its objectives (ours, as nice-to-have; the "
+        f"meeting's must-have still comes from --must) and its open actions (overdue first, at most "
+        f"{OFFER_ACTIONS}) as agenda points",
+    )
+    new.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        help="language of what the key account offers (default: COACH_LANG, else the locale)",
     )
     new.set_defaults(run=run_new)
 
@@ -345,7 +361,7 @@ def _write_output(path_text: str, text: str, *, force: bool) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     """Build, check and save a new plan; prints its id."""
-    from coach.content.plans import copy_for_meeting, require_complete, validate
+    from coach.content.plans import MissingParts, copy_for_meeting, require_complete, validate
     from coach.store import plans as store
 
     if args.file and args.copy_last:
@@ -371,20 +387,155 @@ def run_new(args: argparse.Namespace) -> int:
             data = _apply(copied, args)
             copied_from = last.id
             _say(f"starting from plan #{last.id} ({last.plan.meeting}, version {last.version})", err=True)
+        offered = account_offer(conn, data["account"], data.get("date"))
+        lang = args.lang or _locale_lang()
+        if args.from_account:
+            if offered is None:
+                raise CoachError(
+                    f"--from-account: {' '.join(str(data['account']).split())!r} is not a key account; "
+                    "nothing was saved",
+                    "add it with `coach account add NAME --tier TIER`, or leave out --from-account",
+                )
+            data = with_offer(data, offered, lang)
         plan = validate(data, "plan")
         changes: list[str] = []
         if args.suggest:
             plan, changes = apply_suggestions(conn, plan)
-        require_complete(plan)
+        try:
+            require_complete(plan)
+        except MissingParts as exc:
+            if offered is None or offered.empty or args.from_account:
+                raise
+            raise CoachError(
+                exc.message,
+                f"{exc.hint}; --from-account adds the objectives and open actions of "
+                f"{offered.map.account.name}'s business plan",
+            ) from None
         plan_id = store.create(conn, plan, note=args.note, copied_from=copied_from)
         for line in changes:
             _say(line, err=True)
         if not args.suggest:
             _hint_suggestions(conn, plan, plan_id)
+        if offered is not None and not offered.empty:
+            _say(offer_text(offered, lang, added=args.from_account), err=True)
     finally:
         conn.close()
     print(plan_id)
     return 0
+
+
+def _locale_lang() -> str:
+    from coach.commands.account import default_lang
+
+    return default_lang()
+
+
+def account_offer(conn, account: str, meeting_date: str | None):  # noqa: ANN001, ANN201
+    """What the key account offers the plan (``coach.services.accounts.offer``), or None."""
+    from coach.services.accounts import offer
+
+    return offer(conn, account, meeting_date=meeting_date)
+
+
+OFFER_WORDS = {
+    "en": {
+        "head": "{account} is a key account{plan}. For this meeting:",
+        "plan": " (business plan {year})",
+        "no_plan": " (no business plan yet: coach acbp new)",
+        "objectives": "objectives",
+        "theirs": "their objective",
+        "people": "their people",
+        "actions": "open actions, overdue first",
+        "overdue": "overdue since {due}",
+        "due": "by {due}",
+        "no_due": "no date",
+        "added": "added to the plan: the objectives as nice-to-have, the open actions as agenda points",
+        "hint": "--from-account adds the objectives and open actions; --theirs 'NAME | ROLE' says who "
+        "attends (the brief then shows their attitude and influence)",
+        "follow": "follow up: {what} ({who}, {when})",
+    },
+    "zh": {
+        "head": "{account} 是重点客户{plan}。这次会议可以参考：",
+        "plan": "（{year}年业务计划）",
+        "no_plan": "（还没有业务计划：coach acbp new）",
+        "objectives": "目标",
+        "theirs": "客户的目标",
+        "people": "客户方人员",
+        "actions": "未完成的行动（逾期的在前）",
+        "overdue": "{due} 起已逾期",
+        "due": "{due} 前",
+        "no_due": "未定日期",
+        "added": "已加入计划：目标作为“争取”项，未完成的行动作为议程",
+        "hint": "加 --from-account 可把目标和未完成的行动加入计划；用 --theirs '姓名 | 职位' 写明谁会到场"
+        "（简报会列出他们的态度和影响力）",
+        "follow": "跟进：{what}（{who}，{when}）",
+    },
+}
+"""What ``coach prep new`` says about a key account's offer."""
+
+
+def _when(action, lang: str) -> str:  # noqa: ANN001
+    w = OFFER_WORDS[lang]
+    if action.overdue:
+        return w["overdue"].format(due=action.due)
+    return w["due"].format(due=action.due) if action.due else w["no_due"]
+
+
+def with_offer(data: dict[str, Any], offered, lang: str) -> dict[str, Any]:  # noqa: ANN001
+    """The plan body with the account plan's own objectives (as nice-to-have, unless already there) and its
+    open actions (overdue first) as agenda points."""
+    from coach.content.business_plans import name_key
+
+    data = {**data, "professionalism": dict(data.get("professionalism") or {})}
+    objectives = list(data.get("objectives") or [])
+    have = {name_key(o["text"] if isinstance(o, dict) else o.text) for o in objectives}
+    for o in offered.objectives:
+        if o.side == "ours" and name_key(o.text) not in have:
+            objectives.append({"text": o.text, "priority": "nice"})
+            have.add(name_key(o.text))
+    data["objectives"] = objectives
+    agenda = list(data["professionalism"].get("agenda") or [])
+    owner = {"en": "owner?", "zh": "谁做？"}[lang]
+    for a in offered.actions[:OFFER_ACTIONS]:
+        line = OFFER_WORDS[lang]["follow"].format(what=a.what, who=a.owner or owner, when=_when(a, lang))
+        if name_key(line) not in {name_key(x) for x in agenda}:
+            agenda.append(line)
+    data["professionalism"]["agenda"] = agenda
+    return data
+
+
+def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN001
+    """What the key account offers, a few lines for standard error."""
+    from coach.review.account_summary import person_text
+
+    w = OFFER_WORDS[lang]
+    sep = "；" if lang == "zh" else "; "
+    plan = w["plan"].format(year=offered.year) if offered.year else w["no_plan"]
+    lines = [w["head"].format(account=offered.map.account.name, plan=plan)]
+    op, cp, comma = ("（", "）", "，") if lang == "zh" else (" (", ")", ", ")
+    ours = [
+        o.text + (f"{op}{o.measure}{cp}" if o.measure else "") for o in offered.objectives if o.side == "ours"
+    ]
+    theirs = [o.text for o in offered.objectives if o.side != "ours"]
+    if ours:
+        lines.append(f"  {w['objectives']}: " + sep.join(ours))
+    if theirs:
+        lines.append(f"  {w['theirs']}: " + sep.join(theirs))
+    if offered.people:
+        people = [
+            f"{c.name}{op}{person_text(c, offered.map, lang)}{cp}" for c in offered.people[:OFFER_PEOPLE]
+        ]
+        lines.append(f"  {w['people']}: " + sep.join(people))
+    if offered.actions:
+        acts = [
+            ("⚠ " if a.overdue else "") + f"{a.what}{op}{a.owner or '?'}{comma}{_when(a, lang)}{cp}"
+            for a in offered.actions[:OFFER_ACTIONS]
+        ]
+        lines.append(f"  {w['actions']}: " + sep.join(acts))
+    lines.append("  " + (w["added"] if added else w["hint"]))
+    if lang == "zh":
+        lines = [line.replace(": ", "：", 1) if line.startswith("  ") else line for line in lines]
+    return "\n".join(lines)
 
 
 def _hint_suggestions(conn, plan, plan_id: int) -> None:  # noqa: ANN001
@@ -770,17 +921,24 @@ def playbook_guidance(args: argparse.Namespace, ids) -> dict:  # noqa: ANN001
 
 
 def run_brief(args: argparse.Namespace) -> int:
-    """Write the one-page brief."""
+    """Write the one-page brief (with who is in the room when the plan's account is a key account)."""
+    from coach.review.account_summary import room_section
     from coach.review.brief import guidance_ids, render
+    from coach.services.accounts import meeting_room
     from coach.store import plans as store
 
+    lang = _lang(args)
     conn = _open(args)
     try:
         stored = store.get(conn, args.plan, args.version)
+        room = meeting_room(conn, stored.plan.account, stored.plan.professionalism.theirs)
     finally:
         conn.close()
     notes = playbook_guidance(args, guidance_ids(stored.plan))
-    text = render(stored.plan, notes, args.format, _lang(args), plan_id=stored.id, version=stored.version)
+    people = room_section(room, lang) if room is not None else None
+    text = render(
+        stored.plan, notes, args.format, lang, plan_id=stored.id, version=stored.version, people=people
+    )
     if args.output:
         _write_output(args.output, text, force=args.force)
         _say(f"wrote the brief of plan #{stored.id} to {args.output}", err=True)

@@ -136,6 +136,8 @@ class MapWarning:
     """One of ``CODES``."""
     en: str
     zh: str
+    who: str | None = None
+    """The person of theirs the warning is about (unknown decision maker, opponent without a plan)."""
 
     def text(self, lang: str) -> str:
         """The sentence in ``lang``."""
@@ -248,6 +250,7 @@ def check(m: AccountMap, *, today: date | None = None, stale_days: int = STALE_D
                 "unknown-decision-maker",
                 f"{c.name}{role_en} makes the decision and nobody on our side knows them: {how_en}.",
                 f"{c.name}{role_zh}是拍板的人，但我方没有人认识：{how_zh}。",
+                c.name,
             )
         )
     for c in theirs:
@@ -260,6 +263,7 @@ def check(m: AccountMap, *, today: date | None = None, stale_days: int = STALE_D
                     "them and when.",
                     f"{c.name}影响力{c.influence}，态度是{ATTITUDE_LABELS['zh'][c.attitude]}，却没有应对计划："
                     "写下对方关心什么、由谁去见、什么时候见。",
+                    c.name,
                 )
             )
     stale: list[tuple[int, Contact]] = []

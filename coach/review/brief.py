@@ -184,8 +184,10 @@ def build(
     *,
     plan_id: int | None = None,
     version: int | None = None,
+    people: Section | None = None,
 ) -> Brief:
-    """The brief's sections for ``plan`` in ``lang``; ``notes`` holds the playbooks' guidance by rule id."""
+    """The brief's sections for ``plan`` in ``lang``; ``notes`` holds the playbooks' guidance by rule id;
+    ``people`` (who of theirs is in the room, from the key account's map) goes before the logistics."""
     from coach.content.plans import PART_NAMES, gaps
 
     t = L[lang]
@@ -295,12 +297,14 @@ def build(
     if lines.items:
         out.append(lines)
 
+    if people is not None:
+        out.append(people)
     p = plan.professionalism
     room = Section("room", t["room"])
     for label, values in (
         (t["agenda"], p.agenda),
         (t["our_team"], [_person(x) for x in p.ours]),
-        (t["their_team"], [_person(x) for x in p.theirs]),
+        (t["their_team"], [_person(x) for x in p.theirs] if people is None else []),  # named above
         (t["materials"], p.materials),
         (t["checklist"], [("☑ " if c.done else "☐ ") + c.item for c in p.checklist]),
     ):
@@ -494,9 +498,10 @@ def render(
     *,
     plan_id: int | None = None,
     version: int | None = None,
+    people: Section | None = None,
 ) -> str:
     """The brief in ``fmt`` (``md`` or ``html``)."""
-    brief = build(plan, notes, lang, plan_id=plan_id, version=version)
+    brief = build(plan, notes, lang, plan_id=plan_id, version=version, people=people)
     return to_html(brief) if fmt == "html" else to_markdown(brief)
 
 

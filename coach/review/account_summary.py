@@ -1,0 +1,390 @@
+"""A key account seen from the rest of the tool (issue 13, item 5 and the one-page summary). Pure: the
+account's map, its business plan and reviews in; values, brief sections and a one-page ``Brief`` out.
+
+- ``open_actions``: what must still be done this year — the plan's actions and the reviews' next
+  actions not done yet — overdue first.
+- ``room``: who of theirs will be in a meeting, matched to the map (decision role, attitude, influence,
+  who of ours knows them), with the coach's warnings about the people in the room first.
+- ``room_section``: that as a section of the meeting brief.
+- ``summary``: the one-page account summary (tier and what it needs, the map's warnings, the plan's
+  objectives and scorecard status, open actions, the year's concession totals) as a ``Brief``, so it
+  prints as Markdown or HTML like the meeting brief and the review pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from coach.content.business_plans import BusinessPlan, Objective, Review, name_key, period_parts
+from coach.review.accounts import (
+    ATTITUDE_LABELS,
+    DECISION_LABELS,
+    TIER_NEEDS,
+    MapWarning,
+    check,
+    knowers,
+)
+from coach.review.brief import Brief, Section
+from coach.store.accounts import AccountMap, Contact, account_key
+
+ROOM_CODES = ("unknown-decision-maker", "opponent-without-plan")
+"""Warnings about one person: said first, and "in the room", when that person is attending."""
+KEY_PEOPLE = 6
+"""Most of their people listed on the one-page summary (decision makers and high influence first)."""
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "room": "Their people at the meeting",
+        "not_in_map": "not in the relationship map of {account}",
+        "no_theirs": "Their team is not in the plan yet; the people who decide at {account}:",
+        "nobody": "nobody of theirs is in the map of {account} yet",
+        "warning": "⚠ Coach",
+        "warning_here": "⚠ Coach (at this meeting)",
+        "known_by": "known by {who}",
+        "known_by_none": "nobody of ours knows them",
+        "influence": "influence {n}",
+        "summary": "Account summary — {account}",
+        "as_of": "as of {day}",
+        "stores": "{n:,} stores",
+        "tier": "Tier and what it needs from us",
+        "tier_none": "No tier yet: set it with `coach account edit {account} --tier national`.",
+        "what_it_is": "What it is",
+        "needs": "What it needs",
+        "people": "Their people ({theirs}) and ours ({ours})",
+        "ours": "Ours",
+        "map_warnings": "The map's warnings",
+        "no_warnings": "✓ No warnings on the map.",
+        "plan": "Business plan {year}: objectives",
+        "no_plan": "No business plan for {year} yet: start one with "
+        "`coach acbp new {account} --year {year}`.",
+        "scorecard": "Scorecard {year}",
+        "kpi": "KPI",
+        "target": "Target",
+        "latest": "Latest",
+        "status": "Status",
+        "actions": "Open actions (overdue first)",
+        "no_actions": "No open actions.",
+        "overdue": "overdue since {due}",
+        "due": "by {due}",
+        "no_due": "no date",
+        "no_owner": "no owner",
+        "concessions": "Concessions in {year}",
+        "sides.ours": "ours",
+        "sides.theirs": "theirs",
+        "no_measure": "no measure yet",
+    },
+    "zh": {
+        "room": "到场的客户方人员",
+        "not_in_map": "不在{account}的客情关系图里",
+        "no_theirs": "计划里还没写对方人员；{account}做决定的人：",
+        "nobody": "{account}的客情关系图里还没有客户方人员",
+        "warning": "⚠ 教练提醒",
+        "warning_here": "⚠ 教练提醒（本次到场）",
+        "known_by": "我方：{who}",
+        "known_by_none": "我方无人认识",
+        "influence": "影响力{n}",
+        "summary": "客户概览 — {account}",
+        "as_of": "截至 {day}",
+        "stores": "{n:,}家门店",
+        "tier": "客户级别及其对我们的要求",
+        "tier_none": "还没有分级：用 `coach account edit {account} --tier national` 设置。",
+        "what_it_is": "定义",
+        "needs": "这一级要什么",
+        "people": "客户方（{theirs}人）与我方（{ours}人）",
+        "ours": "我方",
+        "map_warnings": "客情关系图的提醒",
+        "no_warnings": "✓ 客情关系图没有需要提醒的问题。",
+        "plan": "{year}年业务计划：目标",
+        "no_plan": "还没有{year}年的业务计划：用 `coach acbp new {account} --year {year}` 创建。",
+        "scorecard": "{year}年打分卡",
+        "kpi": "指标",
+        "target": "目标",
+        "latest": "最新",
+        "status": "状态",
+        "actions": "未完成的行动（逾期的在前）",
+        "no_actions": "没有未完成的行动。",
+        "overdue": "{due} 起已逾期",
+        "due": "{due} 前",
+        "no_due": "未定日期",
+        "no_owner": "未定负责人",
+        "concessions": "{year}年让步汇总",
+        "sides.ours": "我方",
+        "sides.theirs": "客户",
+        "no_measure": "还没有衡量标准",
+    },
+}
+"""The words of the room section and the account summary, per language."""
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    """Something the plan says must be done and is not done yet."""
+
+    what: str
+    owner: str | None
+    due: str | None
+    """YYYY-MM-DD, or None when no date was set."""
+    overdue: bool
+    """Due before today."""
+    objective: str | None
+    """The objective it serves (None for a review's next action)."""
+    period: str | None = None
+    """The review it came from (2027-Q1), or None for one of the plan's own actions."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return dict(self.__dict__)
+
+
+def open_actions(
+    plan: BusinessPlan | None, reviews: Sequence[Review] = (), today: date | None = None
+) -> list[OpenAction]:
+    """The plan's actions and its year's review actions that are not done, overdue first (oldest due date
+    first), then by due date, then those without a date; an action named twice is listed once."""
+    if plan is None:
+        return []
+    today = today or date.today()
+    found: list[OpenAction] = []
+    seen: set[str] = set()
+
+    def add(what: str, owner: str | None, due: str | None, objective: str | None, period: str | None) -> None:
+        key = name_key(what)
+        if key in seen:
+            return
+        seen.add(key)
+        late = bool(due) and due < today.isoformat()
+        found.append(OpenAction(what, owner, due, late, objective, period))
+
+    for o in plan.objectives:
+        for a in o.actions:
+            if not a.done:
+                add(a.what, a.owner, a.due, o.text, None)
+    for r in reviews:
+        if period_parts(r.period)[0] != plan.year:
+            continue
+        for a in r.next_actions:
+            if not a.done:
+                add(a.what, a.owner, a.due, None, r.period)
+    found.sort(key=lambda a: (not a.overdue, a.due is None, a.due or ""))
+    return found
+
+
+def open_objectives(plan: BusinessPlan | None) -> list[Objective]:
+    """The plan's objectives, ours first (a meeting plan serves ours; theirs is what they will ask about)."""
+    if plan is None:
+        return []
+    return [o for o in plan.objectives if o.side == "ours"] + [o for o in plan.objectives if o.side != "ours"]
+
+
+def key_people(m: AccountMap, limit: int = KEY_PEOPLE) -> list[Contact]:
+    """Their active people who weigh most: decision makers, then by influence, then by name."""
+    theirs = m.people("theirs")
+    theirs.sort(key=lambda c: (c.decision_role != "decision-maker", -(c.influence or 0), c.name.casefold()))
+    return theirs[:limit]
+
+
+def person_text(c: Contact, m: AccountMap, lang: str, *, role: str | None = None) -> str:
+    """Role, decision role, influence, attitude and who of ours knows them: ``Buyer · decision maker ·
+    influence 5 · skeptic · known by Li Wei 3``."""
+    w = WORDS[lang]
+    parts = [p for p in (role or c.role,) if p]
+    if c.decision_role:
+        parts.append(DECISION_LABELS[lang][c.decision_role])
+    if c.influence:
+        parts.append(w["influence"].format(n=c.influence))
+    if c.attitude:
+        parts.append(ATTITUDE_LABELS[lang][c.attitude])
+    known = knowers(m).get(c.id, [])
+    if known:
+        who = ", ".join(f"{us.name} {lvl}" for us, lvl, _ in known)
+        parts.append(w["known_by"].format(who=who))
+    else:
+        parts.append(w["known_by_none"])
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class RoomPerson:
+    """One of their people named in a meeting plan, and what the map says about them."""
+
+    name: str
+    """As the plan names them."""
+    role: str | None
+    """The role the plan gives, else the map's."""
+    contact: Contact | None
+    """The person in the map (names compared like account names), or None when not in it."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """Their people at a meeting with what the map says, and the coach's warnings (the room's first)."""
+
+    account: str
+    people: tuple[RoomPerson, ...]
+    warnings: tuple[tuple[MapWarning, bool], ...]
+    """Each warning with whether it is about someone in the room."""
+    map: AccountMap
+
+
+def room(m: AccountMap, attendees: Sequence[Any], today: date | None = None) -> Room:
+    """Their ``attendees`` (anything with ``name`` and ``role``) matched to the map, with the map's warnings:
+    those about someone attending first, then the account's other warnings that matter in a meeting
+    (an unknown decision maker, an opponent without a plan, a single-threaded account, one holder)."""
+    by_key = {account_key(c.name): c for c in m.people("theirs")}
+    people = tuple(
+        RoomPerson(a.name, a.role or None, by_key.get(account_key(a.name))) for a in attendees if a.name
+    )
+    present = {account_key(p.contact.name) for p in people if p.contact is not None}
+    found = check(m, today=today)
+    in_room = [(w, True) for w in found if w.who is not None and account_key(w.who) in present]
+    others = [
+        (w, False)
+        for w in found
+        if (w.who is None or account_key(w.who) not in present) and w.code not in ("not-seen",)
+    ]
+    return Room(m.account.name, people, tuple(in_room + others), m)
+
+
+def room_section(r: Room, lang: str) -> Section:
+    """The brief's "who is in the room" section: each of their people with decision role, attitude,
+    influence and who of ours knows them, then the coach's warnings."""
+    w = WORDS[lang]
+    sec = Section("people", w["room"])
+    if r.people:
+        for p in r.people:
+            if p.contact is None:
+                text = " · ".join(x for x in (p.role, w["not_in_map"].format(account=r.account)) if x)
+            else:
+                text = person_text(p.contact, r.map, lang, role=p.role)
+            sec.items.append((p.name, text))
+    else:
+        decide = key_people(r.map, 3)
+        if decide:
+            sec.items.append(("", w["no_theirs"].format(account=r.account)))
+            sec.items += [(f"  {c.name}", person_text(c, r.map, lang)) for c in decide]
+        else:
+            sec.items.append(("", w["nobody"].format(account=r.account)))
+    for warning, here in r.warnings:
+        sec.items.append((w["warning_here"] if here else w["warning"], warning.text(lang)))
+    return sec
+
+
+# ----------------------------------------------------------------------------------------- the summary
+
+
+def shell_word(name: str) -> str:
+    """A name as typed in a shell: as it is when it is one word (联华, Lianhua), else quoted."""
+    import re
+    import shlex
+
+    return name if re.fullmatch(r"[\w.-]+", name) else shlex.quote(name)
+
+
+def summary(
+    m: AccountMap,
+    lang: str = "en",
+    *,
+    year: int,
+    plan: BusinessPlan | None = None,
+    reviews: Sequence[Review] = (),
+    log: Any = None,
+    today: date | None = None,
+) -> Brief:
+    """The one-page account summary as a ``Brief``: tier and what it needs, key people, the map's warnings,
+    the plan's objectives and scorecard status for ``year``, open actions (overdue first) and the
+    concession log's totals for the year (``log``: a ``LogTotals``)."""
+    from coach.review.business_plan import WORDS as PLAN_WORDS
+    from coach.review.business_plan import figure, latest_status, log_line
+
+    w, pw = WORDS[lang], PLAN_WORDS[lang]
+    today = today or date.today()
+    acc = m.account
+    shell = shell_word(acc.name)
+    sections: list[Section] = []
+
+    tier = Section("tier", w["tier"])
+    if acc.tier:
+        t = TIER_NEEDS[acc.tier]
+        tier.items += [(t.label[lang], t.what[lang]), (w["needs"], t.needs[lang])]
+    else:
+        tier.items.append(("", w["tier_none"].format(account=shell)))
+    sections.append(tier)
+
+    theirs, ours = m.people("theirs"), m.people("ours")
+    people = Section("people", w["people"].format(theirs=len(theirs), ours=len(ours)))
+    people.items += [(c.name, person_text(c, m, lang)) for c in key_people(m)]
+    if not theirs:
+        people.items.append(("", w["nobody"].format(account=acc.name)))
+    if ours:
+        people.items.append((w["ours"], ("、" if lang == "zh" else ", ").join(c.name for c in ours)))
+    sections.append(people)
+
+    warnings = check(m, today=today)
+    sections.append(
+        Section(
+            "warnings",
+            w["map_warnings"],
+            [("", "⚠ " + x.text(lang)) for x in warnings] or [("", w["no_warnings"])],
+        )
+    )
+
+    if plan is None:
+        sections.append(
+            Section(
+                "plan", w["plan"].format(year=year), [("", w["no_plan"].format(account=shell, year=year))]
+            )
+        )
+    else:
+        objectives = Section("plan", w["plan"].format(year=year))
+        for o in open_objectives(plan):
+            objectives.items.append((f"[{w['sides.' + o.side]}] {o.text}", o.measure or w["no_measure"]))
+        if not objectives.items:
+            objectives.items.append(("", pw["empty"]))
+        sections.append(objectives)
+        if plan.scorecard:
+            mine = [r for r in reviews if period_parts(r.period)[0] == plan.year]
+            latest = latest_status(plan, mine)
+            score = Section(
+                "scorecard",
+                w["scorecard"].format(year=year),
+                header=[w["kpi"], w["target"], w["latest"], w["status"]],
+            )
+            for k in plan.scorecard:
+                st = latest.get(name_key(k.name))
+                score.rows.append(
+                    [
+                        k.name,
+                        figure(k.target, k.unit, lang),
+                        f"{st.period}: {figure(st.compared, k.unit, lang)}" if st else "—",
+                        pw[st.status] if st else "—",
+                    ]
+                )
+            sections.append(score)
+
+    actions = Section("actions", w["actions"])
+    for a in open_actions(plan, reviews, today):
+        when = (
+            w["overdue"].format(due=a.due)
+            if a.overdue
+            else w["due"].format(due=a.due)
+            if a.due
+            else w["no_due"]
+        )
+        actions.items.append((("⚠ " if a.overdue else "") + a.what, f"{a.owner or w['no_owner']}, {when}"))
+    if plan is not None:
+        sections.append(
+            actions if actions.items else Section("actions", w["actions"], [("", w["no_actions"])])
+        )
+
+    line = log_line(log, acc.name, year, lang)
+    if line:
+        sections.append(Section("concessions", w["concessions"].format(year=year), [("", line)]))
+
+    sub = [TIER_NEEDS[acc.tier].label[lang] if acc.tier else "", acc.channel or ""]
+    if acc.stores is not None:
+        sub.append(w["stores"].format(n=acc.stores))
+    sub.append(w["as_of"].format(day=today.isoformat()))
+    return Brief(lang, w["summary"].format(account=acc.name), " · ".join(s for s in sub if s), sections)

@@ -1,0 +1,115 @@
+"""A key account as the rest of the tool needs it (issue 13, item 5): what it offers a meeting plan, who
+will be in the room for the brief, and the one-page account summary. Connection in, values out; the
+command line and the terminal UI both call these."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from coach.content.business_plans import BusinessPlan, Objective, Review
+from coach.review.account_summary import OpenAction, Room, key_people, open_actions, open_objectives, room
+from coach.store.accounts import AccountMap, Contact
+
+
+@dataclass(frozen=True)
+class AccountOffer:
+    """What a key account offers a meeting plan: the year's plan objectives, their people, open actions."""
+
+    map: AccountMap
+    year: int | None
+    """The business plan's year, or None when the account has no plan."""
+    objectives: list[Objective] = field(default_factory=list)
+    people: list[Contact] = field(default_factory=list)
+    """Their active people who weigh most first."""
+    actions: list[OpenAction] = field(default_factory=list)
+    """Overdue first."""
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to offer."""
+        return not (self.objectives or self.people or self.actions)
+
+
+def plan_year(conn: sqlite3.Connection, account: str, when: date) -> int | None:
+    """The business plan a meeting on ``when`` belongs to: that year's, else the latest before it, else the
+    earliest after it; None when the account has no plan."""
+    from coach.store import business_plans
+
+    have = business_plans.years(conn, account)
+    if not have:
+        return None
+    if when.year in have:
+        return when.year
+    before = [y for y in have if y < when.year]
+    return max(before) if before else min(have)
+
+
+def _plan(
+    conn: sqlite3.Connection, account: str, year: int | None
+) -> tuple[BusinessPlan | None, list[Review]]:
+    from coach.store import business_plans
+
+    if year is None:
+        return None, []
+    stored = business_plans.load(conn, account, year)
+    return (stored.plan, list(stored.reviews)) if stored else (None, [])
+
+
+def _meeting_day(meeting_date: str | None, today: date) -> date:
+    try:
+        return date.fromisoformat(meeting_date) if meeting_date else today
+    except ValueError:
+        return today
+
+
+def offer(
+    conn: sqlite3.Connection, account: str, *, meeting_date: str | None = None, today: date | None = None
+) -> AccountOffer | None:
+    """What the key account ``account`` offers a meeting plan, or None when it is not a key account."""
+    from coach.store import accounts
+
+    today = today or date.today()
+    if accounts.find(conn, account) is None:
+        return None
+    m = accounts.account_map(conn, account)
+    year = plan_year(conn, account, _meeting_day(meeting_date, today))
+    plan, reviews = _plan(conn, account, year)
+    return AccountOffer(m, year, open_objectives(plan), key_people(m), open_actions(plan, reviews, today))
+
+
+def meeting_room(
+    conn: sqlite3.Connection, account: str, attendees: Sequence[Any], today: date | None = None
+) -> Room | None:
+    """Their people at the meeting matched to the account's map, with the coach's warnings; None when the
+    plan's account is not a key account."""
+    from coach.store import accounts
+
+    if accounts.find(conn, account) is None:
+        return None
+    return room(accounts.account_map(conn, account), attendees, today)
+
+
+def summary(
+    conn: sqlite3.Connection,
+    account: str,
+    lang: str = "en",
+    *,
+    year: int | None = None,
+    today: date | None = None,
+) -> Any:
+    """The one-page account summary (a ``coach.review.brief.Brief``) for ``year`` (default: the plan that
+    covers today, else this year). ``AccountNotFound`` when there is no such account."""
+    from coach.review.account_summary import summary as build
+    from coach.review.business_plan import log_totals
+    from coach.store import accounts, business_plans
+
+    today = today or date.today()
+    m = accounts.account_map(conn, account)
+    year = year or plan_year(conn, account, today) or today.year
+    plan, reviews = _plan(conn, account, year)
+    totals = log_totals(business_plans.concession_rows(conn, account, year))
+    return build(m, lang, year=year, plan=plan, reviews=reviews, log=totals, today=today)

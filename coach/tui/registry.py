@@ -150,11 +150,10 @@ SCREENS: list[ScreenEntry] = [
         _S + "accounts",
         "AccountsScreen",
         {
-            "en": ("Key accounts", "Tiers, the relationship map and the coach's warnings per account."),
-            "zh": ("重点客户", "每个客户的级别、客情关系图和教练提醒。"),
+            "en": ("Key accounts", "Tiers, the relationship map, its warnings and the annual business plan."),
+            "zh": ("重点客户", "客户级别、客情关系图和教练提醒，以及年度客户业务计划。"),
         },
         NEEDS_CONTENT=False,
-        ON_HOME=False,  # in the command palette; on the home page once the plan screens join it
     ),
     ScreenEntry(
         "help",

@@ -40,7 +40,10 @@ def test_home_shows_every_choice_without_scrolling(tmp_path, lang):
             assert visible(choices)
             assert visible(app.screen.query_one("#home-status"))
             assert visible(app.screen.query_one("#home-hint"))
+            # The status lines are docked under the list: nothing of the list (its border) may hide under them.
+            assert choices.region.bottom <= app.screen.query_one("#home-foot").region.y
             text = screen_text(app)
+            assert "What do you want to do?" in text or "你想做什么？" in text
             for number, cls in enumerate([c for c in SCREENS if c.ON_HOME], 1):
                 title, about = cls.MENU[lang]
                 assert f"{number}  {title}" in text

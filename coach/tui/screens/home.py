@@ -24,7 +24,6 @@ class HomeScreen(CoachScreen):
         """Question, choices, status line."""
         yield Header()
         with Vertical(id="home-box"):
-            yield Static(id="home-question", classes="screen-title", markup=False)
             yield OptionList(id="home-choices")
             with Vertical(id="home-foot"):
                 yield Static(id="home-status", classes="status", markup=False)
@@ -41,9 +40,10 @@ class HomeScreen(CoachScreen):
 
     def apply_language(self) -> None:
         """Rebuild the choices and texts in the current language."""
-        self.query_one("#home-question", Static).update(self.tr("home.question"))
         self.query_one("#home-hint", Static).update(self.tr("home.hint"))
         choices = self.query_one("#home-choices", OptionList)
+        # The question is the list's title: one line less, so nine choices fit at 80x24 with the status.
+        choices.border_title = self.tr("home.question")
         keep = choices.highlighted
         choices.clear_options()
         for number, cls in enumerate(self.choices(), 1):

@@ -105,7 +105,7 @@ def parse_kpi_unit(value: Any) -> Any:
     key = value.strip().casefold()
     if key in KPI_UNITS or key in ("x", "倍"):
         return "ratio"
-    from coach.store.concessions import parse_unit
+    from coach.domain.concessions import parse_unit
 
     try:
         return parse_unit(value)

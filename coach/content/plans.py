@@ -10,7 +10,6 @@ expected from this account. List order is priority order (objectives) and offer 
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,17 @@ from pydantic import (
     model_validator,
 )
 
+from coach.domain.concessions import (
+    ALIASES,
+    STAGES,
+    TYPES,
+    parse_choice,
+    parse_number,
+    parse_unit,
+    parse_when,
+)
+from coach.domain.concessions import amount as _amount
+from coach.domain.concessions import parse_tactic as _parse_tactic
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -128,52 +138,30 @@ def _choice(
     def check(value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        key = value.strip().casefold().replace("_", "-").replace(" ", "-")
-        if key in choices:
-            return key
-        if aliases and key in aliases:
-            return aliases[key]
-        from coach.domain.suggest import did_you_mean
-
-        hint = did_you_mean(key, choices)
-        raise ValueError(f"unknown {what} {value.strip()[:40]!r} ({hint}one of {', '.join(choices)})")
+        return parse_choice(what, value, choices, aliases)
 
     return check
 
 
 def _concession_type(value: Any) -> Any:
-    from coach.store.concessions import ALIASES, TYPES
-
     return _choice(TYPES, ALIASES["type"], "type")(value)
 
 
 def _stage(value: Any) -> Any:
-    from coach.store.concessions import ALIASES, STAGES
-
     return _choice(STAGES, ALIASES["stage"], "stage")(value)
 
 
 def _unit(value: Any) -> Any:
-    from coach.store.concessions import parse_unit
-
     return parse_unit(value)
 
 
 def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("expected a number")
-    if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", ""))
-        except ValueError:
-            raise ValueError(f"{value.strip()[:40]!r} is not a number") from None
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        if value < 0:
-            raise ValueError(f"must be zero or more, not {value:g}")
-        if value > 1e12:
-            raise ValueError(f"{value:g} is too large")
+    """The concession log's numbers ("1,000" included); anything but text or a number goes on to pydantic,
+    which names the type it expected."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{value.strip()!r} is not a number")
+    if isinstance(value, str | int | float):
+        return parse_number(value)
     return value
 
 
@@ -188,25 +176,14 @@ def parse_tactic(value: Any) -> Any:
     """A taxonomy tactic id; ``nibble`` is short for ``tactic.nibble``."""
     if not isinstance(value, str):
         return value
-    key = "-".join(value.strip().casefold().split())
     ids = tactic_choices()
-    for candidate in (key, f"tactic.{key}"):
-        if candidate in ids:
-            return candidate
-    from coach.domain.suggest import closest
-
-    short = {i.split(".", 1)[1]: i for i in ids}
-    best = closest(key.split(".", 1)[-1], short)
-    hint = f"did you mean {short[best]!r}? " if best else ""
-    raise ValueError(f"unknown tactic {value.strip()[:60]!r} ({hint}one of {', '.join(ids)})")
+    return _parse_tactic(value, ids, f"one of {', '.join(ids)}")
 
 
 def parse_date(value: Any) -> Any:
     """A meeting date as ``YYYY-MM-DD`` (2025/03/04 is accepted too)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    from coach.store.concessions import parse_when
-
     return parse_when(value)[:10]
 
 
@@ -695,7 +672,7 @@ def parse_amount(text: str) -> dict[str, Any]:
         raise ValueError(
             f"{text.strip()[:40]!r} needs a unit (percent, days, units or a currency such as CNY)"
         )
-    return {"value": match.group(2).replace(",", ""), "unit": unit}
+    return {"value": match.group(2), "unit": unit}  # "50,000" is read by the vocabulary's parse_number
 
 
 def _item(part: str, line: str) -> Any:
@@ -840,9 +817,7 @@ def format_amount(amount: Amount | None, lang: str = "en") -> str:
     """An amount as the log shows it: 3%, 60 days, CNY 50,000 (``parse_amount`` reads the English form)."""
     if amount is None:
         return ""
-    from coach.review.concessions import amount as fmt
-
-    return fmt(amount.value, amount.unit, lang)
+    return _amount(amount.value, amount.unit, lang)
 
 
 def plan_from_form(fields: Mapping[str, str]) -> Plan:
@@ -880,8 +855,6 @@ def plan_from_form(fields: Mapping[str, str]) -> Plan:
 
 
 def _stages() -> tuple[str, ...]:
-    from coach.store.concessions import STAGES
-
     return STAGES
 
 

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Protocol
 
+# How amounts are written is part of the concession vocabulary (plans write them the same way).
+from coach.domain.concessions import UNIT_WORDS as UNIT_WORDS
+from coach.domain.concessions import amount as amount
+from coach.domain.concessions import number as number
+
 PRINCIPLE_RULE = "principle.trade-concessions"
 """The playbook rule whose advice goes with a concession that got nothing back."""
 NIBBLE_RULE = "tactic.nibble"
@@ -334,29 +339,6 @@ STATUS_LABELS = {
     "en": {"offered": "offered", "agreed": "agreed", "withdrawn": "withdrawn"},
     "zh": {"offered": "已提出", "agreed": "已同意", "withdrawn": "已撤回"},
 }
-UNIT_WORDS = {"en": {"days": "days", "units": "units"}, "zh": {"days": "天", "units": "件"}}
-
-
-def number(value: float) -> str:
-    """A value with thousands separators and at most two decimals: 5,000 / 2.5 / 0.25."""
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def amount(value: float | None, unit: str | None, lang: str = "en") -> str:
-    """A value with its unit: 2%, 30 days, 500 units, CNY 5,000 (empty when there is no value)."""
-    if value is None or unit is None:
-        return ""
-    if unit == "percent":
-        return f"{number(value)}%"
-    if unit in UNIT_WORDS[lang]:
-        word = UNIT_WORDS[lang][unit]
-        if lang == "en":
-            return f"{number(value)} {word[:-1] if value == 1 else word}"  # 1 day, 2 days
-        return f"{number(value)}{word}"
-    return f"{unit} {number(value)}"
-
-
 def _totals(totals: Mapping[str, float], lang: str) -> str:
     if not totals:
         return LABELS[lang]["nothing"]

@@ -9,7 +9,6 @@ of every query unless asked for, so practice never mixes into real figures.
 from __future__ import annotations
 
 import gc
-import math
 import sqlite3
 import unicodedata
 import uuid
@@ -23,127 +22,26 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from coach.domain.suggest import closest, did_you_mean
+# The vocabulary and its parsers live in coach.domain.concessions (meeting plans use them too); the names
+# stay importable from here for the log's callers.
+from coach.domain.concessions import ALIASES as ALIASES
+from coach.domain.concessions import CURRENCIES as CURRENCIES
+from coach.domain.concessions import MAX_VALUE as MAX_VALUE
+from coach.domain.concessions import PLAIN_UNITS as PLAIN_UNITS
+from coach.domain.concessions import STAGES as STAGES
+from coach.domain.concessions import STATUSES as STATUSES
+from coach.domain.concessions import TYPES as TYPES
+from coach.domain.concessions import parse_choice, parse_number
+from coach.domain.concessions import parse_tactic as _parse_tactic
+from coach.domain.concessions import parse_unit as parse_unit
+from coach.domain.concessions import parse_when as parse_when
 from coach.errors import CoachError
 from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
-
-TYPES = ("price", "payment-terms", "listing-fee", "promotion", "free-goods", "display", "service", "other")
-"""What was given: price/discount, payment terms, listing or slotting fee, promotion or marketing fund,
-free goods, display or shelf space, delivery or service level, other."""
-
-STAGES = ("opening", "bargaining", "closing", "after-deal")
-"""Stage of the negotiation when the concession was made."""
-
-STATUSES = ("offered", "agreed", "withdrawn")
-"""Where the concession stands."""
-
-PLAIN_UNITS = ("percent", "days", "units")
-"""Units besides currencies (a currency is its ISO 4217 code, e.g. CNY)."""
-
-CURRENCIES = frozenset(
-    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
-    CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF
-    GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP
-    LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB
-    PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL
-    THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
-    ZWL""".split()
-)
-
-# Words KAMs type, in English and Chinese, for the canonical ids (matched case-insensitively).
-ALIASES: dict[str, dict[str, str]] = {
-    "type": {
-        "discount": "price",
-        "price/discount": "price",
-        "rebate": "price",
-        "价格": "price",
-        "折扣": "price",
-        "返利": "price",
-        "terms": "payment-terms",
-        "payment": "payment-terms",
-        "账期": "payment-terms",
-        "付款条件": "payment-terms",
-        "listing": "listing-fee",
-        "slotting": "listing-fee",
-        "slotting-fee": "listing-fee",
-        "进场费": "listing-fee",
-        "条码费": "listing-fee",
-        "promotion-fund": "promotion",
-        "marketing": "promotion",
-        "marketing-fund": "promotion",
-        "促销": "promotion",
-        "促销费": "promotion",
-        "市场费用": "promotion",
-        "free": "free-goods",
-        "赠品": "free-goods",
-        "搭赠": "free-goods",
-        "shelf": "display",
-        "shelf-space": "display",
-        "陈列": "display",
-        "堆头": "display",
-        "排面": "display",
-        "delivery": "service",
-        "service-level": "service",
-        "送货": "service",
-        "服务": "service",
-        "其他": "other",
-    },
-    "stage": {
-        "open": "opening",
-        "开场": "opening",
-        "bargain": "bargaining",
-        "negotiation": "bargaining",
-        "讨价还价": "bargaining",
-        "谈判中": "bargaining",
-        "close": "closing",
-        "收尾": "closing",
-        "成交": "closing",
-        "after": "after-deal",
-        "after-the-deal": "after-deal",
-        "post-deal": "after-deal",
-        "成交后": "after-deal",
-        "签约后": "after-deal",
-    },
-    "status": {
-        "offer": "offered",
-        "提出": "offered",
-        "agree": "agreed",
-        "同意": "agreed",
-        "withdraw": "withdrawn",
-        "撤回": "withdrawn",
-    },
-    "unit": {
-        "%": "percent",
-        "pct": "percent",
-        "percentage": "percent",
-        "点": "percent",
-        "个点": "percent",
-        "day": "days",
-        "天": "days",
-        "日": "days",
-        "unit": "units",
-        "case": "units",
-        "cases": "units",
-        "pcs": "units",
-        "箱": "units",
-        "件": "units",
-        "瓶": "units",
-        "rmb": "CNY",
-        "元": "CNY",
-        "人民币": "CNY",
-        "¥": "CNY",
-        "￥": "CNY",
-        "$": "USD",
-        "€": "EUR",
-    },
-}
 
 MAX_LINE = {"account": 200, "meeting": 200, "give": 500, "get": 500, "asked_by": 200}
 """Longest accepted single-line texts, in characters."""
 MAX_NOTE = 10_000
 """Longest accepted note, in characters."""
-MAX_VALUE = 1e12
-"""Largest accepted value (anything bigger is a typo)."""
 
 FIELDS = (
     "id",
@@ -230,14 +128,7 @@ def _fail(field: str, reason: str) -> PydanticCustomError:
 def _choice(field: str, value: Any, choices: Sequence[str]) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected one of {', '.join(choices)}")
-    key = value.strip().casefold().replace("_", "-").replace(" ", "-")
-    if key in choices:
-        return key
-    if key in ALIASES.get(field, {}):
-        return ALIASES[field][key]
-    raise ValueError(
-        f"unknown {field} {value.strip()!r} ({did_you_mean(key, choices)}one of {', '.join(choices)})"
-    )
+    return parse_choice(field, value, choices, ALIASES.get(field))
 
 
 def _clean_text(value: Any, *, multiline: bool) -> str:
@@ -256,72 +147,8 @@ def _clean_text(value: Any, *, multiline: bool) -> str:
     return value.strip() if multiline else " ".join(value.split())
 
 
-def parse_when(value: Any) -> str:
-    """A date or date-time as normalised ISO text (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS[+HH:MM]``)."""
-    if isinstance(value, datetime):
-        parsed: date = value
-    elif isinstance(value, date):
-        parsed = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) >= 10 and text[4] == "/" and text[7] == "/":  # 2024/05/03, common in China
-            text = text[:10].replace("/", "-") + text[10:]
-        try:
-            parsed = date.fromisoformat(text) if len(text) <= 10 else datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"{value.strip()[:40]!r} is not a date (use YYYY-MM-DD or 'YYYY-MM-DD HH:MM')"
-            ) from None
-    else:
-        raise ValueError("expected a date such as 2024-05-03")
-    if not 1970 <= parsed.year <= 2100:
-        raise ValueError(f"{parsed.isoformat()} is outside 1970-2100; check the year")
-    if isinstance(parsed, datetime):
-        return parsed.replace(microsecond=0).isoformat()
-    return parsed.isoformat()
-
-
 def _number(value: Any) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError("expected a number")
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            raise ValueError(f"{value.strip()[:40]!r} is not a number") from None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        raise ValueError("expected a number")
-    if not math.isfinite(number):
-        raise ValueError("must be a finite number")
-    if number < 0:
-        raise ValueError(
-            f"must be zero or more, not {number:g} (record what was given; direction is implied)"
-        )
-    if number > MAX_VALUE:
-        raise ValueError(f"{number:g} is too large (at most {MAX_VALUE:g})")
-    return number
-
-
-def parse_unit(value: Any) -> str:
-    """A unit id: percent, days, units, or an ISO 4217 currency code (aliases such as % or RMB accepted)."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected percent, days, units or a currency code such as CNY")
-    text = value.strip()
-    key = text.casefold()
-    if key in PLAIN_UNITS:
-        return key
-    if key in ALIASES["unit"]:
-        return ALIASES["unit"][key]
-    if text.upper() in CURRENCIES:
-        return text.upper()
-    hint = did_you_mean(key, [*PLAIN_UNITS, *sorted(CURRENCIES)])
-    raise ValueError(
-        f"unknown unit {text[:40]!r} ({hint}use percent, days, units or a currency code such as CNY)"
-    )
+    return parse_number(value, negative_hint=" (record what was given; direction is implied)")
 
 
 def tactic_ids() -> list[str]:
@@ -335,19 +162,11 @@ def parse_tactic(value: Any) -> str:
     """A taxonomy situation id; ``nibble`` is short for ``tactic.nibble``."""
     if not isinstance(value, str):
         raise ValueError("expected a taxonomy id such as tactic.nibble")
-    key = "-".join(value.strip().casefold().split())
     ids = tactic_ids()
-    if key in ids:
-        return key
-    if f"tactic.{key}" in ids:
-        return f"tactic.{key}"
     short = {i.split(".", 1)[1]: i for i in ids}
-    best = closest(key.split(".", 1)[-1], short)
-    hint = f"did you mean {short[best]!r}? " if best else ""
     tactics = ", ".join(short for short, full in short.items() if full.startswith("tactic."))
-    raise ValueError(
-        f"unknown tactic {value.strip()[:60]!r} ({hint}buyer tactics: {tactics}; "
-        "other taxonomy ids such as complaint.escalation work too)"
+    return _parse_tactic(
+        value, ids, f"buyer tactics: {tactics}; other taxonomy ids such as complaint.escalation work too"
     )
 
 

@@ -491,7 +491,8 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
 
 
 def _where(flt: Filter) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if flt.practice is not None:
         clauses.append("practice = ?")
         params.append(int(flt.practice))

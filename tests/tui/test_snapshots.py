@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from tui_helpers import make_app as _make_app
+from tui_helpers import matched, settle
+
 from coach.tui.screens.browser import BrowserScreen
 from coach.tui.screens.help import HelpScreen
 from coach.tui.screens.saved import SavedScreen
 from coach.tui.screens.situation import SituationScreen
-from tui_helpers import make_app as _make_app
-from tui_helpers import matched, settle
 
 LANGS = ["en", "zh"]
 SCREENS = [SituationScreen, BrowserScreen, SavedScreen, HelpScreen]

@@ -25,8 +25,12 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 14
+FORMAT = 15
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
+
+STORY_FEATURES = 25
+"""An example with this many features or more is a story (a post, a report, a long account): it is learnt
+into the rule's whole-entry vector like every example and into the rule's story vector as well."""
 
 KeywordEntry = tuple[int, str, float]
 """(rule, keyword as written, weight)."""
@@ -132,6 +136,17 @@ class Index:
     """The rules' whole-entry vectors per language: a Chinese text is compared with what each rule says in
     Chinese (and the concepts), an English one with its English, so a rule's balance of English and Chinese
     examples does not weigh on its similarity in either language."""
+    long_by_lang: dict[str, dict[str, list[tuple[int, float]]]] = field(default_factory=dict)
+    """Per language (and ``""`` for both): the rules' whole-entry vectors with their long examples, for a
+    long text (``centroid_by_lang`` and ``centroid_postings`` leave the long examples out, for a line)."""
+    long_idf: dict[str, float] = field(default_factory=dict)
+    """Inverse document frequency over the rules' whole entries, stories included (for a long text)."""
+    story_by_lang: dict[str, dict[str, list[tuple[int, float]]]] = field(default_factory=dict)
+    """Per language (and ``""`` for both): each rule's vector over its long examples only (``STORY_FEATURES``
+    features or more: stories, posts, reports), so a long text is also compared with the way the rule is
+    told at length, not only with the short lines that make up most of its examples."""
+    story_idf: dict[str, float] = field(default_factory=dict)
+    """Inverse document frequency over the rules' stories (a word every story uses tells none apart)."""
 
     def analyse(self, text: str) -> Analysed:
         """Clean, map synonyms, correct typos and featurise a text."""
@@ -352,6 +367,24 @@ def _by_anchor(keywords: dict[str, list[KeywordEntry]]) -> dict[str, list[str]]:
     return dict(out)
 
 
+def _idf(docs: list[Counter[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency of each feature over ``docs``."""
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(doc.keys())
+    n = max(len(docs), 1)
+    return {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+
+
+def _postings(docs: list[Counter[str]], idf: dict[str, float]) -> dict[str, list[tuple[int, float]]]:
+    """Feature -> (rule, weight) over the rules' normalised vectors (empty documents have none)."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for r, doc in enumerate(docs):
+        for f, w in _weigh(doc, idf).items():
+            postings[f].append((r, w))
+    return dict(postings)
+
+
 def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     vec = {f: (1 + math.log(n)) * idf.get(f, 0.0) for f, n in feats.items() if n > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -401,9 +434,11 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
             learn(clean(term).split(), signal=True)
 
     by_lang: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
+    stories: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
     for r, rule in enumerate(rules):
         doc: Counter[str] = Counter()
         part = {"en": Counter(), "zh": Counter()}
+        story = {"en": Counter(), "zh": Counter()}
         learnt = [e for e in rule.examples if e not in leave_out]
         for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh, *learnt]:
             toks = toks_of(phrase)
@@ -415,6 +450,8 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
                 phrase_text.append(phrase)
                 doc.update(feats)
                 part[language_of(phrase)].update(feats)
+                if len(feats) >= STORY_FEATURES:
+                    story[language_of(phrase)].update(feats)
         for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
             learn(clean(title).split(), signal=True)
             doc.update(features_of(toks_of(title), zh_mode))
@@ -445,6 +482,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         doc_feats.append(doc)
         for lang in by_lang:
             by_lang[lang].append(part[lang])
+            stories[lang].append(story[lang])
 
     domain = frozenset(f for doc in doc_feats for f in doc)
     none = -1
@@ -452,30 +490,39 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         none = len(doc_feats)
         doc = Counter()
         part = {"en": Counter(), "zh": Counter()}
+        story = {"en": Counter(), "zh": Counter()}
         for phrase in lib.out_of_scope:
-            doc.update(features_of(toks_of(phrase), zh_mode))
-            part[language_of(phrase)].update(features_of(toks_of(phrase), zh_mode))
+            feats = features_of(toks_of(phrase), zh_mode)
+            doc.update(feats)
+            part[language_of(phrase)].update(feats)
+            if len(feats) >= STORY_FEATURES:  # a long text that is no customer situation (a shopper's post)
+                story[language_of(phrase)].update(feats)
         doc_feats.append(doc)
         for lang in by_lang:
             by_lang[lang].append(part[lang])
+            stories[lang].append(story[lang])
 
-    n_docs = max(len(doc_feats), 1)
-    df: Counter[str] = Counter()
-    for doc in doc_feats:
-        df.update(doc.keys())
-    idf = {f: math.log((n_docs + 1) / (d + 0.5)) for f, d in df.items()}
+    long_en, long_zh = stories["en"], stories["zh"]
+    short = [doc - en - zh for doc, en, zh in zip(doc_feats, long_en, long_zh)]
+    idf = _idf(short)  # a word the rules use only in stories means nothing to a line
+    long_idf = _idf(doc_feats)
 
-    centroid_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for r, doc in enumerate(doc_feats):
-        for f, w in _weigh(doc, idf).items():
-            centroid_postings[f].append((r, w))
-    centroid_by_lang: dict[str, dict[str, list[tuple[int, float]]]] = {}
-    for lang, docs in by_lang.items():
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for r, doc in enumerate(docs):
-            for f, w in _weigh(doc, idf).items():
-                postings[f].append((r, w))
-        centroid_by_lang[lang] = dict(postings)
+    # A line is compared with what each rule says in lines, a long text with everything the rule says
+    # (its stories included) and with its stories alone: the many short examples do not drown the few
+    # long ones, and long examples do not pull short texts toward the rules that happen to have them.
+    centroid_postings = _postings(short, idf)
+    centroid_by_lang = {
+        "en": _postings([d - s for d, s in zip(by_lang["en"], long_en)], idf),
+        "zh": _postings([d - s for d, s in zip(by_lang["zh"], long_zh)], idf),
+    }
+    long_by_lang = {
+        "en": _postings(by_lang["en"], long_idf),
+        "zh": _postings(by_lang["zh"], long_idf),
+        "": _postings(doc_feats, long_idf),
+    }
+    both = [en + zh for en, zh in zip(stories["en"], stories["zh"])]
+    story_idf = _idf([doc for doc in both if doc])
+    story_by_lang = {lang: _postings(docs, story_idf) for lang, docs in (*stories.items(), ("", both))}
 
     return Index(
         rule_ids=rule_ids,
@@ -483,8 +530,12 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         order=[(-rule.priority, CATEGORY_ORDER[rule.category.value], rid) for rid, rule in zip(rule_ids, rules)],
         synonyms=synonyms,
         idf=idf,
-        centroid_postings=dict(centroid_postings),
+        centroid_postings=centroid_postings,
         centroid_by_lang=centroid_by_lang,
+        long_by_lang=long_by_lang,
+        long_idf=long_idf,
+        story_by_lang=story_by_lang,
+        story_idf=story_idf,
         phrase_postings=_phrase_postings(rule_phrases, phrase_feats, idf),
         phrase_text=phrase_text,
         needles=_by_anchor(keywords),

@@ -1,7 +1,8 @@
 """Rank the rules of an ``Index`` against a situation text, explain every score, abstain when unsure.
 
-Score of a rule (0..1) = ``W_PHRASE`` x best phrase similarity + ``W_CENTROID`` x similarity to the
-rule as a whole in the text's language + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)). Similarities are
+Score of a rule = ``W_PHRASE`` x best phrase similarity + ``W_CENTROID`` x similarity to the
+rule as a whole in the text's language + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)), plus, for
+a long text, ``W_STORY`` x similarity to the rule's long examples (its stories). Similarities are
 TF-IDF cosines over the features of ``coach.engine.index``.
 
 Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` (higher first), then
@@ -27,6 +28,8 @@ from coach.engine.normalize import CONCEPT, is_cjk, stem
 W_PHRASE = 0.10
 W_CENTROID = 0.70
 W_KEYWORD = 0.20
+W_STORY = 0.70
+"""A long text (``LONG_TEXT`` features or more) also scores ``W_STORY`` x its similarity to the rule's stories."""
 KEYWORD_SCALE = 10.0
 ABSTAIN_BELOW = 0.045
 ABSTAIN_BELOW_LONG = 0.035
@@ -37,6 +40,9 @@ MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
 OUT_OF_SCOPE_RATIO = 0.7
 """Abstain when the out-of-scope phrases are at least this close (relative to the best rule's similarity)."""
+OUT_OF_SCOPE_RATIO_LONG = 1.0
+"""A long text is abstained on when it is at least as close to the out-of-scope texts (with their long
+posts and reports) as to the best rule: a story shares much everyday vocabulary with both."""
 REQUEST_OVERRIDE = 0.35
 """A text shaped like a request or trivia question (out-of-scope patterns) still gets advice at this score."""
 AMBIGUOUS_GAP = 0.03
@@ -92,8 +98,9 @@ def _dot(postings: dict[str, list[tuple[int, float]]], qvec: dict[str, float]) -
     return acc
 
 
-def _query_vector(index: Index, a: Analysed) -> dict[str, float]:
-    vec = {f: (1 + math.log(n)) * index.idf[f] for f, n in a.features.items() if index.idf.get(f, 0.0) > 0.05}
+def _query_vector(index: Index, a: Analysed, idf: dict[str, float] | None = None) -> dict[str, float]:
+    idf = index.idf if idf is None else idf
+    vec = {f: (1 + math.log(n)) * idf[f] for f, n in a.features.items() if idf.get(f, 0.0) > 0.05}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {f: v / norm for f, v in vec.items()}
 
@@ -115,14 +122,35 @@ def _keyword_hits(
                     why[r].append(f'keyword "{label}" +{weight:g}')
                     said[r].append((words, "" if words == label else label))
     mapped = a.mapped
-    for regex, (literals, users) in index.patterns.items():
-        if (not literals or any(lit in mapped for lit in literals)) and (m := index.pattern(regex).search(mapped)):
+    by_literal, always, position = _pattern_literals(index)
+    found = {regex for lit, regexes in by_literal.items() if lit in mapped for regex in regexes}
+    for regex in sorted(found.union(always), key=position.__getitem__):
+        users = index.patterns[regex][1]
+        if m := index.pattern(regex).search(mapped):
             words = user_words(a, m.group(0))
             for r, weight in users:
                 kw[r] += weight
                 why[r].append(f"pattern /{regex}/ +{weight:g}")
                 said[r].append((words, ""))
     return kw, why, said
+
+
+def _pattern_literals(index: Index) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
+    """Literal -> the patterns that need it (each literal is looked for once per text), the patterns with
+    no known literal (always tried) and each pattern's place (reasons keep the playbooks' order); worked
+    out once per index."""
+    cached = index.__dict__.get("_by_literal")
+    if cached is None:
+        by_literal: dict[str, list[str]] = defaultdict(list)
+        always = []
+        for regex, (literals, _) in index.patterns.items():
+            for lit in literals:
+                by_literal[lit].append(regex)
+            if not literals:
+                always.append(regex)
+        position = {regex: i for i, regex in enumerate(index.patterns)}
+        cached = index.__dict__["_by_literal"] = (dict(by_literal), always, position)
+    return cached
 
 
 def user_words(a: Analysed, rendered: str) -> str:
@@ -156,11 +184,14 @@ def score_all(
 ) -> tuple[dict[int, tuple[float, list[str]]], float, float]:
     """Score the rules with any signal in the text: (rule index -> (score, reasons), best rule
     similarity, out-of-scope similarity)."""
-    qvec = _query_vector(index, a)
-    by_lang = index.centroid_by_lang.get(_language(a))
+    lang = _language(a)
+    long = len(a.features) >= LONG_TEXT
+    qvec = _query_vector(index, a, index.long_idf if long else None)
+    by_lang = (index.long_by_lang if long else index.centroid_by_lang).get(lang)
     centroid = _dot(index.centroid_postings if by_lang is None else by_lang, qvec)
-    none_sim = centroid.pop(index.none, 0.0)
-    best_sim = max(centroid.values(), default=0.0)
+    story = _dot(index.story_by_lang.get(lang, {}), _query_vector(index, a, index.story_idf)) if long else {}
+    none_sim = centroid.pop(index.none, 0.0) + story.pop(index.none, 0.0)
+    best_sim = max((sim + story.get(r, 0.0) for r, sim in centroid.items()), default=0.0)
     kw, kw_why, _ = hits if hits is not None else _keyword_hits(index, a)
 
     partial: dict[int, float] = {}
@@ -171,7 +202,7 @@ def score_all(
         if r in requires and not any(pin in rendered for pin in requires[r]):
             continue
         ks = 1 - math.exp(-kw[r] / KEYWORD_SCALE) if r in kw else 0.0
-        partial[r] = W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_KEYWORD * ks
+        partial[r] = W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_STORY * story.get(r, 0.0) + W_KEYWORD * ks
     if len(partial) > SHORTLIST:
         keep = heapq.nsmallest(SHORTLIST, partial, key=lambda r: (-partial[r], index.order[r]))
         partial = {r: partial[r] for r in keep}
@@ -184,6 +215,8 @@ def score_all(
         if p >= 0 and ps >= 0.15:
             why.append(f'close to phrase "{index.phrase_text[p]}" ({ps:.2f})')
         why.append(f"similarity to the whole entry {cs:.2f}")
+        if story.get(r, 0.0) >= 0.01:
+            why.append(f"similarity to its longer examples {story[r]:.2f}")
         scored[r] = (base + W_PHRASE * min(ps, 1.0), why)
     return scored, best_sim, none_sim
 
@@ -278,7 +311,8 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     coverage = index.coverage(a)
     if coverage < MIN_COVERAGE:
         return MatchResult(text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"])
-    if none_sim > 0 and none_sim >= OUT_OF_SCOPE_RATIO * best_sim:
+    ratio = OUT_OF_SCOPE_RATIO if len(a.features) < LONG_TEXT else OUT_OF_SCOPE_RATIO_LONG
+    if none_sim > 0 and none_sim >= ratio * best_sim:
         return MatchResult(text, [], notes + [f"reads like a general request, not a customer situation{best}"])
     if ordered[0][1][0] < REQUEST_OVERRIDE and _is_request(index, text):
         return MatchResult(text, [], notes + [f"reads like a task or a general question, not a customer situation{best}"])

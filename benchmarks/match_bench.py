@@ -48,7 +48,8 @@ def time_queries(index, queries: list[str]) -> list[float]:
 
 
 def generated_library(lib: Library, n_rules: int, rng: random.Random) -> Library:
-    """A large synthetic playbook: shipped rules' phrases and keywords shuffled into new rules."""
+    """A large synthetic playbook: shipped rules' phrases, examples and keywords shuffled into new rules
+    (twelve phrases and six examples each, every text distinct)."""
     base = list(lib.rules.values())
     words = sorted({w for r in base for p in r.match.phrases.en for w in p.split()})
     big = Library(concepts=lib.concepts)
@@ -58,6 +59,8 @@ def generated_library(lib: Library, n_rules: int, rng: random.Random) -> Library
         data["id"] = f"{src.category.value}.generated-{i}"
         en = [" ".join(rng.sample(words, 8)) + " " + p for p in src.match.phrases.en[:6]]
         data["match"]["phrases"] = {"en": en, "zh": src.match.phrases.zh[:6]}
+        # Six examples per rule, each made distinct (a shipped rule has ~140; build time is linear in texts).
+        data["examples"] = [" ".join(rng.sample(words, 8)) + " " + e for e in src.examples[:6]]
         data["response"]["principles"] = []
         data["response"]["see_also"] = []
         big.rules[data["id"]] = Rule.model_validate(data)

@@ -21,7 +21,9 @@ from coach.engine.normalize import language_of
 
 def main() -> None:
     lib, index = cached_index()
-    ood = yaml.safe_load((Path(__file__).parent.parent / "tests/data/out_of_scope.yaml").read_text(encoding="utf-8"))
+    ood = yaml.safe_load(
+        (Path(__file__).parent.parent / "tests/data/out_of_scope.yaml").read_text(encoding="utf-8")
+    )
     saved = m.ABSTAIN_BELOW
     m.ABSTAIN_BELOW = 0.0
     rows = []
@@ -33,7 +35,9 @@ def main() -> None:
     ood_scores = []
     for text in ood:
         res = m.rank(index, text, top=1)
-        ood_scores.append((res.matches[0].score if res.matches else 0.0, text, res.matches[0].id if res.matches else ""))
+        ood_scores.append(
+            (res.matches[0].score if res.matches else 0.0, text, res.matches[0].id if res.matches else "")
+        )
     m.ABSTAIN_BELOW = saved
     for lang in ("en", "zh"):
         sub = [r for r in rows if r[4] == lang]

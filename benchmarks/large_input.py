@@ -105,8 +105,10 @@ def main() -> None:
         env.pop("COACH_PLAYBOOKS", None)
         for verb in ("match", "assess"):
             run(verb, "warm the cache", env)
-        floor = {verb: min(run(verb, "the buyer wants a bigger listing fee", env)[0] for _ in range(3))
-                 for verb in ("match", "assess")}
+        floor = {
+            verb: min(run(verb, "the buyer wants a bigger listing fee", env)[0] for _ in range(3))
+            for verb in ("match", "assess")
+        }
         print(f"floor (one short line): match {floor['match']:.2f} s, assess {floor['assess']:.2f} s")
         for kind in kinds:
             text = text_of(kind, args.size)
@@ -115,11 +117,15 @@ def main() -> None:
                 state = "" if code == 0 else f"  (exit {code}: {error})"
                 if code is None:
                     state = f"  (stopped after {STOP} s)"
-                print(f"{kind:17} {verb:6} {len(text.encode('utf-8')) / 1e6:4.1f} MB  {seconds:6.2f} s  "
-                      f"{seconds / floor[verb]:5.1f}x floor{state}")
+                print(
+                    f"{kind:17} {verb:6} {len(text.encode('utf-8')) / 1e6:4.1f} MB  {seconds:6.2f} s  "
+                    f"{seconds / floor[verb]:5.1f}x floor{state}"
+                )
     count, compiled, checked = pattern_check_cost()
-    print(f"pattern check: {count} shipped patterns, compile {compiled:.2f} s, check {checked:.2f} s "
-          f"({checked / compiled:.1f}x compiling)")
+    print(
+        f"pattern check: {count} shipped patterns, compile {compiled:.2f} s, check {checked:.2f} s "
+        f"({checked / compiled:.1f}x compiling)"
+    )
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ def cold_start(runs: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rules", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--runs", type=int, default=15)
@@ -96,20 +98,26 @@ def main() -> None:
     lib, index = cached_index()
     queries = queries_from(lib, args.queries, rng)
     t = time_queries(index, queries)
-    print(f"shipped playbooks ({len(lib.rules)} rules), {len(queries)} queries: "
-          f"p50 {percentile(t, 50):.2f} ms  p95 {percentile(t, 95):.2f} ms  max {max(t):.2f} ms")
+    print(
+        f"shipped playbooks ({len(lib.rules)} rules), {len(queries)} queries: "
+        f"p50 {percentile(t, 50):.2f} ms  p95 {percentile(t, 95):.2f} ms  max {max(t):.2f} ms"
+    )
 
     big = generated_library(lib, args.rules, rng)
     started = time.perf_counter()
     big_index = build_index(big)
     built = time.perf_counter() - started
     t = time_queries(big_index, queries[:100])
-    print(f"generated playbook ({len(big.rules)} rules, index built in {built:.1f} s), 100 queries: "
-          f"p50 {percentile(t, 50):.2f} ms  p95 {percentile(t, 95):.2f} ms  max {max(t):.2f} ms")
+    print(
+        f"generated playbook ({len(big.rules)} rules, index built in {built:.1f} s), 100 queries: "
+        f"p50 {percentile(t, 50):.2f} ms  p95 {percentile(t, 95):.2f} ms  max {max(t):.2f} ms"
+    )
 
     imports, match = cold_start(args.runs)
-    print(f"cold start (median of {args.runs}): import pydantic+rapidfuzz+yaml {imports:.0f} ms; "
-          f"coach match --json {match:.0f} ms; ratio {match / imports:.2f}x")
+    print(
+        f"cold start (median of {args.runs}): import pydantic+rapidfuzz+yaml {imports:.0f} ms; "
+        f"coach match --json {match:.0f} ms; ratio {match / imports:.2f}x"
+    )
 
 
 if __name__ == "__main__":

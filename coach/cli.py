@@ -9,7 +9,22 @@ import sys
 from coach import __version__
 from coach.errors import CoachError
 
-COMMANDS = ["match", "assess", "validate", "schema", "locate", "log", "walkthroughs", "roleplay", "sessions", "prep", "train", "report", "account", "acbp"]
+COMMANDS = [
+    "match",
+    "assess",
+    "validate",
+    "schema",
+    "locate",
+    "log",
+    "walkthroughs",
+    "roleplay",
+    "sessions",
+    "prep",
+    "train",
+    "report",
+    "account",
+    "acbp",
+]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
 SUMMARY = {
@@ -90,7 +105,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--db", dest="ui_db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
     )
     ui.add_argument(
-        "--playbooks", dest="ui_playbooks", action="append", metavar="DIR", default=[],
+        "--playbooks",
+        dest="ui_playbooks",
+        action="append",
+        metavar="DIR",
+        default=[],
         help="extra playbook folder (repeatable; also COACH_PLAYBOOKS)",
     )
     ui.add_argument("--lang", dest="ui_lang", choices=["en", "zh"], help="interface language for this run")

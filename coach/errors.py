@@ -30,4 +30,8 @@ class ContentError(CoachError):
         """The first problem, with a count of the others."""
         first = " ".join(self.problems[0].split()) if self.problems else self.message
         more = len(self.problems) - 1
-        return first if more <= 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `coach validate`)"
+        return (
+            first
+            if more <= 0
+            else f"{first} (and {more} more problem{'s' if more > 1 else ''}; run `coach validate`)"
+        )

@@ -8,7 +8,11 @@ from tests.test_cli_match import coach
 
 
 def test_json_shape():
-    out = coach("assess", "--json", "I'm really sorry about the late delivery. I'll call you by 3pm today with the new schedule.")
+    out = coach(
+        "assess",
+        "--json",
+        "I'm really sorry about the late delivery. I'll call you by 3pm today with the new schedule.",
+    )
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
     assert set(obj) == {"reply", "behaviours", "concessions"}
@@ -24,7 +28,12 @@ def test_json_nothing_found():
 
 
 def test_jsonl_in_order():
-    replies = ["ok", "如果你们把端架给我们，我们可以多给1%的返利。", "", "[bold]sorry about the late delivery[/bold]"]
+    replies = [
+        "ok",
+        "如果你们把端架给我们，我们可以多给1%的返利。",
+        "",
+        "[bold]sorry about the late delivery[/bold]",
+    ]
     out = coach("assess", "--jsonl", stdin="\n".join(replies) + "\n")
     assert out.returncode == 0, out.stderr
     answers = [json.loads(line) for line in out.stdout.splitlines()]

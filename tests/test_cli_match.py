@@ -13,7 +13,9 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
-def coach(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def coach(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "coach", *args],
@@ -52,7 +54,13 @@ def test_top_limits():
 
 
 def test_jsonl_one_answer_per_line_in_order():
-    lines = ["the buyer walked out of the meeting", "法国的首都是哪里", "", "[bold red]delivery late again[/]", "采购要求我们再加10%的返利，否则就换竞品"]
+    lines = [
+        "the buyer walked out of the meeting",
+        "法国的首都是哪里",
+        "",
+        "[bold red]delivery late again[/]",
+        "采购要求我们再加10%的返利，否则就换竞品",
+    ]
     out = coach("match", "--jsonl", stdin="\n".join(lines) + "\n")
     assert out.returncode == 0, out.stderr
     answers = [json.loads(x) for x in out.stdout.splitlines()]
@@ -112,9 +120,15 @@ def test_user_playbook_replaces_shipped_rule_and_says_so(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "nibble.yaml").write_text(
-        (DATA / "mini" / "mini.yaml").read_text(encoding="utf-8").replace("The nibble", "Our nibble"), encoding="utf-8"
+        (DATA / "mini" / "mini.yaml").read_text(encoding="utf-8").replace("The nibble", "Our nibble"),
+        encoding="utf-8",
     )
-    out = coach("match", "--json", "we signed yesterday and now he wants two more facings for free", env={"COACH_PLAYBOOKS": str(mine)})
+    out = coach(
+        "match",
+        "--json",
+        "we signed yesterday and now he wants two more facings for free",
+        env={"COACH_PLAYBOOKS": str(mine)},
+    )
     assert out.returncode == 0, out.stderr
     assert "replaces" in out.stderr and "tactic.nibble" in out.stderr
     first = json.loads(out.stdout)["matches"][0]
@@ -131,7 +145,9 @@ def test_validate_reports_examples_that_miss(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     text = (DATA / "mini" / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace('examples: ["halfway through the talks she just walked out"]', 'examples: ["我们的返利什么时候到账"]')
+    text = text.replace(
+        'examples: ["halfway through the talks she just walked out"]', 'examples: ["我们的返利什么时候到账"]'
+    )
     (mine / "x.yaml").write_text(text, encoding="utf-8")
     out = coach("validate", str(mine))
     assert out.returncode == 1
@@ -143,7 +159,9 @@ def test_validate_reports_same_example_under_two_rules(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     text = (DATA / "mini" / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace("halfway through the talks she just walked out", "if I give 1% more rebate what do I get in return")
+    text = text.replace(
+        "halfway through the talks she just walked out", "if I give 1% more rebate what do I get in return"
+    )
     (mine / "x.yaml").write_text(text, encoding="utf-8")
     out = coach("validate", str(mine))
     assert out.returncode == 1
@@ -154,7 +172,10 @@ def test_validate_reports_counter_example_that_hits(tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     text = (DATA / "mini" / "mini.yaml").read_text(encoding="utf-8")
-    text = text.replace('counter_examples: ["what should I ask in return for a discount"]', 'counter_examples: ["after we signed the deal he asked for one more small extra"]')
+    text = text.replace(
+        'counter_examples: ["what should I ask in return for a discount"]',
+        'counter_examples: ["after we signed the deal he asked for one more small extra"]',
+    )
     (mine / "x.yaml").write_text(text, encoding="utf-8")
     out = coach("validate", str(mine))
     assert out.returncode == 1

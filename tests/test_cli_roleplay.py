@@ -199,7 +199,10 @@ def test_sessions_show_and_export(played, monkeypatch, capsys, tmp_path):
     first = {b["id"]: b for b in data["transcript"][0]["behaviours"]}
     assert "reply.conditional-concession" not in first  # never praised past the limit
     # 5% against the scenario's 2% limit: the implicit over-limit blocker says so with the figures
-    assert first["reply.over-limit"]["blocker"]["en"] == "You went past your limit: price/rebate 5% given, limit 2%."
+    assert (
+        first["reply.over-limit"]["blocker"]["en"]
+        == "You went past your limit: price/rebate 5% given, limit 2%."
+    )
     target = tmp_path / "s1.md"
     code, out, _ = run(monkeypatch, capsys, "sessions", "export", "1", "--format", "md", "-o", str(target))
     assert (

@@ -82,7 +82,12 @@ def test_json_match_from_cache_needs_no_yaml_or_pydantic():
         "print(sorted(hot))"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    again = subprocess.run([sys.executable, "-c", code.replace("range(2)", "range(1)")], capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-c", code.replace("range(2)", "range(1)")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert first.returncode == 0, first.stderr
     assert again.stdout.strip().splitlines()[-1] == "[]", again.stdout + again.stderr
 

@@ -167,7 +167,9 @@ def render_feedback(lib, result, lang: str, context: str | None = None) -> str: 
     if not result.behaviours:
         return t["none"]
     ids = {d.id for d in result.behaviours}
-    shown = [d for d in result.behaviours if not (d.good and "reply.over-limit" in ids and d.id in CONCESSIONS)]
+    shown = [
+        d for d in result.behaviours if not (d.good and "reply.over-limit" in ids and d.id in CONCESSIONS)
+    ]
     out: list[str] = []
     offered: set[str] = set()  # a better line is suggested once, under the first bad behaviour it fits
     for d in sorted(shown, key=lambda d: not d.good):

@@ -101,7 +101,9 @@ def read_text_arg(text: str | None) -> str:
     if text == "-":
         text = read_stdin("`-`")
     if text is None:
-        raise CoachError("no text given", "pass the situation in quotes, `-` to read standard input, or --jsonl")
+        raise CoachError(
+            "no text given", "pass the situation in quotes, `-` to read standard input, or --jsonl"
+        )
     if not text.strip():  # a usage mistake, not a situation no playbook fits
         raise CoachError("the text is empty", "type it in quotes, or pass `-` and send it on standard input")
     return text

@@ -7,7 +7,9 @@ import argparse
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the verb."""
-    p = sub.add_parser("locate", help="print the paths the tool uses", description="Print every path the tool uses.")
+    p = sub.add_parser(
+        "locate", help="print the paths the tool uses", description="Print every path the tool uses."
+    )
     p.set_defaults(run=run)
 
 

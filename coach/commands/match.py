@@ -18,7 +18,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("text", nargs="?", help="the situation, in quotes; `-` reads standard input")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--jsonl", action="store_true", help="read one situation per line on stdin, write one JSON object per line")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one situation per line on stdin, write one JSON object per line",
+    )
     p.add_argument("--top", type=_positive, default=3, metavar="K", help="at most K entries (default 3)")
     p.add_argument("--lang", choices=["en", "zh"], help="language of the advice (default: that of the text)")
     playbook_options(p)
@@ -100,10 +104,20 @@ LABELS = {
     },
 }
 DEPARTMENTS = {
-    "en": {"finance": "finance", "logistics": "logistics/transport", "quality": "quality",
-           "marketing": "marketing", "management": "your manager"},
-    "zh": {"finance": "财务部", "logistics": "物流/运输部", "quality": "质量部", "marketing": "市场部",
-           "management": "上级主管"},
+    "en": {
+        "finance": "finance",
+        "logistics": "logistics/transport",
+        "quality": "quality",
+        "marketing": "marketing",
+        "management": "your manager",
+    },
+    "zh": {
+        "finance": "财务部",
+        "logistics": "物流/运输部",
+        "quality": "质量部",
+        "marketing": "市场部",
+        "management": "上级主管",
+    },
 }
 
 

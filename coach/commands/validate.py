@@ -18,12 +18,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "engine; check their text and the scenarios' against the glossary of trade terms. Exit 0 when all is "
         "well, 1 when a check found problems.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="playbook files or folders to check (default: shipped)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only: no warnings, no summary")
-    p.add_argument("--scenarios", action="append", metavar="PATH", default=[],
-                   help="role-play scenario file or folder to check on top of the shipped ones (repeatable)")
-    p.add_argument("--autoplay", type=_count, default=0, metavar="N",
-                   help="also play each scenario N times with random replies from the behaviours' examples")
+    p.add_argument(
+        "--scenarios",
+        action="append",
+        metavar="PATH",
+        default=[],
+        help="role-play scenario file or folder to check on top of the shipped ones (repeatable)",
+    )
+    p.add_argument(
+        "--autoplay",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also play each scenario N times with random replies from the behaviours' examples",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of --autoplay's random replies (default 0)")
     playbook_options(p)
     p.set_defaults(run=run)
@@ -46,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
         index = build_index(lib)
         settled: set[str] = set()
-        unlearnt, outranked = unlearnt_examples(lib, settled)  # each example against an index that has not seen it
+        unlearnt, outranked = unlearnt_examples(
+            lib, settled
+        )  # each example against an index that has not seen it
         problems += verify_examples(lib, index, frozenset(settled))
         examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
     if lib.behaviours:
@@ -54,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
         examples += sum(len(b.examples) + len(b.counter_examples) for b in lib.behaviours.values())
     from coach.commands.roleplay import check_scenarios
 
-    found, figures, scenarios = check_scenarios(lib, existing_paths(args.scenarios), autoplay=args.autoplay,
-                                                seed=args.seed)
+    found, figures, scenarios = check_scenarios(
+        lib, existing_paths(args.scenarios), autoplay=args.autoplay, seed=args.seed
+    )
     problems += found
     from coach.content.glossary import check as check_glossary
 

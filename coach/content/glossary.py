@@ -45,7 +45,8 @@ class GlossaryTerm(Strict):
         "English forms, is reported.",
     )
     avoid_zh: list[NonEmpty] = Field(
-        default_factory=list, description="Chinese words not to use for it in shipped text (write the first `zh` form)."
+        default_factory=list,
+        description="Chinese words not to use for it in shipped text (write the first `zh` form).",
     )
 
 
@@ -84,15 +85,21 @@ class Checker:
         for term in self.terms:
             for bad in term.avoid_zh:
                 if bad in zh:
-                    yield "zh", f"write {term.zh[0]} ({term.en[0]}), not {bad}: the glossary uses one word for it"
+                    yield (
+                        "zh",
+                        f"write {term.zh[0]} ({term.en[0]}), not {bad}: the glossary uses one word for it",
+                    )
             said = next((f for f in term.zh if f in zh), None)
             if said is None or any(p.search(low) for p in self._own[term.id]):
                 continue
             wrong = next((f for f, p in self._not[term.id] if p.search(low)), None)
             if wrong:
-                yield "en", (
-                    f"the Chinese says {said} ({term.en[0]}) but the English says {wrong!r}: "
-                    f"they are different things; use the same term in both languages"
+                yield (
+                    "en",
+                    (
+                        f"the Chinese says {said} ({term.en[0]}) but the English says {wrong!r}: "
+                        f"they are different things; use the same term in both languages"
+                    ),
                 )
 
     def say(self, zh: str) -> str | None:
@@ -116,7 +123,9 @@ def _texts(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[
             yield from _texts(value, (*path, i))
 
 
-def _check_document(checker: Checker, doc: Located, root: tuple[str | int, ...], node: Any, say: bool) -> list[str]:
+def _check_document(
+    checker: Checker, doc: Located, root: tuple[str | int, ...], node: Any, say: bool
+) -> list[str]:
     out = []
     for path, en, zh in _texts(node, root):
         for side, message in checker.entry(en, zh):
@@ -144,7 +153,9 @@ def check(lib: Library, scenario_paths: list[Path] | None = None) -> list[str]:
     for bid in lib.behaviours:
         src = lib.sources[bid]
         doc = lib.documents[src.file]
-        out += _check_document(checker, doc, ("behaviours", src.index), doc.data["behaviours"][src.index], True)
+        out += _check_document(
+            checker, doc, ("behaviours", src.index), doc.data["behaviours"][src.index], True
+        )
     for file in _scenario_files(scenario_paths or []):
         out += check_scenario_file(checker, file)
     return out

@@ -20,8 +20,13 @@ vocabulary concepts (docs/playbook-format.md, "How much match data a rule may ca
 def match_entries(rule: Rule) -> int:
     """How many hand-written match entries a rule carries."""
     m = rule.match
-    return len(m.phrases.en) + len(m.phrases.zh) + len(m.keywords) + len(m.patterns) + len(m.exclude) + len(
-        m.require_any
+    return (
+        len(m.phrases.en)
+        + len(m.phrases.zh)
+        + len(m.keywords)
+        + len(m.patterns)
+        + len(m.exclude)
+        + len(m.require_any)
     )
 
 
@@ -33,18 +38,29 @@ def unsupported(lib: Library, index: Index) -> list[str]:
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
         doc = lib.documents[src.file]
-        texts = [seen.setdefault(t, index.analyse(t)) for t in (*rule.examples, *rule.match.phrases.en, *rule.match.phrases.zh)]
+        texts = [
+            seen.setdefault(t, index.analyse(t))
+            for t in (*rule.examples, *rule.match.phrases.en, *rule.match.phrases.zh)
+        ]
         for j, kw in enumerate(rule.match.keywords):
             toks = index.synonyms.apply(clean(kw.term))[0]
             pin = needle(render(toks)) if toks else ""
             if pin and not any(pin in a.rendered for a in texts):
-                out.append(doc.locate(("rules", src.index, "match", "keywords", j),
-                                      f"keyword {kw.term!r} is in none of this rule's examples or phrases; add an example that uses it, or drop it"))
+                out.append(
+                    doc.locate(
+                        ("rules", src.index, "match", "keywords", j),
+                        f"keyword {kw.term!r} is in none of this rule's examples or phrases; add an example that uses it, or drop it",
+                    )
+                )
         for j, pattern in enumerate(rule.match.patterns):
             rx = index.pattern(pattern.regex)
             if not any(rx.search(a.mapped) for a in texts):
-                out.append(doc.locate(("rules", src.index, "match", "patterns", j),
-                                      "pattern matches none of this rule's examples or phrases; add an example it is for, or drop it"))
+                out.append(
+                    doc.locate(
+                        ("rules", src.index, "match", "patterns", j),
+                        "pattern matches none of this rule's examples or phrases; add an example it is for, or drop it",
+                    )
+                )
     return out
 
 

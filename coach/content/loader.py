@@ -100,7 +100,9 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         lib.problems.append(str(exc))
         return
     data = located.data
-    if not isinstance(data, dict) or not ({"rules", "concepts", "out_of_scope", "behaviours", "glossary"} & set(data)):
+    if not isinstance(data, dict) or not (
+        {"rules", "concepts", "out_of_scope", "behaviours", "glossary"} & set(data)
+    ):
         lib.problems.append(
             located.locate(
                 (),
@@ -121,8 +123,12 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         except ValidationError as exc:
             lib.problems.extend(pydantic_problems(exc, located, OutOfScopeFile))
             return
-        lib.out_of_scope.extend(p for p in [*oos.out_of_scope.en, *oos.out_of_scope.zh] if p not in lib.out_of_scope)
-        lib.out_of_scope_patterns.extend(p for p in oos.out_of_scope.patterns if p not in lib.out_of_scope_patterns)
+        lib.out_of_scope.extend(
+            p for p in [*oos.out_of_scope.en, *oos.out_of_scope.zh] if p not in lib.out_of_scope
+        )
+        lib.out_of_scope_patterns.extend(
+            p for p in oos.out_of_scope.patterns if p not in lib.out_of_scope_patterns
+        )
         lib.documents[shown] = located  # so `coach validate` can place warnings about its patterns
         return
     if "concepts" in data and "rules" not in data:
@@ -144,7 +150,9 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
         line, col = located.where(("rules", i))
         here = f"{shown}:{line}:{col}"
         if rule.id in layer_ids:
-            lib.problems.append(f"{here}: rules[{i}].id: duplicate id {rule.id!r} (first defined at {layer_ids[rule.id]})")
+            lib.problems.append(
+                f"{here}: rules[{i}].id: duplicate id {rule.id!r} (first defined at {layer_ids[rule.id]})"
+            )
             continue
         layer_ids[rule.id] = here
         if rule.id in lib.rules:
@@ -154,7 +162,9 @@ def _load_file(lib: Library, file: Path, layer_no: int, layer_ids: dict[str, str
     lib.documents[shown] = located
 
 
-def _load_behaviours(lib: Library, located: Located, shown: str, layer_no: int, layer_ids: dict[str, str]) -> None:
+def _load_behaviours(
+    lib: Library, located: Located, shown: str, layer_no: int, layer_ids: dict[str, str]
+) -> None:
     try:
         book = BehaviourFile.model_validate(located.data)
     except ValidationError as exc:
@@ -170,7 +180,9 @@ def _load_behaviours(lib: Library, located: Located, shown: str, layer_no: int, 
             continue
         layer_ids[behaviour.id] = here
         if behaviour.id in lib.behaviours:
-            lib.notices.append(f"{here}: behaviour {behaviour.id!r} replaces the one from {lib.sources[behaviour.id]}")
+            lib.notices.append(
+                f"{here}: behaviour {behaviour.id!r} replaces the one from {lib.sources[behaviour.id]}"
+            )
         lib.behaviours[behaviour.id] = behaviour
         lib.sources[behaviour.id] = RuleSource(shown, line, col, layer_no, i)
     lib.documents[shown] = located
@@ -216,7 +228,9 @@ def _check_links(lib: Library) -> None:
         ):
             for j, target in enumerate(ids):
                 if target not in known:
-                    lib.problems.append(doc.locate(("behaviours", src.index, what, j), f"links to unknown id {target!r}"))
+                    lib.problems.append(
+                        doc.locate(("behaviours", src.index, what, j), f"links to unknown id {target!r}")
+                    )
 
 
 @lru_cache(maxsize=1)
@@ -253,7 +267,11 @@ def default_layers(extra_dirs: list[Path] | None = None) -> list[Path | list[Pat
 
 
 def load_default(
-    extra_dirs: list[Path] | None = None, *, check: bool = True, situations: bool = True, replies: bool = False
+    extra_dirs: list[Path] | None = None,
+    *,
+    check: bool = True,
+    situations: bool = True,
+    replies: bool = False,
 ) -> Library:
     """Load shipped + user playbooks; with ``check`` also require the taxonomy's situation ids (and,
     with ``replies``, its reply-behaviour ids)."""
@@ -263,4 +281,12 @@ def load_default(
     return lib
 
 
-__all__ = ["Library", "RuleSource", "load_library", "load_default", "format_path", "situation_ids", "reply_ids"]
+__all__ = [
+    "Library",
+    "RuleSource",
+    "load_library",
+    "load_default",
+    "format_path",
+    "situation_ids",
+    "reply_ids",
+]

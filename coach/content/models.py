@@ -90,9 +90,12 @@ class Match(Strict):
     keywords: list[Keyword] = Field(default_factory=list, description="Weighted signal words.")
     patterns: list[Pattern] = Field(default_factory=list, description="Optional regular expressions.")
     require_any: list[NonEmpty] = Field(
-        default_factory=list, description="If given, at least one of these terms must appear for the rule to match."
+        default_factory=list,
+        description="If given, at least one of these terms must appear for the rule to match.",
     )
-    exclude: list[NonEmpty] = Field(default_factory=list, description="If any of these terms appears, the rule does not match.")
+    exclude: list[NonEmpty] = Field(
+        default_factory=list, description="If any of these terms appears, the rule does not match."
+    )
 
     @model_validator(mode="after")
     def _has_signal(self) -> Match:
@@ -108,22 +111,30 @@ class Response(Strict):
     say: list[Text] = Field(default_factory=list, description="Example lines to say to the customer.")
     avoid: list[Text] = Field(default_factory=list, description="What never to do.")
     principles: list[NonEmpty] = Field(default_factory=list, description="Ids of linked principle rules.")
-    departments: list[Department] = Field(default_factory=list, description="Internal departments to involve.")
+    departments: list[Department] = Field(
+        default_factory=list, description="Internal departments to involve."
+    )
     see_also: list[NonEmpty] = Field(default_factory=list, description="Ids of related rules.")
 
 
 class Rule(Strict):
     """One playbook entry: a situation, how to recognise it and how to respond."""
 
-    id: str = Field(pattern=RULE_ID, description="Stable id such as tactic.nibble; never rename a shipped id.")
+    id: str = Field(
+        pattern=RULE_ID, description="Stable id such as tactic.nibble; never rename a shipped id."
+    )
     category: Category = Field(description="Chapter of the course.")
     title: Text
     summary: Text
     priority: int = Field(0, ge=-100, le=100, description="Breaks exact score ties: higher wins.")
     match: Match
     response: Response
-    examples: list[NonEmpty] = Field(default_factory=list, description="Texts that must rank this rule first.")
-    counter_examples: list[NonEmpty] = Field(default_factory=list, description="Texts that must not rank it first.")
+    examples: list[NonEmpty] = Field(
+        default_factory=list, description="Texts that must rank this rule first."
+    )
+    counter_examples: list[NonEmpty] = Field(
+        default_factory=list, description="Texts that must not rank it first."
+    )
 
     @model_validator(mode="after")
     def _category_prefix(self) -> Rule:
@@ -176,9 +187,15 @@ class Scope(str, Enum):
 class Signal(Strict):
     """A word, phrase or regular expression that counts for (or, with a negative weight, against) a behaviour."""
 
-    term: str | None = Field(None, min_length=1, max_length=2000, description="Word or phrase (English or Chinese).")
-    regex: Regex | None = Field(None, description="Python regex over the lower-cased reply, punctuation kept.")
-    weight: float = Field(1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against).")
+    term: str | None = Field(
+        None, min_length=1, max_length=2000, description="Word or phrase (English or Chinese)."
+    )
+    regex: Regex | None = Field(
+        None, description="Python regex over the lower-cased reply, punctuation kept."
+    )
+    weight: float = Field(
+        1.0, ge=-10, le=10, description="What it adds to the behaviour's score (negative: evidence against)."
+    )
     scope: Scope | None = Field(
         None,
         description="Where it is looked for: within one sentence, or anywhere in the reply "
@@ -253,8 +270,12 @@ class Behaviour(Strict):
     good: bool = Field(description="Whether a trainer wants to see it.")
     title: Text
     why: Text = Field(description="What the behaviour does to the negotiation, in one or two sentences.")
-    principles: list[NonEmpty] = Field(default_factory=list, description="Ids of the principle rules behind it.")
-    better: list[Text] = Field(default_factory=list, description="Better lines to say instead (for bad behaviours).")
+    principles: list[NonEmpty] = Field(
+        default_factory=list, description="Ids of the principle rules behind it."
+    )
+    better: list[Text] = Field(
+        default_factory=list, description="Better lines to say instead (for bad behaviours)."
+    )
     detect: Detect
     suppresses: list[NonEmpty] = Field(
         default_factory=list, description="Behaviours that do not count when this one is present."

@@ -933,7 +933,9 @@ def limits_from_text(values: Sequence[str]) -> tuple[Limit, ...]:
             raise PlanError([f"limit {raw.strip()[:60]!r}: {detail}"], _LIMIT_HINT) from None
         except (ValueError, ValidationError) as exc:
             detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            raise PlanError([f"limit {raw.strip()[:60]!r}: {detail.removeprefix('Value error, ')}"], _LIMIT_HINT) from None
+            raise PlanError(
+                [f"limit {raw.strip()[:60]!r}: {detail.removeprefix('Value error, ')}"], _LIMIT_HINT
+            ) from None
         item = "rebate" if re.match(r"\s*(?:rebates?|返利|返点)\b", raw, re.IGNORECASE) else lim.type
         out.append(Limit(item, float(lim.max.value), lim.max.unit, raw.strip()))
     return tuple(out)

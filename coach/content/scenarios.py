@@ -539,9 +539,7 @@ def _placeholder_problem(text: str) -> str | None:
             )
         rest = rest.replace(m.group(0), "", 1)
     if "{" in rest or "}" in rest:
-        return (
-            "a `{` or `}` that is not a placeholder: write {offered.ITEM|what to say before any offer}"
-        )
+        return "a `{` or `}` that is not a placeholder: write {offered.ITEM|what to say before any offer}"
     return None
 
 

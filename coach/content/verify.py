@@ -37,7 +37,11 @@ def verify_examples(lib: Library, index: Index, settled: frozenset[str] = frozen
         for i, text in enumerate(rule.examples):
             key = " ".join(text.split()).casefold()
             if key in owners and owners[key] != rule_id:
-                problems.append(doc.locate(("rules", src.index, "examples", i), f"also listed under {owners[key]}: {text!r}"))
+                problems.append(
+                    doc.locate(
+                        ("rules", src.index, "examples", i), f"also listed under {owners[key]}: {text!r}"
+                    )
+                )
             owners.setdefault(key, rule_id)
             miss = None if text in settled else _miss(index, rule_id, text)
             if miss:
@@ -45,7 +49,11 @@ def verify_examples(lib: Library, index: Index, settled: frozenset[str] = frozen
         for i, text in enumerate(rule.counter_examples):
             ids = [m.id for m in rank(index, text, top=1).matches]
             if ids and ids[0] == rule_id:
-                problems.append(doc.locate(("rules", src.index, "counter_examples", i), f"ranks this rule first: {text!r}"))
+                problems.append(
+                    doc.locate(
+                        ("rules", src.index, "counter_examples", i), f"ranks this rule first: {text!r}"
+                    )
+                )
     return problems
 
 
@@ -93,8 +101,12 @@ def verify_behaviours(lib: Library) -> list[str]:
         doc = lib.documents[src.file]
         for i, text in enumerate(behaviour.examples):
             if bid not in {d.id for d in assess(index, text).behaviours}:
-                problems.append(doc.locate(("behaviours", src.index, "examples", i), f"not detected: {text!r}"))
+                problems.append(
+                    doc.locate(("behaviours", src.index, "examples", i), f"not detected: {text!r}")
+                )
         for i, text in enumerate(behaviour.counter_examples):
             if bid in {d.id for d in assess(index, text).behaviours}:
-                problems.append(doc.locate(("behaviours", src.index, "counter_examples", i), f"detected: {text!r}"))
+                problems.append(
+                    doc.locate(("behaviours", src.index, "counter_examples", i), f"detected: {text!r}")
+                )
     return problems

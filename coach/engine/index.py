@@ -527,7 +527,9 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
     return Index(
         rule_ids=rule_ids,
         meta=[(rule.title.en, rule.title.zh, rule.category.value) for rule in rules],
-        order=[(-rule.priority, CATEGORY_ORDER[rule.category.value], rid) for rid, rule in zip(rule_ids, rules)],
+        order=[
+            (-rule.priority, CATEGORY_ORDER[rule.category.value], rid) for rid, rule in zip(rule_ids, rules)
+        ],
         synonyms=synonyms,
         idf=idf,
         centroid_postings=centroid_postings,

@@ -202,7 +202,9 @@ def score_all(
         if r in requires and not any(pin in rendered for pin in requires[r]):
             continue
         ks = 1 - math.exp(-kw[r] / KEYWORD_SCALE) if r in kw else 0.0
-        partial[r] = W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_STORY * story.get(r, 0.0) + W_KEYWORD * ks
+        partial[r] = (
+            W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_STORY * story.get(r, 0.0) + W_KEYWORD * ks
+        )
     if len(partial) > SHORTLIST:
         keep = heapq.nsmallest(SHORTLIST, partial, key=lambda r: (-partial[r], index.order[r]))
         partial = {r: partial[r] for r in keep}
@@ -310,12 +312,18 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
         return MatchResult(text, [], notes + [f"no rule reached {floor:.2f}{best}"])
     coverage = index.coverage(a)
     if coverage < MIN_COVERAGE:
-        return MatchResult(text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"])
+        return MatchResult(
+            text, [], notes + [f"only {coverage:.0%} of the text is playbook vocabulary{best}"]
+        )
     ratio = OUT_OF_SCOPE_RATIO if len(a.features) < LONG_TEXT else OUT_OF_SCOPE_RATIO_LONG
     if none_sim > 0 and none_sim >= ratio * best_sim:
-        return MatchResult(text, [], notes + [f"reads like a general request, not a customer situation{best}"])
+        return MatchResult(
+            text, [], notes + [f"reads like a general request, not a customer situation{best}"]
+        )
     if ordered[0][1][0] < REQUEST_OVERRIDE and _is_request(index, text):
-        return MatchResult(text, [], notes + [f"reads like a task or a general question, not a customer situation{best}"])
+        return MatchResult(
+            text, [], notes + [f"reads like a task or a general question, not a customer situation{best}"]
+        )
     best_score = ordered[0][1][0]
     kept = [(r, s, why) for r, (s, why) in ordered[: max(top, 1)] if s >= best_score * FLOOR_SHARE]
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP
@@ -334,7 +342,9 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
             why.append(f"ahead of {index.rule_ids[runner]} by {s - rs:.3f}")
         title, _, category = index.meta[r]
         out.append(
-            RuleMatch(index.rule_ids[r], round(s, 4), why, close and pos < 2, title, category, tuple(evidence[:6]))
+            RuleMatch(
+                index.rule_ids[r], round(s, 4), why, close and pos < 2, title, category, tuple(evidence[:6])
+            )
         )
     return MatchResult(text, out, notes)
 
@@ -359,5 +369,7 @@ def explanation(match: RuleMatch, lang: str) -> str:
             continue
         shown.append(w)
         same_script = t and language_of(t) == ("zh" if lang == "zh" else "en")
-        parts.append(word.format(w=w) + (term.format(t=t) if same_script and t.casefold() != w.casefold() else ""))
+        parts.append(
+            word.format(w=w) + (term.format(t=t) if same_script and t.casefold() != w.casefold() else "")
+        )
     return sep.join(parts)

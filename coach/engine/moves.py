@@ -160,7 +160,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("percent", re.compile(r"(?P<num>半)个点|(?P<num3>half) (?:a )?(?:point|percent)\b")),
     (
         "pallets",
-        re.compile(_NUM + r"\s?(?:pallets?|托|板)\s?(?:of|×|x|每托|每板)\s?(?P<num2>\d+|[一二两三四五六七八九十百]+)\s?(?:cases?\b|cartons?\b|箱)"),
+        re.compile(
+            _NUM
+            + r"\s?(?:pallets?|托|板)\s?(?:of|×|x|每托|每板)\s?(?P<num2>\d+|[一二两三四五六七八九十百]+)\s?(?:cases?\b|cartons?\b|箱)"
+        ),
     ),
     (
         "units",
@@ -367,20 +370,26 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
-_PER_SKU = re.compile(r"\b(?:per|each|a|every)\s(?:sku|item|flavou?r|product|line)s?\b|/\s?sku|每(?:个|支|款|一个)?(?:单品|sku|品|口味)|一个(?:单品|sku)")
-_PER_STORE = re.compile(r"\b(?:per|each|a|every)\s(?:store|shop|outlet|door)s?\b|/\s?(?:store|shop)|每(?:家|一家)?(?:店|门店|家)|一家")
+_PER_SKU = re.compile(
+    r"\b(?:per|each|a|every)\s(?:sku|item|flavou?r|product|line)s?\b|/\s?sku|每(?:个|支|款|一个)?(?:单品|sku|品|口味)|一个(?:单品|sku)"
+)
+_PER_STORE = re.compile(
+    r"\b(?:per|each|a|every)\s(?:store|shop|outlet|door)s?\b|/\s?(?:store|shop)|每(?:家|一家)?(?:店|门店|家)|一家"
+)
 _COUNT_SKU = re.compile(
-    _NUM.replace("(?P<num>", "(?P<cnum>") + r"\s?(?:new )?(?:skus?\b|items?\b|flavou?rs?\b|products?\b|lines?\b|个?单品|个?sku|支|款|个品|个?新品|个口味)"
+    _NUM.replace("(?P<num>", "(?P<cnum>")
+    + r"\s?(?:new )?(?:skus?\b|items?\b|flavou?rs?\b|products?\b|lines?\b|个?单品|个?sku|支|款|个品|个?新品|个口味)"
 )
 _COUNT_STORE = re.compile(
-    _NUM.replace("(?P<num>", "(?P<cnum>") + r"\s?(?:new )?(?:stores?\b|shops?\b|outlets?\b|doors?\b|家(?:门)?店|个门店|家)"
+    _NUM.replace("(?P<num>", "(?P<cnum>")
+    + r"\s?(?:new )?(?:stores?\b|shops?\b|outlets?\b|doors?\b|家(?:门)?店|个门店|家)"
 )
 _STORE_NOUN = re.compile(r"\s?(?:new )?(?:stores?|shops?|outlets?|doors?|家|门店)")
 _SKU_NOUN = re.compile(r"\s?(?:new )?(?:skus?|items?|flavou?rs?|products?|单品|品)")
 
 
 def _count_all(text: str, lo: int, hi: int, not_before: re.Pattern[str]) -> float | None:
-    """"all four", "of the three", "both" - unless the noun after them is of the other kind."""
+    """ "all four", "of the three", "both" - unless the noun after them is of the other kind."""
     for m in _COUNT_ALL.finditer(text, max(0, lo), min(len(text), hi)):
         if not_before.match(text, m.end()):
             continue
@@ -566,7 +575,9 @@ _REPEAT = re.compile(
 
 
 _CLOCK = re.compile(r"早|晚|午|凌晨|明天|今天|后天|周[一二三四五六日]|点钟")
-_CUT = re.compile(r"降|减|让|便宜|优惠|折|少收|\boff\b|\bdiscount|\bless\b|\bcut\b|\blower|\breduc|\bknock|\bdrop")
+_CUT = re.compile(
+    r"降|减|让|便宜|优惠|折|少收|\boff\b|\bdiscount|\bless\b|\bcut\b|\blower|\breduc|\bknock|\bdrop"
+)
 _REMEDY = re.compile(
     r"\b(?:replace|replacing|replaced|credit|credited|crediting|make up|re-?deliver|resend|re-?send|send the missing|swap|refund the)\b"
     r"|\b(?:outstanding|owed|overdue|missing|short-?shipped|what we owe)\b"
@@ -593,10 +604,16 @@ def _pack_size(m: re.Match[str]) -> float:
     return _value(raw) or float(_EN_NUM.get(raw, 0) or {"twenty-four": 24, "eighteen": 18}.get(raw, 1))
 
 
-_SOURCE = re.compile(r"\b(?:records?|shows?|showed|data|report|signed|according|invoice|receipt|pod)\b|根据|记录|数据|显示|签收|报告|单据|发票")
+_SOURCE = re.compile(
+    r"\b(?:records?|shows?|showed|data|report|signed|according|invoice|receipt|pod)\b|根据|记录|数据|显示|签收|报告|单据|发票"
+)
 _INQUIRY = re.compile(r"\b(?:understand|what|why|how|which|explain|meant)\b|什么|为什么|怎么|哪|是指|意思")
-_ITEM_NEAR = re.compile(r"\b(?:rebate|discount|off|listing|slotting|fee|flyer|dm|display|end-?cap|free|terms|payment)\b|返利|折扣|降|进场费|上架费|费|海报|邮报|堆头|端架|陈列|赠品|送|账期")
-_NOW = re.compile(r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备")
+_ITEM_NEAR = re.compile(
+    r"\b(?:rebate|discount|off|listing|slotting|fee|flyer|dm|display|end-?cap|free|terms|payment)\b|返利|折扣|降|进场费|上架费|费|海报|邮报|堆头|端架|陈列|赠品|送|账期"
+)
+_NOW = re.compile(
+    r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备"
+)
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -611,7 +628,11 @@ def _sentence_at(text: str, pos: int) -> str:
 
 
 def _given_in(
-    text: str, own: bool, payment_context: bool = False, echoes: frozenset[float] = frozenset(), affirm: bool = False
+    text: str,
+    own: bool,
+    payment_context: bool = False,
+    echoes: frozenset[float] = frozenset(),
+    affirm: bool = False,
 ) -> list[Given]:
     """Amounts given in a surface text: clause by clause, skipping refusals, costs argued, the past, and
     (in the reply's own words) what the buyer must do in return."""
@@ -635,11 +656,19 @@ def _given_in(
             continue
         if any(qs <= lo < qe for qs, qe in questions):
             continue
-        if own and echoes and any(a.value in echoes for a in here) and (
-            _REFUSE.search(_sentence_at(text, lo)) or (_INQUIRY.search(clause) and not affirm)
+        if (
+            own
+            and echoes
+            and any(a.value in echoes for a in here)
+            and (_REFUSE.search(_sentence_at(text, lo)) or (_INQUIRY.search(clause) and not affirm))
         ):
             continue  # the buyer's own figure named back, not offered
-        if own and _FACT.search(_sentence_at(text, lo)) and not _OUR_GIVE.search(clause) and not _ITEM_NEAR.search(clause):
+        if (
+            own
+            and _FACT.search(_sentence_at(text, lo))
+            and not _OUR_GIVE.search(clause)
+            and not _ITEM_NEAR.search(clause)
+        ):
             continue
 
         if own and _BUYER_SIDE.search(clause) and not re.search(r"\b(?:we|i)\b|我们|我(?!们)", clause):
@@ -647,7 +676,11 @@ def _given_in(
         for a in here:
             value = a.value
             near = text[max(lo, a.start - 25) : min(hi, a.end + 25)]
-            if own and _REMEDY.search(near) and not _EXTRA.search(text[max(lo, a.start - 12) : min(hi, a.end + 15)]):
+            if (
+                own
+                and _REMEDY.search(near)
+                and not _EXTRA.search(text[max(lo, a.start - 12) : min(hi, a.end + 15)])
+            ):
                 continue  # putting our own fault right (replacing, crediting short cases) is not a concession
             if a.unit == "days" and not payment and not re.search(r"days?|天|日", a.text):
                 continue  # "做三个月" is how long, not payment terms
@@ -680,17 +713,21 @@ def _given_in(
                 multiplied.add(value)
             elif value in multiplied:
                 continue  # "每家四十箱，六家店正好两百四十箱": the total written out is the same amount
-            if a.unit == "percent" and a.text.endswith("点") and not a.text.endswith("个点") and _CLOCK.search(
-                text, max(lo, a.start - 4), a.start + 1
+            if (
+                a.unit == "percent"
+                and a.text.endswith("点")
+                and not a.text.endswith("个点")
+                and _CLOCK.search(text, max(lo, a.start - 4), a.start + 1)
             ):
                 continue  # 下午两点, 明早7点: a time, not points
             word = _item_near(text, a, lo, hi)
             item = _UNIT_DEFAULT.get(a.unit) if a.unit != "money" else word
             if item == "price" and a.unit == "money" and not _CUT.search(clause):
                 item = None  # "the new price is 52 yuan a case" states a price; it does not cut one
-            named = (word is not None and (a.unit == "money" or word == item or (item, word) == ("price", "rebate"))) or bool(
-                _OUR_GIVE.search(clause)
-            )
+            named = (
+                word is not None
+                and (a.unit == "money" or word == item or (item, word) == ("price", "rebate"))
+            ) or bool(_OUR_GIVE.search(clause))
             if (
                 item == "price"
                 and a.unit == "percent"
@@ -812,21 +849,28 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     )
     echoes = frozenset(a.value for a in find_amounts(context))
     affirm = bool(_AFFIRM.search(reply))
-    given = _range_change(reply, _given_in(reply, own=True, payment_context=payment, echoes=echoes, affirm=affirm))
+    given = _range_change(
+        reply, _given_in(reply, own=True, payment_context=payment, echoes=echoes, affirm=affirm)
+    )
     if context:
         # an amount the buyer's line was about names its item: "三个点" after "我要五个点的返利"
         asked_units = {a.unit for a in find_amounts(context)}
         given = [Given(g.item, g.value, g.unit, g.text, g.named or g.unit in asked_units) for g in given]
     own_given = list(given)
     noncommittal = bool(_NONCOMMIT.search(reply)) and not _PROMISE.search(reply)
-    asked = bool(context) and bool(_DEMAND.search(context)) and not _NOT_ASK.search(context) and (
-        bool(find_amounts(context)) or bool(items_in(context))
+    asked = (
+        bool(context)
+        and bool(_DEMAND.search(context))
+        and not _NOT_ASK.search(context)
+        and (bool(find_amounts(context)) or bool(items_in(context)))
     )
     if asked and _AFFIRM.search(reply) and not _REFUSE.search(reply[:20]) and not noncommittal:
         moves.agrees_to_ask = True
         # a deal put to us with something of theirs in it ("two points, the front page and floor stacks"): a trade
-        moves.trade = moves.trade or bool(_BUYER_TRADE.search(context)) or (
-            bool(_THEIRS.search(context)) and bool(find_amounts(context))
+        moves.trade = (
+            moves.trade
+            or bool(_BUYER_TRADE.search(context))
+            or (bool(_THEIRS.search(context)) and bool(find_amounts(context)))
         )
     theirs = _range_change(context, _given_in(context, own=False, payment_context=payment)) if context else []
     own_figures = [a for a in find_amounts(reply) if a.unit != "days" or payment]
@@ -866,8 +910,12 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
         ]
     # a percentage with no word of its own is about the rebate when the buyer's line is
     if _REBATE.search(context) and not re.search(r"价格|降价|折扣|\bprice\b|\bdiscount|\boff\b", context):
-        given = [Given("rebate", g.value, g.unit, g.text, g.named) if g.item == "price" and g.unit == "percent" else g
-                 for g in given]
+        given = [
+            Given("rebate", g.value, g.unit, g.text, g.named)
+            if g.item == "price" and g.unit == "percent"
+            else g
+            for g in given
+        ]
     # an amount echoed from the buyer's line is about the buyer's item; an item named only there counts too
     context_items = (items_in(context) if context else []) or items_in(reply)
     echoed = {g.value: g.item for g in theirs if g.item != "other"}
@@ -906,7 +954,9 @@ def check_limits(given: Iterable[Given], limits: Sequence[Limit]) -> list[Passed
     if not limits:
         return []
     # a rebate limit stands on its own only beside a price limit; alone, it caps every percentage point given
-    separate = frozenset(x.item for x in limits if x.item in FAMILY and any(y.item == FAMILY[x.item] for y in limits))
+    separate = frozenset(
+        x.item for x in limits if x.item in FAMILY and any(y.item == FAMILY[x.item] for y in limits)
+    )
     sums = totals(given, separate)
     out: list[Passed] = []
     for lim in limits:

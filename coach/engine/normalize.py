@@ -57,7 +57,9 @@ def to_simplified(text: str) -> str:
     return _converter()(text).translate(_VARIANTS)
 
 
-_LONG_RUN = re.compile(r"(.)\1{15,}|[0-9]{16}(?=[0-9])|[零〇一二两三四五六七八九十百千万亿]{16}(?=[零〇一二两三四五六七八九十百千万亿])")
+_LONG_RUN = re.compile(
+    r"(.)\1{15,}|[0-9]{16}(?=[0-9])|[零〇一二两三四五六七八九十百千万亿]{16}(?=[零〇一二两三四五六七八九十百千万亿])"
+)
 MAX_REPLY = 2_000
 """Only the first 2,000 characters of a reply are read (a reply to a buyer is never longer)."""
 

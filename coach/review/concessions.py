@@ -339,6 +339,8 @@ STATUS_LABELS = {
     "en": {"offered": "offered", "agreed": "agreed", "withdrawn": "withdrawn"},
     "zh": {"offered": "已提出", "agreed": "已同意", "withdrawn": "已撤回"},
 }
+
+
 def _totals(totals: Mapping[str, float], lang: str) -> str:
     if not totals:
         return LABELS[lang]["nothing"]

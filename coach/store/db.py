@@ -43,7 +43,9 @@ def register(migration: Migration) -> None:
     for existing in MIGRATIONS:
         if existing.version == migration.version:
             if existing.name != migration.name:
-                raise RuntimeError(f"migration {migration.version} registered twice: {existing.name}, {migration.name}")
+                raise RuntimeError(
+                    f"migration {migration.version} registered twice: {existing.name}, {migration.name}"
+                )
             return
     MIGRATIONS.append(migration)
     MIGRATIONS.sort(key=lambda m: m.version)
@@ -58,8 +60,13 @@ def _load_schema_modules() -> None:
 
 
 SCHEMA_MODULES: list[str] = [
-    "coach.store.concessions", "coach.store.walkthroughs", "coach.store.sessions", "coach.store.plans",
-    "coach.store.training", "coach.store.accounts", "coach.store.business_plans",
+    "coach.store.concessions",
+    "coach.store.walkthroughs",
+    "coach.store.sessions",
+    "coach.store.plans",
+    "coach.store.training",
+    "coach.store.accounts",
+    "coach.store.business_plans",
 ]
 """Modules that register migrations (e.g. ``coach.store.concessions``)."""
 
@@ -97,7 +104,9 @@ def connect(path: Path) -> sqlite3.Connection:
     _load_schema_modules()
     if path.exists():
         if path.is_dir():
-            raise DatabaseError(f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB")
+            raise DatabaseError(
+                f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB"
+            )
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the first read, a device is no file
             raise DatabaseError(
                 f"{path}: is not a regular file (a device, pipe or socket); it was left untouched",
@@ -405,7 +414,9 @@ def write_transaction(
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         target = f" {what}" if what else ""
-        raise DatabaseError(f"{database_name(conn)}: could not save{target} ({exc}); nothing was written", hint) from None
+        raise DatabaseError(
+            f"{database_name(conn)}: could not save{target} ({exc}); nothing was written", hint
+        ) from None
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

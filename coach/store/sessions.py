@@ -329,7 +329,9 @@ def _read(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[s
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{database_name(conn)}: could not read sessions ({exc}); nothing was changed") from None
+        raise DatabaseError(
+            f"{database_name(conn)}: could not read sessions ({exc}); nothing was changed"
+        ) from None
 
 
 def list_sessions(

@@ -81,4 +81,6 @@ def test_validate_warns_about_keywords_and_patterns_no_example_of_the_rule_uses(
     main(["validate", "--playbooks", str(mine)])
     warned = [line for line in capsys.readouterr().out.splitlines() if "own.yaml" in line]
     assert not [line for line in warned if "keywords[0]" in line], warned  # "zebra own" is in the example
-    assert [line for line in warned if "patterns[0]" in line and "none of this rule's examples" in line], warned
+    assert [line for line in warned if "patterns[0]" in line and "none of this rule's examples" in line], (
+        warned
+    )

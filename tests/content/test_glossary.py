@@ -59,7 +59,10 @@ EXPECTED = {
         "friendly_one_as_bai_lian.yaml:11:15: rules[0].response.avoid[0].en:",
         "the Chinese says 白脸 (bad cop) but the English says 'friendly one'",
     ),
-    "hei_lian.yaml": ("hei_lian.yaml:11:15: rules[0].response.steps[0].zh:", "write 白脸 (bad cop), not 黑脸"),
+    "hei_lian.yaml": (
+        "hei_lian.yaml:11:15: rules[0].response.steps[0].zh:",
+        "write 白脸 (bad cop), not 黑脸",
+    ),
     "say_ni.yaml": ("say_ni.yaml:12:15: rules[0].response.say[0].zh:", "calls the buyer 您, not 你"),
     "better_ni.yaml": ("better_ni.yaml:9:13: behaviours[0].better[0].zh:", "calls the buyer 您, not 你"),
 }
@@ -108,7 +111,10 @@ def test_a_user_term_replaces_the_shipped_one_with_a_notice(tmp_path):
 def test_a_broken_glossary_file_is_one_located_problem():
     lib = load_library([BAD / "bad_glossary.yaml"])
     assert len(lib.problems) == 1, lib.problems
-    assert "bad_glossary.yaml:6:18: glossary[0].not_english: unknown field 'not_english'; did you mean" in lib.problems[0]
+    assert (
+        "bad_glossary.yaml:6:18: glossary[0].not_english: unknown field 'not_english'; did you mean"
+        in lib.problems[0]
+    )
 
 
 def test_coach_schema_covers_the_glossary(capsys):
@@ -122,13 +128,20 @@ def test_coach_schema_covers_the_glossary(capsys):
 def test_validate_reports_the_glossary_line_and_fails(tmp_path, monkeypatch, capsys):
     import coach.content.verify as verify
 
-    monkeypatch.setattr(verify, "verify_examples", lambda lib, index, settled=frozenset(): [])  # the engine's part
-    monkeypatch.setattr(verify, "unlearnt_examples", lambda lib, settled=None: ([], []))  # is tested elsewhere
+    monkeypatch.setattr(
+        verify, "verify_examples", lambda lib, index, settled=frozenset(): []
+    )  # the engine's part
+    monkeypatch.setattr(
+        verify, "unlearnt_examples", lambda lib, settled=None: ([], [])
+    )  # is tested elsewhere
     monkeypatch.setattr(verify, "verify_behaviours", lambda lib: [])
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "hei_lian.yaml").write_text((BAD / "hei_lian.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    assert main(["validate", "-q", "--playbooks", str(mine), "--scenarios", str(BAD / "scenario_end_cap.yaml")]) == 1
+    assert (
+        main(["validate", "-q", "--playbooks", str(mine), "--scenarios", str(BAD / "scenario_end_cap.yaml")])
+        == 1
+    )
     out = capsys.readouterr().out.splitlines()
     assert [line for line in out if "hei_lian.yaml" in line] == [
         f"{mine / 'hei_lian.yaml'}:11:15: rules[0].response.steps[0].zh: write 白脸 (bad cop), not 黑脸: "

@@ -25,7 +25,10 @@ EXPECTED = {
     "not_mapping.yaml": ("not_mapping.yaml:1:1:", "expected a mapping"),
     "missing_field.yaml": ("missing_field.yaml:4:12: rules[0].title.zh:", "required field is missing"),
     "wrong_category.yaml": ("wrong_category.yaml:2:5: rules[0]:", "must start with its category"),
-    "impossible_date.yaml": ("impossible_date.yaml:4:11: rules[0].when:", "invalid value: month must be in 1..12"),
+    "impossible_date.yaml": (
+        "impossible_date.yaml:4:11: rules[0].when:",
+        "invalid value: month must be in 1..12",
+    ),
 }
 
 

@@ -34,7 +34,9 @@ def test_chinese_and_synonyms_reach_across_languages(mini):
     result = rank(mini, "签完合同又要排面")
     assert result.matches[0].id == "tactic.nibble"
     assert not any("facing" in note for note in result.notes)  # concept ids stay internal
-    assert ("排面", "") in result.matches[0].evidence or any("排面" in w for w, _ in result.matches[0].evidence)
+    assert ("排面", "") in result.matches[0].evidence or any(
+        "排面" in w for w, _ in result.matches[0].evidence
+    )
 
 
 def test_typos_are_corrected_and_reported(mini):
@@ -50,7 +52,9 @@ def test_full_width_text_matches_like_half_width(mini):
     assert half.matches[0].score == full.matches[0].score
 
 
-@pytest.mark.parametrize("text", ["", "   ", "法国的首都是哪里", "what's the weather in Paris tomorrow", "12345", "🙂🙂🙂"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "法国的首都是哪里", "what's the weather in Paris tomorrow", "12345", "🙂🙂🙂"]
+)
 def test_abstains_on_text_outside_the_playbooks(mini, text):
     result = rank(mini, text)
     assert result.matches == []
@@ -91,7 +95,11 @@ def test_priority_then_category_break_ties():
         _rule("tactic.zeta", "buyer walked out", priority=5),
         _rule("complaint.beta", "buyer walked out"),
     )
-    assert [m.id for m in rank(idx, "buyer walked out").matches] == ["tactic.zeta", "complaint.beta", "tactic.alpha"]
+    assert [m.id for m in rank(idx, "buyer walked out").matches] == [
+        "tactic.zeta",
+        "complaint.beta",
+        "tactic.alpha",
+    ]
 
 
 def test_clear_winner_is_not_ambiguous(mini):
@@ -112,7 +120,14 @@ def test_exclude_and_require_terms():
         "response": {"steps": [{"en": "a", "zh": "b"}]},
     }
     rule = Rule.model_validate(
-        {**base, "match": {"phrases": {"en": ["buyer walked out"]}, "exclude": ["joke"], "require_any": ["buyer", "采购"]}}
+        {
+            **base,
+            "match": {
+                "phrases": {"en": ["buyer walked out"]},
+                "exclude": ["joke"],
+                "require_any": ["buyer", "采购"],
+            },
+        }
     )
     idx = _index(rule)
     assert rank(idx, "the buyer walked out").matches
@@ -168,12 +183,21 @@ def test_requests_and_trivia_get_no_advice_but_situations_do():
     from coach.content.compiled import cached_index
 
     _, index = cached_index()
-    for text in ["please draft a thank-you note for the team", "帮我把上个月的报表导出来", "how tall is the Eiffel Tower"]:
+    for text in [
+        "please draft a thank-you note for the team",
+        "帮我把上个月的报表导出来",
+        "how tall is the Eiffel Tower",
+    ]:
         result = rank(index, text)
         assert result.matches == [], (text, result.matches[:1])
-    assert any("task or a general question" in n or "no rule" in n or "vocabulary" in n for n in rank(index, "please draft a thank-you note for the team").notes)
+    assert any(
+        "task or a general question" in n or "no rule" in n or "vocabulary" in n
+        for n in rank(index, "please draft a thank-you note for the team").notes
+    )
     # a situation that happens to start like a request still gets advice
-    assert rank(index, "tell me what to do: the buyer walked out when I refused the extra listing fee").matches
+    assert rank(
+        index, "tell me what to do: the buyer walked out when I refused the extra listing fee"
+    ).matches
 
 
 def test_pattern_prefilter_never_hides_a_match():
@@ -184,7 +208,11 @@ def test_pattern_prefilter_never_hides_a_match():
     from coach.engine.index import required_literals
 
     lib, index = cached_index()
-    texts = [index.analyse(t).mapped for r in lib.rules.values() for t in (*r.examples, *r.match.phrases.en[:5], *r.match.phrases.zh[:5])]
+    texts = [
+        index.analyse(t).mapped
+        for r in lib.rules.values()
+        for t in (*r.examples, *r.match.phrases.en[:5], *r.match.phrases.zh[:5])
+    ]
     checked = skipped = 0
     for regex in index.patterns:
         literals = required_literals(regex)

@@ -13,7 +13,9 @@ _, INDEX = cached_index()
 hostile = st.one_of(
     st.text(max_size=400),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
-    st.lists(st.sampled_from(["[bold]", "\x1b[31m", "进场费", "walked out", "§", "\x00", "＠", " ", "(", "*"])).map("".join),
+    st.lists(
+        st.sampled_from(["[bold]", "\x1b[31m", "进场费", "walked out", "§", "\x00", "＠", " ", "(", "*"])
+    ).map("".join),
 )
 
 

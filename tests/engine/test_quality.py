@@ -16,7 +16,9 @@ import yaml
 from coach.content.compiled import cached_index
 from coach.engine import rank
 
-CASES = yaml.safe_load((Path(__file__).parent.parent / "data" / "situations-independent.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load(
+    (Path(__file__).parent.parent / "data" / "situations-independent.yaml").read_text(encoding="utf-8")
+)
 
 
 def _measure(cases):

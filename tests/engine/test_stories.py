@@ -12,8 +12,14 @@ from coach.engine.match import LONG_TEXT, score_all
 from coach.engine.normalize import clean
 
 LINES = {
-    "trade.payment-terms": ["the buyer wants ninety day payment terms", "they pay our invoices late every month"],
-    "trade.delisting-threat": ["the buyer will delist our slow sellers", "our facings get cut because sales are slow"],
+    "trade.payment-terms": [
+        "the buyer wants ninety day payment terms",
+        "they pay our invoices late every month",
+    ],
+    "trade.delisting-threat": [
+        "the buyer will delist our slow sellers",
+        "our facings get cut because sales are slow",
+    ],
 }
 STORY = (
     "I run a small juice company and we have supplied a regional grocery chain for six years. Last spring "
@@ -75,7 +81,9 @@ def test_a_story_does_not_pull_lines_toward_its_rule():
     line = "the buyer says sales are slow and will cut our facings"
     plain = build_index(_library({}))
     told = build_index(_library({"trade.payment-terms": [STORY]}))
-    before = {plain.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(plain, plain.analyse(line))[0].items()}
+    before = {
+        plain.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(plain, plain.analyse(line))[0].items()
+    }
     after = {told.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(told, told.analyse(line))[0].items()}
     assert after == before
 
@@ -98,4 +106,6 @@ def test_a_long_text_nearer_the_out_of_scope_stories_gets_no_advice():
     idx = build_index(_library({"trade.payment-terms": [STORY]}, out_of_scope=[worker_oos]))
     result = rank(idx, worker)
     assert result.matches == [] and any("general request" in n for n in result.notes)
-    assert rank(idx, QUERY).matches[0].id == "trade.payment-terms"  # the supplier's situation still gets advice
+    assert (
+        rank(idx, QUERY).matches[0].id == "trade.payment-terms"
+    )  # the supplier's situation still gets advice

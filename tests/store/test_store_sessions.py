@@ -195,7 +195,7 @@ def test_markdown_shows_user_text_literally(conn, sc, kit):
 
 
 def test_html_export_shows_user_text_literally(conn, sc, kit):
-    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> & \"q\""
+    hostile = '<script>alert(1)</script> <img src=x onerror=alert(2)> & "q"'
     rec, _ = play(conn, sc, kit, [hostile, TRADE], retry_after=0)
     page = html_page(sessions.get(conn, rec.id), "en")
     assert page.startswith("<!DOCTYPE html>") and "default-src 'none'" in page

@@ -90,7 +90,9 @@ def test_wrong_situations_are_the_engines_runner_ups_then_the_same_chapter(kit):
     lib, index, scenarios = kit
     items = drill_items(lib, scenarios, lang="en")
     checked = 0
-    for item in items[:: max(1, len(items) // 200)][:200]:  # a sample across every chapter, not the first rules only
+    for item in items[:: max(1, len(items) // 200)][
+        :200
+    ]:  # a sample across every chapter, not the first rules only
         runner_ups = [m.id for m in rank(index, item.text["en"], top=6).matches if m.id != item.rule]
         wrong = distractors(item, lib, index, "en", random.Random(0))
         assert len(wrong) == 3 and item.rule not in wrong and len(set(wrong)) == 3

@@ -20,6 +20,7 @@ def make_app(tmp_path, lang):  # noqa: ANN001, ANN201
     """The app on the mini playbooks with this issue's screens."""
     return _make_app(tmp_path, lang=lang, screens=SCREENS)
 
+
 SITUATION = {
     "en": "we signed yesterday and today she wants two more facings for free",
     "zh": "合同签完了又要加排面",

@@ -78,6 +78,26 @@ def account_key(name: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def spellings(conn: sqlite3.Connection, table: str, name: str, column: str = "account") -> list[str]:
+    """The ways ``name`` is spelled in ``table.column`` that are the same account (same ``account_key``:
+    联华, 聯華 and "LIANHUA " for Lianhua...), for a lookup by name outside the accounts store. ``table`` and
+    ``column`` are the caller's constants, never user text."""
+    key = account_key(name)
+    found = conn.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+    return sorted(str(v) for (v,) in found if account_key(str(v)) == key)
+
+
+def name_clause(
+    conn: sqlite3.Connection, table: str, name: str, column: str = "account", *, alias: str = ""
+) -> tuple[str, list[str]]:
+    """A WHERE clause (and its parameters) matching every spelling of ``name`` in ``table.column``
+    (``alias``: the table's alias in the query), or one that matches nothing when there is none."""
+    names = spellings(conn, table, name, column)
+    if not names:
+        return "1 = 0", []
+    return f"{alias + '.' if alias else ''}{column} IN ({', '.join('?' * len(names))})", names
+
+
 def _in(values: tuple[str, ...]) -> str:
     return ", ".join(repr(v) for v in values)
 

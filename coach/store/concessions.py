@@ -490,15 +490,18 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
     return added, skipped
 
 
-def _where(flt: Filter) -> tuple[str, list[Any]]:
+def _where(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list[Any]]:
+    from coach.store.accounts import name_clause
+
     clauses: list[str] = []
     params: list[Any] = []
     if flt.practice is not None:
         clauses.append("practice = ?")
         params.append(int(flt.practice))
-    if flt.account:
-        clauses.append("account = ? COLLATE NOCASE")
-        params.append(" ".join(flt.account.split()))
+    if flt.account:  # every spelling of the account: case, spacing, Traditional or Simplified
+        clause, names = name_clause(conn, "concessions", flt.account)
+        clauses.append(clause)
+        params += names
     if flt.meeting:
         clauses.append("meeting = ? COLLATE NOCASE")
         params.append(" ".join(flt.meeting.split()))
@@ -561,7 +564,7 @@ _BY_WHEN = attrgetter("when")
 
 def select(conn: sqlite3.Connection, flt: Filter = Filter()) -> list[Concession]:
     """Entries matching the filter, oldest first (by when, then id); current versions unless ``history``."""
-    where, params = _where(flt)
+    where, params = _where(conn, flt)
     rows = _rows(conn, where, params, history=flt.history)
     rows.sort(key=_BY_WHEN)  # stable: rows at the same time stay in id order
     return rows

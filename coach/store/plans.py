@@ -263,12 +263,19 @@ _SUMMARY = (
 def find(
     conn: sqlite3.Connection, *, account: str | None = None, meeting: str | None = None
 ) -> list[PlanSummary]:
-    """Plans for an account and/or a meeting (case does not matter), newest meeting first."""
-    clauses, params = [], []
-    for column, value in (("account", account), ("meeting", meeting)):
-        if value and value.strip():
-            clauses.append(f"p.{column} = ? COLLATE NOCASE")
-            params.append(" ".join(value.split()))
+    """Plans for an account (spelled in any way ``account_key`` folds) and/or a meeting (case does not
+    matter), newest meeting first."""
+    from coach.store.accounts import name_clause
+
+    clauses: list[str] = []
+    params: list[str] = []
+    if account and account.strip():  # every spelling of the account: case, spacing, Traditional or Simplified
+        clause, names = name_clause(conn, "plans", account, alias="p")
+        clauses.append(clause)
+        params += names
+    if meeting and meeting.strip():
+        clauses.append("p.meeting = ? COLLATE NOCASE")
+        params.append(" ".join(meeting.split()))
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     order = (
         " ORDER BY COALESCE(p.meeting_date, substr(p.created_at, 1, 10)) DESC, p.updated_at DESC, p.id DESC"
@@ -307,7 +314,9 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
     ).fetchone()
     if not has_sessions:
         return []
-    wanted = " ".join(account.split()).casefold()
+    from coach.store.accounts import account_key
+
+    wanted = account_key(account)
     out: list[str] = []
     try:
         sessions = conn.execute("SELECT id, scenario FROM sessions").fetchall()
@@ -316,11 +325,7 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
                 retailer = json.loads(scenario).get("persona", {}).get("retailer") or {}
             except (ValueError, AttributeError):
                 continue
-            names = (
-                {" ".join(str(v).split()).casefold() for v in retailer.values()}
-                if isinstance(retailer, dict)
-                else set()
-            )
+            names = {account_key(str(v)) for v in retailer.values()} if isinstance(retailer, dict) else set()
             if wanted not in names:
                 continue
             for (exchange,) in conn.execute(

@@ -763,6 +763,7 @@ class ConcessionScreen(CoachScreen):
     ) -> None:
         from coach.content.loader import taxonomy
         from coach.review.concessions import advice_from_rules, render_text, review
+        from coach.store.accounts import account_key
         from coach.store.concessions import paused_gc
 
         rows: list[Concession] = rows_.value
@@ -771,14 +772,14 @@ class ConcessionScreen(CoachScreen):
         situations = [s for group in taxonomy()["situations"].values() for s in group]
         advice, counters = advice_from_rules(rules, situations)
         with paused_gc():  # as `coach log review`: no collector passes over 100,000 rows
-            account_key, meeting_key = (
-                " ".join(account.split()).casefold(),
+            wanted, meeting_key = (
+                account_key(account) if account.strip() else "",
                 " ".join(meeting.split()).casefold(),
             )
             picked = [
                 r
                 for r in rows
-                if (not account_key or r.account.casefold() == account_key)
+                if (not wanted or account_key(r.account) == wanted)
                 and (not meeting_key or (r.meeting or "").casefold() == meeting_key)
             ]
             rv = review(picked, advice, counters)

@@ -311,9 +311,23 @@ def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
     return label, scope
 
 
+def _plan_review(args: argparse.Namespace, rows: list) -> tuple[str, dict[str, Any]] | None:
+    """With ``--meeting``: each plan for the meeting checked against the reviewed rows, as
+    (text, {"plan_checks": [...]}); None without it."""
+    from coach.services.plan_check import meeting_plan_review
+
+    meeting = (args.meeting or "").strip()
+    if not meeting:
+        return None
+    conn = _open(args)
+    try:
+        return meeting_plan_review(conn, rows, meeting=meeting, account=args.account, lang=args.lang or "en")
+    finally:
+        conn.close()
+
+
 def run_review(args: argparse.Namespace) -> int:
     """Print the review (text or one JSON object)."""
-    from coach.commands.prep import plan_review
     from coach.review.concessions import render_text, review, to_json
     from coach.store.concessions import paused_gc
 
@@ -322,7 +336,7 @@ def run_review(args: argparse.Namespace) -> int:
     with paused_gc():
         rows = _rows(args)
         rv = review(rows, advice, counters)
-        plan = plan_review(args, rows)  # with --meeting: the concessions checked against the meeting's plan
+        plan = _plan_review(args, rows)  # with --meeting: the concessions checked against the meeting's plan
         if args.json:
             print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
         else:

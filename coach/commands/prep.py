@@ -305,44 +305,12 @@ def _read_yaml(path_text: str, *, complete: bool):  # noqa: ANN202
     return load_yaml_file(Path(path_text).expanduser(), path_text, complete=complete)
 
 
-def _history_rows(conn, account: str):  # noqa: ANN001, ANN202
-    """The account's real log entries and the situations met in its role-play sessions."""
-    from coach.store.concessions import Filter, select
-    from coach.store.plans import roleplay_situations
-
-    return select(conn, Filter(account=account)), roleplay_situations(conn, account)
-
-
 def suggestions_for(conn, plan) -> list:  # noqa: ANN001
-    """Tactics worth expecting from the plan's account that the plan does not list yet."""
-    from coach.content.plans import tactic_choices
-    from coach.review.plans import suggest_tactics
+    """Moved to ``coach.services.prep.suggestions_for``; this name stays only until the tests written
+    against the verb module use the service (then it goes)."""
+    from coach.services.prep import suggestions_for as found
 
-    rows, played = _history_rows(conn, plan.account)
-    return suggest_tactics(rows, played, tactic_choices(), exclude=[t.tactic for t in plan.expected_tactics])
-
-
-def apply_suggestions(conn, plan, lang: str = "en"):  # noqa: ANN001, ANN201
-    """The plan with suggested tactics added (noting where they were seen) and tradeables in suggested order;
-    returns (plan, lines describing what changed)."""
-    from coach.content.plans import validate
-    from coach.review.plans import suggested_order, suggestion_lines, suggestion_note
-
-    found = suggestions_for(conn, plan)
-    data = plan.body()
-    lines = suggestion_lines(found, lang)
-    for s in found:
-        data["expected_tactics"].append({"tactic": s.tactic, "note": suggestion_note(s, lang)})
-    ordered = suggested_order(plan.tradeables)
-    data["tradeables"] = [t.model_dump(mode="json") for t in ordered]
-    changed = [("+ expected tactic " if lang == "en" else "+ 预计手段 ") + line for line in lines]
-    if ordered != list(plan.tradeables):
-        changed.append(
-            "tradeables reordered: cheap to give, valuable to them first"
-            if lang == "en"
-            else "可让步项目已重新排序：成本低、对客户价值高的在前"
-        )
-    return validate(data, "plan"), changed
+    return found(conn, plan)
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -362,6 +330,7 @@ def _write_output(path_text: str, text: str, *, force: bool) -> None:
 def run_new(args: argparse.Namespace) -> int:
     """Build, check and save a new plan; prints its id."""
     from coach.content.plans import MissingParts, copy_for_meeting, require_complete, validate
+    from coach.services.prep import apply_suggestions
     from coach.store import plans as store
 
     if args.file and args.copy_last:
@@ -540,6 +509,7 @@ def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN0
 
 def _hint_suggestions(conn, plan, plan_id: int) -> None:  # noqa: ANN001
     from coach.review.plans import suggestion_lines
+    from coach.services.prep import suggestions_for
 
     found = suggestions_for(conn, plan)
     if found:
@@ -667,6 +637,7 @@ def run_show(args: argparse.Namespace) -> int:
     """Print one version of a plan, or its history."""
     from coach.content.plans import gaps, missing_parts
     from coach.review.plans import suggestion_lines
+    from coach.services.prep import suggestions_for
     from coach.store import plans as store
 
     lang = _lang(args)
@@ -718,6 +689,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_edit(args: argparse.Namespace) -> int:
     """Save a new version from options, a file, or the editor; nothing is saved unless it all checks out."""
     from coach.content.plans import require_complete, validate
+    from coach.services.prep import apply_suggestions
     from coach.store import plans as store
 
     conn = _open(args)
@@ -903,28 +875,12 @@ def run_import(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------------------------- brief
 
 
-def playbook_guidance(args: argparse.Namespace, ids) -> dict:  # noqa: ANN001
-    """Guidance for rule ids from the playbooks (shipped + user folders); names only if they cannot load."""
-    from coach import locations
-    from coach.content import compiled
-    from coach.review.plans import guidance
-
-    try:
-        found = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
-        rules, tax = found.library(check=False).rules, found.taxonomy  # what loaded, even with a bad file
-    except CoachError:
-        from coach.content.loader import taxonomy
-
-        rules, tax = {}, taxonomy()
-    names = {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}
-    return guidance(rules, ids, names)
-
-
 def run_brief(args: argparse.Namespace) -> int:
     """Write the one-page brief (with who is in the room when the plan's account is a key account)."""
     from coach.review.account_summary import room_section
     from coach.review.brief import guidance_ids, render
     from coach.services.accounts import meeting_room
+    from coach.services.prep import playbook_guidance
     from coach.store import plans as store
 
     lang = _lang(args)
@@ -934,7 +890,7 @@ def run_brief(args: argparse.Namespace) -> int:
         room = meeting_room(conn, stored.plan.account, stored.plan.professionalism.theirs)
     finally:
         conn.close()
-    notes = playbook_guidance(args, guidance_ids(stored.plan))
+    notes = playbook_guidance(guidance_ids(stored.plan), args.playbooks)
     people = room_section(room, lang) if room is not None else None
     text = render(
         stored.plan, notes, args.format, lang, plan_id=stored.id, version=stored.version, people=people
@@ -945,27 +901,3 @@ def run_brief(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-# ----------------------------------------------------------------------------------- log review hook
-
-
-def plan_review(args: argparse.Namespace, rows: list) -> tuple[str, dict[str, Any]] | None:
-    """For ``coach log review --meeting M``: each plan for the meeting checked against the reviewed rows, as
-    (text, {"plan_checks": [...]}); None when no meeting was asked for."""
-    from coach.services.plan_check import meeting_plan_review
-
-    meeting = (getattr(args, "meeting", None) or "").strip()
-    if not meeting:
-        return None
-    conn = _open(args)
-    try:
-        return meeting_plan_review(
-            conn,
-            rows,
-            meeting=meeting,
-            account=getattr(args, "account", None),
-            lang=getattr(args, "lang", None) or "en",
-        )
-    finally:
-        conn.close()

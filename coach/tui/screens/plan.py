@@ -158,12 +158,14 @@ class PlanScreen(CoachScreen):
             self.copied = copied
 
     class HistoryRead(Message):
-        """The account's history, as suggested tactics (``review.plans.TacticSuggestion``)."""
+        """The account's history, as suggested tactics (``review.plans.TacticSuggestion``) leaving out
+        ``exclude``, the tactics the form listed when it was read."""
 
-        def __init__(self, account: str, suggestions: list) -> None:
+        def __init__(self, account: str, suggestions: list, exclude: frozenset[str] = frozenset()) -> None:
             super().__init__()
             self.account = account
             self.suggestions = suggestions
+            self.exclude = exclude
 
     class BriefExported(Message):
         """The brief was written as Markdown to ``path`` (and as HTML beside it)."""
@@ -196,6 +198,7 @@ class PlanScreen(CoachScreen):
         self.suggestions: list = []
         """Tactics seen with the account (its log and role-play), strongest first."""
         self._history_for: str | None = None
+        self._history_excluded: frozenset[str] = frozenset()
         self._busy = False
 
     # --- layout -----------------------------------------------------------------------------------
@@ -375,7 +378,8 @@ class PlanScreen(CoachScreen):
             parts.append(Text(self.tr("plan.suggested"), style="bold"))
             parts += [Text(f"• {s.tactic} ({suggestion_note(s, lang)})") for s in self.suggestions]
         else:
-            parts.append(Text(self.tr("plan.suggested.none"), style="dim"))
+            none = "plan.suggested.none.new" if self._history_excluded else "plan.suggested.none"
+            parts.append(Text(self.tr(none), style="dim"))
         parts += [Text(""), Text(self.tr("plan.tactics.known"), style="bold")]
         for s in taxonomy()["situations"]["tactic"]:
             rule = lib.rules.get(s["id"]) if lib else None
@@ -699,22 +703,30 @@ class PlanScreen(CoachScreen):
 
     def _need_history(self) -> None:
         account = " ".join(self.query_one(f"#{widget_id('account')}", Input).value.split())
-        if account and self._history_for != account.casefold():
-            self._read_history(self.coach.db_path, account)
+        listed = self._listed_tactics()
+        if account and (self._history_for != account.casefold() or self._history_excluded != listed):
+            self._read_history(self.coach.db_path, account, listed)
+
+    def _listed_tactics(self) -> frozenset[str]:
+        """The tactics the form lists (none while a line cannot be read): suggestions leave them out."""
+        from coach.content.plans import parse_items, parse_tactic
+
+        area = self.query_one(f"#{widget_id('expected_tactics')}", TextArea)
+        try:
+            items = parse_items("expected_tactics", area.text.splitlines())
+            return frozenset(parse_tactic(i["tactic"]) for i in items)
+        except CoachError:
+            return frozenset()
 
     @work(thread=True, exclusive=True, group="plan-history", exit_on_error=False)
-    def _read_history(self, db_path: Path, account: str) -> None:
-        from coach.content.plans import tactic_choices
-        from coach.review.plans import suggest_tactics
-        from coach.store import plans as store
-        from coach.store.concessions import Filter, select
+    def _read_history(self, db_path: Path, account: str, exclude: frozenset[str]) -> None:
+        from coach.services.prep import account_suggestions
         from coach.store.db import connect
 
         try:
             conn = connect(db_path)
             try:
-                rows = select(conn, Filter(account=account))
-                played = store.roleplay_situations(conn, account)
+                found = account_suggestions(conn, account, exclude=exclude)
             finally:
                 conn.close()
         except (CoachError, sqlite3.Error, OSError) as exc:
@@ -722,12 +734,13 @@ class PlanScreen(CoachScreen):
                 self.Failed("error.plan", exc.one_line() if isinstance(exc, CoachError) else str(exc))
             )
             return
-        self.post_message(self.HistoryRead(account, suggest_tactics(rows, played, tactic_choices())))
+        self.post_message(self.HistoryRead(account, found, exclude))
 
     @on(HistoryRead)
     def _history(self, message: HistoryRead) -> None:
         self.suggestions = message.suggestions
         self._history_for = message.account.casefold()
+        self._history_excluded = message.exclude
         if STEPS[self.step].name == "expected_tactics":
             self.query_one("#plan-advice", Static).update(self._tactics_advice())
 
@@ -754,6 +767,7 @@ class PlanScreen(CoachScreen):
             area.load_text("\n".join([text, *new]) if text else "\n".join(new))
             self.dirty = True
             self._show_save_state()
+            self._need_history()  # what is listed now is no longer suggested
 
     def action_order(self) -> None:
         """Put the tradeables in the suggested order: cheap to give, valuable to them first."""

@@ -1,0 +1,78 @@
+"""Meeting plans (`coach prep` and the meeting-plan screen): the buyer tactics an account's history suggests,
+a plan with them applied, and the playbook guidance its brief quotes. Connection or folders in, values out."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from coach.content.plans import Plan, tactic_choices, validate
+from coach.errors import CoachError
+from coach.review.plans import (
+    Guidance,
+    TacticSuggestion,
+    guidance,
+    suggest_tactics,
+    suggested_order,
+    suggestion_lines,
+    suggestion_note,
+)
+from coach.store.concessions import Filter, select
+from coach.store.plans import roleplay_situations
+
+
+def account_suggestions(
+    conn: sqlite3.Connection, account: str, *, exclude: Iterable[str] = ()
+) -> list[TacticSuggestion]:
+    """Tactics seen with ``account`` (its real log entries and its role-play sessions), strongest first,
+    leaving out ``exclude`` (the tactics a plan lists already)."""
+    # Sequence[Any]: a stored Concession is a read-only named tuple, review.concessions.Row a protocol
+    # with plain attributes, which mypy will not match (as in coach.services.plan_check).
+    rows: Sequence[Any] = select(conn, Filter(account=account))
+    return suggest_tactics(rows, roleplay_situations(conn, account), tactic_choices(), exclude=exclude)
+
+
+def suggestions_for(conn: sqlite3.Connection, plan: Plan) -> list[TacticSuggestion]:
+    """Tactics worth expecting from the plan's account that the plan does not list yet."""
+    return account_suggestions(conn, plan.account, exclude=[t.tactic for t in plan.expected_tactics])
+
+
+def apply_suggestions(conn: sqlite3.Connection, plan: Plan, lang: str = "en") -> tuple[Plan, list[str]]:
+    """The plan with suggested tactics added (noting where they were seen) and tradeables in suggested order;
+    returns (plan, lines describing what changed)."""
+    found = suggestions_for(conn, plan)
+    data = plan.body()
+    lines = suggestion_lines(found, lang)
+    for s in found:
+        data["expected_tactics"].append({"tactic": s.tactic, "note": suggestion_note(s, lang)})
+    ordered = suggested_order(plan.tradeables)
+    data["tradeables"] = [t.model_dump(mode="json") for t in ordered]
+    changed = [("+ expected tactic " if lang == "en" else "+ 预计手段 ") + line for line in lines]
+    if ordered != list(plan.tradeables):
+        changed.append(
+            "tradeables reordered: cheap to give, valuable to them first"
+            if lang == "en"
+            else "可让步项目已重新排序：成本低、对客户价值高的在前"
+        )
+    return validate(data, "plan"), changed
+
+
+def playbook_guidance(
+    ids: Iterable[str], playbooks: Sequence[str | Path] | None = None
+) -> dict[str, Guidance]:
+    """Guidance for rule ids from the playbooks (shipped, ``COACH_PLAYBOOKS`` and ``playbooks``); only the
+    situations' names when the playbooks cannot load."""
+    from coach import locations
+    from coach.content import compiled
+
+    try:
+        found = compiled.load(locations.user_playbook_dirs([str(p) for p in playbooks or []]))
+        rules, tax = found.library(check=False).rules, found.taxonomy  # what loaded, even with a bad file
+    except CoachError:
+        from coach.content.loader import taxonomy
+
+        rules, tax = {}, taxonomy()
+    names = {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}
+    return guidance(rules, ids, names)

@@ -51,11 +51,9 @@ PART_OPTIONS: list[tuple[str, str, str]] = [
     ("--record", "record", "8. something to record after the meeting (repeatable)"),
     ("--tactic", "expected_tactics", "a buyer tactic to expect: 'TACTIC | NOTE', e.g. 'nibble' (repeatable)"),
 ]
-PROFESSIONALISM = ("agenda", "ours", "theirs", "materials", "checklist")
 OFFER_ACTIONS = 5
-"""Open actions of the key account offered to a meeting plan (overdue first)."""
-OFFER_PEOPLE = 4
-"""Their people offered to a meeting plan (decision makers and high influence first)."""
+"""As ``coach.review.account_summary.OFFER_ACTIONS`` (named in --help without importing it at start-up)."""
+PROFESSIONALISM = ("agenda", "ours", "theirs", "materials", "checklist")
 ALTERNATIVES = ("stages", "limits")
 
 
@@ -365,6 +363,8 @@ def run_new(args: argparse.Namespace) -> int:
                     "nothing was saved",
                     "add it with `coach account add NAME --tier TIER`, or leave out --from-account",
                 )
+            from coach.services.accounts import with_offer
+
             data = with_offer(data, offered, lang)
         plan = validate(data, "plan")
         changes: list[str] = []
@@ -408,102 +408,28 @@ def account_offer(conn, account: str, meeting_date: str | None):  # noqa: ANN001
 
 OFFER_WORDS = {
     "en": {
-        "head": "{account} is a key account{plan}. For this meeting:",
-        "plan": " (business plan {year})",
-        "no_plan": " (no business plan yet: coach acbp new)",
-        "objectives": "objectives",
-        "theirs": "their objective",
-        "people": "their people",
-        "actions": "open actions, overdue first",
-        "overdue": "overdue since {due}",
-        "due": "by {due}",
-        "no_due": "no date",
         "added": "added to the plan: the objectives as nice-to-have, the open actions as agenda points",
         "hint": "--from-account adds the objectives and open actions; --theirs 'NAME | ROLE' says who "
         "attends (the brief then shows their attitude and influence)",
-        "follow": "follow up: {what} ({who}, {when})",
     },
     "zh": {
-        "head": "{account} 是重点客户{plan}。这次会议可以参考：",
-        "plan": "（{year}年业务计划）",
-        "no_plan": "（还没有业务计划：coach acbp new）",
-        "objectives": "目标",
-        "theirs": "客户的目标",
-        "people": "客户方人员",
-        "actions": "未完成的行动（逾期的在前）",
-        "overdue": "{due} 起已逾期",
-        "due": "{due} 前",
-        "no_due": "未定日期",
         "added": "已加入计划：目标作为“争取”项，未完成的行动作为议程",
         "hint": "加 --from-account 可把目标和未完成的行动加入计划；用 --theirs '姓名 | 职位' 写明谁会到场"
         "（简报会列出他们的态度和影响力）",
-        "follow": "跟进：{what}（{who}，{when}）",
     },
 }
-"""What ``coach prep new`` says about a key account's offer."""
-
-
-def _when(action, lang: str) -> str:  # noqa: ANN001
-    w = OFFER_WORDS[lang]
-    if action.overdue:
-        return w["overdue"].format(due=action.due)
-    return w["due"].format(due=action.due) if action.due else w["no_due"]
-
-
-def with_offer(data: dict[str, Any], offered, lang: str) -> dict[str, Any]:  # noqa: ANN001
-    """The plan body with the account plan's own objectives (as nice-to-have, unless already there) and its
-    open actions (overdue first) as agenda points."""
-    from coach.content.business_plans import name_key
-
-    data = {**data, "professionalism": dict(data.get("professionalism") or {})}
-    objectives = list(data.get("objectives") or [])
-    have = {name_key(o["text"] if isinstance(o, dict) else o.text) for o in objectives}
-    for o in offered.objectives:
-        if o.side == "ours" and name_key(o.text) not in have:
-            objectives.append({"text": o.text, "priority": "nice"})
-            have.add(name_key(o.text))
-    data["objectives"] = objectives
-    agenda = list(data["professionalism"].get("agenda") or [])
-    owner = {"en": "owner?", "zh": "谁做？"}[lang]
-    for a in offered.actions[:OFFER_ACTIONS]:
-        line = OFFER_WORDS[lang]["follow"].format(what=a.what, who=a.owner or owner, when=_when(a, lang))
-        if name_key(line) not in {name_key(x) for x in agenda}:
-            agenda.append(line)
-    data["professionalism"]["agenda"] = agenda
-    return data
+"""What ``coach prep new`` says about a key account's offer besides what it offers (the command line's
+own hint); the offer's words are ``coach.review.account_summary.WORDS``."""
 
 
 def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN001
     """What the key account offers, a few lines for standard error."""
-    from coach.review.account_summary import person_text
+    from coach.review.account_summary import offer_head, offer_lines
 
-    w = OFFER_WORDS[lang]
-    sep = "；" if lang == "zh" else "; "
-    plan = w["plan"].format(year=offered.year) if offered.year else w["no_plan"]
-    lines = [w["head"].format(account=offered.map.account.name, plan=plan)]
-    op, cp, comma = ("（", "）", "，") if lang == "zh" else (" (", ")", ", ")
-    ours = [
-        o.text + (f"{op}{o.measure}{cp}" if o.measure else "") for o in offered.objectives if o.side == "ours"
-    ]
-    theirs = [o.text for o in offered.objectives if o.side != "ours"]
-    if ours:
-        lines.append(f"  {w['objectives']}: " + sep.join(ours))
-    if theirs:
-        lines.append(f"  {w['theirs']}: " + sep.join(theirs))
-    if offered.people:
-        people = [
-            f"{c.name}{op}{person_text(c, offered.map, lang)}{cp}" for c in offered.people[:OFFER_PEOPLE]
-        ]
-        lines.append(f"  {w['people']}: " + sep.join(people))
-    if offered.actions:
-        acts = [
-            ("⚠ " if a.overdue else "") + f"{a.what}{op}{a.owner or '?'}{comma}{_when(a, lang)}{cp}"
-            for a in offered.actions[:OFFER_ACTIONS]
-        ]
-        lines.append(f"  {w['actions']}: " + sep.join(acts))
-    lines.append("  " + (w["added"] if added else w["hint"]))
-    if lang == "zh":
-        lines = [line.replace(": ", "：", 1) if line.startswith("  ") else line for line in lines]
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+    lines = [offer_head(offered, lang)]
+    lines += [f"  {label}{colon}" + sep.join(items) for label, items in offer_lines(offered, lang)]
+    lines.append("  " + OFFER_WORDS[lang]["added" if added else "hint"])
     return "\n".join(lines)
 
 

@@ -75,6 +75,15 @@ WORDS: dict[str, dict[str, str]] = {
         "sides.ours": "ours",
         "sides.theirs": "theirs",
         "no_measure": "no measure yet",
+        "offer.head": "{account} is a key account{plan}. For this meeting:",
+        "offer.plan": " (business plan {year})",
+        "offer.no_plan": " (no business plan yet: coach acbp new)",
+        "offer.objectives": "objectives",
+        "offer.theirs": "their objective",
+        "offer.people": "their people",
+        "offer.actions": "open actions, overdue first",
+        "offer.follow": "follow up: {what} ({who}, {when})",
+        "offer.owner": "owner?",
     },
     "zh": {
         "room": "到场的客户方人员",
@@ -114,9 +123,23 @@ WORDS: dict[str, dict[str, str]] = {
         "sides.ours": "我方",
         "sides.theirs": "客户",
         "no_measure": "还没有衡量标准",
+        "offer.head": "{account} 是重点客户{plan}。这次会议可以参考：",
+        "offer.plan": "（{year}年业务计划）",
+        "offer.no_plan": "（还没有业务计划：coach acbp new）",
+        "offer.objectives": "目标",
+        "offer.theirs": "客户的目标",
+        "offer.people": "客户方人员",
+        "offer.actions": "未完成的行动（逾期的在前）",
+        "offer.follow": "跟进：{what}（{who}，{when}）",
+        "offer.owner": "谁做？",
     },
 }
 """The words of the room section and the account summary, per language."""
+
+OFFER_ACTIONS = 5
+"""Open actions of the key account offered to a meeting plan (overdue first)."""
+OFFER_PEOPLE = 4
+"""Their people offered to a meeting plan (decision makers and high influence first)."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +193,53 @@ def open_actions(
                 add(a.what, a.owner, a.due, None, r.period)
     found.sort(key=lambda a: (not a.overdue, a.due is None, a.due or ""))
     return found
+
+
+def when_text(action: OpenAction, lang: str) -> str:
+    """When an open action is due: ``overdue since 2026-03-01``, ``by 2026-06-30`` or ``no date``."""
+    w = WORDS[lang]
+    if action.overdue:
+        return w["overdue"].format(due=action.due)
+    return w["due"].format(due=action.due) if action.due else w["no_due"]
+
+
+def agenda_line(action: OpenAction, lang: str) -> str:
+    """An open action as a meeting agenda point: ``follow up: WHAT (OWNER, by DATE)``."""
+    w = WORDS[lang]
+    return w["offer.follow"].format(
+        what=action.what, who=action.owner or w["offer.owner"], when=when_text(action, lang)
+    )
+
+
+def offer_head(offered: Any, lang: str) -> str:
+    """The first line of what a key account offers a meeting plan (``offered``: an ``AccountOffer``)."""
+    w = WORDS[lang]
+    plan = w["offer.plan"].format(year=offered.year) if offered.year else w["offer.no_plan"]
+    return w["offer.head"].format(account=offered.map.account.name, plan=plan)
+
+
+def offer_lines(offered: Any, lang: str) -> list[tuple[str, list[str]]]:
+    """What a key account offers a meeting plan, as (label, items): our objectives with their measure, theirs,
+    their people who weigh most (role, decision role, influence, attitude, who of ours knows them) and the
+    open actions, overdue first (marked ⚠). Both faces show these; empty parts are left out."""
+    w = WORDS[lang]
+    op, cp, comma = ("（", "）", "，") if lang == "zh" else (" (", ")", ", ")
+    ours = [
+        o.text + (f"{op}{o.measure}{cp}" if o.measure else "") for o in offered.objectives if o.side == "ours"
+    ]
+    theirs = [o.text for o in offered.objectives if o.side != "ours"]
+    people = [f"{c.name}{op}{person_text(c, offered.map, lang)}{cp}" for c in offered.people[:OFFER_PEOPLE]]
+    actions = [
+        ("⚠ " if a.overdue else "") + f"{a.what}{op}{a.owner or '?'}{comma}{when_text(a, lang)}{cp}"
+        for a in offered.actions[:OFFER_ACTIONS]
+    ]
+    parts = (
+        ("offer.objectives", ours),
+        ("offer.theirs", theirs),
+        ("offer.people", people),
+        ("offer.actions", actions),
+    )
+    return [(w[key], items) for key, items in parts if items]
 
 
 def open_objectives(plan: BusinessPlan | None) -> list[Objective]:

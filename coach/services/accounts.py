@@ -81,6 +81,31 @@ def offer(
     return AccountOffer(m, year, open_objectives(plan), key_people(m), open_actions(plan, reviews, today))
 
 
+def with_offer(data: dict[str, Any], offered: AccountOffer, lang: str) -> dict[str, Any]:
+    """A meeting plan's body (or the part of it being edited: ``objectives`` and
+    ``professionalism.agenda``) with what the key account offers added: the business plan's own objectives
+    as nice-to-have (unless already there) and its open actions, overdue first, as agenda points (unless
+    already there). ``coach prep new --from-account`` and the meeting-plan screen both call this."""
+    from coach.content.business_plans import name_key
+    from coach.review.account_summary import OFFER_ACTIONS, agenda_line
+
+    data = {**data, "professionalism": dict(data.get("professionalism") or {})}
+    objectives = list(data.get("objectives") or [])
+    have = {name_key(o["text"] if isinstance(o, dict) else o.text) for o in objectives}
+    for o in offered.objectives:
+        if o.side == "ours" and name_key(o.text) not in have:
+            objectives.append({"text": o.text, "priority": "nice"})
+            have.add(name_key(o.text))
+    data["objectives"] = objectives
+    agenda = list(data["professionalism"].get("agenda") or [])
+    for a in offered.actions[:OFFER_ACTIONS]:
+        line = agenda_line(a, lang)
+        if name_key(line) not in {name_key(x) for x in agenda}:
+            agenda.append(line)
+    data["professionalism"]["agenda"] = agenda
+    return data
+
+
 def meeting_room(
     conn: sqlite3.Connection, account: str, attendees: Sequence[Any], today: date | None = None
 ) -> Room | None:

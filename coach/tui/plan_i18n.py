@@ -68,6 +68,12 @@ STRINGS = {
         "plan.copy": "Copy last meeting",
         "plan.order": "Suggested order",
         "plan.add-suggested": "Add suggested",
+        "plan.from-account": "Add from the account plan",
+        "plan.from-account.hint": "“Add from the account plan” (step 1) adds the objectives as nice-to-have and "
+        "the open actions as agenda points; name who attends in Their team (step 4) and the brief shows "
+        "their attitude and influence.",
+        "plan.from-account.added": "Added from the account plan: {objectives} objective(s), {actions} agenda "
+        "point(s).",
         "plan.export": "Export brief",
         "plan.advice": "From the playbook",
         "plan.advice.say": "What to say",
@@ -171,6 +177,10 @@ STRINGS = {
         "plan.copy": "复制上次会议",
         "plan.order": "建议顺序",
         "plan.add-suggested": "加入建议",
+        "plan.from-account": "从客户计划加入",
+        "plan.from-account.hint": "按“从客户计划加入”（第 1 步）可把目标作为“争取”项、未完成的行动作为议程加入；"
+        "在第 4 步“对方人员”写明谁会到场，简报会列出他们的态度和影响力。",
+        "plan.from-account.added": "已从客户计划加入：目标 {objectives} 条，议程 {actions} 项。",
         "plan.export": "导出简报",
         "plan.advice": "手册建议",
         "plan.advice.say": "可以这样说",

@@ -167,6 +167,15 @@ class PlanScreen(CoachScreen):
             self.suggestions = suggestions
             self.exclude = exclude
 
+    class AccountRead(Message):
+        """What the key account named in the form offers the plan (``services.accounts.AccountOffer``), or
+        None when it is not a key account; ``key`` is the (account key, meeting date) it was read for."""
+
+        def __init__(self, key: tuple[str, str], offered: Any) -> None:
+            super().__init__()
+            self.key = key
+            self.offered = offered
+
     class BriefExported(Message):
         """The brief was written as Markdown to ``path`` (and as HTML beside it)."""
 
@@ -199,6 +208,9 @@ class PlanScreen(CoachScreen):
         """Tactics seen with the account (its log and role-play), strongest first."""
         self._history_for: str | None = None
         self._history_excluded: frozenset[str] = frozenset()
+        self.offered: Any = None
+        """What the key account named in the form offers (an ``AccountOffer``), None when it is not one."""
+        self._offer_for: tuple[str, str] | None = None
         self._busy = False
 
     # --- layout -----------------------------------------------------------------------------------
@@ -229,6 +241,8 @@ class PlanScreen(CoachScreen):
                             with Horizontal(classes="plan-buttons"):
                                 yield Button("", id="plan-copy")
                                 yield Button("", id="plan-open")
+                        elif step.name == "objectives":
+                            yield Button("", id="plan-from-account")
                         elif step.name == "tradeables":
                             yield Button("", id="plan-order")
                         elif step.name == "expected_tactics":
@@ -269,6 +283,7 @@ class PlanScreen(CoachScreen):
             ("plan-open", "plan.open"),
             ("plan-order", "plan.order"),
             ("plan-add-suggested", "plan.add-suggested"),
+            ("plan-from-account", "plan.from-account"),
         ):
             self.query_one(f"#{button}", Button).label = self.tr(key)
         self._show_step()
@@ -334,16 +349,24 @@ class PlanScreen(CoachScreen):
             self._show_summary()
         if step.name == "expected_tactics":
             self._need_history()
+        self._need_account()
+        self.query_one("#plan-from-account", Button).display = self._offer_shown() is not None
         self._show_save_state()
         self.refresh_bindings()
 
     def _advice(self, step: Step) -> Group | Text:
-        lib = self.coach.library
-        lang = self.lang
         if step.name == "expected_tactics":
             return self._tactics_advice()
         if step.name == "summary":
             return Text(self.tr("plan.summary.help"))
+        offer = self._offer_advice() if step.name in ("objectives", "professionalism") else []
+        if offer:
+            return Group(*offer, Text(""), self._playbook_advice(step))
+        return self._playbook_advice(step)
+
+    def _playbook_advice(self, step: Step) -> Group | Text:
+        lib = self.coach.library
+        lang = self.lang
         if lib is None:
             return Text(self.coach.content_error or self.tr("plan.advice.loading"), style="dim")
         rule = lib.rules.get(step.rule or "")
@@ -415,7 +438,9 @@ class PlanScreen(CoachScreen):
         )
         lib = self.coach.library
         notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
-        brief = build(plan, notes, lang, plan_id=self.plan_id, version=self.version)
+        brief = build(
+            plan, notes, lang, plan_id=self.plan_id, version=self.version, people=self._people(plan)
+        )
         lines += [Text(""), Text(brief.title, style="bold")]
         for section in brief.sections:
             lines.append(Text(section.title, style="bold underline"))
@@ -523,6 +548,7 @@ class PlanScreen(CoachScreen):
             "plan-open": self.action_open_saved,
             "plan-order": self.action_order,
             "plan-add-suggested": self.action_add_suggested,
+            "plan-from-account": self.action_from_account,
         }
         action = actions.get(event.button.id or "")
         if action:
@@ -788,6 +814,117 @@ class PlanScreen(CoachScreen):
         self.coach.say(self.tr("plan.ordered"), timeout=4)
         self._show_save_state()
 
+    # --- the key account ----------------------------------------------------------------------------
+
+    def _account_ref(self) -> tuple[str, str] | None:
+        """(account key, meeting date) of the form, or None while no account is typed."""
+        from coach.store.accounts import account_key
+
+        account = self.query_one(f"#{widget_id('account')}", Input).value
+        if not account.strip():
+            return None
+        return account_key(account), self.query_one(f"#{widget_id('date')}", Input).value.strip()
+
+    def _need_account(self) -> None:
+        """Read what the account offers when the form names another account (or date) than last read."""
+        ref = self._account_ref()
+        if ref is not None and ref != self._offer_for:
+            account = " ".join(self.query_one(f"#{widget_id('account')}", Input).value.split())
+            self._read_account(self.coach.db_path, account, ref)
+
+    @work(thread=True, exclusive=True, group="plan-account", exit_on_error=False)
+    def _read_account(self, db_path: Path, account: str, ref: tuple[str, str]) -> None:
+        from coach.services.accounts import offer
+        from coach.store.db import connect
+
+        try:
+            conn = connect(db_path)
+            try:
+                offered = offer(conn, account, meeting_date=ref[1] or None)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.plan", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            offered = None  # said once: the form goes on without the account's offer
+        self.post_message(self.AccountRead(ref, offered))
+
+    @on(AccountRead)
+    def _account_read(self, message: AccountRead) -> None:
+        self.offered, self._offer_for = message.offered, message.key
+        if message.key == self._account_ref():
+            self._show_step()
+
+    def _offer_shown(self) -> Any:
+        """What the key account offers, when it was read for the account and date in the form and is not
+        empty; else None."""
+        if self.offered is None or self.offered.empty or self._offer_for != self._account_ref():
+            return None
+        return self.offered
+
+    def _offer_advice(self) -> list[Text]:
+        """What the key account offers, above the playbook's advice (as ``coach prep new`` prints it)."""
+        from coach.review.account_summary import offer_head, offer_lines
+
+        offered = self._offer_shown()
+        if offered is None:
+            return []
+        parts = [Text(offer_head(offered, self.lang), style="bold")]
+        for label, items in offer_lines(offered, self.lang):
+            parts.append(Text(label, style="underline"))
+            parts += [Text(f"• {item}", style="yellow" if item.startswith("⚠") else "") for item in items]
+        parts.append(Text(self.tr("plan.from-account.hint"), style="dim"))
+        return parts
+
+    def _people(self, plan: Any) -> Any:
+        """The brief's "their people at the meeting" section, when the plan's account is a key account
+        (from the account's map, read with the offer); None otherwise."""
+        from coach.review.account_summary import room, room_section
+
+        if self.offered is None or self._offer_for != self._account_ref():
+            return None
+        return room_section(room(self.offered.map, plan.professionalism.theirs), self.lang)
+
+    def action_from_account(self) -> None:
+        """Add what the key account offers, as ``coach prep new --from-account`` does: the business plan's
+        objectives (ours) as nice-to-have, its open actions (overdue first) as agenda points. A line of the
+        form that cannot be read is one problem and nothing changes."""
+        from coach.content.plans import Objective, PlanError, item_line, parse_items
+        from coach.services.accounts import with_offer
+
+        offered = self._offer_shown()
+        if offered is None:
+            return
+        objectives = self.query_one(f"#{widget_id('objectives')}", TextArea)
+        agenda = self.query_one(f"#{widget_id('agenda')}", TextArea)
+        try:
+            have: dict[str, Any] = {
+                "objectives": parse_items("objectives", objectives.text.splitlines()),
+                "professionalism": {"agenda": parse_items("agenda", agenda.text.splitlines())},
+            }
+        except PlanError as exc:
+            self._problem(self.tr("plan.invalid", error=exc.problems[0]), step_of_error(exc.problems[0]))
+            return
+        self._clear_problem()
+        added = with_offer(have, offered, self.lang)
+        new_objectives = [
+            item_line("objectives", Objective.model_validate(o))
+            for o in added["objectives"][len(have["objectives"]) :]
+        ]
+        new_agenda = added["professionalism"]["agenda"][len(have["professionalism"]["agenda"]) :]
+        for area, lines in ((objectives, new_objectives), (agenda, new_agenda)):
+            if lines:
+                text = area.text.rstrip("\n")
+                area.load_text("\n".join([text, *lines]) if text else "\n".join(lines))
+        if new_objectives or new_agenda:
+            self.dirty = True
+        self.coach.say(
+            self.tr("plan.from-account.added", objectives=len(new_objectives), actions=len(new_agenda)),
+            timeout=6,
+        )
+        self._show_save_state()
+
     # --- export -----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
@@ -804,20 +941,44 @@ class PlanScreen(CoachScreen):
             return
         lib = self.coach.library
         notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
-        self._export(plan, notes, self.lang, self.plan_id, self.version, locations.exports_dir())
+        self._export(
+            plan, notes, self.lang, self.plan_id, self.version, locations.exports_dir(), self.coach.db_path
+        )
 
     @work(thread=True, group="plan-export", exit_on_error=False)
     def _export(
-        self, plan: Any, notes: dict, lang: str, plan_id: int | None, version: int | None, folder: Path
+        self,
+        plan: Any,
+        notes: dict,
+        lang: str,
+        plan_id: int | None,
+        version: int | None,
+        folder: Path,
+        db_path: Path,
     ) -> None:
+        from coach.review.account_summary import room_section
         from coach.review.brief import render
+        from coach.services.accounts import meeting_room
+        from coach.store.db import connect
 
         base = f"brief-plan-{plan_id}-v{version}" if plan_id else "brief-unsaved"
+        try:
+            conn = connect(db_path)  # who of theirs is in the room, read now as `coach prep brief` does
+            try:
+                room = meeting_room(conn, plan.account, plan.professionalism.theirs)
+            finally:
+                conn.close()
+        except (CoachError, sqlite3.Error, OSError) as exc:
+            self.post_message(
+                self.Failed("error.export", exc.one_line() if isinstance(exc, CoachError) else str(exc))
+            )
+            return
+        people = room_section(room, lang) if room is not None else None
         try:
             path = write_brief(
                 folder,
                 f"{base}-{lang}",
-                lambda fmt: render(plan, notes, fmt, lang, plan_id=plan_id, version=version),
+                lambda fmt: render(plan, notes, fmt, lang, plan_id=plan_id, version=version, people=people),
             )
         except CoachError as exc:
             self.post_message(self.Failed("error.export", exc.one_line()))

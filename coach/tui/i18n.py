@@ -104,6 +104,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "entry.principle-link": "Principle: {title}",
         "entry.see-also-link": "See also: {title}",
         "entry.walk-hint": "Press w to walk through this entry step by step.",
+        "entry.account-plan": "Open the account plan: Key accounts, choose the account, then p",
+        "entry.account-map": "The relationship map: Key accounts, choose the account (p: its plan)",
         # browser
         "browser.title": "Playbooks",
         "browser.search": "Search all entries (English or 中文)…",
@@ -272,6 +274,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "entry.principle-link": "原则：{title}",
         "entry.see-also-link": "参考：{title}",
         "entry.walk-hint": "按 w 逐步演练这一条。",
+        "entry.account-plan": "打开客户计划：进入“重点客户”，选中客户后按 p",
+        "entry.account-map": "客情关系图：进入“重点客户”，选中客户即可看到（按 p 打开客户计划）",
         "browser.title": "应对手册",
         "browser.search": "搜索全部条目（中文或英文）…",
         "browser.no-hits": "没有与 {query!r} 相符的条目。",

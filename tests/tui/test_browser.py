@@ -158,3 +158,77 @@ rules:
                 assert part in text, part
 
     run(scenario)
+
+
+def test_an_account_entry_offers_the_way_to_the_account_plan_in_both_languages(tmp_path):
+    """As `coach match` prints "Open the plan: ...", an account.* entry offers the key-accounts screen first."""
+    from tui_helpers import folder_loader
+
+    from coach.tui.screens.accounts import AccountsScreen
+
+    folder = tmp_path / "acc"
+    folder.mkdir()
+    rule = """
+  - id: {id}
+    category: {cat}
+    title: {{en: {en}, zh: {zh}}}
+    summary: {{en: About the account., zh: 关于客户。}}
+    match:
+      phrases: {{en: ["{phrase}"]}}
+    response:
+      steps: [{{en: Look at the plan., zh: 看计划。}}]
+"""
+    (folder / "acc.yaml").write_text(
+        "rules:"
+        + rule.format(
+            cat="account",
+            id="account.business-plan",
+            en="Business plan",
+            zh="业务计划",
+            phrase="the annual plan",
+        )
+        + rule.format(
+            cat="account",
+            id="account.relationship",
+            en="Key contacts",
+            zh="客情关系",
+            phrase="who knows the buyer",
+        )
+        + rule.format(
+            cat="tactic",
+            id="tactic.nibble-x",
+            en="Nibble",
+            zh="得寸进尺",
+            phrase="one more extra after the deal",
+        ),
+        encoding="utf-8",
+    )
+
+    async def scenario():
+        app = make_app(tmp_path, loader=folder_loader(folder))
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            app.open_entry("account.business-plan")
+            await pilot.pause()
+            links = app.screen.query_one("#entry-links", OptionList)
+            assert links.get_option_at_index(0).id == "@accounts"
+            assert "Open the account plan: Key accounts, choose the account, then p" in flat(app)
+            app.set_language("zh")
+            await pilot.pause()
+            assert "打开客户计划：进入“重点客户”，选中客户后按 p" in flat(app)
+            app.set_language("en")
+            links.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            app.open_entry("account.relationship")
+            await pilot.pause()
+            assert "The relationship map: Key accounts, choose the account (p: its plan)" in flat(app)
+            app.open_entry("tactic.nibble-x")  # not an account entry: no way to the accounts
+            await pilot.pause()
+            assert "Key accounts" not in flat(app)
+            assert not app.screen.query_one("#entry-links", OptionList).display
+
+    run(scenario)

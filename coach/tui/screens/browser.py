@@ -227,6 +227,10 @@ class BrowserScreen(CoachScreen):
     def _follow(self, event: EntryView.LinkFollowed) -> None:
         self.coach.open_entry(event.rule_id)
 
+    @on(EntryView.AccountsChosen)
+    def _accounts(self, event: EntryView.AccountsChosen) -> None:
+        self.coach.open_screen("accounts")
+
     def action_walk(self) -> None:
         """Walk through the highlighted entry."""
         rule_id = self._selected_id()

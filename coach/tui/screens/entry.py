@@ -1,4 +1,5 @@
-"""One playbook entry, full width; linked principles open as entries; w starts its walk-through."""
+"""One playbook entry, full width; linked principles open as entries; w starts its walk-through; an
+account-level entry (``account.*``) offers the way to the account's plan on the key-accounts screen."""
 
 from __future__ import annotations
 
@@ -51,3 +52,7 @@ class EntryScreen(CoachScreen):
     @on(EntryView.LinkFollowed)
     def _follow(self, event: EntryView.LinkFollowed) -> None:
         self.coach.open_entry(event.rule_id)
+
+    @on(EntryView.AccountsChosen)
+    def _accounts(self, event: EntryView.AccountsChosen) -> None:
+        self.coach.open_screen("accounts")

@@ -77,6 +77,18 @@ def render_entry(library: Library, rule: Rule, lang: str, *, links_as_text: bool
     return Group(*parts)
 
 
+ACCOUNTS_LINK = "@accounts"
+"""The option id of the way from an account-level entry (``account.*``) to the key-accounts screen."""
+
+
+def account_link(rule_id: str) -> str | None:
+    """The interface-text key of the way to the account's plan for an account-level entry (the map's for
+    ``account.relationship``), as ``coach match`` prints it; None for other entries."""
+    if not rule_id.startswith("account."):
+        return None
+    return "entry.account-map" if rule_id == "account.relationship" else "entry.account-plan"
+
+
 def links_of(library: Library, rule: Rule) -> list[tuple[str, str]]:
     """(kind, rule id) of every entry this one links to: principles first, then see-also; no repeats."""
     out: list[tuple[str, str]] = []
@@ -108,6 +120,9 @@ class EntryView(VerticalScroll):
             self.rule_id = rule_id
             """The entry to open."""
 
+    class AccountsChosen(Message):
+        """The user chose the way from an account-level entry to the account's plan (key accounts)."""
+
     def __init__(self, *, links: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self._links = links
@@ -134,21 +149,27 @@ class EntryView(VerticalScroll):
         rule = library.rules[rule_id]
         body.update(render_entry(library, rule, lang, links_as_text=not self._links))
         targets = links_of(library, rule) if self._links else []
-        label.display = links.display = bool(targets)
+        plan_key = account_link(rule_id) if self._links else None
+        count = len(targets) + (1 if plan_key else 0)
+        label.display = links.display = bool(count)
         label.update(tr(lang, "entry.links"))
         highlighted = links.highlighted
         links.clear_options()
+        if plan_key:  # first: for an account-level situation the account's own plan is the answer
+            links.add_option(Option(Text("→ " + tr(lang, plan_key)), id=ACCOUNTS_LINK))
         for kind, target in targets:
             key = "entry.principle-link" if kind == "principle" else "entry.see-also-link"
             title = getattr(library.rules[target].title, lang)
             links.add_option(Option(Text("→ " + tr(lang, key, title=title)), id=target))
-        if targets:
-            links.highlighted = 0 if changed or highlighted is None else min(highlighted, len(targets) - 1)
+        if count:
+            links.highlighted = 0 if changed or highlighted is None else min(highlighted, count - 1)
         if changed:
             self.scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#entry-links")
     def _follow(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
+        if event.option.id == ACCOUNTS_LINK:
+            self.post_message(self.AccountsChosen())
+        elif event.option.id:
             self.post_message(self.LinkFollowed(event.option.id))

@@ -25,12 +25,15 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 15
+FORMAT = 16
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 STORY_FEATURES = 25
 """An example with this many features or more is a story (a post, a report, a long account): it is learnt
 into the rule's whole-entry vector like every example and into the rule's story vector as well."""
+
+LONG_PARTS = ("long_by_lang", "long_idf", "story_by_lang", "story_idf")
+"""Index fields only a long text needs (see ``Index.long_parts``)."""
 
 KeywordEntry = tuple[int, str, float]
 """(rule, keyword as written, weight)."""
@@ -203,9 +206,25 @@ class Index:
                 total += 1
         return known / total if total else 0.0
 
+    def long_parts(self) -> tuple[dict, dict, dict, dict]:  # type: ignore[type-arg]
+        """``long_by_lang``, ``long_idf``, ``story_by_lang`` and ``story_idf``, decoded on first use: a
+        cached index keeps them as bytes, since only a long text needs them (half the index's size)."""
+        for name in LONG_PARTS:
+            value = getattr(self, name)
+            if isinstance(value, bytes):
+                import marshal
+
+                setattr(self, name, marshal.loads(value))
+        return self.long_by_lang, self.long_idf, self.story_by_lang, self.story_idf
+
     def to_plain(self) -> dict[str, object]:
         """The index as plain data for ``marshal`` (see ``from_plain``)."""
+        import marshal
+
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for name in LONG_PARTS:
+            if not isinstance(data[name], bytes):
+                data[name] = marshal.dumps(data[name])
         data["synonyms"] = dataclasses.asdict(self.synonyms)
         data["format"] = FORMAT
         return data

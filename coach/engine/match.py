@@ -185,11 +185,16 @@ def score_all(
     """Score the rules with any signal in the text: (rule index -> (score, reasons), best rule
     similarity, out-of-scope similarity)."""
     lang = _language(a)
-    long = len(a.features) >= LONG_TEXT
-    qvec = _query_vector(index, a, index.long_idf if long else None)
-    by_lang = (index.long_by_lang if long else index.centroid_by_lang).get(lang)
+    story: dict[int, float] = {}
+    if len(a.features) >= LONG_TEXT:
+        long_by_lang, long_idf, story_by_lang, story_idf = index.long_parts()
+        qvec = _query_vector(index, a, long_idf)
+        by_lang = long_by_lang.get(lang)
+        story = _dot(story_by_lang.get(lang, {}), _query_vector(index, a, story_idf))
+    else:
+        qvec = _query_vector(index, a)
+        by_lang = index.centroid_by_lang.get(lang)
     centroid = _dot(index.centroid_postings if by_lang is None else by_lang, qvec)
-    story = _dot(index.story_by_lang.get(lang, {}), _query_vector(index, a, index.story_idf)) if long else {}
     none_sim = centroid.pop(index.none, 0.0) + story.pop(index.none, 0.0)
     best_sim = max((sim + story.get(r, 0.0) for r, sim in centroid.items()), default=0.0)
     kw, kw_why, _ = hits if hits is not None else _keyword_hits(index, a)

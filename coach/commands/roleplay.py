@@ -73,22 +73,14 @@ def load_kit(playbooks: list[str] | None):  # noqa: ANN201
     return Kit.build(lib)
 
 
-def known_ids(lib) -> tuple[set[str], set[str]]:  # noqa: ANN001
-    """Situation and behaviour ids a scenario may name: the taxonomy's and the loaded playbooks'."""
-    from coach.content.loader import reply_ids, situation_ids
-
-    return set(situation_ids()) | set(lib.rules), set(reply_ids()) | set(lib.behaviours)
-
-
 def load_scenario_set(kit, extra: list[str], scenario_arg: str | None = None):  # noqa: ANN001, ANN201
     """Shipped scenarios, ``--scenarios`` and SCENARIO when it is a file; problems stop with one line."""
-    from coach.content.scenarios import load_default as load_scenarios
+    from coach.services.roleplay import load_scenarios
 
     paths = existing_paths(extra)
     if scenario_arg and scenario_arg.endswith((".yaml", ".yml")):
         paths += existing_paths([scenario_arg])
-    situations, behaviours = known_ids(kit.library)
-    found = load_scenarios(paths, situations=situations, behaviours=behaviours)
+    found = load_scenarios(kit.library, paths)
     found.raise_if_problems()
     for notice in found.notices:
         print(f"coach: note: {safe(notice)}", file=sys.stderr)
@@ -303,33 +295,3 @@ def _text(value) -> dict[str, str] | None:  # noqa: ANN001
     from coach.roleplay.record import text
 
     return text(value)
-
-
-# ---------------------------------------------------------------------------------- coach validate part
-
-
-def check_scenarios(
-    lib, extra: list[Path], *, autoplay: int = 0, seed: int = 0
-) -> tuple[list[str], list[str], int]:  # noqa: ANN001
-    """For ``coach validate``: load and check shipped + extra scenarios, play their rehearsals and, with
-    ``autoplay``, N seeded random runs each. Returns (problems, figures, number of scenarios)."""
-    from coach.content.scenarios import load_default as load_scenarios
-    from coach.roleplay.checks import autoplay as run_autoplay
-    from coach.roleplay.checks import autoplay_problems, autoplay_summary, rehearse
-    from coach.roleplay.engine import Kit
-
-    situations, behaviours = known_ids(lib)
-    found = load_scenarios(extra, situations=situations, behaviours=behaviours)
-    problems = list(found.problems)
-    figures: list[str] = [f"note: {n}" for n in found.notices]
-    if not lib.behaviours or not found.scenarios:
-        return problems, figures, len(found.scenarios)
-    kit = Kit.build(lib)
-    for sid, sc in found.scenarios.items():
-        doc = found.documents[sid]
-        problems += rehearse(sc, kit, doc)
-        if autoplay > 0:
-            report = run_autoplay(sc, kit, autoplay, seed=seed)
-            problems += autoplay_problems(sc, report, doc)
-            figures.append("autoplay: " + autoplay_summary(sc, report))
-    return problems, figures, len(found.scenarios)

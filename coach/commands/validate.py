@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if lib.behaviours:
         problems += verify_behaviours(lib)
         examples += sum(len(b.examples) + len(b.counter_examples) for b in lib.behaviours.values())
-    from coach.commands.roleplay import check_scenarios
+    from coach.services.roleplay import check_scenarios
 
     found, figures, scenarios = check_scenarios(
         lib, existing_paths(args.scenarios), autoplay=args.autoplay, seed=args.seed

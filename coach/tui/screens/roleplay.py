@@ -209,9 +209,8 @@ class RoleplayScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="rp-load", exit_on_error=False)
     def _load(self) -> None:
-        from coach.commands.roleplay import known_ids
-        from coach.content.scenarios import load_default
         from coach.roleplay.engine import Kit
+        from coach.services.roleplay import load_scenarios
 
         library = self.coach.library
         if library is None:
@@ -219,8 +218,7 @@ class RoleplayScreen(CoachScreen):
         if not library.behaviours:
             self.post_message(self.LoadFailed(self.tr("rp.no-behaviours")))
             return
-        situations, behaviours = known_ids(library)
-        found = load_default(self.extra, situations=situations, behaviours=behaviours)
+        found = load_scenarios(library, self.extra)
         if found.problems:
             self.post_message(self.LoadFailed(CoachError(found.problems[0]).one_line()))
             return

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.commands.common import OpenUI
 
 COMMANDS = [
     "match",
@@ -147,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
             return _open_ui(args)
         _global_options_to_verb(parser, args)
         _check_text_arguments(parser, args)
-        return int(args.run(args) or 0)
+        result = args.run(args)
+        if result is None or isinstance(result, int):
+            return int(result or 0)
+        return _run_ui(result)  # a verb asked for the terminal UI (`coach roleplay ID`)
     except CoachError as exc:
         print(f"coach: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
@@ -237,12 +244,29 @@ def _global_options_to_verb(parser: argparse.ArgumentParser, args: argparse.Name
 
 
 def _open_ui(args: argparse.Namespace) -> int:
+    from coach.commands.common import OpenUI
+
+    return _run_ui(OpenUI(db=args.ui_db, playbooks=list(args.ui_playbooks or []), lang=args.ui_lang))
+
+
+def _run_ui(request: OpenUI) -> int:
+    """Open the terminal UI as ``request`` says (bare ``coach``, or a verb's answer)."""
+    from coach.commands.common import existing_paths
+
     try:
         from coach.tui.app import run_app
-    except ImportError:
-        build_parser().print_help()
-        return 0
-    return run_app(args)
+    except ImportError as exc:  # pragma: no cover - textual is a dependency
+        if request.screen is None:
+            build_parser().print_help()
+            return 0
+        raise CoachError(f"the terminal UI cannot start ({exc})", request.fallback) from None
+    return run_app(
+        db=request.db,
+        playbooks=existing_paths(request.playbooks),
+        lang=request.lang,
+        screen=request.screen,
+        screen_options=request.options,
+    )
 
 
 if __name__ == "__main__":

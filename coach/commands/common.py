@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,23 @@ _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
 """Terminal escape sequences first (whole), then any other control character; newline and tab stay."""
+
+
+@dataclass(frozen=True)
+class OpenUI:
+    """A verb's answer asking the command line to open the terminal UI (a verb never imports coach.tui: the
+    two faces stay apart, and ``coach.cli`` above both opens it)."""
+
+    screen: str | None = None
+    """A registered screen id (``coach.tui.registry``) to open over the home page."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The screen's keyword arguments."""
+    db: str | None = None
+    playbooks: list[str] = field(default_factory=list)
+    """Extra playbook folders as given (checked to exist before the UI opens)."""
+    lang: str | None = None
+    fallback: str | None = None
+    """The hint when the UI cannot start (e.g. ``use --plain``)."""
 
 
 MAX_ID = 2**63 - 1

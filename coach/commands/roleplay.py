@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.commands.common import existing_paths, playbook_options, print_json, safe, utf8_problem
+from coach.commands.common import OpenUI, existing_paths, playbook_options, print_json, safe, utf8_problem
 from coach.errors import CoachError
 
 
@@ -97,8 +97,8 @@ def pick(found, scenario_arg: str):  # noqa: ANN001, ANN201
     return found.get(scenario_arg)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the verb."""
+def run(args: argparse.Namespace) -> int | OpenUI:
+    """Run the verb (the role-play screen is opened by the command line, from the ``OpenUI`` returned)."""
     kit = load_kit(args.playbooks)
     found = load_scenario_set(kit, args.scenarios, args.scenario)
     lang = args.lang or default_lang()
@@ -144,28 +144,21 @@ def _list(found, lang: str, as_json: bool, kit) -> int:  # noqa: ANN001
     return 0
 
 
-def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> int:
+def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> OpenUI:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CoachError(
             "the role-play screen needs a terminal", "use --plain to read replies from standard input"
         )
-    try:
-        from coach.tui.app import run_app
-    except ImportError as exc:  # pragma: no cover - textual is a dependency
-        raise CoachError(f"the terminal UI cannot start ({exc})", "use --plain") from None
     files = [args.scenario] if args.scenario and args.scenario.endswith((".yaml", ".yml")) else []
     extra = existing_paths([*(args.scenarios or []), *files])
-    trainee = args.trainee
-
-    def startup():  # noqa: ANN202 - imported here: only the UI path loads Textual
-        from coach.tui.screens.roleplay import RoleplayScreen
-
-        return RoleplayScreen(scenario_id, trainee=trainee, extra=extra)
-
-    ui = argparse.Namespace(
-        ui_db=args.db, ui_playbooks=list(args.playbooks or []), ui_lang=args.lang, ui_startup=startup
+    return OpenUI(
+        screen="roleplay",
+        options={"scenario_id": scenario_id, "trainee": args.trainee, "extra": extra},
+        db=args.db,
+        playbooks=list(args.playbooks or []),
+        lang=args.lang,
+        fallback="use --plain",
     )
-    return run_app(ui)
 
 
 # ------------------------------------------------------------------------------------------ plain mode

@@ -8,11 +8,10 @@ command palette list exactly the registered screens. A screen's module is import
 
 from __future__ import annotations
 
-import argparse
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -432,22 +431,32 @@ def _check_db_path(db: Path) -> None:
             )
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the terminal UI with the ``--db``, ``--playbooks`` and ``--lang`` options of bare ``coach``."""
+def run_app(
+    *,
+    db: str | None = None,
+    playbooks: Sequence[Path] = (),
+    lang: str | None = None,
+    screen: str | None = None,
+    screen_options: Mapping[str, Any] | None = None,
+) -> int:
+    """Open the terminal UI on the database ``db`` (default: COACH_DB, else the data folder) with the extra
+    playbook folders ``playbooks`` (the caller checked they exist) in ``lang``; with ``screen``, that
+    registered screen, made with ``screen_options``, opens over the home page."""
     import sys
 
     from coach import locations
-    from coach.commands.common import existing_paths
     from coach.content.compiled import cached_index
 
-    cli_dirs = [str(p) for p in existing_paths(getattr(args, "ui_playbooks", None) or [])]
-    dirs = locations.user_playbook_dirs(cli_dirs)
-    db = locations.db_path(getattr(args, "ui_db", None))
-    _check_db_path(db)
+    dirs = locations.user_playbook_dirs([str(p) for p in playbooks])
+    db_path = locations.db_path(db)
+    _check_db_path(db_path)
     handler = _setup_logging()
     try:
-        app = CoachApp(lambda: cached_index(dirs), db_path=db, lang=getattr(args, "ui_lang", None))
-        app.startup = getattr(args, "ui_startup", None)
+        app = CoachApp(lambda: cached_index(dirs), db_path=db_path, lang=lang)
+        if screen is not None:
+            entry = next(e for e in SCREENS if e.SCREEN_ID == screen)
+            options = dict(screen_options or {})
+            app.startup = lambda: entry.load()(**options)
         code = app.run()
     finally:
         if handler is not None:

@@ -43,9 +43,18 @@ def run(scenario: Callable[[], Awaitable[None]]) -> None:
 
 
 async def settle(pilot) -> None:  # noqa: ANN001
-    """Wait until every worker (loading, matching, saving) has finished and the screen has refreshed."""
+    """Wait until every worker (loading, matching, saving) has finished and the screen has refreshed. A
+    worker cancelled because a newer one of its exclusive group replaced it (a re-read started while the
+    first was still running, as on a busy machine) is not an error: the newer one is waited for."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _ in range(20):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
         await pilot.pause()
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_helpers import ok, run
 
-from coach.cli import main
 from coach.store import accounts, concessions, plans, sessions
 from coach.store.db import connect
 
@@ -21,18 +21,6 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "fold.sqlite3"
     monkeypatch.setenv("COACH_DB", str(path))
     return path
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys, *args: str) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, err
-    return out
 
 
 def listed(capsys, account: str) -> list[str]:

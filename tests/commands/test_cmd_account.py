@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 import pytest
+from cli_helpers import ok, run
 
 from coach.cli import main
 from coach.store.accounts import APPEND_ONLY_TABLES
@@ -17,18 +18,6 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "coach.sqlite3"
     monkeypatch.setenv("COACH_DB", str(path))
     return path
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys, *args: str) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, err
-    return out
 
 
 def counts(path) -> dict[str, int]:

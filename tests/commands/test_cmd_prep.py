@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from coach.cli import main
+from cli_helpers import ok, run
 
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "plan_sample.yaml"
@@ -48,18 +47,6 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "prep.sqlite3"
     monkeypatch.setenv("COACH_DB", str(path))
     return path
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys, *args: str) -> str:
-    code, out, err = run(capsys, *args)
-    assert code == 0, err
-    return out
 
 
 def shown(capsys, plan: int, *extra: str) -> dict:

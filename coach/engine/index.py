@@ -30,7 +30,8 @@ FORMAT = 16
 
 STORY_FEATURES = 25
 """An example with this many features or more is a story (a post, a report, a long account): it is learnt
-into the rule's whole-entry vector like every example and into the rule's story vector as well."""
+into the rule's story vector and its whole-entry vector for long texts, never into what a line is compared
+with (see ``build_index``)."""
 
 LONG_PARTS = ("long_by_lang", "long_idf", "story_by_lang", "story_idf")
 """Index fields only a long text needs (see ``Index.long_parts``)."""
@@ -521,8 +522,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
             by_lang[lang].append(part[lang])
             stories[lang].append(story[lang])
 
-    long_en, long_zh = stories["en"], stories["zh"]
-    short = [doc - en - zh for doc, en, zh in zip(doc_feats, long_en, long_zh)]
+    short = [doc - en - zh for doc, en, zh in zip(doc_feats, stories["en"], stories["zh"])]
     idf = _idf(short)  # a word the rules use only in stories means nothing to a line
     long_idf = _idf(doc_feats)
 
@@ -531,8 +531,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
     # long ones, and long examples do not pull short texts toward the rules that happen to have them.
     centroid_postings = _postings(short, idf)
     centroid_by_lang = {
-        "en": _postings([d - s for d, s in zip(by_lang["en"], long_en)], idf),
-        "zh": _postings([d - s for d, s in zip(by_lang["zh"], long_zh)], idf),
+        lang: _postings([d - s for d, s in zip(by_lang[lang], stories[lang])], idf) for lang in ("en", "zh")
     }
     long_by_lang = {
         "en": _postings(by_lang["en"], long_idf),

@@ -1,42 +1,26 @@
-"""docs/business-plan.md stays true: each command in its console blocks runs, in order, on a database with
-only the account in it, with the exit code its output implies, and prints exactly what the doc shows. The
-two drafts of the plan are the files beside the sample plan (the doc shows the first and the diff)."""
+"""docs/business-plan.md stays true: each command in its console blocks runs, in order, on the database the
+key-account walk-through leaves (docs/key-accounts.md, replayed on its day), with the exit code its output
+implies, and prints what the doc shows (a line "…" stands for lines left out; a match's score is not
+compared). The two drafts of the plan are the files beside the sample plan (the doc shows the first and the
+diff); the excerpts of Markdown it shows are in the files it writes."""
 
 from __future__ import annotations
 
 import re
-import shlex
+from datetime import date
 from pathlib import Path
 
-from coach.cli import main
+from doc_helpers import DOCS, in_english, pin_today, run, shown_as_in_doc, steps
+from test_key_accounts_doc import DOC as KEY_ACCOUNTS
+from test_key_accounts_doc import RUN_ON as KEY_ACCOUNTS_DAY
+from test_key_accounts_doc import expected_code
 
 ROOT = Path(__file__).parents[2]
-DOC = ROOT / "docs" / "business-plan.md"
+DOC = DOCS / "business-plan.md"
 DRAFTS = [ROOT / "tests" / "data" / "acbp" / f"huamei-2027-draft{n}.yaml" for n in (1, 2)]
-
-
-def steps() -> list[tuple[str, str]]:
-    """(command, output) pairs of the doc's console blocks, in order."""
-    out: list[tuple[str, str]] = []
-    for block in re.findall(r"```console\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S):
-        command: str | None = None
-        lines: list[str] = []
-        pending = ""
-        for line in block.splitlines():
-            if pending or line.startswith("$ "):
-                text = pending + (line[2:] if not pending else line.strip())
-                if text.endswith("\\"):
-                    pending = text[:-1].rstrip() + " "
-                    continue
-                pending = ""
-                if command is not None:
-                    out.append((command, "\n".join(lines)))
-                command, lines = text, []
-            else:
-                lines.append(line)
-        if command is not None:
-            out.append((command, "\n".join(lines)))
-    return out
+RUN_ON = date(2027, 7, 6)
+"""The day the doc's meeting is prepared, after the Q2 review: "overdue since" and "not seen for" count
+from it."""
 
 
 def test_the_doc_shows_the_first_draft_and_the_changes_of_the_second():
@@ -53,22 +37,26 @@ def test_the_doc_shows_the_first_draft_and_the_changes_of_the_second():
 
 def test_the_walkthrough_runs_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COACH_DB", str(tmp_path / "huamei.sqlite3"))
+    in_english(monkeypatch)
     monkeypatch.chdir(tmp_path)
-    assert main(["account", "add", "Huamei Supermarkets", "--tier", "national"]) == 0
-    capsys.readouterr()
+    pin_today(monkeypatch, KEY_ACCOUNTS_DAY)
+    for command, expected in steps(KEY_ACCOUNTS):  # "the database of the key-account walk-through"
+        assert run(capsys, command)[0] == expected_code(expected), command
+    pin_today(monkeypatch, RUN_ON)
     drafts = iter(DRAFTS)
-    done = steps()
+    done = steps(DOC)
     assert len(done) > 15
     for command, expected in done:
-        argv = shlex.split(command)
-        assert argv[0] == "coach", command
-        if argv[1:3] == ["acbp", "import"]:
+        if command.startswith("coach acbp import"):
             (tmp_path / "plan.yaml").write_text(next(drafts).read_text(encoding="utf-8"), encoding="utf-8")
-        code = main(argv[1:])
-        out, err = capsys.readouterr()
-        shown = (out + err).rstrip("\n")
-        failed_check = argv[1:3] == ["acbp", "check"] and "\n  ✗ " in "\n" + expected
+        code, shown = run(capsys, command)
+        failed_check = command.startswith("coach acbp check") and "\n  ✗ " in "\n" + expected
         want = 2 if expected.startswith("coach: ") else 1 if failed_check else 0
         assert code == want, (command, shown)
-        assert shown == expected, command
+        assert shown_as_in_doc(shown, expected), (command, shown)
     assert (tmp_path / "review-2027-Q2.html").exists()
+    written = [f.read_text(encoding="utf-8") for f in tmp_path.glob("*.md")]
+    excerpts = re.findall(r"```markdown\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    assert len(excerpts) == 2
+    for excerpt in excerpts:  # the parts of the brief and of the summary the doc shows
+        assert any(excerpt in text for text in written), excerpt

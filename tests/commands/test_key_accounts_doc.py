@@ -4,64 +4,31 @@ with the exit code its output implies; outputs that do not depend on the day mat
 from __future__ import annotations
 
 import re
-import shlex
 from datetime import date
-from pathlib import Path
 
 import pytest
+from doc_helpers import DOCS, in_english, pin_today, run, steps
 
-from coach.cli import main
-
-DOC = Path(__file__).parents[2] / "docs" / "key-accounts.md"
+DOC = DOCS / "key-accounts.md"
 RUN_ON = date(2026, 12, 7)
 """The day the doc's output was taken (its "not seen for" figures count from it)."""
 DATED = re.compile(r"v\d  \d{4}-")  # the history's save times are the run's
 
 
-def steps() -> list[tuple[str, str]]:
-    """(command, output) pairs of the doc's console blocks, in order."""
-    out: list[tuple[str, str]] = []
-    for block in re.findall(r"```console\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S):
-        command: str | None = None
-        lines: list[str] = []
-        pending = ""
-        for line in block.splitlines():
-            if pending or line.startswith("$ "):
-                text = pending + (line[2:] if not pending else line.strip())
-                if text.endswith("\\"):
-                    pending = text[:-1].rstrip() + " "
-                    continue
-                pending = ""
-                if command is not None:
-                    out.append((command, "\n".join(lines)))
-                command, lines = text, []
-            else:
-                lines.append(line)
-        if command is not None:
-            out.append((command, "\n".join(lines)))
-    return out
-
-
-class _Day(date):
-    @classmethod
-    def today(cls) -> date:  # type: ignore[override]
-        return RUN_ON
+def expected_code(output: str) -> int:
+    """The exit code a doc's output implies: 2 for a one-line error, 1 for the coach's warnings."""
+    return 2 if output.startswith("coach: ") else 1 if output.startswith("- ") else 0
 
 
 def test_the_walkthrough_runs_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COACH_DB", str(tmp_path / "huamei.sqlite3"))
-    monkeypatch.setattr("coach.review.accounts.date", _Day)  # the doc's day, so it reads the same next year
-    monkeypatch.setattr("coach.store.accounts.date", _Day)
-    done = steps()
+    in_english(monkeypatch)
+    pin_today(monkeypatch, RUN_ON)  # the doc's day, so it reads the same next year
+    done = steps(DOC)
     assert len(done) > 15
     for command, expected in done:
-        argv = shlex.split(command)
-        assert argv[0] == "coach", command
-        code = main(argv[1:])
-        out, err = capsys.readouterr()
-        shown = (out + err).rstrip("\n")
-        want = 2 if expected.startswith("coach: ") else 1 if expected.startswith("- ") else 0
-        assert code == want, (command, shown)
+        code, shown = run(capsys, command)
+        assert code == expected_code(expected), (command, shown)
         if not DATED.search(command + expected):
             assert shown == expected, command
 

@@ -25,7 +25,7 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 16
+FORMAT = 17
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 STORY_FEATURES = 25
@@ -99,7 +99,7 @@ def features_of(toks: list[str] | tuple[str, ...], zh_mode: str = "bigram") -> C
     return feats
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)  # every pattern of the playbooks (about 500 shipped) stays compiled
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
@@ -114,9 +114,11 @@ class Index:
     synonyms: Synonyms
     idf: dict[str, float]
     centroid_postings: dict[str, list[tuple[int, float]]]
-    phrase_postings: list[dict[str, list[tuple[int, float]]]]
-    """Per rule: feature -> (phrase, weight) for the rule's own phrases (closest-phrase look-up)."""
+    phrase_postings: dict[str, list[tuple[int, float]]]
+    """Feature -> (phrase, weight) over every rule's phrases and examples (closest-phrase look-up)."""
     phrase_text: list[str]
+    phrase_rule: list[int]
+    """Phrase -> the rule it belongs to."""
     needles: dict[str, list[str]]
     """Anchor (first word or Chinese pair) -> distinct keyword needles starting with it."""
     keywords: dict[str, list[KeywordEntry]]
@@ -303,7 +305,17 @@ def required_literals(regex: str) -> list[str]:
 
 def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
     """For a parsed sequence: the best set of alternative strings one of which must occur, or None."""
-    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN  # type: ignore[attr-defined]
+    from re._constants import (  # type: ignore[attr-defined]
+        BRANCH,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        SUBPATTERN,
+    )
+
+    def telling(run: str) -> bool:  # two characters or more, or one Chinese character
+        return len(run.strip()) >= 2 or (len(run) == 1 and is_cjk(run))
 
     candidates: list[list[str]] = []
     run = ""
@@ -311,7 +323,7 @@ def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
         if op is LITERAL:
             run += chr(arg)
             continue
-        if len(run.strip()) >= 2:
+        if telling(run):
             candidates.append([run])
         run = ""
         if op is SUBPATTERN:
@@ -328,16 +340,26 @@ def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
                 options.extend(sub)
             if options:
                 candidates.append(options)
+        elif op is IN:  # one of some Chinese characters ("放|搁|压" is parsed as a class)
+            chars = [chr(v) for o, v in arg if o is LITERAL]
+            if len(chars) == len(arg) and all(is_cjk(c) for c in chars):
+                candidates.append(chars)
         elif op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1:
             inner = _required(arg[2].data)
             if inner:
                 candidates.append(inner)
-    if len(run.strip()) >= 2:
+    if telling(run):
         candidates.append([run])
     if not candidates:
         return None
-    # the most selective choice: fewest alternatives, then the longest shortest string
-    return min(candidates, key=lambda c: (len(c), -min(len(x) for x in c)))
+    # the most selective choice: the longest shortest string ("the" or "我" is in most texts; a Chinese
+    # character tells about as much as two letters; past six, all are rare enough), then fewest alternatives
+    return min(candidates, key=lambda c: (-min(_telling(x) for x in c), len(c)))
+
+
+def _telling(literal: str) -> int:
+    """How rare a literal is likely to be, roughly: letters count one, Chinese characters two; at most 6."""
+    return min(6, sum(2 if is_cjk(ch) else 1 for ch in literal.strip()))
 
 
 def anchor(rendered_term: str) -> str:
@@ -348,29 +370,27 @@ def anchor(rendered_term: str) -> str:
     return "t:" + first
 
 
-def query_anchors(a: Analysed) -> set[str]:
-    """The anchors present in an analysed query (see ``anchor``)."""
-    keys: set[str] = set()
+def query_anchors(a: Analysed) -> list[str]:
+    """The anchors present in an analysed query (see ``anchor``), each once, in the order of the text (so
+    the reasons come in the same order on every run)."""
+    keys: dict[str, None] = {}
     for tok in a.rendered.split():
         if is_cjk(tok):
-            keys.update("z:" + tok[i : i + 2] for i in range(len(tok) - 1))
-            keys.update("u:" + ch for ch in tok)
+            keys.update(dict.fromkeys("z:" + tok[i : i + 2] for i in range(len(tok) - 1)))
+            keys.update(dict.fromkeys("u:" + ch for ch in tok))
         else:
-            keys.add("t:" + tok)
-    return keys
+            keys["t:" + tok] = None
+    return list(keys)
 
 
 def _phrase_postings(
-    rule_phrases: list[list[int]], phrase_feats: list[Counter[str]], idf: dict[str, float]
-) -> list[dict[str, list[tuple[int, float]]]]:
-    out: list[dict[str, list[tuple[int, float]]]] = []
-    for phrases in rule_phrases:
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for p in phrases:
-            for f, w in _weigh(phrase_feats[p], idf).items():
-                postings[f].append((p, w))
-        out.append(dict(postings))
-    return out
+    phrase_feats: list[Counter[str]], idf: dict[str, float]
+) -> dict[str, list[tuple[int, float]]]:
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for p, feats in enumerate(phrase_feats):
+        for f, w in _weigh(feats, idf).items():
+            postings[f].append((p, w))
+    return dict(postings)
 
 
 def _by_letter(words: list[str]) -> dict[str, list[str]]:
@@ -434,7 +454,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
     vocab: set[str] = set()
     doc_feats: list[Counter[str]] = []
     phrase_feats: list[Counter[str]] = []
-    rule_phrases: list[list[int]] = [[] for _ in rules]
+    phrase_rule: list[int] = []
     phrase_text: list[str] = []
     keywords: dict[str, list[KeywordEntry]] = defaultdict(list)
     patterns: dict[str, tuple[list[str], list[tuple[int, float]]]] = {}
@@ -465,7 +485,7 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
             learn(toks)
             feats = features_of(toks, zh_mode)
             if feats:
-                rule_phrases[r].append(len(phrase_feats))
+                phrase_rule.append(r)
                 phrase_feats.append(feats)
                 phrase_text.append(phrase)
                 doc.update(feats)
@@ -556,7 +576,8 @@ def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str]
         long_idf=long_idf,
         story_by_lang=story_by_lang,
         story_idf=story_idf,
-        phrase_postings=_phrase_postings(rule_phrases, phrase_feats, idf),
+        phrase_postings=_phrase_postings(phrase_feats, idf),
+        phrase_rule=phrase_rule,
         phrase_text=phrase_text,
         needles=_by_anchor(keywords),
         keywords=dict(keywords),

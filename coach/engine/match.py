@@ -1,8 +1,8 @@
 """Rank the rules of an ``Index`` against a situation text, explain every score, abstain when unsure.
 
-Score of a rule = ``W_PHRASE`` x best phrase similarity + ``W_CENTROID`` x similarity to the
+Score of a rule = ``W_PHRASE`` x best phrase similarity (for a line) + ``W_CENTROID`` x similarity to the
 rule as a whole in the text's language + ``W_KEYWORD`` x (1 - exp(-keyword weight / ``KEYWORD_SCALE``)), plus, for
-a long text, ``W_STORY`` x similarity to the rule's long examples (its stories). Similarities are
+a long text, ``W_STORY`` x similarity to the rule's long examples (its stories) instead of the phrase term. Similarities are
 TF-IDF cosines over the features of ``coach.engine.index``.
 
 Order: score (rounded to 4 places) high to low; exact ties by rule ``priority`` (higher first), then
@@ -122,8 +122,16 @@ def _keyword_hits(
                     why[r].append(f'keyword "{label}" +{weight:g}')
                     said[r].append((words, "" if words == label else label))
     mapped = a.mapped
-    by_literal, always, position = _pattern_literals(index)
-    found = {regex for lit, regexes in by_literal.items() if lit in mapped for regex in regexes}
+    by_literal, always, position, by_start = _pattern_literals(index)
+    starts = {mapped[i : i + 2] for i in range(len(mapped) - 1)}
+    starts.update(mapped)
+    found = {
+        regex
+        for start in starts.intersection(by_start)
+        for lit in by_start[start]
+        if lit in mapped
+        for regex in by_literal[lit]
+    }
     for regex in sorted(found.union(always), key=position.__getitem__):
         users = index.patterns[regex][1]
         if m := index.pattern(regex).search(mapped):
@@ -135,10 +143,13 @@ def _keyword_hits(
     return kw, why, said
 
 
-def _pattern_literals(index: Index) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
+def _pattern_literals(
+    index: Index,
+) -> tuple[dict[str, list[str]], list[str], dict[str, int], dict[str, list[str]]]:
     """Literal -> the patterns that need it (each literal is looked for once per text), the patterns with
-    no known literal (always tried) and each pattern's place (reasons keep the playbooks' order); worked
-    out once per index."""
+    no known literal (always tried), each pattern's place (reasons keep the playbooks' order) and the
+    literals by their first two characters (only those whose start is in the text are looked for);
+    worked out once per index."""
     cached = index.__dict__.get("_by_literal")
     if cached is None:
         by_literal: dict[str, list[str]] = defaultdict(list)
@@ -149,7 +160,10 @@ def _pattern_literals(index: Index) -> tuple[dict[str, list[str]], list[str], di
             if not literals:
                 always.append(regex)
         position = {regex: i for i, regex in enumerate(index.patterns)}
-        cached = index.__dict__["_by_literal"] = (dict(by_literal), always, position)
+        by_start: dict[str, list[str]] = defaultdict(list)
+        for lit in by_literal:
+            by_start[lit[:2]].append(lit)
+        cached = index.__dict__["_by_literal"] = (dict(by_literal), always, position, dict(by_start))
     return cached
 
 
@@ -162,16 +176,20 @@ def user_words(a: Analysed, rendered: str) -> str:
     return " ".join(out).strip()
 
 
-def _best_phrase(index: Index, qvec: dict[str, float], r: int) -> tuple[float, int]:
-    postings = index.phrase_postings[r]
+def _best_phrases(index: Index, qvec: dict[str, float]) -> dict[int, tuple[float, int]]:
+    """Rule -> (similarity, phrase) of its closest phrase or example (ties: the phrase written first)."""
     acc: dict[int, float] = defaultdict(float)
     for f, qw in qvec.items():
-        for p, w in postings.get(f, ()):
+        for p, w in index.phrase_postings.get(f, ()):
             acc[p] += qw * w
-    if not acc:
-        return 0.0, -1
-    p = max(acc, key=lambda k: (acc[k], -k))
-    return acc[p], p
+    best: dict[int, tuple[float, int]] = {}
+    rule_of = index.phrase_rule
+    for p, sim in acc.items():
+        r = rule_of[p]
+        held = best.get(r)
+        if held is None or sim > held[0] or (sim == held[0] and p < held[1]):
+            best[r] = (sim, p)
+    return best
 
 
 SHORTLIST = 40
@@ -186,7 +204,8 @@ def score_all(
     similarity, out-of-scope similarity)."""
     lang = _language(a)
     story: dict[int, float] = {}
-    if len(a.features) >= LONG_TEXT:
+    story_text = len(a.features) >= LONG_TEXT
+    if story_text:
         long_by_lang, long_idf, story_by_lang, story_idf = index.long_parts()
         qvec = _query_vector(index, a, long_idf)
         by_lang = long_by_lang.get(lang)
@@ -215,8 +234,11 @@ def score_all(
         partial = {r: partial[r] for r in keep}
 
     scored: dict[int, tuple[float, list[str]]] = {}
+    # A line's closest phrase or example says much; a story's says little (one line shares a few words
+    # with a long text, whatever it is about) and costs most of its time: a long text has its stories.
+    closest = _best_phrases(index, qvec) if not story_text else {}
     for r, base in partial.items():
-        ps, p = _best_phrase(index, qvec, r)
+        ps, p = closest.get(r, (0.0, -1))
         cs = centroid.get(r, 0.0)
         why = list(kw_why.get(r, ()))
         if p >= 0 and ps >= 0.15:
@@ -236,12 +258,13 @@ def _language(a: Analysed) -> str:
     return "" if cjk and latin else "zh" if cjk else "en"
 
 
-def _top_features(index: Index, a: Analysed, r: int, limit: int = 4) -> list[str]:
-    """The query's words that weigh most for rule ``r`` (for the explanation)."""
+def _top_features(index: Index, a: Analysed, r: int, qvec: dict[str, float], limit: int = 4) -> list[str]:
+    """The query's words that weigh most for rule ``r`` (for the explanation); ``qvec`` is the query's
+    vector on the lines' idf (``_query_vector(index, a)``)."""
     from bisect import bisect_left
 
     contrib = []
-    for f, qw in _query_vector(index, a).items():
+    for f, qw in qvec.items():
         posting = index.centroid_postings.get(f, ())
         i = bisect_left(posting, r, key=lambda item: item[0])
         if i < len(posting) and posting[i][0] == r:
@@ -334,9 +357,10 @@ def rank(index: Index, text: str, top: int = 3) -> MatchResult:
     close = len(kept) > 1 and best_score - kept[1][1] <= AMBIGUOUS_GAP
     out = []
     said = hits[2]
+    line_vec = _query_vector(index, a)
     for pos, (r, s, why) in enumerate(kept):
         why = list(why)
-        words = _top_features(index, a, r)
+        words = _top_features(index, a, r, line_vec)
         if words:
             why.append("shared words: " + ", ".join(words))
         evidence = list(dict.fromkeys(said.get(r, [])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -223,3 +224,37 @@ def test_pattern_prefilter_never_hides_a_match():
                 assert not literals or any(lit in text for lit in literals), (regex, literals, text)
         skipped += bool(literals)
     assert checked > 100 and skipped > len(index.patterns) // 2
+
+
+def test_pattern_prefilter_reads_chinese_characters_and_prefers_rare_strings():
+    from coach.engine.index import required_literals
+
+    assert required_literals("瘪|裂|碎瓶") == ["瘪", "碎瓶", "裂"]  # one Chinese character tells enough
+    assert required_literals("(放|搁|压)(了)?一个月") == ["一个月"]  # the longer string, not a class
+    assert set(required_literals("(放|搁|压)(了)?(周|月)")) in ({"放", "搁", "压"}, {"周", "月"})
+    assert required_literals("[^放]x") == []  # a negated class promises nothing
+    # "the" is in most English texts; "slotting fee" is rare
+    assert required_literals(r"\bthe (slotting fee|listing fee)") == ["listing fee", "slotting fee"]
+
+
+def test_reasons_come_in_the_same_order_on_every_run():
+    """The keywords found are listed in the order of the text, not in a set's order (which changes from
+    one run of Python to the next)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from coach.content.compiled import cached_index; from coach.engine import rank; "
+        "print(rank(cached_index()[1], 'the buyer shouted and threatened to delist us over the listing fee')"
+        ".matches[0].why)"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1 and "keyword" in next(iter(runs))

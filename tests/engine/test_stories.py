@@ -109,3 +109,16 @@ def test_a_long_text_nearer_the_out_of_scope_stories_gets_no_advice():
     assert (
         rank(idx, QUERY).matches[0].id == "trade.payment-terms"
     )  # the supplier's situation still gets advice
+
+
+def test_a_long_text_is_not_scored_on_single_lines():
+    """A line shares a few words with any long text, whatever it is about: a long text has no
+    closest-phrase term (it has its stories), even when a rule holds the long text's own first sentence;
+    the sentence on its own is still matched to that line."""
+    opening = "We are a small bakery and have supplied a regional supermarket chain for four years."
+    told = build_index(_library({"trade.delisting-threat": [opening]}))
+    r = told.rule_ids.index("trade.delisting-threat")
+    scored, _, _ = score_all(told, told.analyse(QUERY))
+    assert r in scored and not any("close to phrase" in w for w in scored[r][1])
+    line_why = score_all(told, told.analyse(opening))[0][r][1]
+    assert any("close to phrase" in w for w in line_why)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, TextArea
 from tui_helpers import folder_loader, make_app, run, screen_text, settle
 
 from coach import locations
@@ -292,5 +293,213 @@ def test_a_chinese_entry_never_starts_a_line_with_a_closing_mark(tmp_path):
             await settle(pilot)
             lines = [line.strip(" │▊▎▁▂▃▄▅▆▇█") for line in screen_text(app).splitlines()]
             assert not [line for line in lines if line and line[0] in "，。、；：？！」』）】》"]
+
+    run(scenario)
+
+
+# ------------------------------------------------------------------------------ a key account, in Chinese
+
+HUAMEI_DAY = date(2026, 7, 6)
+"""The day the key account's offer is read: two of its plan's actions are overdue, one is not."""
+HUAMEI_PLAN = """account: 华美超市
+year: 2026
+objectives:
+  - text: 华美全年进货额做到2050万元
+    side: ours
+    measure: 进货额2050万元（+10%）
+    actions:
+      - what: 在总部谈定60家新店的进场
+        owner: 李伟
+        due: 2026-02-28
+      - what: 店庆月每店两个端架
+        owner: 李伟
+        due: 2026-08-15
+  - text: 华美要品类增长、不加费用
+    side: theirs
+    measure: 品类销售+8%，费用持平
+    actions:
+      - what: 跟刘洋用扫码数据做品类回顾
+        owner: 李伟
+        due: 2026-03-15
+"""
+
+
+@pytest.fixture
+def huamei(tmp_path, monkeypatch):
+    """华美超市 as a Chinese KAM types it: the purchasing director, a skeptic who decides and whom nobody of
+    ours knows; a senior buyer Li Wei knows well; the category manager; the 2026 business plan."""
+    from coach.cli import main
+
+    monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))  # the app's database (make_app)
+    for module in ("coach.services.accounts", "coach.review.accounts", "coach.store.accounts"):
+        monkeypatch.setattr(f"{module}.date", _Day)
+    (tmp_path / "plan.yaml").write_text(HUAMEI_PLAN, encoding="utf-8")
+    for args in (
+        [
+            "account",
+            "add",
+            "华美超市",
+            "--tier",
+            "national",
+            "--stores",
+            "1200",
+            "--ours",
+            "李伟",
+            "--ours",
+            "张敏",
+        ],
+        [
+            "account",
+            "contact",
+            "add",
+            "华美超市",
+            "王芳",
+            "--role",
+            "采购总监",
+            "--decision",
+            "decision-maker",
+        ]
+        + ["--influence", "5", "--attitude", "skeptic"],
+        ["account", "contact", "add", "华美超市", "陈杰", "--role", "饮料高级采购", "--reports-to", "王芳"]
+        + ["--decision", "influencer", "--influence", "3", "--attitude", "supporter"],
+        ["account", "contact", "add", "华美超市", "刘洋", "--role", "品类经理", "--reports-to", "王芳"]
+        + ["--decision", "influencer", "--influence", "4", "--attitude", "neutral"],
+        ["account", "link", "华美超市", "李伟", "陈杰", "--level", "4"],
+        ["acbp", "import", str(tmp_path / "plan.yaml")],
+    ):
+        assert main(args) == 0, args
+    return tmp_path
+
+
+class _Day(date):
+    @classmethod
+    def today(cls) -> date:  # type: ignore[override]
+        return HUAMEI_DAY
+
+
+def drawn(widget: Widget) -> list[str]:
+    """Every line ``widget`` draws, scrolled into view or not, as plain text."""
+    whole = Region(0, 0, widget.outer_size.width, widget.outer_size.height)
+    return [strip.text.rstrip() for strip in widget.render_lines(whole)]
+
+
+def assert_well_broken(lines: list[str], width: int, *phrases: str) -> None:
+    """Nothing runs past ``width`` columns or is cut off (every phrase is there whole, whatever the line
+    breaks), no line starts with a closing mark, and no bullet is left alone on its line."""
+    from coach.linebreak import CLOSING, text_width
+
+    assert all(text_width(line) <= width for line in lines), lines
+    starts = [line.strip() for line in lines if line.strip()]
+    assert not [line for line in starts if line[0] in CLOSING], starts
+    assert not [line for line in starts if line in ("•", "★", "☆", "⚠")], starts
+    joined = "".join("".join(lines).split())
+    for phrase in phrases:
+        assert "".join(phrase.split()) in joined, phrase
+
+
+async def _plan_for_huamei(pilot) -> None:  # noqa: ANN001
+    """The meeting-plan wizard with 华美超市 typed on its first step, the account's offer read."""
+    from coach.tui.screens.plan import PlanScreen
+
+    await settle(pilot)
+    pilot.app.open_screen("prep")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PlanScreen)
+    _plan_field(screen, "account", "华美超市")
+    _plan_field(screen, "meeting", "三季度档期会")
+    screen.go_to("objectives")
+    for _ in range(200):
+        await settle(pilot)
+        if screen._offer_for == screen._account_ref():
+            break
+    assert screen.offered is not None
+
+
+def test_plan_wizard_offers_the_key_account_in_chinese_at_80x24(huamei):
+    async def scenario():
+        app = make_app(huamei, lang="zh")
+        async with app.run_test(size=SIZE) as pilot:
+            await _plan_for_huamei(pilot)
+            screen = app.screen
+            button = screen.query_one("#plan-from-account")
+            assert button.display and visible(button) and "从客户计划加入" in screen_text(app)
+            box = screen.query_one("#plan-advice-box")
+            assert visible(box) and "华美超市" in screen_text(
+                app
+            )  # the offer starts at the top of the advice
+            advice = screen.query_one("#plan-advice")
+            assert_well_broken(
+                drawn(advice),
+                advice.size.width,
+                "华美超市 是重点客户（2026年业务计划）。这次会议可以参考：",
+                "• 华美全年进货额做到2050万元（进货额2050万元（+10%））",
+                "• 王芳（采购总监 · 决策者 · 影响力5 · 怀疑者 · 我方无人认识）",
+                "• ⚠ 在总部谈定60家新店的进场（李伟，2026-02-28 起已逾期）",
+                "• 店庆月每店两个端架（李伟，2026-08-15 前）",
+            )
+            button.press()
+            await settle(pilot)
+            objectives = screen.query_one("#plan-f-objectives", TextArea).text
+            assert "nice: 华美全年进货额做到2050万元" in objectives
+
+    run(scenario)
+
+
+def test_plan_summary_shows_their_people_at_the_meeting_in_chinese_at_80x24(huamei):
+    async def scenario():
+        app = make_app(huamei, lang="zh", loader=folder_loader(locations.shipped_playbooks_dir()))
+        async with app.run_test(size=SIZE) as pilot:
+            await _plan_for_huamei(pilot)
+            screen = app.screen
+            _plan_field(screen, "objectives", "must: 九月档期：每店两个端架加一页海报")
+            _plan_field(screen, "theirs", "王芳 | 采购总监\n孙慧 | 促销经理")
+            _plan_field(screen, "walk_away", "店庆不付进场费")
+            _plan_field(
+                screen, "tradeables", "店庆月90个促销员人天 | promotion | medium | high | 九月每店两个端架"
+            )
+            screen.go_to("summary")
+            await settle(pilot)
+            summary = screen.query_one("#plan-summary")
+            lines = drawn(summary)
+            assert_well_broken(
+                lines,
+                summary.size.width,
+                "到场的客户方人员",
+                "王芳：采购总监 · 决策者 · 影响力5 · 怀疑者 · 我方无人认识",
+                "孙慧：促销经理 · 不在华美超市的客情关系图里",
+                "⚠ 教练提醒（本次到场）：",
+            )
+            assert not [line for line in lines if "principle." in line]  # titles, never rule ids
+            help_lines = drawn(screen.query_one("#plan-advice"))
+            assert any("Ctrl+S" in line for line in help_lines), help_lines  # not "Ctrl" and "+S"
+            # Scrolled to the part, it is on the screen whole: its title and both people.
+            top = next(i for i, line in enumerate(lines) if line.strip() == "到场的客户方人员")
+            step = screen.query_one("#plan-step-10")
+            step.scroll_to(y=top, animate=False)
+            await settle(pilot)
+            text = screen_text(app)
+            assert "到场的客户方人员" in text and "王芳" in text and "孙慧" in text
+
+    run(scenario)
+
+
+def test_home_opens_key_accounts_in_chinese_at_80x24(huamei):
+    async def scenario():
+        from coach.tui.screens.accounts import AccountsScreen
+
+        app = make_app(huamei, lang="zh")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            choices = app.screen.query_one("#home-choices", OptionList)
+            number = next(i for i, o in enumerate(choices.options, 1) if o.id == "accounts")
+            text = screen_text(app)
+            assert f"{number}  重点客户" in text
+            assert "客户级别、客情关系图和教练提醒，以及年度客户业务计划。" in text  # not cut with "…"
+            assert choices.max_scroll_y == 0
+            await pilot.press(str(number))
+            await settle(pilot)
+            assert isinstance(app.screen, AccountsScreen)
+            assert "华美超市" in screen_text(app)
 
     run(scenario)

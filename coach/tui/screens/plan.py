@@ -27,6 +27,7 @@ from coach.errors import CoachError
 from coach.tui import plan_i18n
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
+from coach.tui.widgets.wrapped import Wrapped
 
 
 @dataclass(frozen=True)
@@ -354,11 +355,11 @@ class PlanScreen(CoachScreen):
         self._show_save_state()
         self.refresh_bindings()
 
-    def _advice(self, step: Step) -> Group | Text:
+    def _advice(self, step: Step) -> Group | Text | Wrapped:
         if step.name == "expected_tactics":
             return self._tactics_advice()
         if step.name == "summary":
-            return Text(self.tr("plan.summary.help"))
+            return Wrapped(self.tr("plan.summary.help"))  # "Ctrl+S" and "`coach locate`" stay whole
         offer = self._offer_advice() if step.name in ("objectives", "professionalism") else []
         if offer:
             return Group(*offer, Text(""), self._playbook_advice(step))
@@ -412,6 +413,7 @@ class PlanScreen(CoachScreen):
 
     def _show_summary(self) -> None:
         from coach.content.plans import PART_NAMES, PlanError, gaps, missing_parts
+        from coach.review.brief import L as BRIEF_LABELS
         from coach.review.brief import build, guidance_ids
         from coach.review.plans import guidance
 
@@ -419,7 +421,7 @@ class PlanScreen(CoachScreen):
         try:
             plan = self.plan()
         except PlanError as exc:
-            box.update(Text(self.tr("plan.invalid", error=exc.problems[0]), style="bold red"))
+            box.update(Wrapped(Text(self.tr("plan.invalid", error=exc.problems[0]), style="bold red")))
             return
         lang = self.lang
         lines: list[Text] = []
@@ -451,12 +453,13 @@ class PlanScreen(CoachScreen):
                 lines.append(
                     Text.assemble(
                         (label.strip(), "bold") if label.strip() else "",
-                        ": " if label.strip() and text else "",
+                        BRIEF_LABELS[lang]["colon"] if label.strip() and text else "",
                         text,
                         style="" if not label.startswith("  ") else "dim",
                     )
                 )
-        box.update(Group(*lines))
+        # Broken by the Chinese line-breaking rule, as the brief is read here at 80 columns too.
+        box.update(Group(*(Wrapped(line) for line in lines)))
 
     def _show_save_state(self) -> None:
         status = self.query_one("#plan-status", Static)
@@ -863,18 +866,21 @@ class PlanScreen(CoachScreen):
             return None
         return self.offered
 
-    def _offer_advice(self) -> list[Text]:
-        """What the key account offers, above the playbook's advice (as ``coach prep new`` prints it)."""
+    def _offer_advice(self) -> list[Wrapped]:
+        """What the key account offers, above the playbook's advice (as ``coach prep new`` prints it),
+        broken by the Chinese line-breaking rule (the advice column is narrow at 80 columns)."""
         from coach.review.account_summary import offer_head, offer_lines
 
         offered = self._offer_shown()
         if offered is None:
             return []
-        parts = [Text(offer_head(offered, self.lang), style="bold")]
+        parts = [Wrapped(Text(offer_head(offered, self.lang), style="bold"))]
         for label, items in offer_lines(offered, self.lang):
-            parts.append(Text(label, style="underline"))
-            parts += [Text(f"• {item}", style="yellow" if item.startswith("⚠") else "") for item in items]
-        parts.append(Text(self.tr("plan.from-account.hint"), style="dim"))
+            parts.append(Wrapped(Text(label, style="underline")))
+            parts += [
+                Wrapped(Text(f"• {item}", style="yellow" if item.startswith("⚠") else "")) for item in items
+            ]
+        parts.append(Wrapped(Text(self.tr("plan.from-account.hint"), style="dim")))
         return parts
 
     def _people(self, plan: Any) -> Any:

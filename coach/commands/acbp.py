@@ -135,6 +135,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     rshow.set_defaults(run=_in_lang(run_review_show))
 
+    act = verbs.add_parser("action", help="the plan's and the reviews' actions: mark one done")
+    acts = act.add_subparsers(dest="action_verb", metavar="ACTION", required=True)
+    adone = acts.add_parser(
+        "done",
+        parents=[account, common, year],
+        help="mark an action done (one of the plan's or one that follows a review)",
+        description="Mark an action done: one of the plan's own actions (a new version of the plan, as "
+        "`done: true` in the YAML does) or one added with `review add --action` (the review is recorded "
+        "again with it done; the earlier record is kept). WHAT is the action's words, or part of them "
+        "when only one action has them. A done action leaves the open actions and the meeting agenda.",
+    )
+    adone.add_argument("what", metavar="WHAT", help="the action's words, e.g. 'daily stock report'")
+    adone.set_defaults(run=_in_lang(run_action_done))
+
     ch = verbs.add_parser(
         "chart",
         parents=[account, common, year, as_json],
@@ -487,6 +501,52 @@ def run_review_show(args: argparse.Namespace) -> int:
         )
         return 0
     _say(render_reviews(stored.plan, stored.reviews, args.lang))
+    return 0
+
+
+DONE_WORDS = {
+    "en": {
+        "done": "Marked done: “{what}”",
+        "plan": "in the plan, saved as v{version}",
+        "review": "from the {period} review",
+        "already": "“{what}” was done already; nothing was changed.",
+        "note": "done: {what}",
+    },
+    "zh": {
+        "done": "已标记为完成：“{what}”",
+        "plan": "计划中的行动，已保存为版本 {version}",
+        "review": "{period} 回顾定下的行动",
+        "already": "“{what}”之前已完成，没有改动。",
+        "note": "已完成：{what}",
+    },
+}
+"""What `coach acbp action done` says."""
+
+
+def run_action_done(args: argparse.Namespace) -> int:
+    """Mark one action done, wherever it is open."""
+    from coach.store import business_plans as store
+
+    words = " ".join(args.what.split())
+    if not words:
+        raise CoachError("WHAT: must not be empty", "give the action's words, e.g. 'daily stock report'")
+    w = DONE_WORDS[args.lang]
+    account = _account_name(args)
+    conn = _open(args)
+    try:
+        year = _resolve_year(conn, args)
+        closing = store.close_action(conn, account, year, words, note=w["note"])
+    finally:
+        conn.close()
+    if not closing.closed:
+        _say(w["already"].format(what=closing.what))
+        return 0
+    sep, op, cp, stop = ("；", "（", "）", "。") if args.lang == "zh" else ("; ", " (", ")", ".")
+    where = [
+        w["plan"].format(version=closing.version) if c.period is None else w["review"].format(period=c.period)
+        for c in closing.closed
+    ]
+    _say(w["done"].format(what=closing.what) + op + sep.join(dict.fromkeys(where)) + cp + stop)
     return 0
 
 

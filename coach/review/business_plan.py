@@ -795,7 +795,8 @@ def render_reviews(
         if r.next_actions:
             lines.append(f"  {w['next']}{colon.rstrip()}")
             for a in r.next_actions:
-                lines.append(f"    [ ] {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+                tick = "[x]" if a.done else "[ ]"
+                lines.append(f"    {tick} {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
     return "\n".join(lines)
 
 
@@ -1059,10 +1060,11 @@ def review_pack(
             continue
         sec = Section(f"review-{r.period}", f"{w['reviews']} {r.period}")
         sec.items += [(w["learned"], t) for t in r.learned]
-        sec.items += [
-            (w["next"], f"{a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
-            for a in r.next_actions
-        ]
+        for a in r.next_actions:
+            done = f" ({w['action_done']})" if a.done else ""
+            sec.items.append(
+                (w["next"], f"{a.what}{done} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+            )
         sections.append(sec)
 
     objectives = Section("objectives", p["objectives"])

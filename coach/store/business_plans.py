@@ -11,7 +11,8 @@ text, an action by what is done (within its objective), a KPI by its name — ca
 
 Reviews are rows of ``kpi_reviews`` (one KPI's actual for a period) and ``plan_reviews`` (what was
 learned and the actions that follow); recording a period again adds rows that supersede the earlier
-ones, like corrections in the concession log.
+ones, like corrections in the concession log. Marking a review's action done (``close_action``) is such a
+row too: the review's current row again, with the action done; a plan's own action done is a version.
 
 Schema version 7 adds the one thing version 6 lacks: whether a KPI is a level or a total (a total adds
 up over the year, so its quarter is judged against a pro-rated target).
@@ -36,6 +37,7 @@ from coach.content.business_plans import (
     Review,
     Situation,
     name_key,
+    period_parts,
     unknown_kpis,
 )
 from coach.errors import CoachError
@@ -402,52 +404,61 @@ def save(
     account_id, _, ids = _account(conn, plan.account)
     _check_unique(plan)
     with write_transaction(conn, "the business plan", passthrough=(CoachError,)):
-        now = now_iso()
-        plan_id = _plan_row(conn, ids, plan.year)
-        if plan_id is not None and create is True:
-            raise CoachError(
-                f"{plan.account}: a business plan for {plan.year} exists already; nothing was changed",
-                f"see `coach acbp show {_q(plan.account)} --year {plan.year}`",
-            )
-        if plan_id is None and create is False:
-            raise PlanNotFound(
-                f"{plan.account}: no business plan for {plan.year}; nothing was changed",
-                f"start one with `coach acbp new {_q(plan.account)} --year {plan.year}`",
-            )
-        new = plan_id is None
-        if new:
-            cur = conn.execute(
-                "INSERT INTO business_plans (account_id, year, created_at) VALUES (?, ?, ?)",
-                (account_id, plan.year, now),
-            )
-            plan_id = int(cur.lastrowid or 0)
-        assert plan_id is not None
-        writer = _Writer(conn, plan_id, now)
-        for objective in plan.objectives:
-            parent = writer.item("objective", None, objective)
-            for strategy in objective.strategies:
-                writer.item("strategy", parent, strategy)
-            for action in objective.actions:
-                writer.item("action", parent, action)
-        for investment in plan.investment:
-            writer.item("investment", None, investment)
-        for kpi in plan.scorecard:
-            writer.kpi(kpi)
-        writer.drop_the_rest()
-        head = conn.execute(
-            "SELECT version, body FROM business_plan_versions WHERE plan_id = ? "
-            "ORDER BY version DESC LIMIT 1",
-            (plan_id,),
-        ).fetchone()
-        body = _body(plan)
-        latest = int(head[0]) if head else 0
-        if head is not None and head[1] == body and not writer.changed:
-            return latest, False
-        conn.execute(
-            "INSERT INTO business_plan_versions (plan_id, version, body, note, saved_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (plan_id, latest + 1, body, note, now),
+        return _save_in(conn, plan, account_id, ids, note=note, create=create)
+
+
+def _save_in(
+    conn: sqlite3.Connection,
+    plan: BusinessPlan,
+    account_id: int,
+    ids: Sequence[int],
+    *,
+    note: str | None = None,
+    create: bool | None = None,
+) -> tuple[int, bool]:
+    """``save`` inside a write transaction the caller holds."""
+    now = now_iso()
+    plan_id = _plan_row(conn, ids, plan.year)
+    if plan_id is not None and create is True:
+        raise CoachError(
+            f"{plan.account}: a business plan for {plan.year} exists already; nothing was changed",
+            f"see `coach acbp show {_q(plan.account)} --year {plan.year}`",
         )
+    if plan_id is None and create is False:
+        raise PlanNotFound(
+            f"{plan.account}: no business plan for {plan.year}; nothing was changed",
+            f"start one with `coach acbp new {_q(plan.account)} --year {plan.year}`",
+        )
+    if plan_id is None:
+        cur = conn.execute(
+            "INSERT INTO business_plans (account_id, year, created_at) VALUES (?, ?, ?)",
+            (account_id, plan.year, now),
+        )
+        plan_id = int(cur.lastrowid or 0)
+    writer = _Writer(conn, plan_id, now)
+    for objective in plan.objectives:
+        parent = writer.item("objective", None, objective)
+        for strategy in objective.strategies:
+            writer.item("strategy", parent, strategy)
+        for action in objective.actions:
+            writer.item("action", parent, action)
+    for investment in plan.investment:
+        writer.item("investment", None, investment)
+    for kpi in plan.scorecard:
+        writer.kpi(kpi)
+    writer.drop_the_rest()
+    head = conn.execute(
+        "SELECT version, body FROM business_plan_versions WHERE plan_id = ? ORDER BY version DESC LIMIT 1",
+        (plan_id,),
+    ).fetchone()
+    body = _body(plan)
+    latest = int(head[0]) if head else 0
+    if head is not None and head[1] == body and not writer.changed:
+        return latest, False
+    conn.execute(
+        "INSERT INTO business_plan_versions (plan_id, version, body, note, saved_at) VALUES (?, ?, ?, ?, ?)",
+        (plan_id, latest + 1, body, note, now),
+    )
     return latest + 1, True
 
 
@@ -479,8 +490,6 @@ def add_review(conn: sqlite3.Connection, account: str, review: Review) -> int:
     """Record a review for the plan of the review's year: each KPI's actual (superseding an earlier one
     for the same period), and what was learned and the next actions (given ones replace the earlier
     ones). Returns how many rows were written. Every KPI named must be on the scorecard."""
-    from coach.content.business_plans import period_parts
-
     year = period_parts(review.period)[0]
     stored = get(conn, account, year)
     unknown = unknown_kpis(stored.plan, review)
@@ -532,6 +541,150 @@ def add_review(conn: sqlite3.Connection, account: str, review: Review) -> int:
             )
             written += 1
     return written
+
+
+@dataclass(frozen=True)
+class ClosedAction:
+    """An action marked done by ``close_action``."""
+
+    what: str
+    owner: str | None
+    due: str | None
+    period: str | None
+    """The review it follows (2027-Q1), or None for one of the plan's own actions."""
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What ``close_action`` did: the actions it marked done (none when they were done already) and the
+    plan's new version when one of the plan's own actions was among them."""
+
+    what: str
+    """The action's words as written in the plan or review."""
+    closed: list[ClosedAction] = field(default_factory=list)
+    version: int | None = None
+
+
+class ActionNotFound(CoachError):
+    """No action of the plan or its reviews has those words."""
+
+
+def _candidates(stored: StoredBusinessPlan) -> list[ClosedAction]:
+    """Every action of the plan and of its year's reviews (done ones too), in the plan's order."""
+    plan = stored.plan
+    out = [ClosedAction(a.what, a.owner, a.due, None) for o in plan.objectives for a in o.actions]
+    for r in stored.reviews:
+        if period_parts(r.period)[0] == plan.year:
+            out += [ClosedAction(a.what, a.owner, a.due, r.period) for a in r.next_actions]
+    return out
+
+
+def _open_keys(stored: StoredBusinessPlan) -> set[str]:
+    opened = {name_key(a.what) for o in stored.plan.objectives for a in o.actions if not a.done}
+    opened |= {name_key(a.what) for r in stored.reviews for a in r.next_actions if not a.done}
+    return opened
+
+
+def _which_action(stored: StoredBusinessPlan, words: str) -> str:
+    """The key of the action ``words`` names: the same words (case and spacing aside), else the one open
+    action whose words contain them. ``ActionNotFound`` (with the open actions) otherwise."""
+    plan = stored.plan
+    key = name_key(words)
+    every = _candidates(stored)
+    keys = list(dict.fromkeys(name_key(a.what) for a in every))
+    if key in keys:
+        return key
+    opened = _open_keys(stored)
+    shown = list(dict.fromkeys(a.what for a in every if name_key(a.what) in opened))
+    where = f"the {plan.year} plan of {plan.account}"
+    part = [k for k in keys if key and key in k]
+    if len(part) > 1:
+        part = [k for k in part if k in opened] or part
+    if len(part) == 1:
+        return part[0]
+    if len(part) > 1:
+        names = "; ".join(dict.fromkeys(a.what for a in every if name_key(a.what) in part))
+        raise ActionNotFound(
+            f"{words.strip()[:60]!r} is in more than one action of {where} ({names}); nothing was changed",
+            "give more of its words",
+        )
+    from coach.domain.suggest import did_you_mean
+
+    listed = "; ".join(shown) if shown else "none"
+    raise ActionNotFound(
+        f"no action {words.strip()[:60]!r} in {where} or its reviews; nothing was changed",
+        f"{did_you_mean(words, shown)}open actions: {listed}",
+    )
+
+
+def close_action(
+    conn: sqlite3.Connection, account: str, year: int, words: str, *, note: str | None = None
+) -> Closing:
+    """Mark the action ``words`` names done, wherever it is open: one of the plan's own actions (a new
+    version of the plan, with ``note``, where ``{what}`` stands for the action's words) and the next actions of the year's reviews (a review row that
+    supersedes the review's current one, as a correction does; nothing is changed or deleted). An action
+    with the same words in several places is one action, as in the open-action lists, so all are closed.
+    ``words`` may be part of the action's words when only one action has them."""
+    account_id, _, ids = _account(conn, account)
+    closed: list[ClosedAction] = []
+    version = None
+    with write_transaction(conn, "the action", passthrough=(CoachError,)):
+        stored = get(conn, account, year)  # inside the transaction: what is closed is what is current
+        key = _which_action(stored, words)
+        what = next(a.what for a in _candidates(stored) if name_key(a.what) == key)
+        plan = stored.plan
+        closed += [
+            ClosedAction(a.what, a.owner, a.due, None)
+            for o in plan.objectives
+            for a in o.actions
+            if name_key(a.what) == key and not a.done
+        ]
+        if closed:
+            objectives = [
+                o.model_copy(
+                    update={
+                        "actions": [
+                            a.model_copy(update={"done": True}) if name_key(a.what) == key else a
+                            for a in o.actions
+                        ]
+                    }
+                )
+                for o in plan.objectives
+            ]
+            done_plan = plan.model_copy(update={"objectives": objectives})
+            saved_note = note.replace("{what}", what) if note else None
+            version, _ = _save_in(conn, done_plan, account_id, ids, note=saved_note)
+        plan_id = _plan_row(conn, ids, year)
+        rows = conn.execute(
+            "SELECT id, period, learned, actions, note FROM plan_reviews r WHERE plan_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM plan_reviews n WHERE n.supersedes = r.id) ORDER BY id",
+            (plan_id,),
+        ).fetchall()
+        now = now_iso()
+        for row_id, period, learned, actions, row_note in rows:
+            try:
+                follow = [Action.model_validate(a) for a in json.loads(actions or "[]")]
+            except (ValueError, TypeError) as exc:
+                raise _unreadable(conn, f"review {period}", exc) from None
+            hit = [n for n, a in enumerate(follow) if name_key(a.what) == key and not a.done]
+            if not hit:
+                continue
+            closed += [ClosedAction(follow[n].what, follow[n].owner, follow[n].due, period) for n in hit]
+            done = [a.model_copy(update={"done": True}) if n in hit else a for n, a in enumerate(follow)]
+            conn.execute(
+                "INSERT INTO plan_reviews (plan_id, period, learned, actions, note, recorded_at, supersedes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    plan_id,
+                    period,
+                    learned,
+                    json.dumps([a.model_dump(mode="json") for a in done], ensure_ascii=False),
+                    row_note,
+                    now,
+                    row_id,
+                ),
+            )
+    return Closing(what, closed, version)
 
 
 def concession_rows(conn: sqlite3.Connection, account: str, year: int) -> list[Any]:

@@ -343,3 +343,58 @@ def test_chart_and_starters_as_json(jinhai, capsys):
     assert "95%" in data["rule"]
     starters = json.loads(run(capsys, "acbp", "kpi", "starters", "--json")[1])["starters"]
     assert {s["key"]: s["direction"] for s in starters}["payment-days"] == "lower"
+
+
+def test_a_review_action_can_be_marked_done_and_leaves_the_open_actions(jinhai, capsys, tmp_path):
+    code, _, err = run(
+        capsys,
+        "acbp",
+        "review",
+        "add",
+        "Jinhai Mart",
+        "2027-Q1",
+        "--action",
+        "weekly OOS report | Zhang Min | 2027-04-15",
+    )
+    assert code == 0, err
+    summary = tmp_path / "summary.md"
+    run(capsys, "account", "export", "Jinhai Mart", "--year", "2027", "-o", str(summary))
+    assert "weekly OOS report" in summary.read_text(encoding="utf-8")
+
+    code, out, err = run(capsys, "acbp", "action", "done", "Jinhai Mart", "weekly oos")
+    assert code == 0, err
+    assert out == "Marked done: “weekly OOS report” (from the 2027-Q1 review).\n"
+    code, out, _ = run(capsys, "acbp", "review", "show", "Jinhai Mart")
+    assert "    [x] weekly OOS report — Zhang Min, 2027-04-15" in out
+    code, md, _ = run(capsys, "acbp", "export", "Jinhai Mart", "--format", "md")
+    assert "weekly OOS report (done)" in md
+    run(capsys, "account", "export", "Jinhai Mart", "--year", "2027", "-o", str(summary), "--force")
+    assert "weekly OOS report" not in summary.read_text(encoding="utf-8")
+
+    code, out, _ = run(capsys, "acbp", "action", "done", "Jinhai Mart", "weekly OOS report", "--lang", "zh")
+    assert code == 0 and out == "“weekly OOS report”之前已完成，没有改动。\n"
+
+
+def test_one_of_the_plans_actions_marked_done_in_chinese(jinhai, capsys):
+    code, out, err = run(capsys, "acbp", "action", "done", "Jinhai Mart", "330ml", "--lang", "zh")
+    assert code == 0, err
+    assert out == "已标记为完成：“list 330ml cans in the 15 new stores”（计划中的行动，已保存为版本 2）。\n"
+    data = json.loads(run(capsys, "acbp", "show", "Jinhai Mart", "--json", "--history")[1])
+    assert data["plan"]["objectives"][0]["actions"][1]["done"] is True
+    assert data["history"][-1]["note"] == "已完成：list 330ml cans in the 15 new stores"
+
+
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (["Jinhai Mart", "nothing like it"], "no action 'nothing like it'"),
+        (["Jinhai Mart", "in the"], "more than one action"),
+        (["Jinhai Mart", "  "], "WHAT"),
+        (["Jinhai Mart", "330ml", "--year", "2031"], "2031"),
+        (["Nowhere Mart", "330ml"], "Nowhere Mart"),
+    ],
+)
+def test_marking_done_with_bad_input_is_one_line_and_writes_nothing(jinhai, capsys, args, word):
+    before = counts(jinhai)
+    line = one_line_error(*run(capsys, "acbp", "action", "done", *args)[::2])
+    assert word in line and counts(jinhai) == before

@@ -146,3 +146,80 @@ def test_concession_rows_are_the_accounts_for_the_year(conn):
         concessions.add(conn, entry)
     rows = store.concession_rows(conn, "Jinhai Mart", 2027)
     assert sorted(r.value for r in rows) == [5000, 75000]
+
+
+def _review_with_action(conn, period="2027-Q1", what="weekly OOS report"):
+    review = bp.validate_review(
+        {
+            "period": period,
+            "learned": ["flyer late"],
+            "next_actions": [{"what": what, "owner": "Zhang Min", "due": "2027-04-15"}],
+        }
+    )
+    store.add_review(conn, "Jinhai Mart", review)
+
+
+def test_closing_a_review_action_supersedes_the_review_row_and_keeps_the_first(conn):
+    store.save(conn, sample())
+    _review_with_action(conn)
+    first = conn.execute("SELECT id, learned, actions FROM plan_reviews").fetchall()
+    closing = store.close_action(conn, "jinhai  MART", 2027, "Weekly OOS report")
+    assert closing.what == "weekly OOS report" and closing.version is None
+    assert [(c.what, c.period) for c in closing.closed] == [("weekly OOS report", "2027-Q1")]
+    stored = store.get(conn, "Jinhai Mart", 2027)
+    assert stored.reviews[0].next_actions[0].done and stored.reviews[0].learned == ["flyer late"]
+    assert stored.version == 1  # the plan itself did not change
+    rows = conn.execute("SELECT id, learned, actions, supersedes FROM plan_reviews ORDER BY id").fetchall()
+    assert [tuple(r[:3]) for r in rows[:1]] == [tuple(first[0])]  # the first record is kept as it was
+    assert len(rows) == 2 and rows[1][3] == rows[0][0] and rows[1][1] == "flyer late"
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE plan_reviews SET actions = NULL")
+
+
+def test_closing_an_action_again_writes_nothing(conn):
+    store.save(conn, sample())
+    _review_with_action(conn)
+    store.close_action(conn, "Jinhai Mart", 2027, "weekly OOS report")
+    before = count(conn, "plan_reviews"), count(conn, "business_plan_versions")
+    closing = store.close_action(conn, "Jinhai Mart", 2027, "weekly OOS report")
+    assert (
+        closing.closed == []
+        and (count(conn, "plan_reviews"), count(conn, "business_plan_versions")) == before
+    )
+
+
+def test_closing_one_of_the_plans_actions_is_a_new_version_with_the_note(conn):
+    store.save(conn, sample())
+    closing = store.close_action(conn, "Jinhai Mart", 2027, "330ml cans", note="done: {what}")
+    assert closing.what == "list 330ml cans in the 15 new stores" and closing.version == 2
+    plan = store.get(conn, "Jinhai Mart", 2027).plan
+    assert [a.done for a in plan.objectives[0].actions] == [False, True]
+    assert store.history(conn, "Jinhai Mart", 2027)[-1][2] == "done: list 330ml cans in the 15 new stores"
+
+
+def test_an_action_in_the_plan_and_a_review_is_closed_in_both(conn):
+    store.save(conn, sample())
+    _review_with_action(conn, what="Category review with their buyer using scan data")
+    closing = store.close_action(
+        conn, "Jinhai Mart", 2027, "category review with their buyer using scan data"
+    )
+    assert sorted(str(c.period) for c in closing.closed) == ["2027-Q1", "None"]
+    stored = store.get(conn, "Jinhai Mart", 2027)
+    assert stored.plan.objectives[1].actions[0].done and stored.reviews[0].next_actions[0].done
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        ("stock report", "no action 'stock report'"),
+        ("report", "no action"),
+        ("in the", "more than one action"),
+    ],
+)
+def test_words_that_name_no_action_or_several_write_nothing(conn, words, message):
+    store.save(conn, sample())
+    _review_with_action(conn, what="weekly OOS check")
+    before = count(conn, "plan_reviews"), count(conn, "business_plan_versions")
+    with pytest.raises(store.ActionNotFound, match=message):
+        store.close_action(conn, "Jinhai Mart", 2027, words)
+    assert (count(conn, "plan_reviews"), count(conn, "business_plan_versions")) == before

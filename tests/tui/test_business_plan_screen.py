@@ -99,6 +99,34 @@ def test_switching_language_redraws_the_step(tmp_path):
     run(scenario)
 
 
+def test_the_review_page_ticks_the_review_actions_marked_done(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, screens=[AccountsScreen, HelpScreen])
+        _seed(app.db_path)
+        conn = connect(app.db_path)
+        review = bp.validate_review(
+            {
+                "period": "2027-Q3",
+                "next_actions": [
+                    {"what": "weekly OOS report", "owner": "Zhang Min", "due": "2027-10-15"},
+                    {"what": "flyer proof a week early", "owner": "Li Wei", "due": "2027-10-31"},
+                ],
+            }
+        )
+        business_plans.add_review(conn, "Jinhai Mart", review)
+        business_plans.close_action(conn, "Jinhai Mart", 2027, "weekly OOS report")
+        conn.close()
+        async with app.run_test(size=(100, 60)) as pilot:
+            screen = await _open(pilot, app)
+            screen.step = "review"
+            screen.apply_language()
+            await settle(pilot)
+            text = flat(app)
+            assert "[x] weekly OOS report" in text and "[ ] flyer proof a week early" in text
+
+    run(scenario)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_snapshot_of_the_review_chart(snap_compare, tmp_path, lang):
     app = make_app(tmp_path, lang=lang, screens=[AccountsScreen, HelpScreen])

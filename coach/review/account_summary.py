@@ -269,7 +269,7 @@ def person_text(c: Contact, m: AccountMap, lang: str, *, role: str | None = None
         parts.append(ATTITUDE_LABELS[lang][c.attitude])
     known = knowers(m).get(c.id, [])
     if known:
-        who = ", ".join(f"{us.name} {lvl}" for us, lvl, _ in known)
+        who = ("、" if lang == "zh" else ", ").join(f"{us.name} {lvl}" for us, lvl, _ in known)
         parts.append(w["known_by"].format(who=who))
     else:
         parts.append(w["known_by_none"])
@@ -435,15 +435,10 @@ def summary(
             sections.append(score)
 
     actions = Section("actions", w["actions"])
+    comma = "，" if lang == "zh" else ", "
     for a in open_actions(plan, reviews, today):
-        when = (
-            w["overdue"].format(due=a.due)
-            if a.overdue
-            else w["due"].format(due=a.due)
-            if a.due
-            else w["no_due"]
-        )
-        actions.items.append((("⚠ " if a.overdue else "") + a.what, f"{a.owner or w['no_owner']}, {when}"))
+        who = a.owner or w["no_owner"]
+        actions.items.append((("⚠ " if a.overdue else "") + a.what, f"{who}{comma}{when_text(a, lang)}"))
     if plan is not None:
         sections.append(
             actions if actions.items else Section("actions", w["actions"], [("", w["no_actions"])])

@@ -172,6 +172,19 @@ def test_the_summary_page_has_every_part_in_both_languages():
         assert "<script" not in html and "Content-Security-Policy" in html
 
 
+def test_the_chinese_summary_joins_with_chinese_punctuation():
+    m = lianhua()
+    both = (*m.relationships, Relationship(id=2, ours_id=5, theirs_id=2, level=2, target=3, saved_at="x"))
+    m = AccountMap(account=m.account, contacts=m.contacts, relationships=both)
+    page = summary(m, "zh", year=2027, plan=PLAN, reviews=[Q1], log=None, today=TODAY)
+    flat = to_markdown(page).replace("\\", "")
+    assert "agree end-caps：** Li Wei，2027-01-31 起已逾期" in flat
+    assert "weekly OOS report：** Zhang Min，未定日期" in flat
+    assert "我方：Li Wei 3、Zhang Min 2" in flat
+    actions = flat[flat.index("## 未完成的行动") :]
+    assert ", " not in actions
+
+
 def test_the_summary_without_a_plan_says_how_to_start_one():
     page = summary(lianhua(), "en", year=2028, today=TODAY)
     md = to_markdown(page)

@@ -103,6 +103,13 @@ LABELS = {
         "account_map": "客情关系图：coach account map 客户名称",
     },
 }
+POINTERS = {
+    "account.business-plan": ("account_plan",),
+    "account.relationship": ("account_map",),
+}
+"""Where the account's own records answer a situation: the plan for the plan and its scorecard, the map for
+the relationships. The account is not known from a text, so the pointer names ACCOUNT; the other account
+situations (tiers, the KAM's job, our own departments) get none."""
 DEPARTMENTS = {
     "en": {
         "finance": "finance",
@@ -154,10 +161,7 @@ def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
         if r.departments:
             names = [DEPARTMENTS[lang][getattr(d, "value", d)] for d in r.departments]  # a model or a view
             lines.append(f"{t['departments']}: " + ", ".join(names))
-        if m.id.startswith("account."):  # an account-level situation: the account's own plan is the answer
-            lines.append(t["account_plan"])
-            if m.id == "account.relationship":
-                lines.append(t["account_map"])
+        lines += [t[key] for key in POINTERS.get(m.id, ())]
     others = [m for m in result.matches if m not in shown]
     if others:
         lines += ["", f"{t['also']}:"]

@@ -281,12 +281,40 @@ def test_a_brief_for_a_customer_that_is_no_key_account_is_unchanged(db, capsys):
 @pytest.mark.slow
 def test_match_points_account_situations_to_the_plan_in_both_languages(db, capsys):
     out, _ = ok(capsys, "match", "nobody on our team knows the purchasing director, only the buyer")
+    assert "The relationship map: coach account map ACCOUNT" in out and "coach acbp show" not in out
+    out, _ = ok(capsys, "match", "how do I go through the annual plan's scorecard with the buyer")
     assert "Open the plan: coach acbp show ACCOUNT (in the terminal UI: Key accounts, then p)" in out
-    assert "The relationship map: coach account map ACCOUNT" in out
     out, _ = ok(capsys, "match", "怎么给重点客户做年度客户业务计划和打分卡")
     assert "打开客户计划：coach acbp show 客户名称（终端界面：重点客户，按 p）" in out
     out, _ = ok(capsys, "match", "the buyer walked out when I refused the extra listing fee")
     assert "coach acbp show" not in out
+
+
+@pytest.mark.parametrize(
+    "rule_id, lang, pointers",
+    [
+        ("account.business-plan", "en", ["Open the plan: coach acbp show ACCOUNT"]),
+        ("account.business-plan", "zh", ["打开客户计划：coach acbp show 客户名称"]),
+        ("account.relationship", "en", ["The relationship map: coach account map ACCOUNT"]),
+        ("account.relationship", "zh", ["客情关系图：coach account map 客户名称"]),
+        ("account.tiers", "en", []),
+        ("account.kam-role", "en", []),
+        ("account.cross-department", "zh", []),
+        ("tactic.nibble", "en", []),
+    ],
+)
+def test_match_points_to_the_account_records_only_where_they_answer(rule_id, lang, pointers):
+    from types import SimpleNamespace
+
+    from coach.commands.match import render_text
+    from coach.content import compiled
+    from coach.engine.match import MatchResult, RuleMatch
+
+    rules = compiled.load().rule_views()
+    out = render_text(SimpleNamespace(rules=rules), MatchResult("x", [RuleMatch(rule_id, 0.5, [])]), lang)
+    shown = [line for line in out.splitlines() if "coach acbp" in line or "coach account" in line]
+    assert [line for line in shown if not any(line.startswith(p) for p in pointers)] == []
+    assert len(shown) == len(pointers)
 
 
 # ------------------------------------------------------------------------------------ account export

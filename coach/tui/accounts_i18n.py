@@ -6,6 +6,8 @@ from coach.tui.i18n import add_strings
 
 STRINGS = {
     "en": {
+        "acc.menu": "Key accounts",
+        "acc.menu.about": "Tiers, the relationship map, its warnings and the annual business plan.",
         "bind.acc-view": "Map/coverage",
         "acc.empty": "No accounts yet. Add one: coach account add NAME --tier national",
         "acc.pick": "↑↓ an account · v map or coverage · r refresh",
@@ -22,6 +24,8 @@ STRINGS = {
         "acc.error": "Could not read the accounts: {error}",
     },
     "zh": {
+        "acc.menu": "重点客户",
+        "acc.menu.about": "客户级别、客情关系图和教练提醒，以及年度客户业务计划。",
         "bind.acc-view": "关系图/覆盖",
         "acc.empty": "还没有客户。添加：coach account add 名称 --tier national",
         "acc.pick": "↑↓ 选客户 · v 关系图或覆盖矩阵 · r 刷新",
@@ -40,3 +44,8 @@ STRINGS = {
 }
 
 add_strings(STRINGS)
+
+
+def menu() -> dict[str, tuple[str, str]]:
+    """The screen's title and one-line description on the home page, per language."""
+    return {lang: (STRINGS[lang]["acc.menu"], STRINGS[lang]["acc.menu.about"]) for lang in ("en", "zh")}

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.tui import plan_i18n
+from coach.tui import accounts_i18n, plan_i18n
 
 if TYPE_CHECKING:
     from coach.tui.screens.base import CoachScreen
@@ -149,10 +149,7 @@ SCREENS: list[ScreenEntry] = [
         "accounts",
         _S + "accounts",
         "AccountsScreen",
-        {
-            "en": ("Key accounts", "Tiers, the relationship map, its warnings and the annual business plan."),
-            "zh": ("重点客户", "客户级别、客情关系图和教练提醒，以及年度客户业务计划。"),
-        },
+        accounts_i18n.menu(),
         NEEDS_CONTENT=False,
     ),
     ScreenEntry(

@@ -85,3 +85,19 @@ def test_snapshot(snap_compare, tmp_path, lang):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_the_home_menu_text_is_in_the_screens_catalogue():
+    import re
+    from pathlib import Path
+
+    from coach.tui import accounts_i18n, screens
+    from coach.tui.registry import SCREENS
+
+    catalogue = accounts_i18n.STRINGS
+    for lang in ("en", "zh"):
+        want = (catalogue[lang]["acc.menu"], catalogue[lang]["acc.menu.about"])
+        assert AccountsScreen.MENU[lang] == want
+        assert next(e for e in SCREENS if e.SCREEN_ID == "accounts").MENU[lang] == want
+    source = (Path(screens.__file__).parent / "accounts.py").read_text(encoding="utf-8")
+    assert not re.search(r"[\u4e00-\u9fff]", source) and catalogue["en"]["acc.menu.about"] not in source

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from coach.errors import CoachError
 from coach.review.accounts import TIER_NEEDS, MapWarning, check, render_coverage, render_map
 from coach.store.accounts import Account, AccountMap
-from coach.tui import accounts_i18n  # noqa: F401  (registers the screen's strings)
+from coach.tui import accounts_i18n  # registers the screen's strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -33,10 +33,7 @@ class AccountsScreen(CoachScreen):
     """Reads accounts and maps from the database in workers; nothing here changes them."""
 
     SCREEN_ID = "accounts"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Key accounts", "Tiers, the relationship map, its warnings and the annual business plan."),
-        "zh": ("重点客户", "客户级别、客情关系图和教练提醒，以及年度客户业务计划。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = accounts_i18n.menu()
     NEEDS_CONTENT = False
     CSS_PATH = "accounts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

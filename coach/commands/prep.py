@@ -384,7 +384,7 @@ def run_new(args: argparse.Namespace) -> int:
         for line in changes:
             _say(line, err=True)
         if not args.suggest:
-            _hint_suggestions(conn, plan, plan_id)
+            _hint_suggestions(conn, plan, plan_id, lang)
         if offered is not None and not offered.empty:
             _say(offer_text(offered, lang, added=args.from_account), err=True)
     finally:
@@ -433,17 +433,22 @@ def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN0
     return "\n".join(lines)
 
 
-def _hint_suggestions(conn, plan, plan_id: int) -> None:  # noqa: ANN001
-    from coach.review.plans import suggestion_lines
-    from coach.services.prep import suggestions_for
+HINT_WORDS = {
+    "en": "expected tactics suggested by this account's history: {tactics} (add them with `{command}`)",
+    "zh": "根据这个客户的历史，预计对方会用：{tactics}（用 `{command}` 加入计划）",
+}
+"""The hint of ``coach prep new`` when the account's history suggests tactics the plan does not list."""
+
+
+def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # noqa: ANN001
+    from coach.services.prep import named_suggestions, suggestions_for
 
     found = suggestions_for(conn, plan)
     if found:
+        sep = "；" if lang == "zh" else "; "
+        tactics = sep.join(named_suggestions(found, lang))
         _say(
-            "expected tactics suggested by this account's history: "
-            + "; ".join(suggestion_lines(found))
-            + f" (add them with `coach prep edit {plan_id} --suggest`)",
-            err=True,
+            HINT_WORDS[lang].format(tactics=tactics, command=f"coach prep edit {plan_id} --suggest"), err=True
         )
 
 
@@ -562,8 +567,7 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
 def run_show(args: argparse.Namespace) -> int:
     """Print one version of a plan, or its history."""
     from coach.content.plans import gaps, missing_parts
-    from coach.review.plans import suggestion_lines
-    from coach.services.prep import suggestions_for
+    from coach.services.prep import named_suggestions, suggestions_for
     from coach.store import plans as store
 
     lang = _lang(args)
@@ -605,7 +609,7 @@ def run_show(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    _say(plan_text(stored, lang, suggestion_lines(found, lang)))
+    _say(plan_text(stored, lang, named_suggestions(found, lang)))
     return 0
 
 

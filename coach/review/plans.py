@@ -423,9 +423,22 @@ def suggestion_note(s: TacticSuggestion, lang: str = "en") -> str:
     return (", " if lang == "en" else "，").join(parts)
 
 
-def suggestion_lines(suggestions: Sequence[TacticSuggestion], lang: str = "en") -> list[str]:
-    """One line per suggested tactic saying where it was seen."""
-    return [f"{s.tactic} ({suggestion_note(s, lang)})" for s in suggestions]
+def suggestion_lines(
+    suggestions: Sequence[TacticSuggestion],
+    lang: str = "en",
+    titles: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
+    """One line per suggested tactic: its title in ``lang`` (``titles``: id -> title per language, e.g. the
+    playbooks'; a readable form of the id when it has none) and where it was seen."""
+    op, cp = ("（", "）") if lang == "zh" else (" (", ")")
+    return [f"{tactic_title(s.tactic, lang, titles)}{op}{suggestion_note(s, lang)}{cp}" for s in suggestions]
+
+
+def tactic_title(rule_id: str, lang: str, titles: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """What a person calls a rule: its title in ``lang`` from ``titles``, else ``readable(rule_id)``."""
+    from coach.review.brief import readable
+
+    return (titles or {}).get(rule_id, {}).get(lang) or readable(rule_id)
 
 
 # ------------------------------------------------------------------------------------------- guidance
@@ -445,12 +458,15 @@ def guidance(
     rules: Mapping[str, Rule], ids: Iterable[str], names: Mapping[str, Mapping[str, str]] | None = None
 ) -> dict[str, Guidance]:
     """Guidance for each id from the loaded rules; an id with no rule gets only its name from ``names``
-    (e.g. the taxonomy's), so a brief still shows what was expected."""
+    (e.g. the taxonomy's), so a brief still shows what was expected, and without a name a readable form of
+    the id (``principle.restate-value`` -> ``Restate value``), never the id itself."""
+    from coach.review.brief import readable
+
     out = {}
     for rule_id in ids:
         rule = rules.get(rule_id)
         if rule is None:
-            title = dict((names or {}).get(rule_id, {})) or {"en": rule_id, "zh": rule_id}
+            title = dict((names or {}).get(rule_id, {})) or {lang: readable(rule_id) for lang in ("en", "zh")}
             out[rule_id] = Guidance(rule_id, title)
             continue
         r = rule.response
@@ -480,6 +496,7 @@ __all__ = [
     "order_key",
     "suggestion_lines",
     "suggestion_note",
+    "tactic_title",
     "Guidance",
     "guidance",
 ]

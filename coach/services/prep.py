@@ -4,7 +4,7 @@ a plan with them applied, and the playbook guidance its brief quotes. Connection
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,10 @@ def suggestions_for(conn: sqlite3.Connection, plan: Plan) -> list[TacticSuggesti
 
 def apply_suggestions(conn: sqlite3.Connection, plan: Plan, lang: str = "en") -> tuple[Plan, list[str]]:
     """The plan with suggested tactics added (noting where they were seen) and tradeables in suggested order;
-    returns (plan, lines describing what changed)."""
+    returns (plan, lines describing what changed, each tactic named by its playbook title)."""
     found = suggestions_for(conn, plan)
     data = plan.body()
-    lines = suggestion_lines(found, lang)
+    lines = named_suggestions(found, lang)
     for s in found:
         data["expected_tactics"].append({"tactic": s.tactic, "note": suggestion_note(s, lang)})
     ordered = suggested_order(plan.tradeables)
@@ -74,5 +74,30 @@ def playbook_guidance(
         from coach.content.loader import taxonomy
 
         rules, tax = {}, taxonomy()
-    names = {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}
-    return guidance(rules, ids, names)
+    return guidance(rules, ids, _names(tax))
+
+
+def guidance_from(rules: Mapping[str, Any], ids: Iterable[str]) -> dict[str, Guidance]:
+    """Guidance for rule ids from rules already loaded (the UI's library, or none yet): a rule the
+    playbooks lack is named as the taxonomy names it, never by its id."""
+    from coach.content.loader import taxonomy
+
+    return guidance(rules, ids, _names(taxonomy()))
+
+
+def named_suggestions(found: Sequence[TacticSuggestion], lang: str = "en") -> list[str]:
+    """One line per suggested tactic: its playbook title in ``lang`` and where it was seen."""
+    return suggestion_lines(found, lang, tactic_titles(s.tactic for s in found)) if found else []
+
+
+def tactic_titles(
+    ids: Iterable[str], playbooks: Sequence[str | Path] | None = None
+) -> dict[str, Mapping[str, str]]:
+    """The playbooks' title of each rule id in both languages (the taxonomy's name when they lack it), to
+    name suggested tactics by."""
+    return {rule_id: g.title for rule_id, g in playbook_guidance(ids, playbooks).items()}
+
+
+def _names(tax: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """Situation id -> its name per language, from a taxonomy."""
+    return {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}

@@ -249,6 +249,19 @@ def test_copy_last_starts_from_the_accounts_latest_plan(db, capsys):
     assert code == 2 and "there is no earlier plan for Tesco" in err
 
 
+def test_the_suggestion_hint_names_tactics_in_the_users_language(db, capsys):
+    log(capsys, "--type", "price", "--give", "rebate", "--tactic", "nibble")
+    code, _, err = run(capsys, *NEW, "--lang", "zh")
+    assert code == 0
+    assert (
+        "根据这个客户的历史，预计对方会用：得寸进尺（让步记录中 1 次）（用 `coach prep edit 1 --suggest` 加入计划）"
+        in err
+    )
+    assert "tactic." not in err
+    out = ok(capsys, "prep", "show", "1", "--lang", "zh")
+    assert out.rstrip().endswith("   得寸进尺（让步记录中 1 次）")
+
+
 def test_suggestions_from_the_log_and_role_play(db, capsys):
     log(capsys, "--type", "price", "--give", "rebate", "--tactic", "nibble")
     log(capsys, "--type", "price", "--give", "rebate", "--tactic", "deadline-pressure", "--meeting", "other")
@@ -258,8 +271,8 @@ def test_suggestions_from_the_log_and_role_play(db, capsys):
     code, out, err = run(capsys, *NEW)
     assert code == 0
     assert (
-        "expected tactics suggested by this account's history: tactic.nibble (1× in the log); "
-        "tactic.deadline-pressure (1× in the log)" in err
+        "expected tactics suggested by this account's history: The nibble (1× in the log); "
+        "Deadline pressure (1× in the log)" in err
     )
     assert shown(capsys, 1)["suggested_tactics"][0] == {
         "tactic": "tactic.nibble",
@@ -267,7 +280,7 @@ def test_suggestions_from_the_log_and_role_play(db, capsys):
         "in_roleplay": 0,
     }
     code, out, err = run(capsys, "prep", "edit", "1", "--suggest")
-    assert code == 0 and "+ expected tactic tactic.nibble (1× in the log)" in err
+    assert code == 0 and "+ expected tactic The nibble (1× in the log)" in err
     assert "tradeables reordered" in err
     body = shown(capsys, 1)["body"]
     assert [t["tactic"] for t in body["expected_tactics"]] == ["tactic.nibble", "tactic.deadline-pressure"]

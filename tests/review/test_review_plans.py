@@ -268,10 +268,10 @@ def test_suggested_tactics_weigh_real_history_over_practice():
         ("tactic.good-cop-bad-cop", 0, 3),
         ("tactic.deadline-pressure", 1, 1),
     ]
-    assert suggestion_lines(found[:1]) == ["tactic.nibble (2× in the log)"]
-    assert suggestion_lines(found[2:], "zh") == [
-        "tactic.deadline-pressure (让步记录中 1 次，角色扮演中 1 次)"
-    ]
+    titles = {"tactic.nibble": {"en": "The nibble", "zh": "得寸进尺"}}
+    assert suggestion_lines(found[:1], titles=titles) == ["The nibble (2× in the log)"]
+    assert suggestion_lines(found[:1], "zh", titles) == ["得寸进尺（让步记录中 2 次）"]
+    assert suggestion_lines(found[2:], "zh") == ["Deadline pressure（让步记录中 1 次，角色扮演中 1 次）"]
     assert [s.tactic for s in suggest_tactics(log, played, TACTICS, exclude=["tactic.nibble"])][
         0
     ] == "tactic.good-cop-bad-cop"
@@ -316,3 +316,5 @@ def test_guidance_from_rules_and_fallback_names():
     assert notes["tactic.nibble"].steps["en"] == ["Treat it as a new request."]
     assert notes["tactic.delay-decision"].title["en"] == "Delaying the decision"
     assert not notes["tactic.delay-decision"].steps
+    nameless = guidance({}, ["principle.restate-value"])["principle.restate-value"]
+    assert nameless.title == {"en": "Restate value", "zh": "Restate value"}  # never the id

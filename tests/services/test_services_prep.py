@@ -50,4 +50,27 @@ def test_a_plans_suggestions_leave_out_its_listed_tactics_and_applying_them_adds
         "tactic.walkout-pressure",
     ]
     assert applied.expected_tactics[-1].note == "1× in the log"
-    assert changes[0] == "+ expected tactic tactic.walkout-pressure (1× in the log)"
+    assert changes[0] == "+ expected tactic Breaking off talks to pressure (1× in the log)"
+
+
+def test_without_the_playbooks_the_brief_names_rules_as_the_taxonomy_does_never_by_id():
+    from coach.review.brief import build, guidance_ids, to_markdown
+    from coach.services.prep import guidance_from
+
+    plan = load_yaml_file(SAMPLE)
+    for lang, words in (
+        ("en", "Restate what you have done for the customer"),
+        ("zh", "重申你为客户做了什么"),
+    ):
+        text = to_markdown(build(plan, guidance_from({}, guidance_ids(plan)), lang)).replace("\\", "")
+        assert words in text and "principle." not in text and "tactic." not in text, lang
+
+
+def test_suggested_tactics_are_named_by_their_playbook_title_in_the_language():
+    from coach.review.plans import TacticSuggestion
+    from coach.services.prep import named_suggestions
+
+    found = [TacticSuggestion("tactic.nibble", 2, 1)]
+    assert named_suggestions(found) == ["The nibble (2× in the log, 1× in role-play)"]
+    assert named_suggestions(found, "zh") == ["得寸进尺（让步记录中 2 次，角色扮演中 1 次）"]
+    assert named_suggestions([]) == []

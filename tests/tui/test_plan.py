@@ -214,7 +214,7 @@ def test_expected_tactics_are_suggested_from_the_log(tmp_path):
             screen.go_to("expected_tactics")
             await settle(pilot)
             text = flat(app)
-            assert "Seen with this account:" in text and "• tactic.nibble (2× in the log)" in text
+            assert "Seen with this account:" in text and "• The nibble (2× in the log)" in text
             await pilot.click("#plan-add-suggested")
             await pilot.pause()
             assert screen.fields()["expected_tactics"].splitlines() == [

@@ -388,10 +388,14 @@ class PlanScreen(CoachScreen):
 
     def _tactics_advice(self) -> Group:
         from coach.content.loader import taxonomy
-        from coach.review.plans import suggestion_note
+        from coach.review.plans import suggestion_lines
 
         lang = self.lang
         lib = self.coach.library
+        titles: dict[str, dict[str, str]] = {}  # the playbook's title, else the taxonomy's name
+        for s in taxonomy()["situations"]["tactic"]:
+            rule = lib.rules.get(s["id"]) if lib else None
+            titles[s["id"]] = {k: getattr(rule.title, k) if rule else s[k] for k in ("en", "zh")}
         parts: list[Text] = []
         account = self.query_one(f"#{widget_id('account')}", Input).value.strip()
         if not account:
@@ -400,22 +404,20 @@ class PlanScreen(CoachScreen):
             parts.append(Text(self.tr("loading"), style="dim"))
         elif self.suggestions:
             parts.append(Text(self.tr("plan.suggested"), style="bold"))
-            parts += [Text(f"• {s.tactic} ({suggestion_note(s, lang)})") for s in self.suggestions]
+            parts += [Text(f"• {line}") for line in suggestion_lines(self.suggestions, lang, titles)]
         else:
             none = "plan.suggested.none.new" if self._history_excluded else "plan.suggested.none"
             parts.append(Text(self.tr(none), style="dim"))
         parts += [Text(""), Text(self.tr("plan.tactics.known"), style="bold")]
         for s in taxonomy()["situations"]["tactic"]:
-            rule = lib.rules.get(s["id"]) if lib else None
-            title = getattr(rule.title, lang) if rule else s[lang]
-            parts.append(Text.assemble(f"{s['id'].split('.', 1)[1]}  ", (title, "dim")))
+            parts.append(Text.assemble(f"{s['id'].split('.', 1)[1]}  ", (titles[s["id"]][lang], "dim")))
         return Group(*parts)
 
     def _show_summary(self) -> None:
         from coach.content.plans import PART_NAMES, PlanError, gaps, missing_parts
         from coach.review.brief import L as BRIEF_LABELS
         from coach.review.brief import build, guidance_ids
-        from coach.review.plans import guidance
+        from coach.services.prep import guidance_from
 
         box = self.query_one("#plan-summary", Static)
         try:
@@ -439,7 +441,7 @@ class PlanScreen(CoachScreen):
             )
         )
         lib = self.coach.library
-        notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
+        notes = guidance_from(lib.rules if lib else {}, guidance_ids(plan))
         brief = build(
             plan, notes, lang, plan_id=self.plan_id, version=self.version, people=self._people(plan)
         )
@@ -938,7 +940,7 @@ class PlanScreen(CoachScreen):
         from coach import locations
         from coach.content.plans import PlanError
         from coach.review.brief import guidance_ids
-        from coach.review.plans import guidance
+        from coach.services.prep import guidance_from
 
         try:
             plan = self.plan()
@@ -946,7 +948,7 @@ class PlanScreen(CoachScreen):
             self._problem(self.tr("plan.invalid", error=exc.problems[0]), step_of_error(exc.problems[0]))
             return
         lib = self.coach.library
-        notes = guidance(lib.rules if lib else {}, guidance_ids(plan))
+        notes = guidance_from(lib.rules if lib else {}, guidance_ids(plan))
         self._export(
             plan, notes, self.lang, self.plan_id, self.version, locations.exports_dir(), self.coach.db_path
         )

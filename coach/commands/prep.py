@@ -53,6 +53,8 @@ PART_OPTIONS: list[tuple[str, str, str]] = [
 ]
 OFFER_ACTIONS = 5
 """As ``coach.review.account_summary.OFFER_ACTIONS`` (named in --help without importing it at start-up)."""
+PLAN_HELP = "the meeting plan's number, as `coach prep list` shows it"
+"""What PLAN is: the handle every plan verb takes."""
 PROFESSIONALISM = ("agenda", "ours", "theirs", "materials", "checklist")
 ALTERNATIVES = ("stages", "limits")
 
@@ -77,11 +79,11 @@ def _plan_ref(value: str) -> int:
         number = int(value.strip().lstrip("#"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a plan id (a whole number, see `coach prep list`), not {value!r}"
+            f"expected a meeting plan's number (a whole number, see `coach prep list`), not {value!r}"
         ) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a plan id (1 or more), not {value!r}")
-    return existing_id(number, "plan")
+        raise argparse.ArgumentTypeError(f"expected a meeting plan's number (1 or more), not {value!r}")
+    return existing_id(number, "meeting plan")
 
 
 def _version(value: str) -> int:
@@ -164,7 +166,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     show = verbs.add_parser(
         "show", parents=[db, lang], help="show a plan (the latest version unless --version)"
     )
-    show.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id (see `coach prep list`)")
+    show.add_argument("plan", type=_plan_ref, metavar="PLAN", help=PLAN_HELP)
     show.add_argument("--version", type=_version, metavar="N", help="show version N")
     show.add_argument("--history", action="store_true", help="list the plan's versions")
     show.add_argument("--json", action="store_true", help="print one JSON object")
@@ -178,7 +180,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "plan with --file, or nothing in a terminal to edit the YAML in $VISUAL/$EDITOR. The result is "
         "checked before saving; on any problem nothing is saved.",
     )
-    edit.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    edit.add_argument("plan", type=_plan_ref, metavar="PLAN", help=PLAN_HELP)
     edit.add_argument("--account", help="rename the account")
     edit.add_argument("--meeting", help="rename the meeting")
     edit.add_argument("--file", metavar="PLAN.yaml", help="replace the plan with this YAML plan")
@@ -188,7 +190,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     edit.set_defaults(run=run_edit)
 
     ex = verbs.add_parser("export", parents=[db], help="write a plan as YAML (edit it, import it back)")
-    ex.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    ex.add_argument("plan", type=_plan_ref, metavar="PLAN", help=PLAN_HELP)
     ex.add_argument("--version", type=_version, metavar="N", help="export version N")
     ex.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     ex.add_argument("--force", action="store_true", help="overwrite --output if it exists")
@@ -212,7 +214,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Write a one-page brief to take into the meeting: objectives, walk-away point, the "
         "concession plan, expected tactics with their counters, facts to cite, and lines to say.",
     )
-    br.add_argument("plan", type=_plan_ref, metavar="PLAN", help="plan id")
+    br.add_argument("plan", type=_plan_ref, metavar="PLAN", help=PLAN_HELP)
     br.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     br.add_argument("--version", type=_version, metavar="N", help="brief of version N")
     br.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
@@ -340,6 +342,7 @@ def run_new(args: argparse.Namespace) -> int:
     for name in ("account", "meeting"):
         if not str(data.get(name) or "").strip():
             raise CoachError(f"--{name}: required", "say which customer and which meeting the plan is for")
+    lang = args.lang or _locale_lang()
     conn = _open(args)
     try:
         copied_from = None
@@ -353,9 +356,11 @@ def run_new(args: argparse.Namespace) -> int:
             copied = copy_for_meeting(last.plan, data["meeting"], data.get("date")).body()
             data = _apply(copied, args)
             copied_from = last.id
-            _say(f"starting from plan #{last.id} ({last.plan.meeting}, version {last.version})", err=True)
+            _say(
+                SAID[lang]["copied"].format(plan=plan_name(last.id, last.plan, lang), version=last.version),
+                err=True,
+            )
         offered = account_offer(conn, data["account"], data.get("date"))
-        lang = args.lang or _locale_lang()
         if args.from_account:
             if offered is None:
                 raise CoachError(
@@ -481,20 +486,55 @@ def run_list(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------------ show
 
 
+SAID = {
+    "en": {
+        "name": "meeting plan {id} ({what})",
+        "sep": ", ",
+        "copied": "starting from {plan}, version {version}",
+        "created": "created {plan}",
+        "saved": "{plan} saved as version {version}",
+        "unchanged": "{plan} unchanged (version {version})",
+        "exported": "wrote {plan}, version {version}, to {file}",
+        "brief": "wrote the brief of {plan} to {file}",
+    },
+    "zh": {
+        "name": "会谈计划 {id}（{what}）",
+        "sep": "，",
+        "copied": "从{plan}第 {version} 版开始",
+        "created": "已创建{plan}",
+        "saved": "{plan}已保存为第 {version} 版",
+        "unchanged": "{plan}没有变化（第 {version} 版）",
+        "exported": "已把{plan}第 {version} 版写入 {file}",
+        "brief": "已把{plan}的简报写入 {file}",
+    },
+}
+"""What the plan verbs say about a saved plan, which they name by ``plan_name``."""
+
+
+def plan_name(plan_id: int, plan, lang: str = "en") -> str:  # noqa: ANN001
+    """A saved meeting plan as messages name it: its number (the handle the verbs take, as `coach prep list`
+    shows it) with the account, the meeting and its date — ``meeting plan 1 (Huamei, Q3 meeting,
+    2027-07-14)``."""
+    words = SAID[lang]
+    what = words["sep"].join(x for x in (plan.account, plan.meeting, plan.date) if x)
+    return words["name"].format(id=plan_id, what=what)
+
+
 SHOW_LABELS = {
     "en": {
-        "head": "Plan #{id} · {account} / {meeting}{date} · version {version} of {latest} (saved {saved})",
+        "head": "Meeting plan {id} · {account} / {meeting}{date} · version {version} of {latest} "
+        "(saved {saved})",
         "note": "note: {note}",
         "missing": "Missing (required): {parts}",
         "gaps": "Not prepared yet: {parts}",
         "suggest": "Suggested from this account's history (add with `coach prep edit {id} --suggest`):",
         "empty": "—",
         "walk": "walk-away: {text}",
-        "history": "Versions of plan #{id}:",
+        "history": "Versions of {plan}:",
         "old": "(an older version; the latest is {latest})",
     },
     "zh": {
-        "head": "计划 #{id} · {account} / {meeting}{date} · "
+        "head": "会谈计划 {id} · {account} / {meeting}{date} · "
         "第 {version} 版，共 {latest} 版（保存于 {saved}）",
         "note": "备注：{note}",
         "missing": "缺少（必填）：{parts}",
@@ -502,7 +542,7 @@ SHOW_LABELS = {
         "suggest": "根据这个客户的历史建议（用 `coach prep edit {id} --suggest` 加入）：",
         "empty": "—",
         "walk": "底线：{text}",
-        "history": "计划 #{id} 的各个版本：",
+        "history": "{plan}的各个版本：",
         "old": "（旧版本；最新是第 {latest} 版）",
     },
 }
@@ -575,6 +615,7 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         if args.history:
             versions = store.history(conn, args.plan)
+            named = plan_name(args.plan, store.get(conn, args.plan).plan, lang)
             if args.json:
                 print_json(
                     {
@@ -583,7 +624,7 @@ def run_show(args: argparse.Namespace) -> int:
                     }
                 )
             else:
-                _say(SHOW_LABELS[lang]["history"].format(id=args.plan))
+                _say(SHOW_LABELS[lang]["history"].format(plan=named))
                 for v, s, n in versions:
                     _say(f"  v{v}  {local_time(s)}" + (f"  {n}" if n else ""))
             return 0
@@ -661,10 +702,9 @@ def run_edit(args: argparse.Namespace) -> int:
         edited.unlink(missing_ok=True)
     for line in changes:
         _say(line, err=True)
-    if changed:
-        print(f"plan #{current.id} saved as version {version}")
-    else:
-        print(f"plan #{current.id} unchanged (version {version})")
+    said = SAID[_lang(args)]
+    named = plan_name(current.id, plan, _lang(args))
+    print(said["saved" if changed else "unchanged"].format(plan=named, version=version))
     return 0
 
 
@@ -777,7 +817,11 @@ def run_export(args: argparse.Namespace) -> int:
     text = to_yaml(stored.plan)
     if args.output:
         _write_output(args.output, text, force=args.force)
-        _say(f"wrote plan #{stored.id} version {stored.version} to {args.output}", err=True)
+        named = plan_name(stored.id, stored.plan, _lang(args))
+        _say(
+            SAID[_lang(args)]["exported"].format(plan=named, version=stored.version, file=args.output),
+            err=True,
+        )
     else:
         sys.stdout.write(text)
     return 0
@@ -793,12 +837,11 @@ def run_import(args: argparse.Namespace) -> int:
         plan_id, version, changed = store.save(conn, plan, note=args.note)
     finally:
         conn.close()
+    said, named = SAID[_lang(args)], plan_name(plan_id, plan, _lang(args))
     if version == 1 and changed:
-        print(f"created plan #{plan_id}")
-    elif changed:
-        print(f"plan #{plan_id} saved as version {version}")
+        print(said["created"].format(plan=named))
     else:
-        print(f"plan #{plan_id} unchanged (version {version})")
+        print(said["saved" if changed else "unchanged"].format(plan=named, version=version))
     return 0
 
 
@@ -827,7 +870,8 @@ def run_brief(args: argparse.Namespace) -> int:
     )
     if args.output:
         _write_output(args.output, text, force=args.force)
-        _say(f"wrote the brief of plan #{stored.id} to {args.output}", err=True)
+        named = plan_name(stored.id, stored.plan, lang)
+        _say(SAID[lang]["brief"].format(plan=named, file=args.output), err=True)
     else:
         sys.stdout.write(text)
     return 0

@@ -39,7 +39,7 @@ COUNTER_STEPS = 2
 L = {
     "en": {
         "title": "Meeting brief",
-        "plan": "plan #{id}, version {version}",
+        "plan": "meeting plan {id}, version {version}",
         "date": "Date",
         "objectives": "What we want",
         "must": "must",
@@ -95,7 +95,7 @@ L = {
     },
     "zh": {
         "title": "会前简报",
-        "plan": "计划 #{id}，第 {version} 版",
+        "plan": "会谈计划 {id}，第 {version} 版",
         "date": "日期",
         "objectives": "我们要什么",
         "must": "必须",

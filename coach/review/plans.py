@@ -199,7 +199,7 @@ def check_entry(plan: Plan, rows: Iterable[Row], entry: Pending) -> list[Finding
 
 LABELS = {
     "en": {
-        "title": "Plan check — plan #{id} v{version}: {account} / {meeting}",
+        "title": "Plan check — meeting plan {id}, version {version}: {account} / {meeting}",
         "title_unsaved": "Plan check — {account} / {meeting}",
         "checked": "{n} concession{s} checked against the plan",
         "others": "; {n} of other accounts with the same meeting name left out",
@@ -217,7 +217,7 @@ LABELS = {
         "no_plan": "No plan for this meeting; make one with `coach prep new --account ... --meeting ...`.",
     },
     "zh": {
-        "title": "对照计划检查 — 计划 #{id} 第{version}版：{account} / {meeting}",
+        "title": "对照计划检查 — 会谈计划 {id} 第 {version} 版：{account} / {meeting}",
         "title_unsaved": "对照计划检查 — {account} / {meeting}",
         "checked": "对照计划检查了 {n} 项让步",
         "others": "；会议名称相同但属于其他客户的 {n} 项未计入",

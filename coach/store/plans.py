@@ -116,11 +116,11 @@ def _encode(plan: Plan) -> str:
 
 def _decode(conn: sqlite3.Connection, body: str, plan_id: int, version: int) -> Plan:
     try:
-        return validate(json.loads(body), f"plan #{plan_id} version {version}")
+        return validate(json.loads(body), f"meeting plan {plan_id}, version {version}")
     except (ValueError, PlanError) as exc:
         detail = exc.problems[0] if isinstance(exc, PlanError) else str(exc)
         raise DatabaseError(
-            f"{database_name(conn)}: saved plan #{plan_id} version {version} cannot be read ({detail})",
+            f"{database_name(conn)}: saved meeting plan {plan_id}, version {version}, cannot be read ({detail})",
             "export an older version, or restore a backup",
         ) from None
 
@@ -146,7 +146,7 @@ def create(
         existing = _same_meeting(conn, plan)
         if existing is not None:
             raise PlanConflict(
-                f"plan #{existing} already exists for {plan.account} / {plan.meeting}",
+                f"meeting plan {existing} already exists for {plan.account} / {plan.meeting}",
                 f"change it with `coach prep edit {existing}`",
             )
         now = now_iso()
@@ -184,11 +184,11 @@ def save_version(
             (plan_id,),
         ).fetchone()
         if row is None or row[0] is None:
-            raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+            raise PlanNotFound(f"there is no meeting plan {plan_id}", "see `coach prep list`")
         latest, latest_body = int(row[0]), row[1]
         if base_version is not None and base_version != latest:
             raise PlanConflict(
-                f"plan #{plan_id} was saved as version {latest} after you opened version {base_version}; "
+                f"meeting plan {plan_id} was saved as version {latest} after you opened version {base_version}; "
                 "nothing was saved",
                 f"look at `coach prep show {plan_id}` and edit again",
             )
@@ -197,7 +197,7 @@ def save_version(
         clash = _same_meeting(conn, plan, other_than=plan_id)
         if clash is not None:
             raise PlanConflict(
-                f"plan #{clash} already covers {plan.account} / {plan.meeting}; nothing was saved",
+                f"meeting plan {clash} already covers {plan.account} / {plan.meeting}; nothing was saved",
                 "keep this plan's account and meeting, or edit that plan",
             )
         now = now_iso()
@@ -231,14 +231,14 @@ def get(conn: sqlite3.Connection, plan_id: int, version: int | None = None) -> S
         (plan_id,),
     ).fetchone()
     if head is None or head[0] is None:
-        raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+        raise PlanNotFound(f"there is no meeting plan {plan_id}", "see `coach prep list`")
     latest = int(head[0])
     wanted = latest if version is None else version
     row = conn.execute(
         "SELECT saved_at, note, body FROM plan_versions WHERE plan_id = ? AND version = ?", (plan_id, wanted)
     ).fetchone()
     if row is None:
-        raise PlanNotFound(f"plan #{plan_id} has no version {wanted} (versions 1 to {latest})")
+        raise PlanNotFound(f"meeting plan {plan_id} has no version {wanted} (versions 1 to {latest})")
     return StoredPlan(
         plan_id, wanted, latest, row[0], row[1], _decode(conn, row[2], plan_id, wanted), head[1]
     )
@@ -250,7 +250,7 @@ def history(conn: sqlite3.Connection, plan_id: int) -> list[tuple[int, str, str 
         "SELECT version, saved_at, note FROM plan_versions WHERE plan_id = ? ORDER BY version", (plan_id,)
     ).fetchall()
     if not rows:
-        raise PlanNotFound(f"there is no plan #{plan_id}", "see `coach prep list`")
+        raise PlanNotFound(f"there is no meeting plan {plan_id}", "see `coach prep list`")
     return [(int(v), s, n) for v, s, n in rows]
 
 

@@ -70,7 +70,7 @@ def test_copy_last_finds_the_plan_under_the_other_spelling(db, capsys):
     assert ok(capsys, *new, "--account", "聯華").strip() == "1"
     code, out, err = run(capsys, "prep", "new", "--account", "联华", "--meeting", "mid-year", "--copy-last")
     assert code == 0 and out.strip() == "2", err
-    assert "starting from plan #1 (annual 2025, version 1)" in err
+    assert "starting from meeting plan 1 (聯華, annual 2025, 2025-03-04), version 1" in err
     rows = json.loads(ok(capsys, "prep", "list", "--json", "--account", " 联华 "))
     assert sorted(p["id"] for p in rows["plans"]) == [1, 2]
     code, _, err = run(capsys, "prep", "new", "--account", "联华超市", "--meeting", "m", "--copy-last")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import ok, run
 
+from coach.cli import main
+
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "plan_sample.yaml"
 NEW = [
@@ -110,16 +112,16 @@ def test_bad_option_names_the_option_and_field(db, capsys):
 def test_second_plan_for_the_same_meeting_is_refused(db, capsys):
     ok(capsys, *NEW)
     code, _, err = run(capsys, *NEW)
-    assert code == 2 and "plan #1 already exists for Carrefour / annual 2025" in err
+    assert code == 2 and "meeting plan 1 already exists for Carrefour / annual 2025" in err
 
 
 def test_edit_from_options_adds_versions_and_keeps_history(db, capsys):
     ok(capsys, *NEW)
     out = ok(capsys, "prep", "edit", "1", "--fact", "Our SKUs +12% | scan data, 13 weeks", "--note", "facts")
-    assert out.strip() == "plan #1 saved as version 2"
+    assert out.strip() == "meeting plan 1 (Carrefour, annual 2025, 2025-03-04) saved as version 2"
     assert (
         ok(capsys, "prep", "edit", "1", "--fact", "Our SKUs +12% | scan data, 13 weeks").strip()
-        == "plan #1 unchanged (version 2)"
+        == "meeting plan 1 (Carrefour, annual 2025, 2025-03-04) unchanged (version 2)"
     )
     ok(capsys, "prep", "edit", "1", "--must", "Only this")
     latest = shown(capsys, 1)
@@ -139,23 +141,29 @@ def test_edit_without_changes_outside_a_terminal_says_what_to_do(db, capsys):
     code, _, err = run(capsys, "prep", "edit", "1")
     assert code == 2 and err.startswith("coach: nothing to change")
     code, _, err = run(capsys, "prep", "edit", "9", "--must", "x")
-    assert code == 2 and "there is no plan #9" in err
+    assert code == 2 and "there is no meeting plan 9" in err
 
 
 def test_export_import_round_trip_through_a_file(db, capsys, tmp_path):
-    assert ok(capsys, "prep", "import", str(SAMPLE)).strip() == "created plan #1"
+    assert (
+        ok(capsys, "prep", "import", str(SAMPLE)).strip()
+        == "created meeting plan 1 (Carrefour, annual 2025, 2025-03-04)"
+    )
     exported = tmp_path / "plan.yaml"
     ok(capsys, "prep", "export", "1", "-o", str(exported))
     assert exported.read_text(encoding="utf-8") == ok(capsys, "prep", "export", "1")
     before = shown(capsys, 1)["body"]
-    assert ok(capsys, "prep", "import", str(exported)).strip() == "plan #1 unchanged (version 1)"
+    assert (
+        ok(capsys, "prep", "import", str(exported)).strip()
+        == "meeting plan 1 (Carrefour, annual 2025, 2025-03-04) unchanged (version 1)"
+    )
     text = exported.read_text(encoding="utf-8").replace(
         "- What was agreed, with numbers and dates", "- What was agreed, with numbers, dates and owners"
     )
     exported.write_text(text, encoding="utf-8")
     assert (
         ok(capsys, "prep", "import", str(exported), "--note", "owners").strip()
-        == "plan #1 saved as version 2"
+        == "meeting plan 1 (Carrefour, annual 2025, 2025-03-04) saved as version 2"
     )
     after = shown(capsys, 1)
     assert after["body"]["record"][0] == "What was agreed, with numbers, dates and owners"
@@ -200,7 +208,7 @@ def test_edit_in_the_editor_validates_before_saving(db, capsys, tmp_path, monkey
     code, out, err = run(capsys, "prep", "edit", "1", "--editor", "--note", "via editor")
     assert code == 0, err
     assert "cost: unknown level 'cheapish'" in err and "coach-plan-1-" in err
-    assert out.strip() == "plan #1 saved as version 2"
+    assert out.strip() == "meeting plan 1 (Carrefour, annual 2025, 2025-03-04) saved as version 2"
     assert shown(capsys, 1)["body"]["tradeables"][0]["cost"] == "medium"
 
 
@@ -239,7 +247,7 @@ def test_copy_last_starts_from_the_accounts_latest_plan(db, capsys):
         "--copy-last",
     )
     assert code == 0 and out.strip() == "2"
-    assert "starting from plan #1 (annual 2025, version 1)" in err
+    assert "starting from meeting plan 1 (Carrefour, annual 2025, 2025-03-04), version 1" in err
     body = shown(capsys, 2)["body"]
     assert body["meeting"] == "mid-year review" and body["date"] == "2025-07-01"
     assert body["tradeables"] == shown(capsys, 1)["body"]["tradeables"]
@@ -260,6 +268,33 @@ def test_the_suggestion_hint_names_tactics_in_the_users_language(db, capsys):
     assert "tactic." not in err
     out = ok(capsys, "prep", "show", "1", "--lang", "zh")
     assert out.rstrip().endswith("   得寸进尺（让步记录中 1 次）")
+
+
+def test_messages_name_a_plan_by_its_number_account_meeting_and_date_in_both_languages(db, capsys, tmp_path):
+    ok(capsys, *NEW)
+    code, _, err = run(capsys, "prep", "brief", "1", "-o", str(tmp_path / "b.md"))
+    assert code == 0
+    assert (
+        err
+        == f"wrote the brief of meeting plan 1 (Carrefour, annual 2025, 2025-03-04) to {tmp_path / 'b.md'}\n"
+    )
+    code, _, err = run(capsys, "prep", "brief", "1", "--lang", "zh", "-o", str(tmp_path / "z.md"))
+    assert err == f"已把会谈计划 1（Carrefour，annual 2025，2025-03-04）的简报写入 {tmp_path / 'z.md'}\n"
+    assert "日期：2025-03-04 · 会谈计划 1，第 1 版" in (tmp_path / "z.md").read_text(encoding="utf-8")
+    assert ok(capsys, "prep", "show", "1", "--lang", "zh").startswith(
+        "会谈计划 1 · Carrefour / annual 2025 · "
+    )
+    history = ok(capsys, "prep", "show", "1", "--history")
+    assert history.startswith("Versions of meeting plan 1 (Carrefour, annual 2025, 2025-03-04):\n")
+    code, _, err = run(capsys, "prep", "export", "1", "-o", str(tmp_path / "p.yaml"))
+    assert (
+        err
+        == f"wrote meeting plan 1 (Carrefour, annual 2025, 2025-03-04), version 1, to {tmp_path / 'p.yaml'}\n"
+    )
+    with pytest.raises(SystemExit) as bad:
+        main(["prep", "show", "one"])
+    err = capsys.readouterr().err
+    assert bad.value.code == 2 and "expected a meeting plan's number" in err and "#" not in err
 
 
 def test_suggestions_from_the_log_and_role_play(db, capsys):
@@ -375,7 +410,7 @@ def test_log_review_checks_the_meeting_against_its_plan(db, capsys):
         "nibble",
     )
     out = ok(capsys, "log", "review", "--meeting", "annual 2025")
-    plan_part = out[out.index("Plan check — plan #1 v1: Carrefour / annual 2025") :]
+    plan_part = out[out.index("Plan check — meeting plan 1, version 1: Carrefour / annual 2025") :]
     assert "5 concessions checked against the plan" in plan_part
     assert "✗ Not among the plan's tradeables (1):\n  #1 " in plan_part
     assert "✗ Over the planned limit (2):\n  #2 " in plan_part

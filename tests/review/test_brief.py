@@ -32,7 +32,7 @@ def test_markdown_brief_has_every_part_of_the_sample():
     notes, rules = notes_for(plan)
     md = render(plan, notes, "md", "en", plan_id=3, version=2)
     assert md.startswith("# Meeting brief: Carrefour — annual 2025\n")
-    assert "Date: 2025-03-04 · plan \\#3, version 2" in md
+    assert "Date: 2025-03-04 · meeting plan 3, version 2" in md
     sections = re.findall(r"^## (.+)$", md, re.M)
     assert sections == [
         "What we want",

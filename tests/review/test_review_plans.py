@@ -72,7 +72,7 @@ def test_a_meeting_that_kept_to_the_plan_is_ok():
     assert pc.ok and pc.findings == [] and pc.checked == 3
     assert pc.matched == {1: 0, 2: 1, 3: 2}
     text = render_text(pc)
-    assert text.startswith("Plan check — plan #4 v2: Carrefour / annual 2025")
+    assert text.startswith("Plan check — meeting plan 4, version 2: Carrefour / annual 2025")
     assert "✓ Every concession kept to the plan." in text
 
 

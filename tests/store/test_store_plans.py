@@ -65,7 +65,7 @@ def test_stale_edit_is_refused_and_nothing_changes(conn):
 
 def test_one_plan_per_account_and_meeting(conn):
     first = store.create(conn, sample())
-    with pytest.raises(store.PlanConflict, match=f"plan #{first} already exists"):
+    with pytest.raises(store.PlanConflict, match=f"meeting plan {first} already exists"):
         store.create(conn, sample(account="CARREFOUR", meeting="Annual  2025"))
     other = store.create(conn, sample(meeting="mid-year review", date="2025-07-01"))
     with pytest.raises(store.PlanConflict, match="already covers"):
@@ -100,12 +100,12 @@ def test_unreadable_stored_version_is_a_clear_error(conn):
     plan_id = store.create(conn, sample())
     conn.execute("DROP TRIGGER plan_versions_no_update")
     conn.execute("UPDATE plan_versions SET body = ? WHERE plan_id = ?", (json.dumps({"account": 1}), plan_id))
-    with pytest.raises(store.DatabaseError, match=f"saved plan #{plan_id} version 1 cannot be read"):
+    with pytest.raises(store.DatabaseError, match=f"saved meeting plan {plan_id}, version 1, cannot be read"):
         store.get(conn, plan_id)
 
 
 def test_missing_plan_and_version(conn):
-    with pytest.raises(store.PlanNotFound, match="no plan #7"):
+    with pytest.raises(store.PlanNotFound, match="no meeting plan 7"):
         store.get(conn, 7)
     plan_id = store.create(conn, sample())
     with pytest.raises(store.PlanNotFound, match="has no version 3"):

@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.screen import Screen
 
 from coach.errors import CoachError
+from coach.i18n import LANGS, system_lang, tr
 from coach.tui import settings as settings_mod
 from coach.tui.bindings import localize
 from coach.tui.commands import CoachCommands, EntryCommands
-from coach.tui.i18n import LANGS, system_lang, tr
 from coach.tui.registry import SCREENS, ScreenEntry
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.home import HomeScreen

@@ -7,12 +7,12 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from coach.tui.i18n import STRINGS, tr
+from coach.i18n import EN, tr
 
 
 def label_key(binding: Binding) -> str | None:
     """The ``i18n`` key of a binding's label, if it has one."""
-    if binding.id and f"bind.{binding.id}" in STRINGS["en"]:
+    if binding.id and f"bind.{binding.id}" in EN:
         return f"bind.{binding.id}"
     return None
 

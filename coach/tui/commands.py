@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from coach.i18n import tr
 from coach.tui.bindings import label_key
-from coach.tui.i18n import tr
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.tui import accounts_i18n, plan_i18n
+from coach.i18n import menu
 
 if TYPE_CHECKING:
     from coach.tui.screens.base import CoachScreen
@@ -63,13 +63,6 @@ class ScreenEntry:
         return hash((self.module, self.name))
 
 
-def _plan_menu() -> dict[str, tuple[str, str]]:
-    return {
-        lang: (plan_i18n.STRINGS[lang]["plan.menu"], plan_i18n.STRINGS[lang]["plan.menu.about"])
-        for lang in ("en", "zh")
-    }
-
-
 _S = "coach.tui.screens."
 
 SCREENS: list[ScreenEntry] = [
@@ -77,89 +70,53 @@ SCREENS: list[ScreenEntry] = [
         "coach",
         _S + "situation",
         "SituationScreen",
-        {
-            "en": (
-                "Handle a situation now",
-                "Describe what the customer said or did; get the playbook for it.",
-            ),
-            "zh": ("现在就处理一个情况", "描述客户说了什么、做了什么，找到对应的手册。"),
-        },
+        menu("coach.menu"),
     ),
     ScreenEntry(
         "browse",
         _S + "browser",
         "BrowserScreen",
-        {
-            "en": (
-                "Browse the playbooks",
-                "Difficult customers, complaints, buyer tactics, the eight principles.",
-            ),
-            "zh": ("浏览应对手册", "难缠的客户、客户投诉、采购策略和八大谈判原则。"),
-        },
+        menu("browser.menu"),
     ),
     ScreenEntry(
         "saved",
         _S + "saved",
         "SavedScreen",
-        {
-            "en": (
-                "Saved walk-throughs",
-                "Walk-throughs you saved, with ticks and notes; export them as Markdown.",
-            ),
-            "zh": ("已保存的演练", "保存过的演练，含勾选和笔记；可导出为 Markdown。"),
-        },
+        menu("saved.menu"),
         NEEDS_CONTENT=False,
     ),
     ScreenEntry(
         "concessions",
         _S + "concessions",
         "ConcessionScreen",
-        {
-            "en": (
-                "Concession log",
-                "Log each concession and what it bought; review before the next meeting.",
-            ),
-            "zh": ("让步记录", "记下每次让步和换回的东西；下次谈判前回顾一遍。"),
-        },
+        menu("log.menu"),
         NEEDS_CONTENT=False,
     ),
     ScreenEntry(
         "roleplay",
         _S + "roleplay",
         "RoleplayScreen",
-        {
-            "en": (
-                "Role-play practice",
-                "Practise against a simulated buyer: feedback per reply, then a debrief.",
-            ),
-            "zh": ("角色扮演练习", "和模拟采购对练：每句回复都有点评，最后复盘。"),
-        },
+        menu("rp.menu"),
     ),
-    ScreenEntry("prep", _S + "plan", "PlanScreen", _plan_menu(), NEEDS_CONTENT=False),
+    ScreenEntry("prep", _S + "plan", "PlanScreen", menu("plan.menu"), NEEDS_CONTENT=False),
     ScreenEntry(
         "training",
         _S + "training",
         "TrainingScreen",
-        {
-            "en": ("Training", "Drills, principle quiz and progress per trainee."),
-            "zh": ("培训练习", "学员的情境识别练习、原则测验和学习进度。"),
-        },
+        menu("training.menu"),
     ),
     ScreenEntry(
         "accounts",
         _S + "accounts",
         "AccountsScreen",
-        accounts_i18n.menu(),
+        menu("acc.menu"),
         NEEDS_CONTENT=False,
     ),
     ScreenEntry(
         "help",
         _S + "help",
         "HelpScreen",
-        {
-            "en": ("Help", "Keys, screens, and how matching works."),
-            "zh": ("帮助", "按键、各个页面以及匹配的原理。"),
-        },
+        menu("help.menu"),
         NEEDS_CONTENT=False,
     ),
 ]

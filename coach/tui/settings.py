@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from coach.tui.i18n import LANGS
+from coach.i18n import LANGS
 
 
 @dataclass

@@ -91,10 +91,10 @@ def test_the_home_menu_text_is_in_the_screens_catalogue():
     import re
     from pathlib import Path
 
-    from coach.tui import accounts_i18n, screens
+    from coach.i18n import CATALOGUES as catalogue
+    from coach.tui import screens
     from coach.tui.registry import SCREENS
 
-    catalogue = accounts_i18n.STRINGS
     for lang in ("en", "zh"):
         want = (catalogue[lang]["acc.menu"], catalogue[lang]["acc.menu.about"])
         assert AccountsScreen.MENU[lang] == want

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 
 import pytest
@@ -12,28 +11,15 @@ from tui_helpers import MINI
 
 from coach.content.loader import load_library
 from coach.engine import build_index, rank
+from coach.i18n import system_lang, tr
 from coach.tui import settings as settings_mod
-from coach.tui.i18n import STRINGS, add_strings, reason, system_lang, tr
+from coach.tui.reasons import reason
 from coach.tui.search import search
-
-
-def test_every_interface_text_exists_in_both_languages_with_the_same_fields():
-    assert set(STRINGS["en"]) == set(STRINGS["zh"])
-    for key, en in STRINGS["en"].items():
-        fields = lambda s: sorted(re.findall(r"{(\w+)", s))  # noqa: E731
-        assert fields(en) == fields(STRINGS["zh"][key]), key
 
 
 def test_missing_text_is_an_error_not_a_blank():
     with pytest.raises(KeyError):
         tr("en", "no.such.key")
-
-
-def test_new_screens_add_text_in_both_languages():
-    with pytest.raises(ValueError):
-        add_strings({"en": {"x.only-en": "x"}, "zh": {}})
-    add_strings({"en": {"x.demo": "Demo"}, "zh": {"x.demo": "演示"}})
-    assert tr("zh", "x.demo") == "演示"
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
+from coach.i18n import menu
 from coach.review.accounts import TIER_NEEDS, MapWarning, check, render_coverage, render_map
 from coach.store.accounts import Account, AccountMap
-from coach.tui import accounts_i18n  # registers the screen's strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -33,7 +33,7 @@ class AccountsScreen(CoachScreen):
     """Reads accounts and maps from the database in workers; nothing here changes them."""
 
     SCREEN_ID = "accounts"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = accounts_i18n.menu()
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("acc.menu")
     NEEDS_CONTENT = False
     CSS_PATH = "accounts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from coach.i18n import tr
 from coach.tui.bindings import localize
-from coach.tui.i18n import tr
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.i18n import menu
 from coach.tui.screens.base import CoachScreen
 from coach.tui.search import Jargon, build_jargon, search
 from coach.tui.widgets.entry_view import EntryView
@@ -32,13 +33,7 @@ class BrowserScreen(CoachScreen):
     """
 
     SCREEN_ID = "browse"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": (
-            "Browse the playbooks",
-            "Difficult customers, complaints, buyer tactics, the eight principles.",
-        ),
-        "zh": ("浏览应对手册", "难缠的客户、客户投诉、采购策略和八大谈判原则。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("browser.menu")
     CSS_PATH = "browser.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "walk", "Walk through", id="walk"),

@@ -20,56 +20,17 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from coach.errors import CoachError
+from coach.i18n import menu
 from coach.review.business_plan import STEPS, WORDS, chart, render_reviews, render_step, step_findings
-from coach.tui.i18n import add_strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
-
-add_strings(
-    {
-        "en": {
-            "bind.bp-next": "Next step",
-            "bind.bp-back": "Step back",
-            "bind.bp-year-back": "Year before",
-            "bind.bp-year-next": "Year after",
-            "bp.title": "Business plan",
-            "bp.loading": "Reading the plan…",
-            "bp.none": "{account} has no business plan for {year} yet. "
-            "Start one: coach acbp new {shell} --year {year}",
-            "bp.hint": "←→ steps · [ ] year · to edit: coach acbp export {shell} --year {year}",
-            "bp.step": "Step {n} of {total}",
-            "bp.error": "Could not read the plan: {error}",
-        },
-        "zh": {
-            "bind.bp-next": "下一步",
-            "bind.bp-back": "上一步",
-            "bind.bp-year-back": "上一年",
-            "bind.bp-year-next": "下一年",
-            "bp.title": "年度客户业务计划",
-            "bp.loading": "正在读取计划…",
-            "bp.none": "{account} 还没有 {year} 年的业务计划。新建：coach acbp new {shell} --year {year}",
-            "bp.hint": "←→ 切换步骤 · [ ] 切换年份 · 修改：coach acbp export {shell} --year {year}",
-            "bp.step": "第 {n} 步，共 {total} 步",
-            "bp.error": "读取计划失败：{error}",
-        },
-    }
-)
-
-STEP_NAMES = {
-    "en": ("Where are we", "What we want", "Investment", "Scorecard", "Reviews"),
-    "zh": ("现状", "目标与行动", "资源投入", "打分卡", "回顾"),
-}
-"""Short names of the steps for the line of tabs (80 columns)."""
 
 
 class BusinessPlanScreen(CoachScreen):
     """One account's plan for one year, read in a worker; ←/→ move between the steps, [ and ] the years."""
 
     SCREEN_ID = ""
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Business plan", "The annual customer business plan, its scorecard and reviews."),
-        "zh": ("年度客户业务计划", "年度客户业务计划、打分卡和回顾。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("bp.menu")
     NEEDS_CONTENT = False
     ON_HOME = False
     CSS_PATH = "business_plan.tcss"
@@ -208,7 +169,8 @@ class BusinessPlanScreen(CoachScreen):
         lang = self.lang
         shell = shlex.quote(self.account)
         tabs = Text()
-        for n, (step, name) in enumerate(zip(STEPS, STEP_NAMES[lang], strict=True), 1):
+        for n, step in enumerate(STEPS, 1):
+            name = self.tr(f"bp.step.{step}")
             if n > 1:
                 tabs.append(" · ", style="dim")
             tabs.append(f"{n} {name}", style="bold reverse" if step == self.step else "")

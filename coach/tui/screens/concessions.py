@@ -33,9 +33,9 @@ from textual.widgets import (
 )
 
 from coach.errors import CoachError
+from coach.i18n import menu
 from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, UNIT_WORDS, amount
 from coach.store.concessions import STAGES, TYPES, Concession, InvalidEntry, NewConcession
-from coach.tui.i18n import add_strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.plan_warning import PlanWarning
@@ -62,116 +62,6 @@ _DEFAULTS = {"type": "price", "stage": "bargaining", "status": "agreed"}
 _FIRST_FIELD = {"log-add": "#log-account", "log-entries": "#log-filter", "log-review": "#log-review-account"}
 COLUMNS = ("id", "when", "account", "meeting", "type", "give", "amount", "get", "tactic", "stage", "status")
 """Table columns (each sortable by selecting its header)."""
-
-add_strings(
-    {
-        "en": {
-            "log.tab.add": "New entry",
-            "log.tab.entries": "Entries",
-            "log.tab.review": "Review",
-            "bind.log-add": "New entry",
-            "bind.log-entries": "Entries",
-            "bind.log-review": "Review",
-            "log.field.account": "Account",
-            "log.field.meeting": "Meeting",
-            "log.field.when": "When",
-            "log.field.type": "Type",
-            "log.field.give": "Given",
-            "log.field.value": "Value",
-            "log.field.unit": "Unit",
-            "log.field.get": "In return",
-            "log.field.get_value": "Value back",
-            "log.field.get_unit": "Unit back",
-            "log.field.asked_by": "Asked by",
-            "log.field.tactic": "Buyer tactic",
-            "log.field.stage": "Stage",
-            "log.field.status": "Status",
-            "log.field.note": "Note",
-            "log.field.practice": "Practice (role-play): keep out of real figures",
-            "log.field.supersedes": "Corrects",
-            "log.field.entry": "Entry",
-            "log.ph.account": "customer, e.g. Carrefour",
-            "log.ph.meeting": "negotiation, e.g. annual 2025",
-            "log.ph.when": "now, or YYYY-MM-DD HH:MM",
-            "log.ph.give": "what you gave, in words",
-            "log.ph.value": "how much (a number)",
-            "log.ph.unit": "percent, days, units or CNY",
-            "log.ph.get": "what you got back (empty: nothing)",
-            "log.ph.asked_by": "who asked",
-            "log.no-tactic": "(none)",
-            "log.save": "Save (Ctrl+S)",
-            "log.form.hint": "Every concession, with what it bought. Entries are never edited: "
-            "corrections are new entries "
-            "(`coach log add --corrects ID`).",
-            "log.saved": "Saved as entry #{id}.",
-            "log.filter": "filter: account, meeting, what was given or got, tactic…",
-            "log.count": "{shown} of {matched} entries shown ({total} in the log); select a header to sort.",
-            "log.count.all": "{total} entries; select a header to sort.",
-            "log.empty": "No concessions logged yet: add one in the first tab.",
-            "log.nothing": "nothing",
-            "log.review.account": "account (empty: all)",
-            "log.review.meeting": "meeting (empty: all)",
-            "log.chart": "{unit}: sizes of {n} concessions, oldest → newest (largest {max})",
-            "log.loading": "Reading the log…",
-            "log.error.read": "Could not read the concession log: {error}",
-            "log.error.save": "Could not save the concession: {error}",
-            "log.leave.question": "Leave the concession form? What you typed is not saved.",
-            "log.invalid": "{field}: {reason}",
-        },
-        "zh": {
-            "log.tab.add": "新记录",
-            "log.tab.entries": "记录列表",
-            "log.tab.review": "回顾",
-            "bind.log-add": "新记录",
-            "bind.log-entries": "记录列表",
-            "bind.log-review": "回顾",
-            "log.field.account": "客户",
-            "log.field.meeting": "会议",
-            "log.field.when": "时间",
-            "log.field.type": "类型",
-            "log.field.give": "给出",
-            "log.field.value": "数值",
-            "log.field.unit": "单位",
-            "log.field.get": "换回",
-            "log.field.get_value": "换回数值",
-            "log.field.get_unit": "换回单位",
-            "log.field.asked_by": "提出人",
-            "log.field.tactic": "采购手段",
-            "log.field.stage": "阶段",
-            "log.field.status": "状态",
-            "log.field.note": "备注",
-            "log.field.practice": "练习（角色扮演）：不计入真实数据",
-            "log.field.supersedes": "更正",
-            "log.field.entry": "记录",
-            "log.ph.account": "客户，如 家乐福",
-            "log.ph.meeting": "哪次谈判，如 2025年度谈判",
-            "log.ph.when": "现在，或 YYYY-MM-DD HH:MM",
-            "log.ph.give": "给了什么",
-            "log.ph.value": "多少（数字）",
-            "log.ph.unit": "percent、days、units 或 CNY",
-            "log.ph.get": "换回了什么（不填＝什么也没换回）",
-            "log.ph.asked_by": "谁提出的",
-            "log.no-tactic": "（无）",
-            "log.save": "保存 (Ctrl+S)",
-            "log.form.hint": "每一次让步都记下来，连同换回了什么。记录不能修改：更正就是新增一条"
-            "（`coach log add --corrects ID`）。",
-            "log.saved": "已保存为第 {id} 条记录。",
-            "log.filter": "筛选：客户、会议、给出或换回的内容、采购手段……",
-            "log.count": "显示 {matched} 条中的 {shown} 条（共 {total} 条）；点列标题排序。",
-            "log.count.all": "共 {total} 条；点列标题排序。",
-            "log.empty": "还没有让步记录：在第一个标签页添加。",
-            "log.nothing": "无",
-            "log.review.account": "客户（不填：全部）",
-            "log.review.meeting": "会议（不填：全部）",
-            "log.chart": "{unit}：{n} 次让步的幅度，从早到晚（最大 {max}）",
-            "log.loading": "正在读取让步记录……",
-            "log.error.read": "读取让步记录失败：{error}",
-            "log.error.save": "保存让步失败：{error}",
-            "log.leave.question": "离开让步表单？填写的内容还没有保存。",
-            "log.invalid": "{field}：{reason}",
-        },
-    }
-)
 
 # Chinese wording of the store's validation reasons (its messages are English); matched by their start.
 _ZH_REASONS = (
@@ -267,10 +157,7 @@ class ConcessionScreen(CoachScreen):
     """Three tabs: the form, the table, the review. Nothing here edits or deletes an entry."""
 
     SCREEN_ID = "concessions"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Concession log", "Log each concession and what it bought; review before the next meeting."),
-        "zh": ("让步记录", "记下每次让步和换回的东西；下次谈判前回顾一遍。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("log.menu")
     NEEDS_CONTENT = False
     CSS_PATH = "concessions.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from coach.i18n import tr
 from coach.tui.bindings import localize
-from coach.tui.i18n import tr
 
 
 class ConfirmScreen(ModalScreen[str | None]):

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from coach.i18n import menu
 from coach.tui.screens.base import CoachScreen
 
 
@@ -18,10 +19,7 @@ class HelpScreen(CoachScreen):
     """Built from the registered screens and the app's bindings, in the current language."""
 
     SCREEN_ID = "help"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Help", "Keys, screens, and how matching works."),
-        "zh": ("帮助", "按键、各个页面以及匹配的原理。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("help.menu")
     NEEDS_CONTENT = False
     CSS_PATH = "help.tcss"
 

@@ -12,14 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from coach.tui.i18n import add_strings, tr
-
-add_strings(
-    {
-        "en": {"screen.opening": "Opening {title}…", "screen.opening.hint": "Esc: back"},
-        "zh": {"screen.opening": "正在打开「{title}」…", "screen.opening.hint": "Esc：返回"},
-    }
-)
+from coach.i18n import tr
 
 
 class LoadingScreen(Screen[None]):

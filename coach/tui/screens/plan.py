@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
 from coach.errors import CoachError
-from coach.tui import plan_i18n
+from coach.i18n import menu
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.wrapped import Wrapped
@@ -126,10 +126,7 @@ class PlanScreen(CoachScreen):
     """The wizard; ``plan_id``/``version`` say which saved plan (and version) the form started from."""
 
     SCREEN_ID = "prep"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        lang: (plan_i18n.STRINGS[lang]["plan.menu"], plan_i18n.STRINGS[lang]["plan.menu.about"])
-        for lang in ("en", "zh")
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("plan.menu")
     NEEDS_CONTENT = False
     CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

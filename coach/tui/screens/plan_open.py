@@ -17,8 +17,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
+from coach.i18n import tr
 from coach.tui.bindings import localize
-from coach.tui.i18n import tr
 
 
 class OpenPlanScreen(ModalScreen[int | None]):

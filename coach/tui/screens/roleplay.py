@@ -26,78 +26,18 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, 
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
+from coach.i18n import menu
 from coach.roleplay.render import label
-from coach.tui.i18n import add_strings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.roleplay import ExchangeView, customer_text, scorecard_text
 from coach.tui.widgets.wrapped import Wrapped
-
-add_strings(
-    {
-        "en": {
-            "rp.title": "Role-play",
-            "rp.pick": "Choose a customer to practise with (Enter starts):",
-            "rp.loading": "Loading the scenarios…",
-            "rp.none": "No scenarios found.",
-            "rp.failed": "The scenarios could not be loaded: {error}",
-            "rp.no-behaviours": "The playbooks have no reply behaviours, so replies cannot be assessed.",
-            "rp.input": "Your reply — type what you would say and press Enter",
-            "rp.objective": "Your objective",
-            "rp.limits": "Your limits",
-            "rp.score": "Scorecard (eight principles)",
-            "rp.customer": "{name} — {role}, {retailer}",
-            "rp.thinking": "The customer is listening…",
-            "rp.turn-hint": "Ctrl+R takes back your last reply · Ctrl+G ends and shows the debrief",
-            "rp.debrief-hint": (
-                "Ctrl+R takes back your last reply and tries that turn again · "
-                "Ctrl+N starts again · Esc goes back"
-            ),
-            "rp.saved": "Session #{id} saved",
-            "rp.not-saved": "Not saved: {error}",
-            "rp.nothing-to-retry": "Nothing to take back yet.",
-            "rp.retried": "Your last reply was taken back; answer that turn again.",
-            "bind.rp-retry": "Retry turn",
-            "bind.rp-restart": "Start again",
-            "bind.rp-end": "End & debrief",
-        },
-        "zh": {
-            "rp.title": "角色扮演",
-            "rp.pick": "选一位客户来练习（回车开始）：",
-            "rp.loading": "正在加载场景……",
-            "rp.none": "没有找到场景。",
-            "rp.failed": "场景加载失败：{error}",
-            "rp.no-behaviours": "手册里没有回复行为规则，无法点评回复。",
-            "rp.input": "你的回复——输入你会怎么说，按回车",
-            "rp.objective": "你的目标",
-            "rp.limits": "你的底线",
-            "rp.score": "八项原则得分",
-            "rp.customer": "{name}——{role}，{retailer}",
-            "rp.thinking": "客户在听……",
-            "rp.turn-hint": "Ctrl+R 撤回上一句 · Ctrl+G 结束并复盘",
-            "rp.debrief-hint": "Ctrl+R 撤回最后一句、重答这一轮 · Ctrl+N 重新开始 · Esc 返回",
-            "rp.saved": "练习 #{id} 已保存",
-            "rp.not-saved": "未能保存：{error}",
-            "rp.nothing-to-retry": "还没有可以撤回的回复。",
-            "rp.retried": "上一句已撤回，请重新回答这一轮。",
-            "bind.rp-retry": "重答这一轮",
-            "bind.rp-restart": "重新开始",
-            "bind.rp-end": "结束并复盘",
-        },
-    }
-)
 
 
 class RoleplayScreen(CoachScreen):
     """Picker, conversation and debrief in one screen (a content switcher)."""
 
     SCREEN_ID = "roleplay"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": (
-            "Role-play practice",
-            "Practise against a simulated buyer: feedback per reply, then a debrief.",
-        ),
-        "zh": ("角色扮演练习", "和模拟采购对练：每句回复都有点评，最后复盘。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("rp.menu")
     CSS_PATH = "roleplay.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
     """Under 120 columns the feedback goes under each reply, so both are read at full chat width."""

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from coach.clock import local_time
 from coach.errors import CoachError
+from coach.i18n import menu
 from coach.store.walkthroughs import MD_LABELS, Walkthrough
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
@@ -27,13 +28,7 @@ class SavedScreen(CoachScreen):
     """Reads the walk-throughs from the database in a worker; nothing here changes them."""
 
     SCREEN_ID = "saved"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": (
-            "Saved walk-throughs",
-            "Walk-throughs you saved, with ticks and notes; export them as Markdown.",
-        ),
-        "zh": ("已保存的演练", "保存过的演练，含勾选和笔记；可导出为 Markdown。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("saved.menu")
     NEEDS_CONTENT = False
     CSS_PATH = "saved.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

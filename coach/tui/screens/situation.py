@@ -13,7 +13,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
-from coach.tui.i18n import reason
+from coach.i18n import menu
+from coach.tui.reasons import reason
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.match_list import MatchList
 
@@ -25,10 +26,7 @@ class SituationScreen(CoachScreen):
     """Text area, status line, ranked matches; matching runs in a thread worker after a pause in typing."""
 
     SCREEN_ID = "coach"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Handle a situation now", "Describe what the customer said or did; get the playbook for it."),
-        "zh": ("现在就处理一个情况", "描述客户说了什么、做了什么，找到对应的手册。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("coach.menu")
     CSS_PATH = "situation.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", id="open"),

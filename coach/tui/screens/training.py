@@ -22,61 +22,8 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, 
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.tui.i18n import add_strings
+from coach.i18n import menu
 from coach.tui.screens.base import CoachScreen
-
-add_strings(
-    {
-        "en": {
-            "train.who": "Who is training? Choose a trainee (Enter), or type a new name and class below.",
-            "train.none": "No trainees yet: type a name and a class below, then Enter.",
-            "train.name": "New trainee's name",
-            "train.class": "Class (e.g. Spring 2025)",
-            "train.row": "{name}  ·  class {klass}  ·  {answers} answers",
-            "train.menu": "{name} (class {klass}): what now?",
-            "train.drill": "Recognition drill",
-            "train.drill.about": "Name the situation, then pick the best line; wrong ones come back sooner.",
-            "train.quiz": "Principle quiz",
-            "train.quiz.about": "The eight principles and the complaint-handling steps, from the playbooks.",
-            "train.roleplay": "Role-play",
-            "train.roleplay.about": "Practise with a simulated customer; the session counts for this trainee",
-            "train.progress": "Progress",
-            "train.progress.about": "Scores per principle, weakest first, and every sitting over time.",
-            "train.switch": "Another trainee",
-            "train.switch.about": "Back to the list of trainees.",
-            "train.loading": "Preparing the questions…",
-            "train.next": "Next question →",
-            "train.finish": "See the result →",
-            "train.again": "Back to {name}'s menu",
-            "train.spark": "Sittings over time (share right, oldest on the left):",
-            "train.need-class": "Give a class too, e.g. Spring 2025.",
-        },
-        "zh": {
-            "train.who": "谁来练习？选一位学员（回车），或在下面输入新学员的名字和班级。",
-            "train.none": "还没有学员：在下面输入名字和班级，按回车。",
-            "train.name": "新学员的名字",
-            "train.class": "班级（例如 2025春季班）",
-            "train.row": "{name}  ·  {klass} 班  ·  已答 {answers} 题",
-            "train.menu": "{name}（{klass} 班）：接下来练什么？",
-            "train.drill": "情境识别练习",
-            "train.drill.about": "先说出是什么情况，再选最好的说法；答错的题会更早再出现。",
-            "train.quiz": "原则测验",
-            "train.quiz.about": "八项原则和投诉处理步骤，题目来自手册。",
-            "train.roleplay": "角色扮演",
-            "train.roleplay.about": "和模拟客户对练，记录算在这位学员名下。",
-            "train.progress": "学习进度",
-            "train.progress.about": "各项原则的得分（最弱的在前）和历次练习。",
-            "train.switch": "换一位学员",
-            "train.switch.about": "回到学员列表。",
-            "train.loading": "正在准备题目……",
-            "train.next": "下一题 →",
-            "train.finish": "看结果 →",
-            "train.again": "回到 {name} 的菜单",
-            "train.spark": "历次练习（答对比例，左边最早）：",
-            "train.need-class": "还要填班级，例如 2025春季班。",
-        },
-    }
-)
 
 ACTIONS = ("drill", "quiz", "roleplay", "progress", "switch")
 
@@ -91,10 +38,7 @@ class TrainingScreen(CoachScreen):
     """Trainee picker, menu, question view and progress view in one screen (a content switcher)."""
 
     SCREEN_ID = "training"
-    MENU: ClassVar[dict[str, tuple[str, str]]] = {
-        "en": ("Training", "Drills, principle quiz and progress per trainee."),
-        "zh": ("培训练习", "学员的情境识别练习、原则测验和学习进度。"),
-    }
+    MENU: ClassVar[dict[str, tuple[str, str]]] = menu("training.menu")
     CSS_PATH = "training.tcss"
     seed: int | None = None
     """Fixes the choice and order of questions and options (tests); None draws them afresh each sitting."""

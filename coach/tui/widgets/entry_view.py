@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.tui.i18n import tr
+from coach.i18n import tr
 from coach.tui.widgets.wrapped import Wrapped
 
 if TYPE_CHECKING:

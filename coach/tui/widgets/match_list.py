@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coach.engine.match import explanation
-from coach.tui.i18n import tr
+from coach.i18n import tr
 
 if TYPE_CHECKING:
     from coach.content.loader import Library

@@ -12,8 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from coach.errors import CoachError
-from coach.tui import plan_i18n  # noqa: F401 - registers the warning's text
-from coach.tui.i18n import tr
+from coach.i18n import tr
 
 
 def pending_from_form(data: dict[str, Any]):  # noqa: ANN201

@@ -194,10 +194,10 @@ class Asker:
 
     def ask(self, n: int) -> int | None:
         """A 0-based choice, or None to stop."""
-        from coach.training.text import t
+        from coach.i18n import tr
 
         while True:
-            self.out.write(t(self.lang, "answer.prompt", n=n))
+            self.out.write(tr(self.lang, "answer.prompt", n=n))
             self.out.flush()
             line = self.stdin.readline()
             if self.echo:
@@ -213,7 +213,7 @@ class Asker:
                 return int(answer) - 1
             if len(answer) == 1 and "a" <= answer <= chr(ord("a") + n - 1):
                 return ord(answer) - ord("a")
-            self.say(t(self.lang, "answer.invalid", n=n))
+            self.say(tr(self.lang, "answer.invalid", n=n))
 
     def options(self, labels: list[str]) -> None:
         """Numbered options."""
@@ -223,9 +223,9 @@ class Asker:
 
 def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     """Run a drill or quiz sitting on standard input/output, saving each answer as it is given."""
+    from coach.i18n import tr
     from coach.store import training
     from coach.store.db import open_db
-    from coach.training.text import t
 
     lang = args.lang or default_lang()
     drill = args.train_action == "drill"
@@ -235,13 +235,13 @@ def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
         items: list[Any] = drill_items(lib, _scenarios(lib), lang=lang, category=args.category)
         if not items:
-            raise CoachError(t(lang, "drill.none"))
+            raise CoachError(tr(lang, "drill.none"))
     else:
         from coach.training.quiz import quiz_bank
 
         items = quiz_bank(lib)
         if not items:
-            raise CoachError(t(lang, "quiz.none"))
+            raise CoachError(tr(lang, "quiz.none"))
     conn = open_db(args.db)
     try:
         profile = training.resolve_profile(conn, args.profile, args.klass)
@@ -254,9 +254,9 @@ def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
 
 def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa: ANN001
+    from coach.i18n import tr
     from coach.store import training
     from coach.training.drill import MAX_POINTS, DrillRun, entry_lines, record
-    from coach.training.text import t
 
     lang = asker.lang
     run = DrillRun(
@@ -269,15 +269,15 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
         seed=args.seed,
         now=_now(),
     )
-    asker.say(t(lang, "drill.title", name=profile.name, count=len(run.queue)))
+    asker.say(tr(lang, "drill.title", name=profile.name, count=len(run.queue)))
     stopped = False
     while (q := run.next()) is not None:
         asker.say()
-        asker.say(t(lang, "drill.again" if q.again else "drill.header", n=run.queue.asked, total=run.total))
+        asker.say(tr(lang, "drill.again" if q.again else "drill.header", n=run.queue.asked, total=run.total))
         if q.item.scenario_title:
-            asker.say(t(lang, "drill.from-scenario", title=q.item.scenario_title[lang]))
+            asker.say(tr(lang, "drill.from-scenario", title=q.item.scenario_title[lang]))
         asker.say(f"“{q.text}”")
-        asker.say(t(lang, "drill.situation.ask"))
+        asker.say(tr(lang, "drill.situation.ask"))
         asker.options([c.label for c in q.situations])
         first = asker.ask(len(q.situations))
         if first is None:
@@ -285,12 +285,12 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
             break
         right = q.situations[q.situation_answer]
         if first == q.situation_answer:
-            asker.say(t(lang, "drill.right", title=right.label, id=right.rule))
+            asker.say(tr(lang, "drill.right", title=right.label, id=right.rule))
         else:
             asker.say(
-                t(lang, "drill.wrong", title=right.label, id=right.rule, chosen=q.situations[first].label)
+                tr(lang, "drill.wrong", title=right.label, id=right.rule, chosen=q.situations[first].label)
             )
-        asker.say(t(lang, "drill.response.ask"))
+        asker.say(tr(lang, "drill.response.ask"))
         asker.options([c.label for c in q.responses])
         second = asker.ask(len(q.responses))
         if second is None:
@@ -303,13 +303,13 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
             record(result, lib, run=run.run, seq=len(run.results) - 1, at=training.now_iso()),
         )
         if result.response_right:
-            asker.say(t(lang, "drill.response.right"))
+            asker.say(tr(lang, "drill.response.right"))
         else:
-            asker.say(t(lang, "drill.response.wrong", line=q.responses[q.response_answer].label))
+            asker.say(tr(lang, "drill.response.wrong", line=q.responses[q.response_answer].label))
             other = q.responses[second].rule
             if other != right.rule:
                 asker.say(
-                    t(
+                    tr(
                         lang,
                         "drill.response.wrong-rule",
                         title=getattr(lib.rules[other].title, lang),
@@ -319,13 +319,13 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
         for line in entry_lines(lib.rules[right.rule], lang):
             asker.say("    " + line)
         if requeued:
-            asker.say(t(lang, "drill.requeued"))
+            asker.say(tr(lang, "drill.requeued"))
     asker.say()
     if stopped:
-        asker.say(t(lang, "answer.stopped"))
+        asker.say(tr(lang, "answer.stopped"))
     done = run.results
     asker.say(
-        t(
+        tr(
             lang,
             "drill.done",
             right=sum(r.right for r in done),
@@ -338,9 +338,9 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
 
 
 def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
+    from coach.i18n import tr
     from coach.store import training
     from coach.training.quiz import QuizRun, record
-    from coach.training.text import t
 
     lang = asker.lang
     run = QuizRun(
@@ -352,11 +352,11 @@ def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
         seed=args.seed,
         now=_now(),
     )
-    asker.say(t(lang, "quiz.title", name=profile.name, count=len(run.queue)))
+    asker.say(tr(lang, "quiz.title", name=profile.name, count=len(run.queue)))
     stopped = False
     while (q := run.next()) is not None:
         asker.say()
-        asker.say(t(lang, "drill.again" if q.again else "drill.header", n=run.queue.asked, total=run.total))
+        asker.say(tr(lang, "drill.again" if q.again else "drill.header", n=run.queue.asked, total=run.total))
         asker.say(q.prompt)
         asker.options(list(q.options))
         choice = asker.ask(len(q.options))
@@ -368,14 +368,14 @@ def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
             conn, profile.id, record(result, run=run.run, seq=len(run.results) - 1, at=training.now_iso())
         )
         asker.say(
-            t(lang, "quiz.right") if result.right else t(lang, "quiz.wrong", answer=q.options[q.answer])
+            tr(lang, "quiz.right") if result.right else tr(lang, "quiz.wrong", answer=q.options[q.answer])
         )
         if requeued:
-            asker.say(t(lang, "drill.requeued"))
+            asker.say(tr(lang, "drill.requeued"))
     asker.say()
     if stopped:
-        asker.say(t(lang, "answer.stopped"))
-    asker.say(t(lang, "quiz.done", right=sum(r.right for r in run.results), total=len(run.results)))
+        asker.say(tr(lang, "answer.stopped"))
+    asker.say(tr(lang, "quiz.done", right=sum(r.right for r in run.results), total=len(run.results)))
     return 0
 
 

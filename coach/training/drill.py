@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from coach.i18n import tr
 from coach.training.judge import Judge, situation_timing
 from coach.training.schedule import ItemState, Queue, pick
-from coach.training.text import t
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -285,14 +285,14 @@ def record(result: DrillResult, library: Library, *, run: str, seq: int, at: str
 
 def entry_lines(rule: Rule, lang: str) -> list[str]:
     """A playbook entry as short lines for feedback: title, summary, steps, lines to say, what to avoid."""
-    out = [t(lang, "drill.entry", title=getattr(rule.title, lang), id=rule.id), getattr(rule.summary, lang)]
-    out.append(t(lang, "drill.steps"))
+    out = [tr(lang, "drill.entry", title=getattr(rule.title, lang), id=rule.id), getattr(rule.summary, lang)]
+    out.append(tr(lang, "drill.steps"))
     out.extend(f"  {i}. {getattr(s, lang)}" for i, s in enumerate(rule.response.steps, 1))
     if rule.response.say:
-        out.append(t(lang, "drill.say"))
+        out.append(tr(lang, "drill.say"))
         out.extend(f"  - {getattr(s, lang)}" for s in rule.response.say)
     if rule.response.avoid:
-        out.append(t(lang, "drill.avoid"))
+        out.append(tr(lang, "drill.avoid"))
         out.extend(f"  - {getattr(s, lang)}" for s in rule.response.avoid)
     return out
 

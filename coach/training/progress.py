@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.i18n import tr
 from coach.training.drill import COMPLAINT_HANDLING
-from coach.training.text import t
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -43,8 +43,8 @@ def titles(library: Library | None) -> dict[str, dict[str, str]]:
         if "en" in r:
             out[r["id"]] = {"en": r["en"], "zh": r.get("zh", r["en"])}
     out[COMPLAINT_HANDLING] = {
-        "en": t("en", "area.complaint-handling"),
-        "zh": t("zh", "area.complaint-handling"),
+        "en": tr("en", "area.complaint-handling"),
+        "zh": tr("zh", "area.complaint-handling"),
     }
     if library is not None:
         for rid, rule in library.rules.items():
@@ -316,14 +316,14 @@ def mistake_label(key: tuple[str, ...], names: Titles, lang: str) -> str:
     kind = key[0]
     if kind == "roleplay":
         situation = name_of(names, key[2], lang) if key[2] else "-"
-        return t(lang, "mistake.roleplay", behaviour=name_of(names, key[1], lang), situation=situation)
+        return tr(lang, "mistake.roleplay", behaviour=name_of(names, key[1], lang), situation=situation)
     if kind == "confused":
-        return t(
+        return tr(
             lang, "mistake.confused", actual=name_of(names, key[1], lang), chosen=name_of(names, key[2], lang)
         )
     if kind == "line":
-        return t(lang, "mistake.response", situation=name_of(names, key[1], lang))
-    return t(lang, "mistake.quiz", area=name_of(names, key[1], lang))
+        return tr(lang, "mistake.response", situation=name_of(names, key[1], lang))
+    return tr(lang, "mistake.quiz", area=name_of(names, key[1], lang))
 
 
 def top_mistakes(mistakes: Counter[tuple[str, ...]], limit: int = 5) -> list[tuple[tuple[str, ...], int]]:

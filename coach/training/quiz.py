@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from coach.i18n import tr
 from coach.training.drill import COMPLAINT_HANDLING, OPTIONS
 from coach.training.schedule import ItemState, Queue, pick
-from coach.training.text import t
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -114,17 +114,17 @@ def make_question(
         rng.shuffle(others)
         options = [getattr(rule.title, lang)] + [getattr(p.title, lang) for p in others[: OPTIONS - 1]]
         shown = rule.summary if item.kind == "summary" else rule.response.steps[item.step]
-        prompt = t(lang, f"quiz.{item.kind}", text=getattr(shown, lang))
+        prompt = tr(lang, f"quiz.{item.kind}", text=getattr(shown, lang))
     else:
         steps = [getattr(s, lang) for s in rule.response.steps]
         title = getattr(rule.title, lang)
         if item.kind == "first":
             right, wrong = steps[0], steps[1:]
-            prompt = t(lang, "quiz.first", title=title)
+            prompt = tr(lang, "quiz.first", title=title)
         else:
             right = steps[item.step + 1]
             wrong = [s for j, s in enumerate(steps) if j not in (item.step, item.step + 1)]
-            prompt = t(lang, "quiz.next", title=title, step=steps[item.step])
+            prompt = tr(lang, "quiz.next", title=title, step=steps[item.step])
         wrong = [w for w in dict.fromkeys(wrong) if w != right]
         rng.shuffle(wrong)
         options = [right] + wrong[: OPTIONS - 1]

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from coach.i18n import tr
 from coach.training.progress import Area, Progress, Titles, mistake_label, name_of, top_mistakes
-from coach.training.text import t
 
 OUTCOMES = ("success", "partial", "fail", "left", "open")
 
@@ -38,13 +38,13 @@ def pct(share: float | None) -> str:
 def _tally(right: int, total: int, lang: str) -> str:
     if not total:
         return "-"
-    return t(lang, "report.right-of", right=right, total=total, pct=pct(right / total))
+    return tr(lang, "report.right-of", right=right, total=total, pct=pct(right / total))
 
 
 def area_row(a: Area, names: Titles, lang: str) -> list[str]:
     """An area as table cells: name, drill, quiz, role-play, score."""
-    rp = t(lang, "rp.cell", good=a.good, bad=a.bad) if a.good + a.bad else "-"
-    score = pct(a.score) if a.score is not None else t(lang, "progress.not-practised")
+    rp = tr(lang, "rp.cell", good=a.good, bad=a.bad) if a.good + a.bad else "-"
+    score = pct(a.score) if a.score is not None else tr(lang, "progress.not-practised")
     return [
         name_of(names, a.id, lang),
         _tally(a.drill.right, a.drill.total, lang),
@@ -55,63 +55,63 @@ def area_row(a: Area, names: Titles, lang: str) -> list[str]:
 
 
 def _outcomes(counts: dict[str, int], lang: str) -> str:
-    parts = [f"{t(lang, 'outcome.' + o)} {counts[o]}" for o in OUTCOMES if counts.get(o)]
-    return ", ".join(parts) if parts else t(lang, "report.nothing")
+    parts = [f"{tr(lang, 'outcome.' + o)} {counts[o]}" for o in OUTCOMES if counts.get(o)]
+    return ", ".join(parts) if parts else tr(lang, "report.nothing")
 
 
 def _blocks(
     klass: str, trainees: list[Trainee], whole: Progress, names: Titles, lang: str, when: str
 ) -> list[tuple]:
     """The report as a list of blocks: ("h1"|"h2"|"h3"|"p", text) or ("table", headers, rows)."""
-    area_head = [t(lang, k) for k in ("col.area", "col.drill", "col.quiz", "col.roleplay", "col.score")]
+    area_head = [tr(lang, k) for k in ("col.area", "col.drill", "col.quiz", "col.roleplay", "col.score")]
     out: list[tuple] = [
-        ("h1", t(lang, "report.title", klass=klass)),
-        ("p", t(lang, "report.generated", when=when)),
+        ("h1", tr(lang, "report.title", klass=klass)),
+        ("p", tr(lang, "report.generated", when=when)),
     ]
-    out.append(("h2", t(lang, "report.summary")))
+    out.append(("h2", tr(lang, "report.summary")))
     out.append(
         (
             "table",
             ["", ""],
             [
-                [t(lang, "report.trainees"), str(len(trainees))],
-                [t(lang, "report.drill"), _tally(whole.drill_right, whole.drill_questions, lang)],
-                [t(lang, "report.quiz"), _tally(whole.quiz_right, whole.quiz_questions, lang)],
-                [t(lang, "report.roleplays"), str(whole.roleplays)],
-                [t(lang, "report.outcomes"), _outcomes(dict(whole.outcomes), lang)],
+                [tr(lang, "report.trainees"), str(len(trainees))],
+                [tr(lang, "report.drill"), _tally(whole.drill_right, whole.drill_questions, lang)],
+                [tr(lang, "report.quiz"), _tally(whole.quiz_right, whole.quiz_questions, lang)],
+                [tr(lang, "report.roleplays"), str(whole.roleplays)],
+                [tr(lang, "report.outcomes"), _outcomes(dict(whole.outcomes), lang)],
             ],
         )
     )
-    out.append(("h3", t(lang, "report.weakest")))
+    out.append(("h3", tr(lang, "report.weakest")))
     out.append(("table", area_head, [area_row(a, names, lang) for a in whole.areas]))
-    out.append(("h3", t(lang, "report.class-mistakes")))
+    out.append(("h3", tr(lang, "report.class-mistakes")))
     out.append(_mistakes_table(whole, names, lang))
-    for tr in trainees:
-        p = tr.progress
-        out.append(("h2", t(lang, "report.trainee", name=tr.name)))
-        out.append(("p", t(lang, "report.profile-since", when=tr.created_at)))
+    for trainee in trainees:
+        p = trainee.progress
+        out.append(("h2", tr(lang, "report.trainee", name=trainee.name)))
+        out.append(("p", tr(lang, "report.profile-since", when=trainee.created_at)))
         out.append(
             (
                 "table",
                 ["", ""],
                 [
-                    [t(lang, "report.drill"), _tally(p.drill_right, p.drill_questions, lang)],
-                    [t(lang, "report.quiz"), _tally(p.quiz_right, p.quiz_questions, lang)],
-                    [t(lang, "report.roleplays"), str(p.roleplays)],
-                    [t(lang, "report.outcomes"), _outcomes(dict(p.outcomes), lang)],
+                    [tr(lang, "report.drill"), _tally(p.drill_right, p.drill_questions, lang)],
+                    [tr(lang, "report.quiz"), _tally(p.quiz_right, p.quiz_questions, lang)],
+                    [tr(lang, "report.roleplays"), str(p.roleplays)],
+                    [tr(lang, "report.outcomes"), _outcomes(dict(p.outcomes), lang)],
                 ],
             )
         )
-        out.append(("h3", t(lang, "progress.areas")))
+        out.append(("h3", tr(lang, "progress.areas")))
         out.append(("table", area_head, [area_row(a, names, lang) for a in p.areas]))
-        out.append(("h3", t(lang, "progress.mistakes")))
+        out.append(("h3", tr(lang, "progress.mistakes")))
         out.append(_mistakes_table(p, names, lang))
-        out.append(("h3", t(lang, "progress.scenarios")))
+        out.append(("h3", tr(lang, "progress.scenarios")))
         if p.scenarios:
             out.append(
                 (
                     "table",
-                    [t(lang, "col.scenario"), t(lang, "col.count"), t(lang, "col.outcomes")],
+                    [tr(lang, "col.scenario"), tr(lang, "col.count"), tr(lang, "col.outcomes")],
                     [
                         [s.title.get(lang) or s.id, str(s.played), _outcomes(s.outcomes, lang)]
                         for s in p.scenarios
@@ -119,15 +119,15 @@ def _blocks(
                 )
             )
         else:
-            out.append(("p", t(lang, "report.nothing")))
+            out.append(("p", tr(lang, "report.nothing")))
     return out
 
 
 def _mistakes_table(p: Progress, names: Titles, lang: str) -> tuple:
     rows = [[mistake_label(k, names, lang), str(n)] for k, n in top_mistakes(p.mistakes)]
     if not rows:
-        return ("p", t(lang, "report.nothing"))
-    return ("table", [t(lang, "col.mistake"), t(lang, "col.count")], rows)
+        return ("p", tr(lang, "report.nothing"))
+    return ("table", [tr(lang, "col.mistake"), tr(lang, "col.count")], rows)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -272,8 +272,8 @@ def csv_report(klass: str, trainees: list[Trainee], whole: Progress, names: Titl
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     rows = _csv_rows("", whole, names, lang, len(trainees))
-    for tr in trainees:
-        rows += _csv_rows(tr.name, tr.progress, names, lang, None)
+    for trainee in trainees:
+        rows += _csv_rows(trainee.name, trainee.progress, names, lang, None)
     for row in rows:
         writer.writerow({k: _cell(row.get(k)) for k in CSV_COLUMNS})
     return buf.getvalue()
@@ -297,10 +297,10 @@ def bar(share: float | None, width: int = 20) -> str:
 
 def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) -> str:
     """A trainee's progress as text: areas weakest first with bars, situations, sittings, mistakes."""
-    lines = [t(lang, "progress.title", name=name, klass=klass), ""]
+    lines = [tr(lang, "progress.title", name=name, klass=klass), ""]
     if p.empty:
-        return "\n".join(lines + [t(lang, "progress.none")]) + "\n"
-    lines += [t(lang, "progress.areas"), t(lang, "progress.legend")]
+        return "\n".join(lines + [tr(lang, "progress.none")]) + "\n"
+    lines += [tr(lang, "progress.areas"), tr(lang, "progress.legend")]
     width = max(display_width(name_of(names, a.id, lang)) for a in p.areas)
     for a in p.areas:
         cells = area_row(a, names, lang)
@@ -309,11 +309,11 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
             continue
         lines.append(f"  {pad(cells[0], width)}  {bar(a.score)}  {cells[4]:>4}  {spark(a.trend())}")
         lines.append(
-            f"      {t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
-            f"{t(lang, 'col.roleplay')} {cells[3]}"
+            f"      {tr(lang, 'col.drill')} {cells[1]} · {tr(lang, 'col.quiz')} {cells[2]} · "
+            f"{tr(lang, 'col.roleplay')} {cells[3]}"
         )
     if p.situations:
-        lines += ["", t(lang, "progress.situations")]
+        lines += ["", tr(lang, "progress.situations")]
         shown = p.situations[:10]
         width = max(display_width(name_of(names, s.id, lang)) for s in shown)
         for s in shown:
@@ -322,19 +322,19 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
                 f"({s.named.right}/{s.named.total} + {s.line.right}/{s.line.total})"
             )
     if p.timeline:
-        lines += ["", t(lang, "progress.timeline")]
+        lines += ["", tr(lang, "progress.timeline")]
         for s in p.timeline[-15:]:
-            what = t(lang, f"kind.{s.kind}") + (f" {s.label}" if s.label else "")
-            extra = f"  {t(lang, 'outcome.' + s.outcome)}" if s.outcome else ""
+            what = tr(lang, f"kind.{s.kind}") + (f" {s.label}" if s.label else "")
+            extra = f"  {tr(lang, 'outcome.' + s.outcome)}" if s.outcome else ""
             lines.append(
                 f"  {s.at[:16].replace('T', ' ')}  {bar(s.share, 10)}  {pct(s.share):>4}  {what}{extra}"
             )
     mistakes = top_mistakes(p.mistakes)
     if mistakes:
-        lines += ["", t(lang, "progress.mistakes")]
+        lines += ["", tr(lang, "progress.mistakes")]
         lines += [f"  {n}×  {mistake_label(k, names, lang)}" for k, n in mistakes]
     if p.scenarios:
-        lines += ["", t(lang, "progress.scenarios")]
+        lines += ["", tr(lang, "progress.scenarios")]
         lines += [
             f"  {s.title.get(lang) or s.id}: {s.played}×  ({_outcomes(s.outcomes, lang)})"
             for s in p.scenarios

@@ -285,11 +285,11 @@ class TrainingScreen(CoachScreen):
     def _prepare(self, kind: str, profile: Any, lang: str) -> None:
         from datetime import UTC, datetime
 
+        from coach.i18n import tr
         from coach.store import training
         from coach.store.db import connect
         from coach.training.drill import DrillRun, drill_items
         from coach.training.quiz import QuizRun, quiz_bank
-        from coach.training.text import t
 
         library, index = self.coach.library, self.coach.index
         if library is None:
@@ -304,14 +304,14 @@ class TrainingScreen(CoachScreen):
             if kind == "drill":
                 items = drill_items(library, self._load_scenarios(library), lang=lang)
                 if not items:
-                    raise CoachError(t(lang, "drill.none"))
+                    raise CoachError(tr(lang, "drill.none"))
                 run: Any = DrillRun(
                     library, index, items, states, lang=lang, count=10, seed=self.seed, now=now
                 )
             else:
                 bank = quiz_bank(library)
                 if not bank:
-                    raise CoachError(t(lang, "quiz.none"))
+                    raise CoachError(tr(lang, "quiz.none"))
                 run = QuizRun(library, bank, states, lang=lang, count=10, seed=self.seed, now=now)
         except CoachError as exc:
             self.post_message(self.Failed(exc.one_line()))
@@ -340,7 +340,7 @@ class TrainingScreen(CoachScreen):
 
     def _next(self) -> None:
         """Show the next question, or the sitting's result."""
-        from coach.training.text import t
+        from coach.i18n import tr
 
         q = self.run.next()
         self.question = q
@@ -351,7 +351,7 @@ class TrainingScreen(CoachScreen):
         if q is None:
             self._finish()
             return
-        header = t(
+        header = tr(
             lang, "drill.again" if q.again else "drill.header", n=self.run.queue.asked, total=self.run.total
         )
         self.query_one("#train-header", Static).update(header)
@@ -359,10 +359,10 @@ class TrainingScreen(CoachScreen):
             prompt = Text()
             if q.item.scenario_title:
                 prompt.append(
-                    t(lang, "drill.from-scenario", title=q.item.scenario_title[lang]) + "\n", style="dim"
+                    tr(lang, "drill.from-scenario", title=q.item.scenario_title[lang]) + "\n", style="dim"
                 )
             prompt.append(f"“{q.text}”\n\n", style="bold")
-            prompt.append(t(lang, "drill.situation.ask"))
+            prompt.append(tr(lang, "drill.situation.ask"))
             self.query_one("#train-prompt", Static).update(prompt)
             self._options([c.label for c in q.situations])
             self.phase = "situation"
@@ -402,8 +402,8 @@ class TrainingScreen(CoachScreen):
             self._quiz_answer(choice)
 
     def _drill_answer(self, choice: int) -> None:
+        from coach.i18n import tr
         from coach.training.drill import entry_lines, record
-        from coach.training.text import t
 
         q, lang = self.question, self.run.lang
         feedback = self.query_one("#train-feedback", Static)
@@ -411,10 +411,10 @@ class TrainingScreen(CoachScreen):
             self.first = choice
             right = q.situations[q.situation_answer]
             if choice == q.situation_answer:
-                line = Text(t(lang, "drill.right", title=right.label, id=right.rule), style="green")
+                line = Text(tr(lang, "drill.right", title=right.label, id=right.rule), style="green")
             else:
                 line = Text(
-                    t(
+                    tr(
                         lang,
                         "drill.wrong",
                         title=right.label,
@@ -423,7 +423,7 @@ class TrainingScreen(CoachScreen):
                     ),
                     style="red",
                 )
-            feedback.update(Text.assemble(line, "\n\n", t(lang, "drill.response.ask")))
+            feedback.update(Text.assemble(line, "\n\n", tr(lang, "drill.response.ask")))
             self._options([c.label for c in q.responses])
             self.phase = "response"
             return
@@ -435,10 +435,10 @@ class TrainingScreen(CoachScreen):
         right = q.situations[q.situation_answer]
         out = Text()
         out.append_text(
-            Text(t(lang, "drill.right", title=right.label, id=right.rule), style="green")
+            Text(tr(lang, "drill.right", title=right.label, id=right.rule), style="green")
             if result.situation_right
             else Text(
-                t(
+                tr(
                     lang,
                     "drill.wrong",
                     title=right.label,
@@ -450,37 +450,37 @@ class TrainingScreen(CoachScreen):
         )
         out.append("\n")
         if result.response_right:
-            out.append(t(lang, "drill.response.right"), style="green")
+            out.append(tr(lang, "drill.response.right"), style="green")
         else:
             out.append(
-                t(lang, "drill.response.wrong", line=q.responses[q.response_answer].label), style="red"
+                tr(lang, "drill.response.wrong", line=q.responses[q.response_answer].label), style="red"
             )
             other = q.responses[choice].rule
             if other != right.rule:
                 title = getattr(self.coach.library.rules[other].title, lang)
-                out.append("\n" + t(lang, "drill.response.wrong-rule", title=title, id=other))
+                out.append("\n" + tr(lang, "drill.response.wrong-rule", title=title, id=other))
         out.append("\n\n")
         lines = entry_lines(self.coach.library.rules[right.rule], lang)
         out.append(lines[0] + "\n", style="bold")
         out.append("\n".join(lines[1:]))
         if requeued:
-            out.append("\n\n" + t(lang, "drill.requeued"), style="italic")
+            out.append("\n\n" + tr(lang, "drill.requeued"), style="italic")
         feedback.update(out)
         self._after_answer()
 
     def _quiz_answer(self, choice: int) -> None:
+        from coach.i18n import tr
         from coach.training.quiz import record
-        from coach.training.text import t
 
         q, lang = self.question, self.run.lang
         result, requeued = self.run.answer(q, choice)
         self._save(record(result, run=self.run.run, seq=len(self.run.results) - 1, at=_now()))
         if result.right:
-            text = Text(t(lang, "quiz.right"), style="green")
+            text = Text(tr(lang, "quiz.right"), style="green")
         else:
-            text = Text(t(lang, "quiz.wrong", answer=q.options[q.answer]), style="red")
+            text = Text(tr(lang, "quiz.wrong", answer=q.options[q.answer]), style="red")
         if requeued:
-            text.append("\n" + t(lang, "drill.requeued"), style="italic")
+            text.append("\n" + tr(lang, "drill.requeued"), style="italic")
         self.query_one("#train-feedback", Static).update(text)
         self._after_answer()
 
@@ -490,13 +490,13 @@ class TrainingScreen(CoachScreen):
         self.phase = "feedback"
 
     def _finish(self) -> None:
+        from coach.i18n import tr
         from coach.training.drill import MAX_POINTS
-        from coach.training.text import t
 
         lang, done = self.run.lang, self.run.results
         if self.kind == "drill":
             points = sum(r.score for r in done)
-            summary = t(
+            summary = tr(
                 lang,
                 "drill.done",
                 right=sum(r.right for r in done),
@@ -505,7 +505,7 @@ class TrainingScreen(CoachScreen):
                 max=MAX_POINTS * len(done),
             )
         else:
-            summary = t(lang, "quiz.done", right=sum(r.right for r in done), total=len(done))
+            summary = tr(lang, "quiz.done", right=sum(r.right for r in done), total=len(done))
         self.query_one("#train-header", Static).update("")
         self.query_one("#train-prompt", Static).update(Text(summary, style="bold"))
         self._options([self.tr("train.again", name=self.profile.name)], ids=["menu"])
@@ -559,18 +559,19 @@ class TrainingScreen(CoachScreen):
         self._show("train-progress")
 
     def _show_progress(self) -> None:
+        from coach.i18n import tr
         from coach.training.progress import mistake_label, name_of, top_mistakes
         from coach.training.report import area_row, bar, display_width, pad, spark
-        from coach.training.text import t
 
         p, names, lang = self.progress, self._names, self.lang
         chart = Text(
-            t(lang, "progress.title", name=self.profile.name, klass=self.profile.klass) + "\n\n", style="bold"
+            tr(lang, "progress.title", name=self.profile.name, klass=self.profile.klass) + "\n\n",
+            style="bold",
         )
         if p.empty:
-            chart.append(t(lang, "progress.none"))
+            chart.append(tr(lang, "progress.none"))
         else:
-            chart.append(t(lang, "progress.areas") + "\n", style="bold")
+            chart.append(tr(lang, "progress.areas") + "\n", style="bold")
             width = max(display_width(name_of(names, a.id, lang)) for a in p.areas)
             for a in p.areas:
                 cells = area_row(a, names, lang)
@@ -579,10 +580,10 @@ class TrainingScreen(CoachScreen):
                 chart.append(f"  {cells[4] if a.score is not None else '-'}")
                 chart.append(f"  {spark(a.trend())}\n", style=_style(a.score))
                 detail = (
-                    f"{t(lang, 'col.drill')} {cells[1]} · {t(lang, 'col.quiz')} {cells[2]} · "
-                    f"{t(lang, 'col.roleplay')} {cells[3]}"
+                    f"{tr(lang, 'col.drill')} {cells[1]} · {tr(lang, 'col.quiz')} {cells[2]} · "
+                    f"{tr(lang, 'col.roleplay')} {cells[3]}"
                     if a.score is not None
-                    else t(lang, "progress.not-practised")
+                    else tr(lang, "progress.not-practised")
                 )
                 chart.append(f"    {detail}\n", style="dim")
         self.query_one("#train-chart", Static).update(chart)
@@ -593,13 +594,13 @@ class TrainingScreen(CoachScreen):
         extra = Text()
         mistakes = top_mistakes(p.mistakes)
         if mistakes:
-            extra.append(t(lang, "progress.mistakes") + "\n", style="bold")
+            extra.append(tr(lang, "progress.mistakes") + "\n", style="bold")
             for key, n in mistakes:
                 extra.append(f"  {n}×  {mistake_label(key, names, lang)}\n")
         if p.scenarios:
-            extra.append("\n" + t(lang, "progress.scenarios") + "\n", style="bold")
+            extra.append("\n" + tr(lang, "progress.scenarios") + "\n", style="bold")
             for s in p.scenarios:
-                outcomes = ", ".join(f"{t(lang, 'outcome.' + o)} {n}" for o, n in sorted(s.outcomes.items()))
+                outcomes = ", ".join(f"{tr(lang, 'outcome.' + o)} {n}" for o, n in sorted(s.outcomes.items()))
                 extra.append(f"  {s.title.get(lang) or s.id}: {s.played}×  ({outcomes})\n")
         self.query_one("#train-extra", Static).update(extra)
 

@@ -47,6 +47,40 @@ def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return home / "cache"
 
 
+@pytest.fixture(scope="session")
+def _shipped_examples_checked(_warm_cache: Path | None) -> Path | None:
+    """The shipped playbooks' examples check (the slow part of ``coach validate``) run once, into the warm
+    cache folder: the tests that validate the shipped playbooks read it back as a second run would."""
+    if _warm_cache is None:
+        return None
+    from coach.content import compiled
+    from coach.content.loader import load_default
+    from coach.content.verify import examples_check
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("COACH_HOME", str(_warm_cache.parent))
+    for var in _ENV:
+        patch.delenv(var, raising=False)
+    try:
+        lib = load_default()
+        compiled.remembered_check([], lambda: examples_check(lib))
+    finally:
+        patch.undo()
+    found = _warm_cache / compiled.CHECK_NAME
+    return found if found.exists() else None
+
+
+@pytest.fixture
+def shipped_examples_checked(_isolated_home: Path, _shipped_examples_checked: Path | None) -> None:
+    """For a test that runs ``coach validate`` on the shipped playbooks: their examples check is in its
+    cache folder, as after an earlier run (``coach validate`` computes it again if anything changed)."""
+    if _shipped_examples_checked is not None:
+        target = _isolated_home / "cache" / _shipped_examples_checked.name
+        if not target.exists():  # linked with the rest of the warm cache when it was made first
+            target.parent.mkdir(mode=0o700, exist_ok=True)
+            os.link(_shipped_examples_checked, target)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch, _warm_cache):
     """Each test gets its own data folder (with the warm playbook cache) and a clean environment."""

@@ -135,6 +135,7 @@ def test_user_playbook_replaces_shipped_rule_and_says_so(tmp_path):
     assert first["id"] == "tactic.nibble" and first["title"] == "Our nibble"
 
 
+@pytest.mark.usefixtures("shipped_examples_checked")
 def test_validate_shipped_passes():
     out = coach("validate")
     assert out.returncode == 0, out.stdout + out.stderr

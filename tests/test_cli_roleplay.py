@@ -291,6 +291,7 @@ def test_practice_concessions_never_appear_in_the_real_log_or_review(played, mon
         ("autoplay_unreached", ["--autoplay", "30"], "turns.rare: never reached in 30 autoplay runs"),
     ],
 )
+@pytest.mark.usefixtures("shipped_examples_checked")
 def test_validate_reports_scenario_problems(monkeypatch, capsys, name, extra, message):
     code, out, err = run(monkeypatch, capsys, "validate", "--scenarios", str(BAD / f"{name}.yaml"), *extra)
     assert code == 1
@@ -298,6 +299,7 @@ def test_validate_reports_scenario_problems(monkeypatch, capsys, name, extra, me
     assert line.startswith(f"tests/data/scenarios-bad/{name}.yaml:") or line.startswith(str(BAD / name))
 
 
+@pytest.mark.usefixtures("shipped_examples_checked")
 def test_validate_autoplay_prints_figures_for_every_shipped_scenario(monkeypatch, capsys):
     code, out, err = run(monkeypatch, capsys, "validate", "--autoplay", "300")
     assert not [x for x in out.splitlines() if x.startswith("scenarios/")], out

@@ -44,24 +44,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
     from coach import locations
+    from coach.content.compiled import remembered_check
     from coach.content.loader import check_required, load_library
-    from coach.content.verify import verify_behaviours, verify_examples
-    from coach.engine.index import build_index
+    from coach.content.verify import examples_check, verify_behaviours
 
     extra = locations.user_playbook_dirs(args.playbooks) + existing_paths(args.paths)
     lib = load_library([locations.shipped_playbooks_dir(), *extra])
     check_required(lib)
     problems = list(lib.problems)
     examples = 0
+    unlearnt: list[str] = []
+    outranked: list[str] = []
+    unused: list[str] = []
     if lib.rules:
-        from coach.content.verify import unlearnt_examples
-
-        index = build_index(lib)
-        settled: set[str] = set()
-        unlearnt, outranked = unlearnt_examples(
-            lib, settled
-        )  # each example against an index that has not seen it
-        problems += verify_examples(lib, index, frozenset(settled))
+        # every example against the engine, unseen and seen (kept while no playbook or engine file changes)
+        unlearnt, outranked, unused = remembered_check(extra, lambda: examples_check(lib))
         examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
     if lib.behaviours:
         problems += verify_behaviours(lib)
@@ -81,13 +78,9 @@ def run(args: argparse.Namespace) -> int:
     from coach.content.lint import warnings
 
     cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns
-    if lib.rules and not args.quiet:
-        from coach.content.lint import unsupported
-
-        cautions += unsupported(lib, index)  # keywords and patterns no example of their rule uses
-    if lib.rules:
-        problems += unlearnt
-        cautions += [] if args.quiet else outranked
+    problems += unlearnt
+    if not args.quiet:
+        cautions += unused + outranked  # keywords and patterns no example of their rule uses; outranked
     for notice in lib.notices:
         print(f"note: {safe(notice)}")
     for caution in cautions:

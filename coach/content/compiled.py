@@ -22,7 +22,7 @@ import dataclasses
 import gc
 import marshal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -392,6 +392,36 @@ def cache_key(extra_dirs: list[Path] | None = None) -> str:
 
 fingerprint = cache_key
 """Former name, kept for callers outside this module."""
+
+
+# ------------------------------------------------------------------------------------- examples check
+
+CHECK_NAME = "examples-check.marshal"
+
+
+def remembered_check(
+    extra_dirs: list[Path] | None, compute: Callable[[], tuple[list[str], ...]]
+) -> tuple[list[str], ...]:
+    """``compute()``'s lines (``coach validate``'s examples check, the slow part of it), kept in the cache
+    folder under the playbooks' key: while no playbook, taxonomy, engine or content source file changes,
+    the next run reads them back instead of running thousands of examples through the engine again."""
+    from coach.files import FileProblem, read_bytes
+
+    key = cache_key(extra_dirs)  # taken before computing: a file changed meanwhile means a new key
+    path = locations.cache_dir() / CHECK_NAME
+    try:
+        data = marshal.loads(read_bytes(path, MAX_CACHE_BYTES))
+        if isinstance(data, dict) and data.get("format") == CACHE_FORMAT and data.get("key") == key:
+            lines = data["lines"]
+            if isinstance(lines, list) and all(
+                isinstance(part, list) and all(isinstance(x, str) for x in part) for part in lines
+            ):
+                return tuple(lines)
+    except (FileProblem, ValueError, EOFError, TypeError, KeyError):
+        pass  # missing, damaged or another format: computed again
+    found = compute()
+    _write(path, marshal.dumps({"format": CACHE_FORMAT, "key": key, "lines": [list(x) for x in found]}))
+    return found
 
 
 # ----------------------------------------------------------------------------------------------- build

@@ -10,8 +10,10 @@ FOLDS = 5
 """Examples are checked in five rounds, each against an index built without a fifth of them."""
 
 
-def _held_out(lib: Library) -> dict[str, Index]:
-    """For each example text, an index that did not learn it (one index per fold)."""
+def _held_out(lib: Library, tokens: dict[str, list[str]] | None = None) -> dict[str, Index]:
+    """For each example text, an index that did not learn it (one index per fold); ``tokens`` is shared by
+    the builds (see ``build_index``)."""
+    tokens = {} if tokens is None else tokens
     folds: list[set[str]] = [set() for _ in range(FOLDS)]
     for rule in lib.rules.values():
         for i, text in enumerate(rule.examples):
@@ -19,7 +21,7 @@ def _held_out(lib: Library) -> dict[str, Index]:
     out: dict[str, Index] = {}
     for fold in folds:
         if fold:
-            index = build_index(lib, leave_out=frozenset(fold))
+            index = build_index(lib, leave_out=frozenset(fold), tokens=tokens)
             out.update(dict.fromkeys(fold, index))
     return out
 
@@ -68,7 +70,9 @@ def _miss(index: Index, rule_id: str, text: str) -> str | None:
     return None
 
 
-def unlearnt_examples(lib: Library, settled: set[str] | None = None) -> tuple[list[str], list[str]]:
+def unlearnt_examples(
+    lib: Library, settled: set[str] | None = None, tokens: dict[str, list[str]] | None = None
+) -> tuple[list[str], list[str]]:
     """Examples checked against an index built without them (five-fold cross-validation): (problems,
     warnings). Unseen, an example that its rule does not even reach (not in the first three) or that gets
     no advice is a problem: the rule does not cover that situation, or the example belongs elsewhere. One
@@ -76,7 +80,7 @@ def unlearnt_examples(lib: Library, settled: set[str] | None = None) -> tuple[li
     examples that ranked their own rule first are added to ``settled`` when it is given."""
     problems: list[str] = []
     warnings: list[str] = []
-    unseen = _held_out(lib)
+    unseen = _held_out(lib, tokens)
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
         doc = lib.documents[src.file]
@@ -88,6 +92,19 @@ def unlearnt_examples(lib: Library, settled: set[str] | None = None) -> tuple[li
                 line = doc.locate(("rules", src.index, "examples", i), f"unseen, it {miss}: {text!r}")
                 (warnings if miss.startswith("outranked") else problems).append(line)
     return problems, warnings
+
+
+def examples_check(lib: Library) -> tuple[list[str], list[str], list[str]]:
+    """Everything ``coach validate`` learns by running the rules' examples through the engine: (problems,
+    warnings about examples outranked unseen, warnings about keywords and patterns no example uses)."""
+    from coach.content.lint import unsupported
+
+    tokens: dict[str, list[str]] = {}
+    index = build_index(lib, tokens=tokens)
+    settled: set[str] = set()
+    unlearnt, outranked = unlearnt_examples(lib, settled, tokens)  # each example against an index without it
+    problems = verify_examples(lib, index, frozenset(settled)) + unlearnt
+    return problems, outranked, unsupported(lib, index)
 
 
 def verify_behaviours(lib: Library) -> list[str]:

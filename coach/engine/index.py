@@ -294,13 +294,18 @@ def required_literals(regex: str) -> list[str]:
     so a pattern whose strings are all absent is skipped without compiling or running it (compiling
     hundreds of regexes would otherwise dominate a cold start). Branches of an alternation each give
     their own string; lower-cased, since patterns run on lower-cased text."""
+    return list(_literals_of(regex))
+
+
+@lru_cache(maxsize=4096)  # a library is built several times over (cross-validation): parsed once
+def _literals_of(regex: str) -> tuple[str, ...]:
     try:
         from re import _parser as sre_parse  # type: ignore[attr-defined]
 
         found = _required(sre_parse.parse(regex).data)
     except Exception:  # noqa: BLE001 - any parser change means no shortcut, never a wrong answer
-        return []
-    return sorted({lit.lower() for lit in found}) if found else []
+        return ()
+    return tuple(sorted({lit.lower() for lit in found})) if found else ()
 
 
 def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
@@ -431,20 +436,26 @@ def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
     return {f: v / norm for f, v in vec.items() if v > 0}
 
 
-def build_index(lib: Library, zh_mode: str = "bigram", leave_out: frozenset[str] = frozenset()) -> Index:
+def build_index(
+    lib: Library,
+    zh_mode: str = "bigram",
+    leave_out: frozenset[str] = frozenset(),
+    tokens: dict[str, list[str]] | None = None,
+) -> Index:
     """Compile every rule's examples, phrases, keywords, patterns and terms.
 
     A rule is learnt from its examples (the situations a trainer wrote for it) as much as from its
     match phrases: both are compared with the user's text by similarity. ``leave_out`` holds example
     texts to leave unlearnt, so that ``coach validate`` can check each example against an index that
-    has not seen it (cross-validation), not against itself."""
+    has not seen it (cross-validation), not against itself. ``tokens`` keeps each text's tokens for the
+    next build of the same library (cross-validation builds it once per fold)."""
     from coach.content.models import CATEGORY_ORDER
 
     synonyms = Synonyms.build(lib.concepts)
     rule_ids = list(lib.rules)
     rules = [lib.rules[i] for i in rule_ids]
 
-    seen_toks: dict[str, list[str]] = {}
+    seen_toks: dict[str, list[str]] = {} if tokens is None else tokens
 
     def toks_of(text: str) -> list[str]:
         if text not in seen_toks:

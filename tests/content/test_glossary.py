@@ -129,11 +129,8 @@ def test_validate_reports_the_glossary_line_and_fails(tmp_path, monkeypatch, cap
     import coach.content.verify as verify
 
     monkeypatch.setattr(
-        verify, "verify_examples", lambda lib, index, settled=frozenset(): []
-    )  # the engine's part
-    monkeypatch.setattr(
-        verify, "unlearnt_examples", lambda lib, settled=None: ([], [])
-    )  # is tested elsewhere
+        verify, "examples_check", lambda lib: ([], [], [])
+    )  # the engine's part: tested elsewhere
     monkeypatch.setattr(verify, "verify_behaviours", lambda lib: [])
     mine = tmp_path / "mine"
     mine.mkdir()

@@ -70,7 +70,7 @@ TEXT: dict[str, str] = {
     "dep.management": "your manager",
     # common
     "loading": "Loading playbooks…",
-    "loaded": "{n} playbook entries loaded.",
+    "loaded": "{n} playbook {n:entry|entries} loaded.",
     "content.failed": "Playbooks could not be loaded: {error}",
     "content.failed.hint": "Run `coach validate` to see every problem.",
     "content.notice": "Note: {notice}",
@@ -101,7 +101,7 @@ TEXT: dict[str, str] = {
     "browser.title": "Playbooks",
     "browser.search": "Search all entries (English or 中文)…",
     "browser.no-hits": "Nothing matches {query!r}.",
-    "browser.hits": "{n} matching entries",
+    "browser.hits": "{n} matching {n:entry|entries}",
     "browser.pick": "Choose an entry on the left to see it here.",
     # situation coach
     "coach.title": "Situation coach",
@@ -246,8 +246,8 @@ TEXT: dict[str, str] = {
     "plan.from-account.hint": "“Add from the account plan” (step 1) adds the objectives as nice-to-have and "
     "the open actions as agenda points; name who attends in Their team (step 4) and the brief shows "
     "their attitude and influence.",
-    "plan.from-account.added": "Added from the account plan: {objectives} objective(s), {actions} agenda "
-    "point(s).",
+    "plan.from-account.added": "Added from the account plan: {objectives} {objectives:objective|objectives}, "
+    "{actions} agenda {actions:point|points}.",
     "plan.export": "Export brief",
     "plan.advice": "From the playbook",
     "plan.advice.say": "What to say",
@@ -348,8 +348,7 @@ TEXT: dict[str, str] = {
     "acc.needs": "What it needs: {needs}",
     "acc.no_tier": "no tier yet (coach account edit NAME --tier ...)",
     "acc.warnings": "Coach's warnings",
-    "acc.count": "{n} warnings",
-    "acc.count.one": "1 warning",
+    "acc.count": "{n} {n:warning|warnings}",
     "acc.no_warnings": "No warnings: the map is in good shape.",
     "acc.map": "Relationship map",
     "acc.coverage": "Coverage: our people × their people",
@@ -394,13 +393,13 @@ TEXT: dict[str, str] = {
     "(`coach log add --corrects ID`).",
     "log.saved": "Saved as entry #{id}.",
     "log.filter": "filter: account, meeting, what was given or got, tactic…",
-    "log.count": "{shown} of {matched} entries shown ({total} in the log); select a header to sort.",
-    "log.count.all": "{total} entries; select a header to sort.",
+    "log.count": "{shown} of {matched} {matched:entry|entries} shown ({total} in the log); select a header to sort.",
+    "log.count.all": "{total} {total:entry|entries}; select a header to sort.",
     "log.empty": "No concessions logged yet: add one in the first tab.",
     "log.nothing": "nothing",
     "log.review.account": "account (empty: all)",
     "log.review.meeting": "meeting (empty: all)",
-    "log.chart": "{unit}: sizes of {n} concessions, oldest → newest (largest {max})",
+    "log.chart": "{unit}: sizes of {n} {n:concession|concessions}, oldest → newest (largest {max})",
     "log.loading": "Reading the log…",
     "log.error.read": "Could not read the concession log: {error}",
     "log.error.save": "Could not save the concession: {error}",
@@ -447,7 +446,7 @@ TEXT: dict[str, str] = {
     "train.none": "No trainees yet: type a name and a class below, then Enter.",
     "train.name": "New trainee's name",
     "train.class": "Class (e.g. Spring 2025)",
-    "train.row": "{name}  ·  class {klass}  ·  {answers} answers",
+    "train.row": "{name}  ·  class {klass}  ·  {answers} {answers:answer|answers}",
     "train.menu": "{name} (class {klass}): what now?",
     "train.drill": "Recognition drill",
     "train.drill.about": "Name the situation, then pick the best line; wrong ones come back sooner.",
@@ -470,7 +469,7 @@ TEXT: dict[str, str] = {
     "screen.opening.hint": "Esc: back",
     # training: drill, quiz, progress and reports (coach train, coach report and the training screen)
     # drill
-    "drill.title": "Recognition drill for {name}: {count} questions. Answer with the number; q stops.",
+    "drill.title": "Recognition drill for {name}: {count} {count:question|questions}. Answer with the number; q stops.",
     "drill.header": "Question {n} of {total}",
     "drill.again": "Question {n} of {total} (again: you missed this one earlier)",
     "drill.from-scenario": "(A customer in the role-play “{title}”:)",
@@ -486,10 +485,10 @@ TEXT: dict[str, str] = {
     "drill.say": "Say:",
     "drill.avoid": "Never:",
     "drill.requeued": "(This one comes back in a few questions.)",
-    "drill.done": "Drill finished: {right} of {total} questions fully right ({points} of {max} points).",
+    "drill.done": "Drill finished: {right} of {total} {total:question|questions} fully right ({points} of {max} {max:point|points}).",
     "drill.none": "No drill items in this language for the chosen chapter.",
     # quiz
-    "quiz.title": "Principle quiz for {name}: {count} questions. Answer with the number; q stops.",
+    "quiz.title": "Principle quiz for {name}: {count} {count:question|questions}. Answer with the number; q stops.",
     "quiz.summary": "Which principle is this?\n“{text}”",
     "quiz.step": "This step belongs to which principle?\n“{text}”",
     "quiz.first": "{title}: what do you do first?",

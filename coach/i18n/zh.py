@@ -325,7 +325,6 @@ TEXT: dict[str, str] = {
     "acc.no_tier": "尚未分级（coach account edit 名称 --tier ...）",
     "acc.warnings": "教练提醒",
     "acc.count": "{n} 条提醒",
-    "acc.count.one": "1 条提醒",
     "acc.no_warnings": "没有需要提醒的问题，客情关系图状态良好。",
     "acc.map": "客情关系图",
     "acc.coverage": "覆盖矩阵：我方 × 客户方",

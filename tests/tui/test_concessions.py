@@ -213,7 +213,7 @@ def test_table_filters_sorts_and_shows_text_literally(tmp_path):
             await pilot.press(*"carrefour flyer")
             await settle(pilot)
             assert [r.id for r in screen.shown] == [3] and table.row_count == 1
-            assert "1 of 1 entries shown (4 in the log)" in flat(app)
+            assert "1 of 1 entry shown (4 in the log)" in flat(app)
             screen.query_one("#log-filter", Input).value = ""
             await settle(pilot)
             table.post_message(DataTable.HeaderSelected(table, ColumnKey("amount"), 6, Text("")))

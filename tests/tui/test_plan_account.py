@@ -111,7 +111,7 @@ def test_objectives_step_offers_the_account_plan_and_adds_it(jinhai):
                 "joint anniversary promotion in September (Wang Fang, by 2099-09-01)" in x for x in agenda
             )
             assert screen.dirty and app.notices[-1][1].startswith(
-                "Added from the account plan: 1 objective(s)"
+                "Added from the account plan: 1 objective, "
             )
             # Twice adds nothing more (as --from-account does not repeat an objective or an agenda point).
             before = (screen.fields()["objectives"], screen.fields()["agenda"])

@@ -182,9 +182,7 @@ class AccountsScreen(CoachScreen):
             prompt = Text.assemble((acc.name, "bold"), "\n", (tier, "dim"))
             if self.counts.get(acc.key):
                 n = self.counts[acc.key]
-                prompt.append(
-                    " · " + self.tr("acc.count.one" if n == 1 else "acc.count", n=n), style="yellow"
-                )
+                prompt.append(" · " + self.tr("acc.count", n=n), style="yellow")
             listing.add_option(Option(prompt, id=acc.key))
         listing.highlighted = min(keep or 0, len(self.accounts) - 1)
         self._detail()

@@ -14,14 +14,15 @@ from coach.i18n import CATALOGUES, EN, LANGS, ZH, menu, tr
 ROOT = Path(__file__).resolve().parents[1]
 
 KEY = r"([a-z0-9][\w.-]*[\w-])"  # a whole key, not the start of "cat." + id
+Q = "[\"']"
 USES = [
-    # tr(lang, "key"), tr(self._lang, "key"), tr("zh", "key")
-    re.compile(r"(?<![\w.])tr\(\s*[\w.\[\]\"]+\s*,\s*\"" + KEY + '"'),
+    # tr(lang, "key"), tr(self._lang, "key"), tr("zh", "key"), tr(lang, 'key') inside an f-string
+    re.compile(r"(?<![\w.])tr\(\s*[\w.\[\]\"']+\s*,\s*" + Q + KEY + Q),
     # a screen's self.tr("key"), the app's self.coach.tr("key")
-    re.compile(r"\.tr\(\s*\"" + KEY + '"'),
+    re.compile(r"\.tr\(\s*" + Q + KEY + Q),
     # a screen's home-page entry, menu("key"), and report_error(..., key="key")
-    re.compile(r"(?<![\w.])menu\(\s*\"" + KEY + '"'),
-    re.compile(r"\bkey=\"" + KEY + '"'),
+    re.compile(r"(?<![\w.])menu\(\s*" + Q + KEY + Q),
+    re.compile(r"\bkey=" + Q + KEY + Q),
 ]
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from coach.commands.common import load_fast_index, playbook_options, print_json, read_text_arg, safe
+from coach.i18n import tr
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -73,36 +74,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-LABELS = {
-    "en": {
-        "none": "No playbook fits this. Try describing what the customer said or did.",
-        "ambiguous": "Too close to call between the first two; read both.",
-        "score": "score",
-        "why": "why",
-        "steps": "Steps",
-        "say": "Say",
-        "avoid": "Avoid",
-        "principles": "Principles",
-        "departments": "Involve",
-        "also": "Also consider",
-        "account_plan": "Open the plan: coach acbp show ACCOUNT (in the terminal UI: Key accounts, then p)",
-        "account_map": "The relationship map: coach account map ACCOUNT",
-    },
-    "zh": {
-        "none": "没有适合的应对手册。试着描述客户说了什么、做了什么。",
-        "ambiguous": "前两项难分高下，请两项都看一看。",
-        "score": "得分",
-        "why": "依据",
-        "steps": "步骤",
-        "say": "可以这样说",
-        "avoid": "避免",
-        "principles": "相关原则",
-        "departments": "需要协同的部门",
-        "also": "也可参考",
-        "account_plan": "打开客户计划：coach acbp show 客户名称（终端界面：重点客户，按 p）",
-        "account_map": "客情关系图：coach account map 客户名称",
-    },
-}
 POINTERS = {
     "account.business-plan": ("account_plan",),
     "account.relationship": ("account_map",),
@@ -110,60 +81,43 @@ POINTERS = {
 """Where the account's own records answer a situation: the plan for the plan and its scorecard, the map for
 the relationships. The account is not known from a text, so the pointer names ACCOUNT; the other account
 situations (tiers, the KAM's job, our own departments) get none."""
-DEPARTMENTS = {
-    "en": {
-        "finance": "finance",
-        "logistics": "logistics/transport",
-        "quality": "quality",
-        "marketing": "marketing",
-        "management": "your manager",
-    },
-    "zh": {
-        "finance": "财务部",
-        "logistics": "物流/运输部",
-        "quality": "质量部",
-        "marketing": "市场部",
-        "management": "上级主管",
-    },
-}
 
 
 def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
     """Readable advice for the best match, then the other candidates; all text printed literally."""
     from coach.engine.match import explanation
 
-    t = LABELS[lang]
     if not result.matches:
-        return t["none"]
+        return tr(lang, "match.none")
     lines: list[str] = []
     if result.ambiguous:
-        lines.append(t["ambiguous"])
+        lines.append(tr(lang, "match.ambiguous"))
     shown = result.matches[:2] if result.ambiguous else result.matches[:1]
     for m in shown:
         rule = lib.rules[m.id]
         r = rule.response
         lines += [
             "",
-            f"{getattr(rule.title, lang)}  {t['score']} {m.score:.2f}",
+            f"{getattr(rule.title, lang)}  {tr(lang, 'match.score')} {m.score:.2f}",
             getattr(rule.summary, lang),
-            *([f"{t['why']}: {why}"] if (why := explanation(m, lang)) else []),
+            *([f"{tr(lang, 'match.why')}: {why}"] if (why := explanation(m, lang)) else []),
             "",
-            f"{t['steps']}:",
+            f"{tr(lang, 'match.steps')}:",
             *(f"  {i}. {getattr(s, lang)}" for i, s in enumerate(r.steps, 1)),
         ]
         if r.say:
-            lines += [f"{t['say']}:", *(f"  - {getattr(s, lang)}" for s in r.say)]
+            lines += [f"{tr(lang, 'match.say')}:", *(f"  - {getattr(s, lang)}" for s in r.say)]
         if r.avoid:
-            lines += [f"{t['avoid']}:", *(f"  - {getattr(s, lang)}" for s in r.avoid)]
+            lines += [f"{tr(lang, 'match.avoid')}:", *(f"  - {getattr(s, lang)}" for s in r.avoid)]
         if r.principles:
             names = [getattr(lib.rules[p].title, lang) for p in r.principles if p in lib.rules]
-            lines.append(f"{t['principles']}: " + "; ".join(names))
+            lines.append(f"{tr(lang, 'match.principles')}: " + "; ".join(names))
         if r.departments:
-            names = [DEPARTMENTS[lang][getattr(d, "value", d)] for d in r.departments]  # a model or a view
-            lines.append(f"{t['departments']}: " + ", ".join(names))
-        lines += [t[key] for key in POINTERS.get(m.id, ())]
+            names = [tr(lang, "dep." + getattr(d, "value", d)) for d in r.departments]  # a model or a view
+            lines.append(f"{tr(lang, 'match.departments')}: " + ", ".join(names))
+        lines += [tr(lang, "match." + key) for key in POINTERS.get(m.id, ())]
     others = [m for m in result.matches if m not in shown]
     if others:
-        lines += ["", f"{t['also']}:"]
+        lines += ["", f"{tr(lang, 'match.also')}:"]
         lines += [f"  - {getattr(lib.rules[m.id].title, lang)}  {m.score:.2f}" for m in others]
     return safe("\n".join(lines).strip("\n"))

@@ -578,4 +578,17 @@ TEXT: dict[str, str] = {
     "bp.step.investment": "Investment",
     "bp.step.scorecard": "Scorecard",
     "bp.step.review": "Reviews",
+    # coach match: the advice printed for a text
+    "match.none": "No playbook fits this. Try describing what the customer said or did.",
+    "match.ambiguous": "Too close to call between the first two; read both.",
+    "match.score": "score",
+    "match.why": "why",
+    "match.steps": "Steps",
+    "match.say": "Say",
+    "match.avoid": "Avoid",
+    "match.principles": "Principles",
+    "match.departments": "Involve",
+    "match.also": "Also consider",
+    "match.account_plan": "Open the plan: coach acbp show ACCOUNT (in the terminal UI: Key accounts, then p)",
+    "match.account_map": "The relationship map: coach account map ACCOUNT",
 }

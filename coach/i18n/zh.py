@@ -544,4 +544,17 @@ TEXT: dict[str, str] = {
     "bp.step.investment": "资源投入",
     "bp.step.scorecard": "打分卡",
     "bp.step.review": "回顾",
+    # coach match: the advice printed for a text
+    "match.none": "没有适合的应对手册。试着描述客户说了什么、做了什么。",
+    "match.ambiguous": "前两项难分高下，请两项都看一看。",
+    "match.score": "得分",
+    "match.why": "依据",
+    "match.steps": "步骤",
+    "match.say": "可以这样说",
+    "match.avoid": "避免",
+    "match.principles": "相关原则",
+    "match.departments": "需要协同的部门",
+    "match.also": "也可参考",
+    "match.account_plan": "打开客户计划：coach acbp show 客户名称（终端界面：重点客户，按 p）",
+    "match.account_map": "客情关系图：coach account map 客户名称",
 }

@@ -7,6 +7,7 @@ import sys
 
 from coach.commands.common import playbook_options, print_json, read_text_arg, safe
 from coach.errors import CoachError
+from coach.i18n import tr
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -122,26 +123,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-LABELS = {
-    "en": {
-        "none": "No behaviour the playbooks track was found in this reply.",
-        "good": "Good",
-        "bad": "Watch out",
-        "principle": "Principle",
-        "better": "Better",
-        "signals": "why",
-    },
-    "zh": {
-        "none": "这句话里没有发现需要点评的行为。",
-        "good": "做得好",
-        "bad": "注意",
-        "principle": "相关原则",
-        "better": "更好的说法",
-        "signals": "原因",
-    },
-}
-
-
 def better_lines(lib, behaviour_id: str, lang: str, context: str | None) -> list[str]:  # noqa: ANN001
     """Lines to say instead: from the playbook that fits the customer's words, else the behaviour's own."""
     lines: list[str] = []
@@ -163,9 +144,8 @@ def render_feedback(lib, result, lang: str, context: str | None = None) -> str: 
     praised: its trade is not shown as good."""
     from coach.engine.assess import move_reason
 
-    t = LABELS[lang]
     if not result.behaviours:
-        return t["none"]
+        return tr(lang, "assess.none")
     ids = {d.id for d in result.behaviours}
     shown = [
         d for d in result.behaviours if not (d.good and "reply.over-limit" in ids and d.id in CONCESSIONS)
@@ -174,19 +154,24 @@ def render_feedback(lib, result, lang: str, context: str | None = None) -> str: 
     offered: set[str] = set()  # a better line is suggested once, under the first bad behaviour it fits
     for d in sorted(shown, key=lambda d: not d.good):
         b = lib.behaviours[d.id]
-        out.append(f"{'✓' if d.good else '✗'} {t['good'] if d.good else t['bad']}: {getattr(b.title, lang)}")
+        out.append(
+            f"{'✓' if d.good else '✗'} {tr(lang, 'assess.good') if d.good else tr(lang, 'assess.bad')}: {getattr(b.title, lang)}"
+        )
         out.append(f"    {getattr(b.why, lang)}")
         if b.principles:
             names = "; ".join(getattr(lib.rules[p].title, lang) for p in b.principles if p in lib.rules)
-            out.append(f"    {t['principle']}: {names}")
+            out.append(f"    {tr(lang, 'assess.principle')}: {names}")
         moves = [w.removeprefix("move: ") for w in d.why if w.startswith("move: ")]
         if moves:
-            out.append(f"    {t['signals']}: " + "; ".join(move_reason(m, lang, result.moves) for m in moves))
+            out.append(
+                f"    {tr(lang, 'assess.signals')}: "
+                + "; ".join(move_reason(m, lang, result.moves) for m in moves)
+            )
         if not d.good:
             for line in better_lines(lib, d.id, lang, context):
                 if line not in offered:
                     offered.add(line)
-                    out.append(f"    {t['better']}: {line}")
+                    out.append(f"    {tr(lang, 'assess.better')}: {line}")
     return safe("\n".join(out))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from coach.commands.common import OpenUI, existing_paths, playbook_options, print_json, safe, utf8_problem
 from coach.errors import CoachError
+from coach.i18n import tr
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -165,10 +166,6 @@ def _open_ui(args: argparse.Namespace, scenario_id: str | None) -> OpenUI:
 
 RETRY = ("/retry", "/r", "/重来")
 QUIT = ("/quit", "/q", "/exit", "/退出")
-NOT_UTF8 = {
-    "en": "That line is not UTF-8 text, so it was not counted; type it again.",
-    "zh": "这一行不是 UTF-8 文本，没有计入；请重新输入。",
-}
 
 
 def play_plain(
@@ -240,7 +237,7 @@ def play_plain(
                 if not raw:
                     break
                 if utf8_problem(raw):  # refused before it is scored or saved: the record stays whole
-                    say(NOT_UTF8[lang])
+                    say(tr(lang, "roleplay.not-utf8"))
                     continue
                 command = raw.strip().lower()
                 if not command:

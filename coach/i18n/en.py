@@ -591,4 +591,13 @@ TEXT: dict[str, str] = {
     "match.also": "Also consider",
     "match.account_plan": "Open the plan: coach acbp show ACCOUNT (in the terminal UI: Key accounts, then p)",
     "match.account_map": "The relationship map: coach account map ACCOUNT",
+    # coach assess: feedback on a reply
+    "assess.none": "No behaviour the playbooks track was found in this reply.",
+    "assess.good": "Good",
+    "assess.bad": "Watch out",
+    "assess.principle": "Principle",
+    "assess.better": "Better",
+    "assess.signals": "why",
+    # coach roleplay: the plain-terminal game
+    "roleplay.not-utf8": "That line is not UTF-8 text, so it was not counted; type it again.",
 }

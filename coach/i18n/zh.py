@@ -557,4 +557,13 @@ TEXT: dict[str, str] = {
     "match.also": "也可参考",
     "match.account_plan": "打开客户计划：coach acbp show 客户名称（终端界面：重点客户，按 p）",
     "match.account_map": "客情关系图：coach account map 客户名称",
+    # coach assess: feedback on a reply
+    "assess.none": "这句话里没有发现需要点评的行为。",
+    "assess.good": "做得好",
+    "assess.bad": "注意",
+    "assess.principle": "相关原则",
+    "assess.better": "更好的说法",
+    "assess.signals": "原因",
+    # coach roleplay: the plain-terminal game
+    "roleplay.not-utf8": "这一行不是 UTF-8 文本，没有计入；请重新输入。",
 }

@@ -14,6 +14,7 @@ from typing import Any
 from coach.clock import local_time
 from coach.commands.common import existing_id, playbook_options, print_json, safe
 from coach.errors import CoachError
+from coach.i18n import tr
 
 # (option, part, help); each list option is repeatable, one item per use, in the order given.
 PART_OPTIONS: list[tuple[str, str, str]] = [
@@ -357,7 +358,7 @@ def run_new(args: argparse.Namespace) -> int:
             data = _apply(copied, args)
             copied_from = last.id
             _say(
-                SAID[lang]["copied"].format(plan=plan_name(last.id, last.plan, lang), version=last.version),
+                tr(lang, "prep.said.copied", plan=plan_name(last.id, last.plan, lang), version=last.version),
                 err=True,
             )
         offered = account_offer(conn, data["account"], data.get("date"))
@@ -411,22 +412,6 @@ def account_offer(conn, account: str, meeting_date: str | None):  # noqa: ANN001
     return offer(conn, account, meeting_date=meeting_date)
 
 
-OFFER_WORDS = {
-    "en": {
-        "added": "added to the plan: the objectives as nice-to-have, the open actions as agenda points",
-        "hint": "--from-account adds the objectives and open actions; --theirs 'NAME | ROLE' says who "
-        "attends (the brief then shows their attitude and influence)",
-    },
-    "zh": {
-        "added": "已加入计划：目标作为“争取”项，未完成的行动作为议程",
-        "hint": "加 --from-account 可把目标和未完成的行动加入计划；用 --theirs '姓名 | 职位' 写明谁会到场"
-        "（简报会列出他们的态度和影响力）",
-    },
-}
-"""What ``coach prep new`` says about a key account's offer besides what it offers (the command line's
-own hint); the offer's words are ``coach.review.account_summary.WORDS``."""
-
-
 def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN001
     """What the key account offers, a few lines for standard error."""
     from coach.review.account_summary import offer_head, offer_lines
@@ -434,15 +419,8 @@ def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN0
     sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
     lines = [offer_head(offered, lang)]
     lines += [f"  {label}{colon}" + sep.join(items) for label, items in offer_lines(offered, lang)]
-    lines.append("  " + OFFER_WORDS[lang]["added" if added else "hint"])
+    lines.append("  " + tr(lang, "prep.offer.added" if added else "prep.offer.hint"))
     return "\n".join(lines)
-
-
-HINT_WORDS = {
-    "en": "expected tactics suggested by this account's history: {tactics} (add them with `{command}`)",
-    "zh": "根据这个客户的历史，预计对方会用：{tactics}（用 `{command}` 加入计划）",
-}
-"""The hint of ``coach prep new`` when the account's history suggests tactics the plan does not list."""
 
 
 def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # noqa: ANN001
@@ -453,7 +431,8 @@ def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # no
         sep = "；" if lang == "zh" else "; "
         tactics = sep.join(named_suggestions(found, lang))
         _say(
-            HINT_WORDS[lang].format(tactics=tactics, command=f"coach prep edit {plan_id} --suggest"), err=True
+            tr(lang, "prep.hint.tactics", tactics=tactics, command=f"coach prep edit {plan_id} --suggest"),
+            err=True,
         )
 
 
@@ -486,78 +465,25 @@ def run_list(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------------ show
 
 
-SAID = {
-    "en": {
-        "name": "meeting plan {id} ({what})",
-        "sep": ", ",
-        "copied": "starting from {plan}, version {version}",
-        "created": "created {plan}",
-        "saved": "{plan} saved as version {version}",
-        "unchanged": "{plan} unchanged (version {version})",
-        "exported": "wrote {plan}, version {version}, to {file}",
-        "brief": "wrote the brief of {plan} to {file}",
-    },
-    "zh": {
-        "name": "会谈计划 {id}（{what}）",
-        "sep": "，",
-        "copied": "从{plan}第 {version} 版开始",
-        "created": "已创建{plan}",
-        "saved": "{plan}已保存为第 {version} 版",
-        "unchanged": "{plan}没有变化（第 {version} 版）",
-        "exported": "已把{plan}第 {version} 版写入 {file}",
-        "brief": "已把{plan}的简报写入 {file}",
-    },
-}
-"""What the plan verbs say about a saved plan, which they name by ``plan_name``."""
-
-
 def plan_name(plan_id: int, plan, lang: str = "en") -> str:  # noqa: ANN001
     """A saved meeting plan as messages name it: its number (the handle the verbs take, as `coach prep list`
     shows it) with the account, the meeting and its date — ``meeting plan 1 (Huamei, Q3 meeting,
     2027-07-14)``."""
-    words = SAID[lang]
-    what = words["sep"].join(x for x in (plan.account, plan.meeting, plan.date) if x)
-    return words["name"].format(id=plan_id, what=what)
-
-
-SHOW_LABELS = {
-    "en": {
-        "head": "Meeting plan {id} · {account} / {meeting}{date} · version {version} of {latest} "
-        "(saved {saved})",
-        "note": "note: {note}",
-        "missing": "Missing (required): {parts}",
-        "gaps": "Not prepared yet: {parts}",
-        "suggest": "Suggested from this account's history (add with `coach prep edit {id} --suggest`):",
-        "empty": "—",
-        "walk": "walk-away: {text}",
-        "history": "Versions of {plan}:",
-        "old": "(an older version; the latest is {latest})",
-    },
-    "zh": {
-        "head": "会谈计划 {id} · {account} / {meeting}{date} · "
-        "第 {version} 版，共 {latest} 版（保存于 {saved}）",
-        "note": "备注：{note}",
-        "missing": "缺少（必填）：{parts}",
-        "gaps": "还没有准备：{parts}",
-        "suggest": "根据这个客户的历史建议（用 `coach prep edit {id} --suggest` 加入）：",
-        "empty": "—",
-        "walk": "底线：{text}",
-        "history": "{plan}的各个版本：",
-        "old": "（旧版本；最新是第 {latest} 版）",
-    },
-}
+    what = tr(lang, "prep.said.sep").join(x for x in (plan.account, plan.meeting, plan.date) if x)
+    return tr(lang, "prep.said.name", id=plan_id, what=what)
 
 
 def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) -> str:  # noqa: ANN001
     """A saved plan as readable text: each part with its items in the one-per-line format."""
     from coach.content.plans import PART_NAMES, PARTS, gaps, item_line, missing_parts
 
-    t = SHOW_LABELS[lang]
     plan = stored.plan
     names = PART_NAMES[lang]
     saved = local_time(stored.saved_at)
     lines = [
-        t["head"].format(
+        tr(
+            lang,
+            "prep.show.head",
             id=stored.id,
             account=plan.account,
             meeting=plan.meeting,
@@ -568,9 +494,9 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
         )
     ]
     if not stored.is_latest:
-        lines.append(t["old"].format(latest=stored.latest))
+        lines.append(tr(lang, "prep.show.old", latest=stored.latest))
     if stored.note:
-        lines.append(t["note"].format(note=stored.note))
+        lines.append(tr(lang, "prep.show.note", note=stored.note))
     p, a = plan.professionalism, plan.alternatives
     content: dict[str, list[str]] = {
         "objectives": [item_line("objectives", o) for o in plan.objectives],
@@ -581,7 +507,7 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
             for key in ("agenda", "ours", "theirs", "materials", "checklist")
             for i in getattr(p, key)
         ],
-        "alternatives": ([t["walk"].format(text=a.walk_away)] if a.walk_away else [])
+        "alternatives": ([tr(lang, "prep.show.walk", text=a.walk_away)] if a.walk_away else [])
         + [f"limit {item_line('limits', x)}" for x in a.limits]
         + [item_line("stages", s) for s in a.stages],
         "issues": [item_line("issues", i) for i in plan.issues],
@@ -590,17 +516,22 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
     }
     for n, (part, _rule) in enumerate(PARTS, 1):
         lines += ["", f"{n}. {names[part]}"]
-        lines += [f"   {x}" for x in content[part]] or [f"   {t['empty']}"]
+        lines += [f"   {x}" for x in content[part]] or [f"   {tr(lang, 'prep.show.empty')}"]
     lines += ["", names["expected_tactics"]]
-    lines += [f"   {item_line('expected_tactics', e)}" for e in plan.expected_tactics] or [f"   {t['empty']}"]
+    lines += [f"   {item_line('expected_tactics', e)}" for e in plan.expected_tactics] or [
+        f"   {tr(lang, 'prep.show.empty')}"
+    ]
     missing = missing_parts(plan)
     if missing:
-        lines += ["", t["missing"].format(parts="; ".join(f"{k}: {m}" for k, m in missing))]
+        lines += ["", tr(lang, "prep.show.missing", parts="; ".join(f"{k}: {m}" for k, m in missing))]
     left = gaps(plan)
     if left:
-        lines += ["", t["gaps"].format(parts=("、" if lang == "zh" else ", ").join(names[g] for g in left))]
+        lines += [
+            "",
+            tr(lang, "prep.show.gaps", parts=tr(lang, "list.sep").join(names[g] for g in left)),
+        ]
     if suggestions:
-        lines += ["", t["suggest"].format(id=stored.id)] + [f"   {s}" for s in suggestions]
+        lines += ["", tr(lang, "prep.show.suggest", id=stored.id)] + [f"   {s}" for s in suggestions]
     return "\n".join(lines)
 
 
@@ -624,7 +555,7 @@ def run_show(args: argparse.Namespace) -> int:
                     }
                 )
             else:
-                _say(SHOW_LABELS[lang]["history"].format(plan=named))
+                _say(tr(lang, "prep.show.history", plan=named))
                 for v, s, n in versions:
                     _say(f"  v{v}  {local_time(s)}" + (f"  {n}" if n else ""))
             return 0
@@ -702,9 +633,10 @@ def run_edit(args: argparse.Namespace) -> int:
         edited.unlink(missing_ok=True)
     for line in changes:
         _say(line, err=True)
-    said = SAID[_lang(args)]
     named = plan_name(current.id, plan, _lang(args))
-    print(said["saved" if changed else "unchanged"].format(plan=named, version=version))
+    print(
+        tr(_lang(args), "prep.said.saved" if changed else "prep.said.unchanged", plan=named, version=version)
+    )
     return 0
 
 
@@ -819,7 +751,7 @@ def run_export(args: argparse.Namespace) -> int:
         _write_output(args.output, text, force=args.force)
         named = plan_name(stored.id, stored.plan, _lang(args))
         _say(
-            SAID[_lang(args)]["exported"].format(plan=named, version=stored.version, file=args.output),
+            tr(_lang(args), "prep.said.exported", plan=named, version=stored.version, file=args.output),
             err=True,
         )
     else:
@@ -837,11 +769,12 @@ def run_import(args: argparse.Namespace) -> int:
         plan_id, version, changed = store.save(conn, plan, note=args.note)
     finally:
         conn.close()
-    said, named = SAID[_lang(args)], plan_name(plan_id, plan, _lang(args))
+    lang = _lang(args)
+    named = plan_name(plan_id, plan, lang)
     if version == 1 and changed:
-        print(said["created"].format(plan=named))
+        print(tr(lang, "prep.said.created", plan=named))
     else:
-        print(said["saved" if changed else "unchanged"].format(plan=named, version=version))
+        print(tr(lang, "prep.said.saved" if changed else "prep.said.unchanged", plan=named, version=version))
     return 0
 
 
@@ -871,7 +804,7 @@ def run_brief(args: argparse.Namespace) -> int:
     if args.output:
         _write_output(args.output, text, force=args.force)
         named = plan_name(stored.id, stored.plan, lang)
-        _say(SAID[lang]["brief"].format(plan=named, file=args.output), err=True)
+        _say(tr(lang, "prep.said.brief", plan=named, file=args.output), err=True)
     else:
         sys.stdout.write(text)
     return 0

@@ -600,4 +600,29 @@ TEXT: dict[str, str] = {
     "assess.signals": "why",
     # coach roleplay: the plain-terminal game
     "roleplay.not-utf8": "That line is not UTF-8 text, so it was not counted; type it again.",
+    # coach prep new: what a key account offers
+    "prep.offer.added": "added to the plan: the objectives as nice-to-have, the open actions as agenda points",
+    "prep.offer.hint": "--from-account adds the objectives and open actions; --theirs 'NAME | ROLE' says who "
+    "attends (the brief then shows their attitude and influence)",
+    # coach prep: what the plan verbs say about a saved plan
+    "prep.said.name": "meeting plan {id} ({what})",
+    "prep.said.sep": ", ",
+    "prep.said.copied": "starting from {plan}, version {version}",
+    "prep.said.created": "created {plan}",
+    "prep.said.saved": "{plan} saved as version {version}",
+    "prep.said.unchanged": "{plan} unchanged (version {version})",
+    "prep.said.exported": "wrote {plan}, version {version}, to {file}",
+    "prep.said.brief": "wrote the brief of {plan} to {file}",
+    # coach prep show
+    "prep.show.head": "Meeting plan {id} · {account} / {meeting}{date} · version {version} of {latest} "
+    "(saved {saved})",
+    "prep.show.note": "note: {note}",
+    "prep.show.missing": "Missing (required): {parts}",
+    "prep.show.gaps": "Not prepared yet: {parts}",
+    "prep.show.suggest": "Suggested from this account's history (add with `coach prep edit {id} --suggest`):",
+    "prep.show.empty": "—",
+    "prep.show.walk": "walk-away: {text}",
+    "prep.show.history": "Versions of {plan}:",
+    "prep.show.old": "(an older version; the latest is {latest})",
+    "prep.hint.tactics": "expected tactics suggested by this account's history: {tactics} (add them with `{command}`)",
 }

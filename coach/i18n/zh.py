@@ -566,4 +566,29 @@ TEXT: dict[str, str] = {
     "assess.signals": "原因",
     # coach roleplay: the plain-terminal game
     "roleplay.not-utf8": "这一行不是 UTF-8 文本，没有计入；请重新输入。",
+    # coach prep new: what a key account offers
+    "prep.offer.added": "已加入计划：目标作为“争取”项，未完成的行动作为议程",
+    "prep.offer.hint": "加 --from-account 可把目标和未完成的行动加入计划；用 --theirs '姓名 | 职位' 写明谁会到场"
+    "（简报会列出他们的态度和影响力）",
+    # coach prep: what the plan verbs say about a saved plan
+    "prep.said.name": "会谈计划 {id}（{what}）",
+    "prep.said.sep": "，",
+    "prep.said.copied": "从{plan}第 {version} 版开始",
+    "prep.said.created": "已创建{plan}",
+    "prep.said.saved": "{plan}已保存为第 {version} 版",
+    "prep.said.unchanged": "{plan}没有变化（第 {version} 版）",
+    "prep.said.exported": "已把{plan}第 {version} 版写入 {file}",
+    "prep.said.brief": "已把{plan}的简报写入 {file}",
+    # coach prep show
+    "prep.show.head": "会谈计划 {id} · {account} / {meeting}{date} · "
+    "第 {version} 版，共 {latest} 版（保存于 {saved}）",
+    "prep.show.note": "备注：{note}",
+    "prep.show.missing": "缺少（必填）：{parts}",
+    "prep.show.gaps": "还没有准备：{parts}",
+    "prep.show.suggest": "根据这个客户的历史建议（用 `coach prep edit {id} --suggest` 加入）：",
+    "prep.show.empty": "—",
+    "prep.show.walk": "底线：{text}",
+    "prep.show.history": "{plan}的各个版本：",
+    "prep.show.old": "（旧版本；最新是第 {latest} 版）",
+    "prep.hint.tactics": "根据这个客户的历史，预计对方会用：{tactics}（用 `{command}` 加入计划）",
 }

@@ -28,7 +28,8 @@ from coach.review.accounts import (
     knowers,
 )
 from coach.review.brief import Brief, Section
-from coach.store.accounts import AccountMap, Contact, account_key
+from coach.store.accounts import AccountMap, Contact
+from coach.store.names import account_key
 
 ROOM_CODES = ("unknown-decision-maker", "opponent-without-plan")
 """Warnings about one person: said first, and "in the room", when that person is attending."""

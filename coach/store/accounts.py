@@ -12,320 +12,35 @@ Simplified through OpenCC t2s, casefold, whitespace collapsed), so "Carrefour", 
 "CARREFOUR" are one account, and so are 聯華 and 联华. A merge of two real duplicates is a row saying key
 X is now key Y; the merged account and its records stay, reads follow the merge.
 
-Schema version 9 recomputes the keys written before the fold (see ``_fold_keys``).
+Schema version 9 recomputes the keys written before the fold (see ``fold_keys``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.domain.accounts import (
+    ATTITUDES,
+    CONTACT_STATUSES,
+    DECISION_ROLES,
+    SIDES,
+    TIERS,
+)
 from coach.domain.suggest import did_you_mean
 from coach.errors import CoachError
-from coach.store.db import Migration, now_iso, register, write_transaction
-
-TIERS = ("global", "international", "national", "local", "strategic")
-"""The course's five key-account tiers (playbooks/accounts.yaml, rule account.tiers)."""
-
-SIDES = ("theirs", "ours")
-"""A contact is one of the customer's people (theirs) or one of ours."""
-
-DECISION_ROLES = ("decision-maker", "influencer", "user", "gatekeeper")
-"""What a customer contact does in a decision."""
-
-ATTITUDES = ("opponent", "skeptic", "neutral", "supporter", "champion")
-"""A customer contact's attitude toward us, from opponent to champion."""
-
-CONTACT_STATUSES = ("active", "left")
-"""``left``: no longer in the account (kept, with their history, but out of the map)."""
-
-ITEM_KINDS = ("objective", "strategy", "action", "investment")
-"""Rows of an annual customer business plan."""
-
-ITEM_STATUSES = ("open", "done", "dropped")
-"""Where a plan row stands; ``dropped`` takes it out of the plan without losing it."""
-
-KPI_DIRECTIONS = ("up", "down")
-"""Whether a KPI is better higher (sales, share) or lower (out-of-stock rate, payment days)."""
+from coach.store.db import now_iso, write_transaction
+from coach.store.names import account_key
 
 
-_HAS_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> Callable[[str], str]:
-    import opencc  # deferred: most names are Latin, and the library's data loads in a few ms
-
-    return opencc.OpenCC("t2s").convert  # characters, not regional wording: a name is not translated
-
-
-@lru_cache(maxsize=4096)
-def account_key(name: str) -> str:
-    """The key an account name is matched by: NFKC, Traditional Chinese as Simplified (OpenCC t2s: 聯華 and
-    联华 are one account), casefold, runs of whitespace collapsed to one space."""
-    text = unicodedata.normalize("NFKC", name)
-    if _HAS_CJK.search(text):
-        text = _t2s()(text)
-    return " ".join(text.casefold().split())
-
-
-def spellings(conn: sqlite3.Connection, table: str, name: str, column: str = "account") -> list[str]:
-    """The ways ``name`` is spelled in ``table.column`` that are the same account (same ``account_key``:
-    联华, 聯華 and "LIANHUA " for Lianhua...), for a lookup by name outside the accounts store. ``table`` and
-    ``column`` are the caller's constants, never user text."""
-    key = account_key(name)
-    found = conn.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
-    return sorted(str(v) for (v,) in found if account_key(str(v)) == key)
-
-
-def name_clause(
-    conn: sqlite3.Connection, table: str, name: str, column: str = "account", *, alias: str = ""
-) -> tuple[str, list[str]]:
-    """A WHERE clause (and its parameters) matching every spelling of ``name`` in ``table.column``
-    (``alias``: the table's alias in the query), or one that matches nothing when there is none."""
-    names = spellings(conn, table, name, column)
-    if not names:
-        return "1 = 0", []
-    return f"{alias + '.' if alias else ''}{column} IN ({', '.join('?' * len(names))})", names
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(repr(v) for v in values)
-
-
-def _append_only(table: str, hint: str) -> str:
-    return f"""
-CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{table} rows are kept as written: {hint}');
-END;
-CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN
-    SELECT RAISE(ABORT, '{table} rows are kept as written: {hint}');
-END;
-"""
-
-
-APPEND_ONLY_TABLES = (
-    "accounts",
-    "account_versions",
-    "account_merges",
-    "contacts",
-    "contact_versions",
-    "relationships",
-    "relationship_versions",
-    "business_plans",
-    "business_plan_versions",
-    "plan_items",
-    "plan_item_versions",
-    "kpis",
-    "kpi_versions",
-    "kpi_reviews",
-    "plan_reviews",
-)
-"""Every table of schema version 6; all refuse UPDATE and DELETE."""
-
-_PERIOD = "(period GLOB '[0-9][0-9][0-9][0-9]' OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]')"
-
-SCHEMA = f"""
--- accounts: one row per account, what never changes: its key (unique), the name as first written.
-CREATE TABLE accounts (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    key        TEXT NOT NULL UNIQUE CHECK (key <> ''),
-    name       TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    author     TEXT
-);
--- account_versions: the account's details; an edit adds a version (our people are contacts, side 'ours').
-CREATE TABLE account_versions (
-    account_id INTEGER NOT NULL REFERENCES accounts(id),
-    version    INTEGER NOT NULL CHECK (version >= 1),
-    tier       TEXT CHECK (tier IS NULL OR tier IN ({_in(TIERS)})),
-    channel    TEXT,
-    stores     INTEGER CHECK (stores IS NULL OR stores >= 0),
-    notes      TEXT,
-    saved_at   TEXT NOT NULL,
-    author     TEXT,
-    PRIMARY KEY (account_id, version)
-);
--- account_merges: key from_key is now key into_key (a key is merged at most once; nothing is deleted).
-CREATE TABLE account_merges (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    from_key  TEXT NOT NULL UNIQUE REFERENCES accounts(key),
-    into_key  TEXT NOT NULL REFERENCES accounts(key),
-    merged_at TEXT NOT NULL,
-    author    TEXT,
-    note      TEXT,
-    CHECK (from_key <> into_key)
-);
--- contacts: a person on the account, theirs or ours; name, role and the rest are in contact_versions.
-CREATE TABLE contacts (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    account_id INTEGER NOT NULL REFERENCES accounts(id),
-    side       TEXT NOT NULL CHECK (side IN ({_in(SIDES)})),
-    created_at TEXT NOT NULL,
-    author     TEXT
-);
-CREATE INDEX contacts_account ON contacts (account_id, side);
--- contact_versions: a change of name, role, reporting line, attitude... is a new version.
-CREATE TABLE contact_versions (
-    contact_id    INTEGER NOT NULL REFERENCES contacts(id),
-    version       INTEGER NOT NULL CHECK (version >= 1),
-    name          TEXT NOT NULL CHECK (name <> ''),
-    role          TEXT,
-    reports_to    INTEGER REFERENCES contacts(id),
-    decision_role TEXT CHECK (decision_role IS NULL OR decision_role IN ({_in(DECISION_ROLES)})),
-    influence     INTEGER CHECK (influence IS NULL OR influence BETWEEN 1 AND 5),
-    attitude      TEXT CHECK (attitude IS NULL OR attitude IN ({_in(ATTITUDES)})),
-    last_contact  TEXT,
-    plan          TEXT,
-    status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ({_in(CONTACT_STATUSES)})),
-    note          TEXT,
-    saved_at      TEXT NOT NULL,
-    author        TEXT,
-    PRIMARY KEY (contact_id, version),
-    CHECK (reports_to IS NULL OR reports_to <> contact_id)
-);
--- relationships: one of our people and one of theirs; level and target are in relationship_versions.
-CREATE TABLE relationships (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    account_id INTEGER NOT NULL REFERENCES accounts(id),
-    ours_id    INTEGER NOT NULL REFERENCES contacts(id),
-    theirs_id  INTEGER NOT NULL REFERENCES contacts(id),
-    created_at TEXT NOT NULL,
-    author     TEXT,
-    UNIQUE (ours_id, theirs_id)
-);
-CREATE INDEX relationships_account ON relationships (account_id);
--- relationship_versions: current level 0-5 (0: they no longer know each other) and target level 1-5.
-CREATE TABLE relationship_versions (
-    relationship_id INTEGER NOT NULL REFERENCES relationships(id),
-    version         INTEGER NOT NULL CHECK (version >= 1),
-    level           INTEGER NOT NULL CHECK (level BETWEEN 0 AND 5),
-    target          INTEGER CHECK (target IS NULL OR target BETWEEN 1 AND 5),
-    note            TEXT,
-    saved_at        TEXT NOT NULL,
-    author          TEXT,
-    PRIMARY KEY (relationship_id, version)
-);
--- business_plans: the annual customer business plan (ACBP) of one account for one year.
-CREATE TABLE business_plans (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    account_id INTEGER NOT NULL REFERENCES accounts(id),
-    year       INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
-    created_at TEXT NOT NULL,
-    author     TEXT,
-    UNIQUE (account_id, year)
-);
--- business_plan_versions: the plan's narrative steps (situation, results and trends, SWOT...) as JSON.
-CREATE TABLE business_plan_versions (
-    plan_id  INTEGER NOT NULL REFERENCES business_plans(id),
-    version  INTEGER NOT NULL CHECK (version >= 1),
-    body     TEXT NOT NULL DEFAULT '{{}}',
-    note     TEXT,
-    saved_at TEXT NOT NULL,
-    author   TEXT,
-    PRIMARY KEY (plan_id, version)
-);
--- plan_items: an objective, strategy, action or investment of a plan (parent: e.g. an action's objective).
-CREATE TABLE plan_items (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id    INTEGER NOT NULL REFERENCES business_plans(id),
-    kind       TEXT NOT NULL CHECK (kind IN ({_in(ITEM_KINDS)})),
-    parent_id  INTEGER REFERENCES plan_items(id),
-    created_at TEXT NOT NULL,
-    author     TEXT
-);
-CREATE INDEX plan_items_plan ON plan_items (plan_id, kind);
--- plan_item_versions: text, side (ours/theirs), owner, due date, measure, amount; an edit adds a version.
-CREATE TABLE plan_item_versions (
-    item_id  INTEGER NOT NULL REFERENCES plan_items(id),
-    version  INTEGER NOT NULL CHECK (version >= 1),
-    text     TEXT NOT NULL,
-    side     TEXT CHECK (side IS NULL OR side IN ({_in(SIDES)})),
-    owner    TEXT,
-    due      TEXT,
-    measure  TEXT,
-    amount   REAL CHECK (amount IS NULL OR amount >= 0),
-    unit     TEXT,
-    status   TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({_in(ITEM_STATUSES)})),
-    note     TEXT,
-    saved_at TEXT NOT NULL,
-    author   TEXT,
-    PRIMARY KEY (item_id, version)
-);
--- kpis: a scorecard line of a plan; name, unit, baseline, target, source, owner are in kpi_versions.
-CREATE TABLE kpis (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id    INTEGER NOT NULL REFERENCES business_plans(id),
-    created_at TEXT NOT NULL,
-    author     TEXT
-);
-CREATE INDEX kpis_plan ON kpis (plan_id);
--- kpi_versions: the KPI as defined; direction says whether higher (up) or lower (down) is better.
-CREATE TABLE kpi_versions (
-    kpi_id    INTEGER NOT NULL REFERENCES kpis(id),
-    version   INTEGER NOT NULL CHECK (version >= 1),
-    name      TEXT NOT NULL CHECK (name <> ''),
-    unit      TEXT,
-    baseline  REAL,
-    target    REAL,
-    direction TEXT NOT NULL DEFAULT 'up' CHECK (direction IN ({_in(KPI_DIRECTIONS)})),
-    source    TEXT,
-    owner     TEXT,
-    status    TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({_in(ITEM_STATUSES)})),
-    note      TEXT,
-    saved_at  TEXT NOT NULL,
-    author    TEXT,
-    PRIMARY KEY (kpi_id, version)
-);
--- kpi_reviews: a KPI's actual for a period (2026-Q1 or 2026), with what was learned and what follows:
--- a correction is a new row whose supersedes names the row it replaces.
-CREATE TABLE kpi_reviews (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    kpi_id      INTEGER NOT NULL REFERENCES kpis(id),
-    period      TEXT NOT NULL CHECK {_PERIOD},
-    actual      REAL,
-    note        TEXT,
-    learned     TEXT,
-    actions     TEXT,
-    recorded_at TEXT NOT NULL,
-    author      TEXT,
-    supersedes  INTEGER UNIQUE REFERENCES kpi_reviews(id)
-);
-CREATE INDEX kpi_reviews_kpi ON kpi_reviews (kpi_id, period);
--- plan_reviews: the quarterly or annual business review of a plan as a whole (learned, actions, note);
--- corrected like kpi_reviews.
-CREATE TABLE plan_reviews (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id     INTEGER NOT NULL REFERENCES business_plans(id),
-    period      TEXT NOT NULL CHECK {_PERIOD},
-    learned     TEXT,
-    actions     TEXT,
-    note        TEXT,
-    recorded_at TEXT NOT NULL,
-    author      TEXT,
-    supersedes  INTEGER UNIQUE REFERENCES plan_reviews(id)
-);
-CREATE INDEX plan_reviews_plan ON plan_reviews (plan_id, period);
-""" + "".join(
-    _append_only(t, "add a new version instead" if t.endswith("_versions") else "add a new row instead")
-    for t in APPEND_ONLY_TABLES
-)
-
-register(Migration(version=6, name="accounts", sql=SCHEMA))
-
-
-def _fold_keys(conn: sqlite3.Connection) -> None:
+def fold_keys(conn: sqlite3.Connection) -> None:
     """Schema 9: account keys written before ``account_key`` folded Traditional Chinese get the folded key.
 
     The tables stay append-only: only the ``_no_update`` triggers of ``accounts`` and ``account_merges``
@@ -370,9 +85,6 @@ def _fold_keys(conn: sqlite3.Connection) -> None:
             "INSERT INTO account_merges (from_key, into_key, merged_at, note) VALUES (?, ?, ?, ?)",
             (key, folded, now_iso(), "same name in Traditional and Simplified Chinese (schema 9)"),
         )
-
-
-register(Migration(version=9, name="account keys folded to simplified", apply=_fold_keys))
 
 
 # ================================================================================= reads and writes

@@ -41,17 +41,7 @@ from coach.content.business_plans import (
     unknown_kpis,
 )
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
-
-register(
-    Migration(
-        version=7,
-        name="business plan kpi kinds",
-        sql="""
-ALTER TABLE kpi_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'level' CHECK (kind IN ('level', 'total'));
-""",
-    )
-)
+from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 
 _DIRECTION_TO_DB = {"higher": "up", "lower": "down"}
 _DIRECTION_FROM_DB = {v: k for k, v in _DIRECTION_TO_DB.items()}

@@ -36,7 +36,8 @@ from coach.domain.concessions import parse_tactic as _parse_tactic
 from coach.domain.concessions import parse_unit as parse_unit
 from coach.domain.concessions import parse_when as parse_when
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
+from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
+from coach.store.names import name_clause
 
 MAX_LINE = {"account": 200, "meeting": 200, "give": 500, "get": 500, "asked_by": 200}
 """Longest accepted single-line texts, in characters."""
@@ -68,48 +69,6 @@ FIELDS = (
 """Every stored field, in column order (the CSV/JSON export shape)."""
 
 _SQL_COLUMNS = ", ".join("occurred_at" if f == "when" else f for f in FIELDS)
-
-register(
-    Migration(
-        version=1,
-        name="concessions",
-        sql=f"""
-CREATE TABLE concessions (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    uid         TEXT NOT NULL UNIQUE,
-    recorded_at TEXT NOT NULL,
-    occurred_at TEXT NOT NULL,
-    account     TEXT NOT NULL,
-    meeting     TEXT,
-    type        TEXT NOT NULL CHECK (type IN ({", ".join(repr(t) for t in TYPES)})),
-    give        TEXT NOT NULL,
-    value       REAL CHECK (value IS NULL OR value >= 0),
-    unit        TEXT,
-    get         TEXT,
-    get_value   REAL CHECK (get_value IS NULL OR get_value >= 0),
-    get_unit    TEXT,
-    asked_by    TEXT,
-    tactic      TEXT,
-    stage       TEXT NOT NULL CHECK (stage IN ({", ".join(repr(s) for s in STAGES)})),
-    status      TEXT NOT NULL CHECK (status IN ({", ".join(repr(s) for s in STATUSES)})),
-    practice    INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1)),
-    supersedes  INTEGER UNIQUE REFERENCES concessions(id),
-    note        TEXT
-);
-CREATE INDEX concessions_account ON concessions (account COLLATE NOCASE, occurred_at);
-CREATE INDEX concessions_meeting ON concessions (meeting COLLATE NOCASE, occurred_at);
-CREATE INDEX concessions_time ON concessions (occurred_at);
-CREATE TRIGGER concessions_no_update BEFORE UPDATE ON concessions
-BEGIN
-    SELECT RAISE(ABORT, 'concessions are append-only: add a correction instead');
-END;
-CREATE TRIGGER concessions_no_delete BEFORE DELETE ON concessions
-BEGIN
-    SELECT RAISE(ABORT, 'concessions are append-only: add a withdrawal instead');
-END;
-""",
-    )
-)
 
 
 class InvalidEntry(CoachError):
@@ -491,8 +450,6 @@ def import_entries(conn: sqlite3.Connection, rows: Sequence[Imported]) -> tuple[
 
 
 def _where(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list[Any]]:
-    from coach.store.accounts import name_clause
-
     clauses: list[str] = []
     params: list[Any] = []
     if flt.practice is not None:

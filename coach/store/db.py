@@ -14,61 +14,19 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from coach.errors import CoachError
 from coach.files import sync_folder
+from coach.store.schema import MIGRATIONS as _SCHEMA_STEPS
+from coach.store.schema import Migration as Migration
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-@dataclass(frozen=True)
-class Migration:
-    """One schema step: SQL script (or a function) that takes the database from ``version - 1``."""
-
-    version: int
-    name: str
-    sql: str = ""
-    apply: Callable[[sqlite3.Connection], None] | None = None
-
-
-MIGRATIONS: list[Migration] = []
-"""Every schema step in order; feature modules register theirs with ``register`` at import."""
-
-
-def register(migration: Migration) -> None:
-    """Add a schema step (idempotent; versions must be unique and contiguous)."""
-    for existing in MIGRATIONS:
-        if existing.version == migration.version:
-            if existing.name != migration.name:
-                raise RuntimeError(
-                    f"migration {migration.version} registered twice: {existing.name}, {migration.name}"
-                )
-            return
-    MIGRATIONS.append(migration)
-    MIGRATIONS.sort(key=lambda m: m.version)
-
-
-def _load_schema_modules() -> None:
-    """Import every record module so their migrations are registered (order does not matter)."""
-    import importlib
-
-    for name in SCHEMA_MODULES:
-        importlib.import_module(name)
-
-
-SCHEMA_MODULES: list[str] = [
-    "coach.store.concessions",
-    "coach.store.walkthroughs",
-    "coach.store.sessions",
-    "coach.store.plans",
-    "coach.store.training",
-    "coach.store.accounts",
-    "coach.store.business_plans",
-]
-"""Modules that register migrations (e.g. ``coach.store.concessions``)."""
+MIGRATIONS: list[Migration] = list(_SCHEMA_STEPS)
+"""Every schema step in order (``coach.store.schema``); a test may put a later one at the end."""
 
 
 class DatabaseError(CoachError):
@@ -101,7 +59,6 @@ def _create(path: Path) -> None:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``; errors are ``DatabaseError``."""
-    _load_schema_modules()
     if path.exists():
         if path.is_dir():
             raise DatabaseError(
@@ -256,7 +213,6 @@ def _newer(path: Path, current: int, latest: int) -> DatabaseError:
 
 def latest_version() -> int:
     """The schema version this code writes."""
-    _load_schema_modules()
     return MIGRATIONS[-1].version if MIGRATIONS else 0
 
 

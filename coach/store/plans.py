@@ -15,43 +15,7 @@ from typing import Any
 
 from coach.content.plans import Plan, PlanError, require_complete, validate
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
-
-register(
-    Migration(
-        version=4,
-        name="plans",
-        sql="""
-CREATE TABLE plans (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    account      TEXT NOT NULL,
-    meeting      TEXT NOT NULL,
-    meeting_date TEXT,
-    created_at   TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
-    copied_from  INTEGER REFERENCES plans(id)
-);
-CREATE UNIQUE INDEX plans_account_meeting ON plans (account COLLATE NOCASE, meeting COLLATE NOCASE);
-CREATE INDEX plans_meeting ON plans (meeting COLLATE NOCASE);
-CREATE TABLE plan_versions (
-    plan_id  INTEGER NOT NULL REFERENCES plans(id),
-    version  INTEGER NOT NULL CHECK (version >= 1),
-    saved_at TEXT NOT NULL,
-    note     TEXT,
-    body     TEXT NOT NULL,
-    PRIMARY KEY (plan_id, version)
-);
-CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
-BEGIN
-    SELECT RAISE(ABORT, 'plan versions are kept as saved: save a new version instead');
-END;
-CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
-BEGIN
-    SELECT RAISE(ABORT, 'plan versions are kept as saved: save a new version instead');
-END;
-""",
-    )
-)
+from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 
 MAX_NOTE = 500
 """Longest accepted note on a version (why it changed)."""
@@ -265,7 +229,7 @@ def find(
 ) -> list[PlanSummary]:
     """Plans for an account (spelled in any way ``account_key`` folds) and/or a meeting (case does not
     matter), newest meeting first."""
-    from coach.store.accounts import name_clause
+    from coach.store.names import name_clause
 
     clauses: list[str] = []
     params: list[str] = []
@@ -314,7 +278,7 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
     ).fetchone()
     if not has_sessions:
         return []
-    from coach.store.accounts import account_key
+    from coach.store.names import account_key
 
     wanted = account_key(account)
     out: list[str] = []

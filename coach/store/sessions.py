@@ -20,45 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
+from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 
 STATUSES = ("open", "finished", "left")
 """open: being played (or cut short); finished: an ending was reached; left: the trainee quit early."""
 LANGS = ("en", "zh")
-
-register(
-    Migration(
-        version=3,
-        name="sessions",
-        sql="""
-CREATE TABLE sessions (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    scenario_id TEXT NOT NULL,
-    scenario    TEXT NOT NULL,
-    lang        TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
-    trainee     TEXT,
-    status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finished', 'left')),
-    outcome     TEXT CHECK (outcome IS NULL OR outcome IN ('success', 'partial', 'fail')),
-    ending      TEXT,
-    scorecard   TEXT NOT NULL DEFAULT '[]',
-    debrief     TEXT,
-    started_at  TEXT NOT NULL,
-    ended_at    TEXT
-);
-CREATE INDEX sessions_started ON sessions (started_at);
-CREATE INDEX sessions_scenario ON sessions (scenario_id, started_at);
-CREATE TABLE session_exchanges (
-    session_id    INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    position      INTEGER NOT NULL,
-    exchange      TEXT NOT NULL,
-    retried       INTEGER NOT NULL DEFAULT 0 CHECK (retried IN (0, 1)),
-    concession_id INTEGER REFERENCES concessions(id),
-    recorded_at   TEXT NOT NULL,
-    PRIMARY KEY (session_id, position)
-);
-""",
-    )
-)
 
 
 def _dump(value: Any) -> str:

@@ -21,69 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.errors import CoachError
-from coach.store.db import DatabaseError, Migration, database_name, now_iso, register, write_transaction
+from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 from coach.training.schedule import ItemState, replay, step
-
-register(
-    Migration(
-        version=5,
-        name="training",
-        sql="""
-CREATE TABLE training_profiles (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    uuid       TEXT NOT NULL UNIQUE,
-    name       TEXT NOT NULL,
-    class      TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE UNIQUE INDEX training_profiles_name ON training_profiles (name COLLATE NOCASE);
-CREATE INDEX training_profiles_class ON training_profiles (class COLLATE NOCASE);
-CREATE TABLE training_attempts (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    uuid        TEXT NOT NULL UNIQUE,
-    profile_id  INTEGER NOT NULL REFERENCES training_profiles(id),
-    run         TEXT NOT NULL,
-    seq         INTEGER NOT NULL CHECK (seq >= 0),
-    kind        TEXT NOT NULL CHECK (kind IN ('drill', 'quiz')),
-    item        TEXT NOT NULL,
-    area        TEXT NOT NULL,
-    principles  TEXT NOT NULL DEFAULT '[]',
-    lang        TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
-    score       INTEGER NOT NULL CHECK (score >= 0),
-    max_score   INTEGER NOT NULL CHECK (max_score >= 1 AND score <= max_score),
-    detail      TEXT NOT NULL DEFAULT '{}',
-    answered_at TEXT NOT NULL
-);
-CREATE INDEX training_attempts_profile ON training_attempts (profile_id, answered_at, run, seq);
-CREATE TRIGGER training_attempts_no_update BEFORE UPDATE ON training_attempts
-BEGIN
-    SELECT RAISE(ABORT, 'training answers are kept as given');
-END;
-CREATE TRIGGER training_attempts_no_delete BEFORE DELETE ON training_attempts
-BEGIN
-    SELECT RAISE(ABORT, 'training answers are kept as given');
-END;
-CREATE TABLE training_schedule (
-    profile_id INTEGER NOT NULL REFERENCES training_profiles(id),
-    item       TEXT NOT NULL,
-    box        INTEGER NOT NULL CHECK (box BETWEEN 1 AND 5),
-    due_at     TEXT NOT NULL,
-    seen       INTEGER NOT NULL,
-    right      INTEGER NOT NULL,
-    last_at    TEXT NOT NULL,
-    PRIMARY KEY (profile_id, item)
-);
-CREATE TABLE training_roleplay (
-    uuid        TEXT PRIMARY KEY,
-    profile_id  INTEGER NOT NULL REFERENCES training_profiles(id),
-    scenario_id TEXT NOT NULL,
-    started_at  TEXT NOT NULL,
-    body        TEXT NOT NULL
-);
-CREATE INDEX training_roleplay_profile ON training_roleplay (profile_id, started_at);
-""",
-    )
-)
 
 MAX_NAME = 80
 """Longest profile or class name."""

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.errors import CoachError
-from coach.store.db import Migration, register
 
 KINDS = ("step", "say", "avoid")
 """What a page of a walk-through holds: a step to take, a line to say, or a thing to avoid."""
@@ -23,42 +22,6 @@ KINDS = ("step", "say", "avoid")
 LANGS = ("en", "zh")
 MAX_NOTES = 20_000
 """Notes longer than this are refused (a page of notes is a few hundred characters)."""
-
-register(
-    Migration(
-        version=2,
-        name="walkthroughs",
-        sql="""
-        CREATE TABLE IF NOT EXISTS walkthroughs (
-            id INTEGER PRIMARY KEY,
-            rule_id TEXT NOT NULL,
-            title TEXT NOT NULL,
-            lang TEXT NOT NULL CHECK (lang IN ('en', 'zh')),
-            label TEXT NOT NULL DEFAULT '',
-            started_at TEXT NOT NULL,
-            saved_at TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS walkthrough_steps (
-            walkthrough_id INTEGER NOT NULL REFERENCES walkthroughs(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('step', 'say', 'avoid')),
-            text TEXT NOT NULL,
-            done INTEGER NOT NULL CHECK (done IN (0, 1)),
-            notes TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (walkthrough_id, position)
-        );
-        CREATE INDEX IF NOT EXISTS walkthroughs_saved ON walkthroughs (saved_at);
-        """,
-    )
-)
-
-register(
-    Migration(
-        version=8,
-        name="walkthrough situation",
-        sql="ALTER TABLE walkthroughs ADD COLUMN situation TEXT NOT NULL DEFAULT '';",
-    )
-)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli import main
-from coach.store.accounts import APPEND_ONLY_TABLES
+from coach.store.schema import APPEND_ONLY_TABLES
 
 SAMPLE = Path(__file__).parents[1] / "data" / "acbp" / "jinhai-2027.yaml"
 YEAR = date.today().year

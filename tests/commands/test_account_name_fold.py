@@ -10,7 +10,7 @@ import json
 import pytest
 from cli_helpers import ok, run
 
-from coach.store import accounts, concessions, plans, sessions
+from coach.store import concessions, names, plans, sessions
 from coach.store.db import connect
 
 LOG = ["log", "add", "--meeting", "annual 2025", "--type", "price", "--give", "1% off invoice"]
@@ -45,8 +45,8 @@ def test_log_list_finds_every_spelling_of_the_account(db, capsys):
 def test_store_lookups_fold_names(tmp_path):
     conn = connect(tmp_path / "c.sqlite3")
     try:
-        assert accounts.spellings(conn, "concessions", "聯華") == []
-        assert accounts.name_clause(conn, "concessions", "聯華") == ("1 = 0", [])
+        assert names.spellings(conn, "concessions", "聯華") == []
+        assert names.name_clause(conn, "concessions", "聯華") == ("1 = 0", [])
         entry = concessions.validate_entry(
             {"account": "家乐福", "meeting": "m", "type": "price", "give": "x", "when": "2025-01-02"}
         )
@@ -54,7 +54,7 @@ def test_store_lookups_fold_names(tmp_path):
         assert [r.account for r in concessions.select(conn, concessions.Filter(account="家樂福"))] == [
             "家乐福"
         ]
-        assert accounts.name_clause(conn, "concessions", "家樂福") == ("account IN (?)", ["家乐福"])
+        assert names.name_clause(conn, "concessions", "家樂福") == ("account IN (?)", ["家乐福"])
     finally:
         conn.close()
 

@@ -10,7 +10,7 @@ import pytest
 from cli_helpers import ok, run
 
 from coach.cli import main
-from coach.store.accounts import APPEND_ONLY_TABLES
+from coach.store.schema import APPEND_ONLY_TABLES
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_d3_ids_beyond_sqlite_integer_range_are_no_such_record(capsys, tmp_path,
 def test_d3_largest_sqlite_id_is_still_looked_up(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_DB", str(tmp_path / "coach.sqlite3"))
     line = one_line_error(*run(capsys, "prep", "show", str(2**63 - 1))[::2])
-    assert "there is no plan" in line
+    assert "there is no meeting plan" in line
 
 
 # ------------------------------------------------------------------------ 4. arguments that are not UTF-8

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coach.domain.accounts import TIERS
 from coach.review.accounts import CODES, TIER_NEEDS, check, render_coverage, render_map, tree, width
 from coach.store import accounts as store
-from coach.store.accounts import TIERS
 from coach.store.db import connect
 
 TODAY = date(2026, 12, 1)

@@ -8,6 +8,7 @@ import pytest
 
 from coach.store import accounts, db
 from coach.store.db import MIGRATIONS, connect, latest_version
+from coach.store.schema import APPEND_ONLY_TABLES
 
 
 @pytest.fixture
@@ -22,9 +23,9 @@ def test_migration_6_holds_every_table_of_the_issue(conn):
     assert names[6] == "accounts" and names[5] == "training"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() >= 6
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert set(accounts.APPEND_ONLY_TABLES) <= tables
+    assert set(APPEND_ONLY_TABLES) <= tables
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    for table in accounts.APPEND_ONLY_TABLES:
+    for table in APPEND_ONLY_TABLES:
         assert {f"{table}_no_update", f"{table}_no_delete"} <= triggers
 
 

@@ -117,6 +117,15 @@ def test_plural_fields_are_english_only_and_name_a_count_of_the_same_text():
             ("0 of 0 questions", "0 of 1 question", "0 of 2 questions"),
         ),
         (
+            "account.linked",
+            {"practice": 0},
+            (
+                "0 meeting plans, 0 role-play sessions",
+                "1 meeting plan, 1 role-play session",
+                "2 walk-throughs",
+            ),
+        ),
+        (
             "plan.from-account.added",
             {},
             ("0 objectives, 0 agenda points", "1 objective, 1 agenda point", "2 objectives"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from coach.commands.common import print_json, safe
 from coach.errors import CoachError
+from coach.i18n import tr
 
 HELP = "the annual customer business plan: scorecard, quarterly reviews, chart, YAML"
 
@@ -504,25 +505,6 @@ def run_review_show(args: argparse.Namespace) -> int:
     return 0
 
 
-DONE_WORDS = {
-    "en": {
-        "done": "Marked done: “{what}”",
-        "plan": "in the plan, saved as v{version}",
-        "review": "from the {period} review",
-        "already": "“{what}” was done already; nothing was changed.",
-        "note": "done: {what}",
-    },
-    "zh": {
-        "done": "已标记为完成：“{what}”",
-        "plan": "计划中的行动，已保存为版本 {version}",
-        "review": "{period} 回顾定下的行动",
-        "already": "“{what}”之前已完成，没有改动。",
-        "note": "已完成：{what}",
-    },
-}
-"""What `coach acbp action done` says."""
-
-
 def run_action_done(args: argparse.Namespace) -> int:
     """Mark one action done, wherever it is open."""
     from coach.store import business_plans as store
@@ -530,23 +512,24 @@ def run_action_done(args: argparse.Namespace) -> int:
     words = " ".join(args.what.split())
     if not words:
         raise CoachError("WHAT: must not be empty", "give the action's words, e.g. 'daily stock report'")
-    w = DONE_WORDS[args.lang]
     account = _account_name(args)
     conn = _open(args)
     try:
         year = _resolve_year(conn, args)
-        closing = store.close_action(conn, account, year, words, note=w["note"])
+        closing = store.close_action(conn, account, year, words, note=tr(args.lang, "acbp.done.note"))
     finally:
         conn.close()
     if not closing.closed:
-        _say(w["already"].format(what=closing.what))
+        _say(tr(args.lang, "acbp.done.already", what=closing.what))
         return 0
     sep, op, cp, stop = ("；", "（", "）", "。") if args.lang == "zh" else ("; ", " (", ")", ".")
     where = [
-        w["plan"].format(version=closing.version) if c.period is None else w["review"].format(period=c.period)
+        tr(args.lang, "acbp.done.plan", version=closing.version)
+        if c.period is None
+        else tr(args.lang, "acbp.done.review", period=c.period)
         for c in closing.closed
     ]
-    _say(w["done"].format(what=closing.what) + op + sep.join(dict.fromkeys(where)) + cp + stop)
+    _say(tr(args.lang, "acbp.done.done", what=closing.what) + op + sep.join(dict.fromkeys(where)) + cp + stop)
     return 0
 
 

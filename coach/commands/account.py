@@ -10,6 +10,7 @@ from typing import Any
 
 from coach.commands.common import print_json, read_stdin, safe
 from coach.errors import CoachError
+from coach.i18n import tr
 
 OPTION_NAMES = {
     "name": "NAME",
@@ -438,15 +439,14 @@ def _tier_dict(tier: str | None, lang: str) -> dict[str, str] | None:
 
 
 def _linked_line(linked: Any, lang: str) -> str:
-    if lang == "zh":
-        return (
-            f"关联记录：让步记录 {linked.concessions} 条（另有练习 {linked.practice} 条），"
-            f"会议计划 {linked.plans} 份，角色扮演 {linked.sessions} 次，演练 {linked.walkthroughs} 次"
-        )
-    return (
-        f"Records: {linked.concessions} concessions ({linked.practice} in practice), "
-        f"{linked.plans} meeting plans, {linked.sessions} role-play sessions, "
-        f"{linked.walkthroughs} walk-throughs"
+    return tr(
+        lang,
+        "account.linked",
+        concessions=linked.concessions,
+        practice=linked.practice,
+        plans=linked.plans,
+        sessions=linked.sessions,
+        walkthroughs=linked.walkthroughs,
     )
 
 
@@ -551,14 +551,15 @@ def run_contact_add(args: argparse.Namespace) -> int:
             conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
-    whose = {
-        "en": {"theirs": "their people", "ours": "our people"},
-        "zh": {"theirs": "客户方", "ours": "我方"},
-    }
-    if lang == "zh":
-        _out(f"已添加到 {acc.name} {whose['zh'][side]}：{_person_summary(c, lang)}")
-    else:
-        _out(f"Added to {whose['en'][side]} on {acc.name}: {_person_summary(c, lang)}")
+    _out(
+        tr(
+            lang,
+            "account.contact.added",
+            side=tr(lang, f"account.side.{side}"),
+            account=acc.name,
+            who=_person_summary(c, lang),
+        )
+    )
     return 0
 
 
@@ -623,34 +624,6 @@ def run_contact_history(args: argparse.Namespace) -> int:
     return 0
 
 
-FIELD_LABELS = {
-    "en": {
-        "name": "name",
-        "role": "role",
-        "reports_to": "reports to",
-        "decision_role": "decision role",
-        "influence": "influence",
-        "attitude": "attitude",
-        "last_contact": "last contact",
-        "plan": "plan",
-        "status": "status",
-        "note": "note",
-    },
-    "zh": {
-        "name": "姓名",
-        "role": "职位",
-        "reports_to": "上级",
-        "decision_role": "决策角色",
-        "influence": "影响力",
-        "attitude": "态度",
-        "last_contact": "上次接触",
-        "plan": "应对计划",
-        "status": "状态",
-        "note": "备注",
-    },
-}
-
-
 def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
     """What one version changed: ``role: Buyer → Category manager; plan: set``."""
     from coach.review.accounts import ATTITUDE_LABELS, DECISION_LABELS
@@ -672,7 +645,7 @@ def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
         before, after = getattr(old, field), getattr(new, field)
         if before == after:
             continue
-        label = FIELD_LABELS[lang][field]
+        label = tr(lang, f"account.field.{field}")
         if field in ("plan", "note"):  # long text: say what happened, `--json` has the words
             done = ("cleared" if lang == "en" else "已清空") if not after else None
             done = done or (

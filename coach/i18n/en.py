@@ -625,4 +625,29 @@ TEXT: dict[str, str] = {
     "prep.show.history": "Versions of {plan}:",
     "prep.show.old": "(an older version; the latest is {latest})",
     "prep.hint.tactics": "expected tactics suggested by this account's history: {tactics} (add them with `{command}`)",
+    # coach acbp action done
+    "acbp.done.done": "Marked done: “{what}”",
+    "acbp.done.plan": "in the plan, saved as v{version}",
+    "acbp.done.review": "from the {period} review",
+    "acbp.done.already": "“{what}” was done already; nothing was changed.",
+    "acbp.done.note": "done: {what}",
+    # coach account contact history: the fields of a contact
+    "account.field.name": "name",
+    "account.field.role": "role",
+    "account.field.reports_to": "reports to",
+    "account.field.decision_role": "decision role",
+    "account.field.influence": "influence",
+    "account.field.attitude": "attitude",
+    "account.field.last_contact": "last contact",
+    "account.field.plan": "plan",
+    "account.field.status": "status",
+    "account.field.note": "note",
+    # coach account contact add
+    "account.contact.added": "Added to {side} on {account}: {who}",
+    "account.side.theirs": "their people",
+    "account.side.ours": "our people",
+    # coach account show: the account's records
+    "account.linked": "Records: {concessions} {concessions:concession|concessions} ({practice} in practice), "
+    "{plans} meeting {plans:plan|plans}, {sessions} role-play {sessions:session|sessions}, "
+    "{walkthroughs} {walkthroughs:walk-through|walk-throughs}",
 }

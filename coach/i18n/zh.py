@@ -591,4 +591,28 @@ TEXT: dict[str, str] = {
     "prep.show.history": "{plan}的各个版本：",
     "prep.show.old": "（旧版本；最新是第 {latest} 版）",
     "prep.hint.tactics": "根据这个客户的历史，预计对方会用：{tactics}（用 `{command}` 加入计划）",
+    # coach acbp action done
+    "acbp.done.done": "已标记为完成：“{what}”",
+    "acbp.done.plan": "计划中的行动，已保存为版本 {version}",
+    "acbp.done.review": "{period} 回顾定下的行动",
+    "acbp.done.already": "“{what}”之前已完成，没有改动。",
+    "acbp.done.note": "已完成：{what}",
+    # coach account contact history: the fields of a contact
+    "account.field.name": "姓名",
+    "account.field.role": "职位",
+    "account.field.reports_to": "上级",
+    "account.field.decision_role": "决策角色",
+    "account.field.influence": "影响力",
+    "account.field.attitude": "态度",
+    "account.field.last_contact": "上次接触",
+    "account.field.plan": "应对计划",
+    "account.field.status": "状态",
+    "account.field.note": "备注",
+    # coach account contact add
+    "account.contact.added": "已添加到 {account} {side}：{who}",
+    "account.side.theirs": "客户方",
+    "account.side.ours": "我方",
+    # coach account show: the account's records
+    "account.linked": "关联记录：让步记录 {concessions} 条（另有练习 {practice} 条），"
+    "会议计划 {plans} 份，角色扮演 {sessions} 次，演练 {walkthroughs} 次",
 }

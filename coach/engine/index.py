@@ -15,7 +15,7 @@ import dataclasses
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -25,9 +25,14 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 17
+FORMAT = 19
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
+LONG_TEXT = 30
+"""A text with this many features or more is read as a story, not a line: compared with the rules' stories
+too, with no closest-phrase term, and abstained on only below ``match.ABSTAIN_BELOW_LONG`` (its similarity
+to any one rule is diluted by its length, not by being out of scope). Every shorter example or phrase is
+a line a text can be closest to."""
 STORY_FEATURES = 25
 """An example with this many features or more is a story (a post, a report, a long account): it is learnt
 into the rule's story vector and its whole-entry vector for long texts, never into what a line is compared
@@ -125,6 +130,8 @@ class Index:
     """Needle (a keyword as rendered, see ``needle``) -> the rules that use it."""
     patterns: dict[str, tuple[list[str], list[tuple[int, float]]]]
     """Regex -> (strings one of which every match contains, [] if unknown; the rules using it)."""
+    pattern_groups: dict[str, list[list[str]]]
+    """Regex -> every set of strings one of which each match contains (``required_groups``)."""
     requires: dict[int, list[str]]
     excludes: dict[int, list[str]]
     vocab: frozenset[str] = frozenset()
@@ -293,23 +300,39 @@ def required_literals(regex: str) -> list[str]:
     """Strings of which every match of ``regex`` contains at least one ([] when nothing is certain),
     so a pattern whose strings are all absent is skipped without compiling or running it (compiling
     hundreds of regexes would otherwise dominate a cold start). Branches of an alternation each give
-    their own string; lower-cased, since patterns run on lower-cased text."""
-    return list(_literals_of(regex))
+    their own string; lower-cased, since patterns run on lower-cased text. The most telling of
+    ``required_groups``."""
+    groups = _groups_of(regex)
+    return list(groups[0]) if groups else []
+
+
+def required_groups(regex: str) -> list[list[str]]:
+    """Every set of strings of which a match of ``regex`` contains one (a match of ``buyer.{0,9}(fee|charge)``
+    contains "buyer" and one of "fee", "charge"): a pattern is run only when each set has a string in the
+    text; the most telling set first."""
+    return [list(group) for group in _groups_of(regex)]
 
 
 @lru_cache(maxsize=4096)  # a library is built several times over (cross-validation): parsed once
-def _literals_of(regex: str) -> tuple[str, ...]:
+def _groups_of(regex: str) -> tuple[tuple[str, ...], ...]:
     try:
         from re import _parser as sre_parse  # type: ignore[attr-defined]
 
         found = _required(sre_parse.parse(regex).data)
     except Exception:  # noqa: BLE001 - any parser change means no shortcut, never a wrong answer
         return ()
-    return tuple(sorted({lit.lower() for lit in found})) if found else ()
+    groups = [tuple(sorted({lit.lower() for lit in group})) for group in found]
+    return tuple(sorted(dict.fromkeys(groups), key=_selectivity))
 
 
-def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
-    """For a parsed sequence: the best set of alternative strings one of which must occur, or None."""
+def _selectivity(group: Sequence[str]) -> tuple[int, int]:
+    # the most selective first: the longest shortest string ("the" or "我" is in most texts; a Chinese
+    # character tells about as much as two letters; past six, all are rare enough), then fewest alternatives
+    return (-min(_telling(x) for x in group), len(group))
+
+
+def _required(items: list) -> list[list[str]]:  # type: ignore[type-arg]
+    """For a parsed sequence: every set of alternative strings one of which must occur (all must hold)."""
     from re._constants import (  # type: ignore[attr-defined]
         BRANCH,
         IN,
@@ -322,44 +345,37 @@ def _required(items: list) -> list[str] | None:  # type: ignore[type-arg]
     def telling(run: str) -> bool:  # two characters or more, or one Chinese character
         return len(run.strip()) >= 2 or (len(run) == 1 and is_cjk(run))
 
-    candidates: list[list[str]] = []
+    groups: list[list[str]] = []
     run = ""
     for op, arg in items:
         if op is LITERAL:
             run += chr(arg)
             continue
         if telling(run):
-            candidates.append([run])
+            groups.append([run])
         run = ""
         if op is SUBPATTERN:
-            inner = _required(arg[-1].data)
-            if inner:
-                candidates.append(inner)
-        elif op is BRANCH:
+            groups += _required(arg[-1].data)
+        elif op is BRANCH:  # one branch or another: the best set of each, joined
             options: list[str] = []
             for branch in arg[1]:
                 sub = _required(branch.data)
                 if not sub:
                     options = []
                     break
-                options.extend(sub)
+                best: list[str] = min(sub, key=_selectivity)
+                options.extend(best)
             if options:
-                candidates.append(options)
+                groups.append(options)
         elif op is IN:  # one of some Chinese characters ("放|搁|压" is parsed as a class)
             chars = [chr(v) for o, v in arg if o is LITERAL]
             if len(chars) == len(arg) and all(is_cjk(c) for c in chars):
-                candidates.append(chars)
+                groups.append(chars)
         elif op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1:
-            inner = _required(arg[2].data)
-            if inner:
-                candidates.append(inner)
+            groups += _required(arg[2].data)
     if telling(run):
-        candidates.append([run])
-    if not candidates:
-        return None
-    # the most selective choice: the longest shortest string ("the" or "我" is in most texts; a Chinese
-    # character tells about as much as two letters; past six, all are rare enough), then fewest alternatives
-    return min(candidates, key=lambda c: (-min(_telling(x) for x in c), len(c)))
+        groups.append([run])
+    return groups
 
 
 def _telling(literal: str) -> int:
@@ -469,6 +485,7 @@ def build_index(
     phrase_text: list[str] = []
     keywords: dict[str, list[KeywordEntry]] = defaultdict(list)
     patterns: dict[str, tuple[list[str], list[tuple[int, float]]]] = {}
+    pattern_groups: dict[str, list[list[str]]] = {}
     requires: dict[int, list[str]] = defaultdict(list)
     excludes: dict[int, list[str]] = defaultdict(list)
 
@@ -496,13 +513,14 @@ def build_index(
             learn(toks)
             feats = features_of(toks, zh_mode)
             if feats:
-                phrase_rule.append(r)
-                phrase_feats.append(feats)
-                phrase_text.append(phrase)
                 doc.update(feats)
                 part[language_of(phrase)].update(feats)
                 if len(feats) >= STORY_FEATURES:
                     story[language_of(phrase)].update(feats)
+                if len(feats) < LONG_TEXT:  # what a line can be closest to (a story is compared as a story)
+                    phrase_rule.append(r)
+                    phrase_feats.append(feats)
+                    phrase_text.append(phrase)
         for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
             learn(clean(title).split(), signal=True)
             doc.update(features_of(toks_of(title), zh_mode))
@@ -524,6 +542,7 @@ def build_index(
         for pat in rule.match.patterns:
             if pat.regex not in patterns:  # parsed once, however many rules share it
                 patterns[pat.regex] = (required_literals(pat.regex), [])
+                pattern_groups[pat.regex] = required_groups(pat.regex)
             patterns[pat.regex][1].append((r, pat.weight))
         for bucket, items in ((requires, rule.match.require_any), (excludes, rule.match.exclude)):
             for item in items:
@@ -593,6 +612,7 @@ def build_index(
         needles=_by_anchor(keywords),
         keywords=dict(keywords),
         patterns=patterns,
+        pattern_groups=pattern_groups,
         requires=dict(requires),
         excludes=dict(excludes),
         vocab=frozenset(vocab),

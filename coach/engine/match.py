@@ -22,6 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from coach.engine.index import LONG_TEXT as LONG_TEXT
 from coach.engine.index import Analysed, Index, query_anchors
 from coach.engine.normalize import CONCEPT, is_cjk, stem
 
@@ -33,9 +34,6 @@ W_STORY = 0.70
 KEYWORD_SCALE = 10.0
 ABSTAIN_BELOW = 0.045
 ABSTAIN_BELOW_LONG = 0.035
-LONG_TEXT = 30
-"""A text with this many features or more (a story, not a line) is abstained on only below ``ABSTAIN_BELOW_LONG``:
-its similarity to any one rule is diluted by its length, not by being out of scope."""
 MIN_COVERAGE = 0.45
 """Abstain when less than this share of the text is playbook vocabulary (see ``Index.coverage``)."""
 OUT_OF_SCOPE_RATIO = 0.7
@@ -132,7 +130,10 @@ def _keyword_hits(
         if lit in mapped
         for regex in by_literal[lit]
     }
+    groups = index.pattern_groups
     for regex in sorted(found.union(always), key=position.__getitem__):
+        if not all(any(lit in mapped for lit in group) for group in groups.get(regex, ())):
+            continue  # one of the strings every match needs is missing: no need to compile or run it
         users = index.patterns[regex][1]
         if m := index.pattern(regex).search(mapped):
             words = user_words(a, m.group(0))

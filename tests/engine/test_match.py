@@ -206,7 +206,7 @@ def test_pattern_prefilter_never_hides_a_match():
     import re
 
     from coach.content.compiled import cached_index
-    from coach.engine.index import required_literals
+    from coach.engine.index import required_groups, required_literals
 
     lib, index = cached_index()
     texts = [
@@ -217,22 +217,28 @@ def test_pattern_prefilter_never_hides_a_match():
     checked = skipped = 0
     for regex in index.patterns:
         literals = required_literals(regex)
+        groups = required_groups(regex)
+        assert not literals or literals == groups[0]
         compiled = re.compile(regex)
         for text in texts:
             if compiled.search(text):
                 checked += 1
                 assert not literals or any(lit in text for lit in literals), (regex, literals, text)
+                for group in groups:  # every set the pattern needs is in the text, not only the first
+                    assert any(lit in text for lit in group), (regex, group, text)
         skipped += bool(literals)
     assert checked > 100 and skipped > len(index.patterns) // 2
 
 
 def test_pattern_prefilter_reads_chinese_characters_and_prefers_rare_strings():
-    from coach.engine.index import required_literals
+    from coach.engine.index import required_groups, required_literals
 
     assert required_literals("瘪|裂|碎瓶") == ["瘪", "碎瓶", "裂"]  # one Chinese character tells enough
     assert required_literals("(放|搁|压)(了)?一个月") == ["一个月"]  # the longer string, not a class
     assert set(required_literals("(放|搁|压)(了)?(周|月)")) in ({"放", "搁", "压"}, {"周", "月"})
     assert required_literals("[^放]x") == []  # a negated class promises nothing
+    # every set a match needs, the most telling first: "buyer" and one of "fee", "charge"
+    assert required_groups(r"buyer.{0,9}(fee|charge)") == [["buyer"], ["charge", "fee"]]
     # "the" is in most English texts; "slotting fee" is rare
     assert required_literals(r"\bthe (slotting fee|listing fee)") == ["listing fee", "slotting fee"]
 

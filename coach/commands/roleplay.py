@@ -190,7 +190,6 @@ def play_plain(
         debrief_text,
         feedback_lines,
         intro,
-        label,
         scorecard_line,
     )
     from coach.store import sessions
@@ -211,13 +210,13 @@ def play_plain(
         if recorder.finished(debrief_dict(engine.debrief(state), kit), left=left):
             say(debrief_text(sessions.get(conn, recorder.id), lang))
             say()
-            say(label(lang, "saved", id=recorder.id))
+            say(tr(lang, "roleplay.saved", id=recorder.id))
         else:
             record = live_record(state, kit, [], lang=lang, trainee=trainee)
             record["status"] = "left"
             say(debrief_text(record, lang))
             say()
-            say(label(lang, "not-saved"))
+            say(tr(lang, "roleplay.not-saved"))
 
     conn = open_db(db)
     try:
@@ -225,7 +224,7 @@ def play_plain(
         state = engine.start(scenario, kit, lang)
         closed = False
         say(intro(scenario_dict(scenario), lang))
-        say(label(lang, "how"))
+        say(tr(lang, "roleplay.how"))
         say()
         prompt()
         try:
@@ -246,11 +245,11 @@ def play_plain(
                     try:
                         state = engine.retry(state)
                     except engine.RoleplayError:
-                        say(label(lang, "retry.none"))
+                        say(tr(lang, "roleplay.retry.none"))
                         continue
                     recorder.retried()
                     closed = False
-                    say(label(lang, "retry.done"))
+                    say(tr(lang, "roleplay.retry.done"))
                     prompt()
                     continue
                 if closed or command in QUIT:
@@ -262,7 +261,7 @@ def play_plain(
                 exchange = exchange_dict(step.exchange, kit)
                 recorder.replied(exchange, stake=turn.stake or scenario.stake, stage=turn.stage)
                 if echo:
-                    say(f"{label(lang, 'you')}{label(lang, 'colon')}{step.exchange.reply}")
+                    say(f"{tr(lang, 'roleplay.you')}{tr(lang, 'roleplay.colon')}{step.exchange.reply}")
                 for line in feedback_lines(exchange, lang):
                     say(line)
                 say("  " + scorecard_line(scorecard(state.scores, kit), lang))
@@ -270,7 +269,7 @@ def play_plain(
                 if state.finished:
                     close(left=False)
                     closed = True
-                    say(label(lang, "after-end"))
+                    say(tr(lang, "roleplay.after-end"))
                     continue
                 prompt()
         finally:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coach.i18n import tr
 from coach.review.concessions import TYPE_LABELS, amount
 
 if TYPE_CHECKING:
@@ -35,120 +36,6 @@ PLAN_ITEMS = 2
 """Facts (or value items) quoted in one line."""
 COUNTER_STEPS = 2
 """Steps of each tactic's counter shown (the brief is one page)."""
-
-L = {
-    "en": {
-        "title": "Meeting brief",
-        "plan": "meeting plan {id}, version {version}",
-        "date": "Date",
-        "objectives": "What we want",
-        "must": "must",
-        "nice": "nice to have",
-        "walk_away": "Walk-away point",
-        "limit": "{type}: at most {amount} in total",
-        "alternatives": "Best alternative",
-        "concessions": "Concession plan (offer in this order)",
-        "col.n": "#",
-        "col.give": "We give",
-        "col.type": "Type",
-        "col.cost": "Cost to us",
-        "col.value": "Value to them",
-        "col.ask": "We ask in return",
-        "col.limit": "Limit",
-        "tactics": "Expected tactics and counters",
-        "note": "Note",
-        "counter": "Counter",
-        "say": "Say",
-        "no_counter": "no playbook loaded for this tactic",
-        "facts": "Facts to cite",
-        "value": "Value to restate",
-        "issues": "Issues on the table",
-        "ours": "us",
-        "theirs": "them",
-        "lines": "Lines to say",
-        "line.value": "Before we look at next year, a recap of what we did together: {items}.",
-        "line.facts": "Let's look at the figures: {items}.",
-        "line.fact": "{figure} ({source})",
-        "line.trade": "We can do {give} if we get {ask} in return.",
-        "line.items": "; ",
-        "missing.value": "No value delivered in the plan yet: add what you have done for them, with figures "
-        "you can show, before you restate it.",
-        "missing.facts": "No facts in the plan yet: add figures with their source before the meeting, and "
-        "quote none you cannot show.",
-        "room": "In the room",
-        "agenda": "Agenda",
-        "our_team": "Our team",
-        "their_team": "Their team",
-        "materials": "Materials",
-        "checklist": "Checklist",
-        "record": "Record after the meeting",
-        "gaps": "Not prepared yet",
-        "level.low": "low",
-        "level.medium": "medium",
-        "level.high": "high",
-        "stage.opening": "opening",
-        "stage.bargaining": "bargaining",
-        "stage.closing": "closing",
-        "stage.after-deal": "after the deal",
-        "sep": ", ",
-        "colon": ": ",
-    },
-    "zh": {
-        "title": "会前简报",
-        "plan": "会谈计划 {id}，第 {version} 版",
-        "date": "日期",
-        "objectives": "我们要什么",
-        "must": "必须",
-        "nice": "争取",
-        "walk_away": "底线",
-        "limit": "{type}：累计最多 {amount}",
-        "alternatives": "最佳选择",
-        "concessions": "让步计划（按此顺序提出）",
-        "col.n": "#",
-        "col.give": "我们给",
-        "col.type": "类型",
-        "col.cost": "我方成本",
-        "col.value": "对客户的价值",
-        "col.ask": "要求换回",
-        "col.limit": "上限",
-        "tactics": "预计的采购手段与应对",
-        "note": "备注",
-        "counter": "应对",
-        "say": "可以这样说",
-        "no_counter": "没有加载这个手段的应对手册",
-        "facts": "要引用的事实",
-        "value": "要重申的价值",
-        "issues": "谈判议题",
-        "ours": "我方",
-        "theirs": "对方",
-        "lines": "会上要说的话",
-        "line.value": "谈明年之前，先回顾一下我们一起做的：{items}。",
-        "line.facts": "我们一起看下数据：{items}。",
-        "line.fact": "{figure}（{source}）",
-        "line.trade": "如果能换回{ask}，{give}我们可以考虑。",
-        "line.items": "；",
-        "missing.value": "计划里还没写我们为客户做过什么：先补上，附上拿得出手的数据，再去重申价值。",
-        "missing.facts": "计划里还没有事实数据：会前先补上数据和出处，拿不出来的数字一个都别说。",
-        "room": "会议安排",
-        "agenda": "议程",
-        "our_team": "我方人员",
-        "their_team": "对方人员",
-        "materials": "资料",
-        "checklist": "准备清单",
-        "record": "会后记录",
-        "gaps": "还没有准备",
-        "level.low": "低",
-        "level.medium": "中",
-        "level.high": "高",
-        "stage.opening": "开场",
-        "stage.bargaining": "讨价还价",
-        "stage.closing": "收尾",
-        "stage.after-deal": "成交后",
-        "sep": "、",
-        "colon": "：",
-    },
-}
-"""The brief's headings and words, per language."""
 
 
 @dataclass
@@ -190,48 +77,54 @@ def build(
     ``people`` (who of theirs is in the room, from the key account's map) goes before the logistics."""
     from coach.content.plans import PART_NAMES, gaps
 
-    t = L[lang]
-    sep = t["sep"]
+    sep = tr(lang, "brief.sep")
     subtitle_parts = []
     if plan.date:
-        subtitle_parts.append(f"{t['date']}{t['colon']}{plan.date}")
+        subtitle_parts.append(f"{tr(lang, 'brief.date')}{tr(lang, 'brief.colon')}{plan.date}")
     if plan_id is not None:
-        subtitle_parts.append(t["plan"].format(id=plan_id, version=version or 1))
+        subtitle_parts.append(tr(lang, "brief.plan", id=plan_id, version=version or 1))
     out: list[Section] = []
 
-    objectives = Section("objectives", t["objectives"])
+    objectives = Section("objectives", tr(lang, "brief.objectives"))
     for o in plan.objectives:
-        objectives.items.append(("★ " + t["must"] if o.priority == "must" else "☆ " + t["nice"], o.text))
+        objectives.items.append(
+            ("★ " + tr(lang, "brief.must") if o.priority == "must" else "☆ " + tr(lang, "brief.nice"), o.text)
+        )
     out.append(objectives)
 
     alt = plan.alternatives
-    walk = Section("walk_away", t["walk_away"])
+    walk = Section("walk_away", tr(lang, "brief.walk_away"))
     if alt.walk_away:
         walk.items.append(("", alt.walk_away))
     for lim in alt.limits:
         walk.items.append(
             (
                 "",
-                t["limit"].format(
-                    type=TYPE_LABELS[lang][lim.type], amount=amount(lim.max.value, lim.max.unit, lang)
+                tr(
+                    lang,
+                    "brief.limit",
+                    type=TYPE_LABELS[lang][lim.type],
+                    amount=amount(lim.max.value, lim.max.unit, lang),
                 ),
             )
         )
     for s in alt.stages:
-        walk.items.append((f"{t['alternatives']} · {t['stage.' + s.stage]}", s.alternative))
+        walk.items.append(
+            (f"{tr(lang, 'brief.alternatives')} · {tr(lang, 'brief.stage.' + s.stage)}", s.alternative)
+        )
     out.append(walk)
 
     table = Section(
         "concessions",
-        t["concessions"],
+        tr(lang, "brief.concessions"),
         header=[
-            t["col.n"],
-            t["col.give"],
-            t["col.type"],
-            t["col.cost"],
-            t["col.value"],
-            t["col.ask"],
-            t["col.limit"],
+            tr(lang, "brief.col.n"),
+            tr(lang, "brief.col.give"),
+            tr(lang, "brief.col.type"),
+            tr(lang, "brief.col.cost"),
+            tr(lang, "brief.col.value"),
+            tr(lang, "brief.col.ask"),
+            tr(lang, "brief.col.limit"),
         ],
     )
     for n, item in enumerate(plan.tradeables, 1):
@@ -240,8 +133,8 @@ def build(
                 str(n),
                 item.item,
                 TYPE_LABELS[lang][item.type],
-                t[f"level.{item.cost}"],
-                t[f"level.{item.value}"],
+                tr(lang, f"brief.level.{item.cost}"),
+                tr(lang, f"brief.level.{item.value}"),
                 item.ask,
                 amount(item.limit.value, item.limit.unit, lang) if item.limit else "—",
             ]
@@ -249,42 +142,44 @@ def build(
     out.append(table)
 
     if plan.expected_tactics:
-        tactics = Section("tactics", t["tactics"])
+        tactics = Section("tactics", tr(lang, "brief.tactics"))
         for e in plan.expected_tactics:
             g = notes.get(e.tactic)
             title = (g.title.get(lang) if g else None) or readable(e.tactic)
             tactics.items.append((title, ""))
             if e.note:
-                tactics.items.append((f"  {t['note']}", e.note))
+                tactics.items.append((f"  {tr(lang, 'brief.note')}", e.note))
             steps = list(g.steps.get(lang, []))[:COUNTER_STEPS] if g else []
             if steps:
-                tactics.items.append((f"  {t['counter']}", ("" if lang == "zh" else " ").join(steps)))
+                tactics.items.append(
+                    (f"  {tr(lang, 'brief.counter')}", ("" if lang == "zh" else " ").join(steps))
+                )
             else:
-                tactics.items.append((f"  {t['counter']}", t["no_counter"]))
+                tactics.items.append((f"  {tr(lang, 'brief.counter')}", tr(lang, "brief.no_counter")))
             says = figure_free(g.say.get(lang, []) if g else [])[:1]
             for line in says:
-                tactics.items.append((f"  {t['say']}", f"“{line}”"))
+                tactics.items.append((f"  {tr(lang, 'brief.say')}", f"“{line}”"))
         out.append(tactics)
 
     if plan.facts:
-        out.append(Section("facts", t["facts"], [(f.figure, f.source) for f in plan.facts]))
+        out.append(Section("facts", tr(lang, "brief.facts"), [(f.figure, f.source) for f in plan.facts]))
     if plan.value_delivered:
-        out.append(Section("value", t["value"], [("", v) for v in plan.value_delivered]))
+        out.append(Section("value", tr(lang, "brief.value"), [("", v) for v in plan.value_delivered]))
     if plan.issues:
-        issues = Section("issues", t["issues"])
+        issues = Section("issues", tr(lang, "brief.issues"))
         for i in plan.issues:
             stands = sep.join(
                 x
                 for x in (
-                    f"{t['ours']}: {i.ours}" if i.ours else "",
-                    f"{t['theirs']}: {i.theirs}" if i.theirs else "",
+                    f"{tr(lang, 'brief.ours')}: {i.ours}" if i.ours else "",
+                    f"{tr(lang, 'brief.theirs')}: {i.theirs}" if i.theirs else "",
                 )
                 if x
             )
             issues.items.append((i.issue, stands))
         out.append(issues)
 
-    lines = Section("lines", t["lines"])
+    lines = Section("lines", tr(lang, "brief.lines"))
     for rule_id in LINE_PRINCIPLES:
         g = notes.get(rule_id)
         title = (g.title.get(lang) if g else None) or readable(rule_id)
@@ -300,25 +195,35 @@ def build(
     if people is not None:
         out.append(people)
     p = plan.professionalism
-    room = Section("room", t["room"])
+    room = Section("room", tr(lang, "brief.room"))
     for label, values in (
-        (t["agenda"], p.agenda),
-        (t["our_team"], [_person(x) for x in p.ours]),
-        (t["their_team"], [_person(x) for x in p.theirs] if people is None else []),  # named above
-        (t["materials"], p.materials),
-        (t["checklist"], [("☑ " if c.done else "☐ ") + c.item for c in p.checklist]),
+        (tr(lang, "brief.agenda"), p.agenda),
+        (tr(lang, "brief.our_team"), [_person(x) for x in p.ours]),
+        (
+            tr(lang, "brief.their_team"),
+            [_person(x) for x in p.theirs] if people is None else [],
+        ),  # named above
+        (tr(lang, "brief.materials"), p.materials),
+        (tr(lang, "brief.checklist"), [("☑ " if c.done else "☐ ") + c.item for c in p.checklist]),
     ):
         if values:
-            room.items.append((label, sep.join(values) if label != t["agenda"] else " → ".join(values)))
+            room.items.append(
+                (label, sep.join(values) if label != tr(lang, "brief.agenda") else " → ".join(values))
+            )
     if room.items:
         out.append(room)
     if plan.record:
-        out.append(Section("record", t["record"], [("", r) for r in plan.record]))
+        out.append(Section("record", tr(lang, "brief.record"), [("", r) for r in plan.record]))
     missing = gaps(plan)
     if missing:
-        out.append(Section("gaps", t["gaps"], [("", sep.join(PART_NAMES[lang][g] for g in missing))]))
+        out.append(
+            Section("gaps", tr(lang, "brief.gaps"), [("", sep.join(PART_NAMES[lang][g] for g in missing))])
+        )
     return Brief(
-        lang, f"{t['title']}{t['colon']}{plan.account} — {plan.meeting}", " · ".join(subtitle_parts), out
+        lang,
+        f"{tr(lang, 'brief.title')}{tr(lang, 'brief.colon')}{plan.account} — {plan.meeting}",
+        " · ".join(subtitle_parts),
+        out,
     )
 
 
@@ -326,25 +231,24 @@ def plan_line(plan: Plan, rule_id: str, lang: str) -> str | None:
     """The line for a principle built from the plan's own facts, value and give-get pairs, quoted; a note
     that they are missing when value or facts are absent; None where the plan has nothing to build on
     (a trade without give-gets, principles the plan does not feed)."""
-    t = L[lang]
-    sep = t["line.items"]
+    sep = tr(lang, "brief.line.items")
     if rule_id == "principle.use-facts":
         if not plan.facts:
-            return t["missing.facts"]
+            return tr(lang, "brief.missing.facts")
         items = sep.join(
-            t["line.fact"].format(figure=_inline(f.figure, lang), source=f.source)
+            tr(lang, "brief.line.fact", figure=_inline(f.figure, lang), source=f.source)
             for f in plan.facts[:PLAN_ITEMS]
         )
-        return f"“{t['line.facts'].format(items=items)}”"
+        return f"“{tr(lang, 'brief.line.facts', items=items)}”"
     if rule_id == "principle.restate-value":
         if not plan.value_delivered:
-            return t["missing.value"]
+            return tr(lang, "brief.missing.value")
         items = sep.join(_inline(v, lang) for v in plan.value_delivered[:PLAN_ITEMS])
-        return f"“{t['line.value'].format(items=items)}”"
+        return f"“{tr(lang, 'brief.line.value', items=items)}”"
     if rule_id == "principle.trade-concessions" and plan.tradeables:
         first = plan.tradeables[0]
         give, ask = (_inline(x, lang) for x in (first.item, first.ask))
-        return f"“{t['line.trade'].format(give=give, ask=ask)}”"
+        return f"“{tr(lang, 'brief.line.trade', give=give, ask=ask)}”"
     return None
 
 
@@ -408,7 +312,7 @@ def to_markdown(brief: Brief) -> str:
             out.append("|" + "---|" * len(s.header))
             for row in s.rows:
                 out.append("| " + " | ".join(md_escape(c) for c in row) + " |")
-        colon = L[brief.lang]["colon"].strip()
+        colon = tr(brief.lang, "brief.colon").strip()
         for label, text in s.items:
             indent = "  " if label.startswith("  ") else ""
             label = label.strip()
@@ -474,7 +378,7 @@ def to_html(brief: Brief) -> str:
             out.append("</table>")
         if s.items:
             out.append("<ul>")
-            colon = L[brief.lang]["colon"].strip()
+            colon = tr(brief.lang, "brief.colon").strip()
             for label, text in s.items:
                 cls = ' class="sub"' if label.startswith("  ") else ""
                 label = label.strip()

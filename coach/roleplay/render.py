@@ -13,107 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coach.clock import local_time
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "roleplay": "Role-play",
-        "customer": "Customer",
-        "setting": "Setting",
-        "objective": "Your objective",
-        "limits": "Your limits",
-        "how": "Type your reply and press Enter. /retry takes back your last reply, /quit leaves.",
-        "you": "You",
-        "none": "No behaviour the playbooks track was found in this reply.",
-        "good": "Good",
-        "bad": "Watch out",
-        "blocker": "Blocker — this fails the attempt",
-        "principle": "Principle",
-        "better": "Better",
-        "coach": "Coach",
-        "score": "Scorecard",
-        "score.zero": "no principle scored yet",
-        "debrief": "Debrief",
-        "outcome": "Outcome",
-        "dash": " — ",
-        "reply.n": "reply {n}",
-        "paren": " ({})",
-        "list": "; ",
-        "left": "left before the end",
-        "transcript": "Transcript",
-        "retried": "taken back",
-        "retried.tag": " (taken back)",
-        "sep": ", ",
-        "best": "Best lines from the playbooks",
-        "saved": "Session saved as #{id} (`coach sessions show {id}`).",
-        "not-saved": "Nothing was saved: no reply was made.",
-        "retry.done": "Your last reply was taken back. The customer repeats:",
-        "retry.none": "Nothing to take back yet.",
-        "after-end": "Type /retry to take back your last reply and try that turn again; anything else ends.",
-        "trainee": "Trainee",
-        "started": "Started",
-        "ended": "Ended",
-        "status": "Status",
-        "success": "success",
-        "partial": "partial",
-        "fail": "fail",
-        "open": "open (not finished)",
-        "finished": "finished",
-        "colon": ": ",
-        "q": "“{}”",
-    },
-    "zh": {
-        "roleplay": "角色扮演",
-        "customer": "客户",
-        "setting": "场景",
-        "objective": "你的目标",
-        "limits": "你的底线",
-        "how": "输入你的回复后按回车。/retry 撤回上一句，/quit 退出。",
-        "you": "你",
-        "none": "这句话里没有发现需要点评的行为。",
-        "good": "做得好",
-        "bad": "注意",
-        "blocker": "致命错误——本次练习判为失败",
-        "principle": "相关原则",
-        "better": "更好的说法",
-        "coach": "教练点评",
-        "score": "原则得分",
-        "score.zero": "暂无得分",
-        "debrief": "复盘",
-        "outcome": "结果",
-        "dash": "——",
-        "reply.n": "第 {n} 句",
-        "paren": "（{}）",
-        "list": "；",
-        "left": "中途退出",
-        "transcript": "对话记录",
-        "retried": "已撤回",
-        "retried.tag": "（已撤回）",
-        "sep": "，",
-        "best": "手册里的好说法",
-        "saved": "本次练习已保存为 #{id}（`coach sessions show {id}`）。",
-        "not-saved": "没有回复，未保存。",
-        "retry.done": "上一句已撤回。客户重复道：",
-        "retry.none": "还没有可以撤回的回复。",
-        "after-end": "输入 /retry 撤回最后一句、重新回答这一轮；输入其他内容则退出。",
-        "trainee": "学员",
-        "started": "开始时间",
-        "ended": "结束时间",
-        "status": "状态",
-        "success": "成功",
-        "partial": "部分成功",
-        "fail": "失败",
-        "open": "进行中（未完成）",
-        "finished": "已完成",
-        "colon": "：",
-        "q": "“{}”",
-    },
-}
-
-
-def label(lang: str, key: str, **values: Any) -> str:
-    """A label in ``lang`` (English when the language is unknown)."""
-    text = LABELS.get(lang, LABELS["en"])[key]
-    return text.format(**values) if values else text
+from coach.i18n import tr
 
 
 def t(value: dict[str, str] | None, lang: str) -> str:
@@ -125,50 +25,53 @@ def t(value: dict[str, str] | None, lang: str) -> str:
 
 def intro(scenario: dict[str, Any], lang: str) -> str:
     """The briefing shown before the first turn: who, where, what you want, your limits."""
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     p = scenario["persona"]
     lines = [
-        f"{L['roleplay']}{c}{t(scenario['title'], lang)}",
-        f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{L['sep']}{t(p['retailer'], lang)}",
+        f"{tr(lang, 'roleplay.roleplay')}{c}{t(scenario['title'], lang)}",
+        f"{tr(lang, 'roleplay.customer')}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{tr(lang, 'roleplay.sep')}{t(p['retailer'], lang)}",
         f"  {t(p['temperament'], lang)}",
-        f"{L['setting']}{c}{t(scenario['setting'], lang)}",
-        f"{L['objective']}{c}{t(scenario['objective'], lang)}",
+        f"{tr(lang, 'roleplay.setting')}{c}{t(scenario['setting'], lang)}",
+        f"{tr(lang, 'roleplay.objective')}{c}{t(scenario['objective'], lang)}",
     ]
     if scenario["limits"]:
-        lines.append(f"{L['limits']}{c}".rstrip())
+        lines.append(f"{tr(lang, 'roleplay.limits')}{c}".rstrip())
         lines += [f"  - {t(x, lang)}" for x in scenario["limits"]]
     return "\n".join(lines)
 
 
 def customer_line(speaker: dict[str, str] | None, line: dict[str, str] | None, lang: str) -> str:
     """``[Name] “line”``."""
-    return f"[{t(speaker, lang)}] {LABELS[lang]['q'].format(t(line, lang))}"
+    return f"[{t(speaker, lang)}] {tr(lang, 'roleplay.q', text=t(line, lang))}"
 
 
 def feedback_items(exchange: dict[str, Any], lang: str) -> list[tuple[int, str]]:
     """Feedback as (depth, text): each behaviour (good first) at depth 0 with why, principle, better lines
     and the blocker at depth 1; then the coach's note. Only what a trainee reads: titles, never ids, the
     detector's matches or the scenario's variables (those stay in the JSON export)."""
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     out: list[tuple[int, str]] = []
     behaviours = sorted(exchange["behaviours"], key=lambda b: not b["good"])
     if not behaviours:
-        out.append((0, f"· {L['none']}"))
+        out.append((0, f"· {tr(lang, 'roleplay.none')}"))
     for b in behaviours:
         mark = "✓" if b["good"] else "✗"
-        out.append((0, f"{mark} {L['good'] if b['good'] else L['bad']}{c}{t(b['title'], lang)}"))
+        out.append(
+            (
+                0,
+                f"{mark} {tr(lang, 'roleplay.good') if b['good'] else tr(lang, 'roleplay.bad')}{c}{t(b['title'], lang)}",
+            )
+        )
         if b.get("blocker"):
-            out.append((1, f"‼ {L['blocker']}{c}{t(b['blocker'], lang)}"))
+            out.append((1, f"‼ {tr(lang, 'roleplay.blocker')}{c}{t(b['blocker'], lang)}"))
         out.append((1, t(b["why"], lang)))
         if b["principles"]:
-            names = L["list"].join(t(p["title"], lang) for p in b["principles"])
-            out.append((1, f"{L['principle']}{c}{names}"))
+            names = tr(lang, "roleplay.list").join(t(p["title"], lang) for p in b["principles"])
+            out.append((1, f"{tr(lang, 'roleplay.principle')}{c}{names}"))
         for line in b.get("better", []):
-            out.append((1, f"{L['better']}{c}{t(line, lang)}"))
+            out.append((1, f"{tr(lang, 'roleplay.better')}{c}{t(line, lang)}"))
     if exchange.get("note"):
-        out.append((0, f"» {L['coach']}{c}{t(exchange['note'], lang)}"))
+        out.append((0, f"» {tr(lang, 'roleplay.coach')}{c}{t(exchange['note'], lang)}"))
     return out
 
 
@@ -184,8 +87,8 @@ def scorecard_line(scorecard: Iterable[dict[str, Any]], lang: str) -> str:
         for i, row in enumerate(scorecard, 1)
         if row["score"]
     ]
-    return f"{LABELS[lang]['score']}{LABELS[lang]['colon']}" + (
-        " · ".join(parts) or LABELS[lang]["score.zero"]
+    return f"{tr(lang, 'roleplay.score')}{tr(lang, 'roleplay.colon')}" + (
+        " · ".join(parts) or tr(lang, "roleplay.score.zero")
     )
 
 
@@ -199,10 +102,9 @@ def short_title(title: str) -> str:
 
 def debrief_text(record: dict[str, Any], lang: str) -> str:
     """The debrief for the terminal: outcome, lesson, blockers, transcript, scorecard, best lines."""
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     d = record.get("debrief") or {}
-    out = [f"=== {L['debrief']}{c}{t(record['scenario']['title'], lang)} ==="]
+    out = [f"=== {tr(lang, 'roleplay.debrief')}{c}{t(record['scenario']['title'], lang)} ==="]
     out.append(_outcome(record, lang))
     if d.get("last_line"):
         out.append(customer_line(record["scenario"]["persona"]["name"], d["last_line"], lang))
@@ -211,22 +113,22 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
     out += [t(line, lang) for line in d.get("account", [])]
     for b in d.get("blocked", []):
         out.append(f"‼ {blocked_text(record, b, lang)}")
-    out += ["", f"{L['transcript']}{c}".rstrip()]
+    out += ["", f"{tr(lang, 'roleplay.transcript')}{c}".rstrip()]
     n = 0
     for ex in record["transcript"]:
-        tag = L["retried.tag"] if ex.get("retried") else ""
+        tag = tr(lang, "roleplay.retried.tag") if ex.get("retried") else ""
         if not ex.get("retried"):
             n += 1
         mark = "↺" if ex.get("retried") else f"{n}."
         out.append(f"{mark} {customer_line(ex['speaker'], ex['line'], lang)}")
-        out.append(f"   {L['you']}{tag}{c}{ex['reply']}")
+        out.append(f"   {tr(lang, 'roleplay.you')}{tag}{c}{ex['reply']}")
         out += feedback_lines(ex, lang, indent="   ")
-    out += ["", f"{L['score']}{c}".rstrip()]
+    out += ["", f"{tr(lang, 'roleplay.score')}{c}".rstrip()]
     for i, row in enumerate(record.get("scorecard") or d.get("scorecard", []), 1):
         out.append(f"  {i}. {short_title(t(row['title'], lang))}{c}{row['score']:+d}")
     best = d.get("best_lines", [])
     if best:
-        out += ["", f"{L['best']}{c}".rstrip()]
+        out += ["", f"{tr(lang, 'roleplay.best')}{c}".rstrip()]
         for b in best:
             out.append(f"  {t(b['title'], lang)}")
             out += [f"    - {t(line, lang)}" for line in b["lines"]]
@@ -234,24 +136,26 @@ def debrief_text(record: dict[str, Any], lang: str) -> str:
 
 
 def _outcome(record: dict[str, Any], lang: str) -> str:
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     if record.get("outcome"):
         # The ending's own name when the scenario gives one; never its id (sessions saved before endings
         # had titles show the outcome alone).
         name = t((record.get("debrief") or {}).get("ending_title"), lang)
-        return f"{L['outcome']}{c}{L[record['outcome']]}" + (f"{L['dash']}{name}" if name else "")
+        return f"{tr(lang, 'roleplay.outcome')}{c}{tr(lang, 'roleplay.' + record['outcome'])}" + (
+            f"{tr(lang, 'roleplay.dash')}{name}" if name else ""
+        )
     if record.get("status") == "left":
-        return f"{L['outcome']}{c}{L['left']}"
-    return f"{L['status']}{c}{L[record.get('status') or 'open']}"
+        return f"{tr(lang, 'roleplay.outcome')}{c}{tr(lang, 'roleplay.left')}"
+    return f"{tr(lang, 'roleplay.status')}{c}{tr(lang, 'roleplay.' + (record.get('status') or 'open'))}"
 
 
 def blocked_text(record: dict[str, Any], blocked: dict[str, Any], lang: str) -> str:
     """A blocker in words: ``Blocker — this fails the attempt: Gives it away (reply 2) — why``."""
-    L = LABELS[lang]
     n = reply_number(record, blocked.get("turn"))
-    head = t(blocked.get("title"), lang) + (L["paren"].format(L["reply.n"].format(n=n)) if n else "")
-    return f"{L['blocker']}{L['colon']}{head.strip()}{L['dash'] if head else ''}{t(blocked.get('why'), lang)}"
+    head = t(blocked.get("title"), lang) + (
+        tr(lang, "roleplay.paren", text=tr(lang, "roleplay.reply.n", n=n)) if n else ""
+    )
+    return f"{tr(lang, 'roleplay.blocker')}{tr(lang, 'roleplay.colon')}{head.strip()}{tr(lang, 'roleplay.dash') if head else ''}{t(blocked.get('why'), lang)}"
 
 
 def reply_number(record: dict[str, Any], turn: str | None) -> int | None:
@@ -279,24 +183,23 @@ def md(text: str) -> str:
 
 def markdown(record: dict[str, Any], lang: str) -> str:
     """A saved session as a Markdown document for the trainer; every text escaped."""
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     sc = record["scenario"]
     p = sc["persona"]
-    out = [f"# {L['roleplay']}{c}{md(t(sc['title'], lang))} (#{record['id']})", ""]
+    out = [f"# {tr(lang, 'roleplay.roleplay')}{c}{md(t(sc['title'], lang))} (#{record['id']})", ""]
     if record.get("trainee"):
-        out.append(f"- {L['trainee']}{c}{md(record['trainee'])}")
+        out.append(f"- {tr(lang, 'roleplay.trainee')}{c}{md(record['trainee'])}")
     out.append(
-        f"- {L['customer']}{c}{md(t(p['name'], lang))} — {md(t(p['role'], lang))}{L['sep']}"
+        f"- {tr(lang, 'roleplay.customer')}{c}{md(t(p['name'], lang))} — {md(t(p['role'], lang))}{tr(lang, 'roleplay.sep')}"
         f"{md(t(p['retailer'], lang))}"
     )
-    out.append(f"- {L['objective']}{c}{md(t(sc['objective'], lang))}")
-    out.append(f"- {L['started']}{c}{local_time(record['started_at'])}")
+    out.append(f"- {tr(lang, 'roleplay.objective')}{c}{md(t(sc['objective'], lang))}")
+    out.append(f"- {tr(lang, 'roleplay.started')}{c}{local_time(record['started_at'])}")
     if record.get("ended_at"):
-        out.append(f"- {L['ended']}{c}{local_time(record['ended_at'])}")
+        out.append(f"- {tr(lang, 'roleplay.ended')}{c}{local_time(record['ended_at'])}")
     out.append(f"- {md(_outcome(record, lang))}")
     d = record.get("debrief") or {}
-    out += ["", f"## {L['debrief']}", ""]
+    out += ["", f"## {tr(lang, 'roleplay.debrief')}", ""]
     if d.get("debrief"):
         out.append(md(t(d["debrief"], lang)))
     if d.get("account"):
@@ -308,22 +211,22 @@ def markdown(record: dict[str, Any], lang: str) -> str:
             out.append(f"{'  ' if nested else ''}- {md(said.removeprefix('  - '))}")
     for b in d.get("blocked", []):
         out += ["", f"‼ {md(blocked_text(record, b, lang))}"]
-    out += ["", f"## {L['transcript']}", ""]
+    out += ["", f"## {tr(lang, 'roleplay.transcript')}", ""]
     for ex in record["transcript"]:
-        tag = f" *({L['retried']})*" if ex.get("retried") else ""
+        tag = f" *({tr(lang, 'roleplay.retried')})*" if ex.get("retried") else ""
         out.append(f"> **{md(t(ex['speaker'], lang))}**{c}{md(t(ex['line'], lang))}")
         out.append("")
-        out.append(f"**{L['you']}**{tag}{c}{md(ex['reply'])}")
+        out.append(f"**{tr(lang, 'roleplay.you')}**{tag}{c}{md(ex['reply'])}")
         out.append("")
         for depth, line in feedback_items(ex, lang):
             out.append(f"{'  ' * depth}- {md(line.strip())}")
         out.append("")
-    out += [f"## {L['score']}", "", "| # | | |", "|---|---|---|"]
+    out += [f"## {tr(lang, 'roleplay.score')}", "", "| # | | |", "|---|---|---|"]
     for i, row in enumerate(record.get("scorecard") or [], 1):
         out.append(f"| {i} | {md(short_title(t(row['title'], lang)))} | {row['score']:+d} |")
     best = d.get("best_lines", [])
     if best:
-        out += ["", f"## {L['best']}", ""]
+        out += ["", f"## {tr(lang, 'roleplay.best')}", ""]
         for b in best:
             out.append(f"**{md(t(b['title'], lang))}**")
             out.append("")
@@ -351,11 +254,10 @@ def _h(text: object) -> str:
 def html_page(record: dict[str, Any], lang: str) -> str:
     """A saved session as one HTML page for the trainer: the same content as ``markdown``, every text
     escaped, no scripts or external files."""
-    L = LABELS[lang]
-    c = L["colon"]
+    c = tr(lang, "roleplay.colon")
     sc = record["scenario"]
     p = sc["persona"]
-    title = f"{L['roleplay']}{c}{t(sc['title'], lang)} (#{record['id']})"
+    title = f"{tr(lang, 'roleplay.roleplay')}{c}{t(sc['title'], lang)} (#{record['id']})"
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
@@ -370,18 +272,18 @@ def html_page(record: dict[str, Any], lang: str) -> str:
     ]
     facts = []
     if record.get("trainee"):
-        facts.append(f"{L['trainee']}{c}{record['trainee']}")
+        facts.append(f"{tr(lang, 'roleplay.trainee')}{c}{record['trainee']}")
     facts.append(
-        f"{L['customer']}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{L['sep']}{t(p['retailer'], lang)}"
+        f"{tr(lang, 'roleplay.customer')}{c}{t(p['name'], lang)} — {t(p['role'], lang)}{tr(lang, 'roleplay.sep')}{t(p['retailer'], lang)}"
     )
-    facts.append(f"{L['objective']}{c}{t(sc['objective'], lang)}")
-    facts.append(f"{L['started']}{c}{local_time(record['started_at'])}")
+    facts.append(f"{tr(lang, 'roleplay.objective')}{c}{t(sc['objective'], lang)}")
+    facts.append(f"{tr(lang, 'roleplay.started')}{c}{local_time(record['started_at'])}")
     if record.get("ended_at"):
-        facts.append(f"{L['ended']}{c}{local_time(record['ended_at'])}")
+        facts.append(f"{tr(lang, 'roleplay.ended')}{c}{local_time(record['ended_at'])}")
     facts.append(_outcome(record, lang))
     out += [f"<li>{_h(f)}</li>" for f in facts] + ["</ul>"]
     d = record.get("debrief") or {}
-    out.append(f"<h2>{_h(L['debrief'])}</h2>")
+    out.append(f"<h2>{_h(tr(lang, 'roleplay.debrief'))}</h2>")
     if d.get("debrief"):
         out.append(f"<p>{_h(t(d['debrief'], lang))}</p>")
     if d.get("account"):
@@ -393,24 +295,24 @@ def html_page(record: dict[str, Any], lang: str) -> str:
         out.append("</ul>")
     for b in d.get("blocked", []):
         out.append(f"<p><strong>‼ {_h(blocked_text(record, b, lang))}</strong></p>")
-    out.append(f"<h2>{_h(L['transcript'])}</h2>")
+    out.append(f"<h2>{_h(tr(lang, 'roleplay.transcript'))}</h2>")
     for ex in record["transcript"]:
         cls = ' class="retried"' if ex.get("retried") else ""
-        tag = L["retried.tag"] if ex.get("retried") else ""
+        tag = tr(lang, "roleplay.retried.tag") if ex.get("retried") else ""
         who, said = _h(t(ex["speaker"], lang)), _h(c + t(ex["line"], lang))
         out.append(f"<blockquote><strong>{who}</strong>{said}</blockquote>")
-        out.append(f"<p{cls}><strong>{_h(L['you'] + tag)}</strong>{_h(c + ex['reply'])}</p>")
+        out.append(f"<p{cls}><strong>{_h(tr(lang, 'roleplay.you') + tag)}</strong>{_h(c + ex['reply'])}</p>")
         out.append("<ul>")
         out += [f'<li class="d{depth}">{_h(line.strip())}</li>' for depth, line in feedback_items(ex, lang)]
         out.append("</ul>")
-    out += [f"<h2>{_h(L['score'])}</h2>", "<table>"]
+    out += [f"<h2>{_h(tr(lang, 'roleplay.score'))}</h2>", "<table>"]
     for i, row in enumerate(record.get("scorecard") or [], 1):
         name = _h(short_title(t(row["title"], lang)))
         out.append(f"<tr><td>{i}</td><td>{name}</td><td>{row['score']:+d}</td></tr>")
     out.append("</table>")
     best = d.get("best_lines", [])
     if best:
-        out.append(f"<h2>{_h(L['best'])}</h2>")
+        out.append(f"<h2>{_h(tr(lang, 'roleplay.best'))}</h2>")
         for b in best:
             out.append(f"<h3>{_h(t(b['title'], lang))}</h3><ul>")
             out += [f"<li>{_h(t(line, lang))}</li>" for line in b["lines"]]

@@ -412,7 +412,6 @@ class PlanScreen(CoachScreen):
 
     def _show_summary(self) -> None:
         from coach.content.plans import PART_NAMES, PlanError, gaps, missing_parts
-        from coach.review.brief import L as BRIEF_LABELS
         from coach.review.brief import build, guidance_ids
         from coach.services.prep import guidance_from
 
@@ -452,7 +451,7 @@ class PlanScreen(CoachScreen):
                 lines.append(
                     Text.assemble(
                         (label.strip(), "bold") if label.strip() else "",
-                        BRIEF_LABELS[lang]["colon"] if label.strip() and text else "",
+                        self.tr("brief.colon") if label.strip() and text else "",
                         text,
                         style="" if not label.startswith("  ") else "dim",
                     )

@@ -27,7 +27,6 @@ from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
 from coach.i18n import menu
-from coach.roleplay.render import label
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.roleplay import ExchangeView, customer_text, scorecard_text
 from coach.tui.widgets.wrapped import Wrapped
@@ -387,7 +386,7 @@ class RoleplayScreen(CoachScreen):
         lang = self.lang
         heading = self.tr("rp.title")
         if self.state is not None:
-            heading += f"{label(lang, 'colon')}{getattr(self.state.scenario.title, lang)}"
+            heading += f"{self.tr('roleplay.colon')}{getattr(self.state.scenario.title, lang)}"
         self.query_one("#rp-heading", Static).update(heading)
         if view == "rp-play" and self.state is not None:
             self._draw_play()

@@ -13,14 +13,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from coach.roleplay.render import feedback_items, label, short_title, t
+from coach.i18n import tr
+from coach.roleplay.render import feedback_items, short_title, t
 from coach.tui.widgets.wrapped import Wrapped
 
 
 def customer_text(speaker: dict[str, str] | None, line: dict[str, str] | None, lang: str) -> Text:
     """``Name: “line”`` with the name in bold."""
     return Text.assemble(
-        (t(speaker, lang), "bold"), label(lang, "colon"), label(lang, "q").format(t(line, lang))
+        (t(speaker, lang), "bold"), tr(lang, "roleplay.colon"), tr(lang, "roleplay.q", text=t(line, lang))
     )
 
 
@@ -66,10 +67,10 @@ class ExchangeView(Vertical):
         """Customer line above; reply and feedback side by side."""
         ex, lang = self.exchange, self.lang
         yield Static(Wrapped(customer_text(ex["speaker"], ex["line"], lang)), classes="rp-customer")
-        you = Text.assemble((label(lang, "you"), "bold"))
+        you = Text.assemble((tr(lang, "roleplay.you"), "bold"))
         if ex.get("retried"):
-            you.append(label(lang, "retried.tag"), style="italic")
-        you.append(label(lang, "colon"))
+            you.append(tr(lang, "roleplay.retried.tag"), style="italic")
+        you.append(tr(lang, "roleplay.colon"))
         you.append(ex["reply"])
         with Horizontal(classes="rp-row"):
             yield Static(Wrapped(you), classes="rp-reply")

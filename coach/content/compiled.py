@@ -491,12 +491,14 @@ def _library_from_plain(data: dict[str, Any]) -> Library:
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """No garbage collection while the cache's millions of small containers are made (it would only
-    cost time: none of them is garbage)."""
+    cost time: none of them is garbage), and none over them afterwards: they are moved to the collector's
+    permanent generation (``gc.freeze``), or the first collection after loading would walk them all."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.commands.common import existing_id, print_json, safe
+from coach.i18n import tr
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -62,12 +63,6 @@ def session_id(value: str) -> int:
     return existing_id(number, "session")
 
 
-OUTCOME = {
-    "en": {"success": "success", "partial": "partial", "fail": "fail", None: "-"},
-    "zh": {"success": "成功", "partial": "部分成功", "fail": "失败", None: "-"},
-}
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
     from coach.files import check_target, write_file
@@ -90,7 +85,11 @@ def run(args: argparse.Namespace) -> int:
                 print("no saved sessions (play one with `coach roleplay`)", file=sys.stderr)
             for s in items:
                 who = f"  [{s.trainee}]" if s.trainee else ""
-                state = OUTCOME["en"][s.outcome] if s.status == "finished" else s.status
+                state = (
+                    (tr("en", f"roleplay.{s.outcome}") if s.outcome else "-")
+                    if s.status == "finished"
+                    else s.status
+                )
                 print(
                     safe(
                         f"{s.id:>4}  {local_time(s.started_at)}  {s.scenario_id}  {state}  "

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from coach.i18n import tr
 from coach.review.concessions import Row, amount, entry_line
 
 if TYPE_CHECKING:
@@ -197,46 +198,6 @@ def check_entry(plan: Plan, rows: Iterable[Row], entry: Pending) -> list[Finding
 
 # ------------------------------------------------------------------------------------------- rendering
 
-LABELS = {
-    "en": {
-        "title": "Plan check — meeting plan {id}, version {version}: {account} / {meeting}",
-        "title_unsaved": "Plan check — {account} / {meeting}",
-        "checked": "{n} concession{s} checked against the plan",
-        "others": "; {n} of other accounts with the same meeting name left out",
-        "not-in-plan": "✗ Not among the plan's tradeables ({n}):",
-        "over-limit": "✗ Over the planned limit ({n}):",
-        "no-return": "✗ Given without the planned return ({n}):",
-        "past-walk-away": "✗ Past the walk-away point ({n}):",
-        "limit-unit": "? Limit not checked, the units differ ({n}):",
-        "why.over-limit": "{item}: {total} in total, limit {limit}",
-        "why.no-return": "planned return: {ask}",
-        "why.past-walk-away": "{type} {total} in total, walk-away {limit}",
-        "why.limit-unit": "{what}: the limit is {limit}, this entry is in {unit}",
-        "ok": "✓ Every concession kept to the plan.",
-        "none": "No concessions logged for this meeting yet.",
-        "no_plan": "No plan for this meeting; make one with `coach prep new --account ... --meeting ...`.",
-    },
-    "zh": {
-        "title": "对照计划检查 — 会谈计划 {id} 第 {version} 版：{account} / {meeting}",
-        "title_unsaved": "对照计划检查 — {account} / {meeting}",
-        "checked": "对照计划检查了 {n} 项让步",
-        "others": "；会议名称相同但属于其他客户的 {n} 项未计入",
-        "not-in-plan": "✗ 不在计划的可让步项目中（{n} 项）：",
-        "over-limit": "✗ 超出计划的上限（{n} 项）：",
-        "no-return": "✗ 没有换回计划中的回报（{n} 项）：",
-        "past-walk-away": "✗ 越过了底线（{n} 项）：",
-        "limit-unit": "? 单位不同，无法对照上限（{n} 项）：",
-        "why.over-limit": "{item}：累计 {total}，上限 {limit}",
-        "why.no-return": "计划换回：{ask}",
-        "why.past-walk-away": "{type}累计 {total}，底线 {limit}",
-        "why.limit-unit": "{what}：上限为 {limit}，这一项的单位是 {unit}",
-        "ok": "✓ 所有让步都在计划之内。",
-        "none": "这次会议还没有让步记录。",
-        "no_plan": "这次会议还没有计划；用 `coach prep new --account ... --meeting ...` 制定一个。",
-    },
-}
-"""Text of the plan check, per language."""
-
 
 def _type_label(type_: str, lang: str) -> str:
     from coach.review.concessions import TYPE_LABELS
@@ -254,74 +215,59 @@ def _unit_label(unit: str | None, lang: str) -> str:
 
 def finding_reason(f: Finding, lang: str = "en") -> str:
     """Why a finding is one, in one line (the numbers and the planned values)."""
-    t = LABELS[lang]
     lim = amount(f.limit.value, f.limit.unit, lang) if f.limit is not None else ""
     unit = f.limit.unit if f.limit is not None else None
     if f.kind == "over-limit":
-        return t["why.over-limit"].format(item=f.item, total=amount(f.total, unit, lang), limit=lim)
+        return tr(lang, "check.why.over-limit", item=f.item, total=amount(f.total, unit, lang), limit=lim)
     if f.kind == "no-return":
-        return t["why.no-return"].format(ask=f.ask)
+        return tr(lang, "check.why.no-return", ask=f.ask)
     if f.kind == "past-walk-away":
-        return t["why.past-walk-away"].format(
-            type=_type_label(f.type or "", lang), total=amount(f.total, unit, lang), limit=lim
+        return tr(
+            lang,
+            "check.why.past-walk-away",
+            type=_type_label(f.type or "", lang),
+            total=amount(f.total, unit, lang),
+            limit=lim,
         )
     if f.kind == "limit-unit":
         what = f.item if f.item else _type_label(f.type or "", lang)
-        return t["why.limit-unit"].format(what=what, limit=lim, unit=_unit_label(f.unit, lang))
+        return tr(lang, "check.why.limit-unit", what=what, limit=lim, unit=_unit_label(f.unit, lang))
     return ""
-
-
-SHORT = {
-    "en": {
-        "not-in-plan": "not among the plan's tradeables",
-        "over-limit": "over the planned limit",
-        "no-return": "given without the planned return",
-        "past-walk-away": "past the walk-away point",
-        "limit-unit": "limit not checked, the units differ",
-    },
-    "zh": {
-        "not-in-plan": "不在计划的可让步项目中",
-        "over-limit": "超出计划的上限",
-        "no-return": "没有换回计划中的回报",
-        "past-walk-away": "越过了底线",
-        "limit-unit": "单位不同，无法对照上限",
-    },
-}
-"""What each kind of finding is, in a few words (the warning shown while a concession is typed)."""
 
 
 def finding_line(f: Finding, lang: str = "en") -> str:
     """One finding in one line: what is wrong, then the numbers or the planned values."""
     reason = finding_reason(f, lang)
-    short = SHORT[lang][f.kind]
+    short = tr(lang, "check.short." + f.kind)
     return f"{short}{'：' if lang == 'zh' else ': '}{reason}" if reason else short
 
 
 def render_text(pc: PlanCheck, lang: str = "en") -> str:
     """The plan check as readable text (user text literally; the caller strips control characters)."""
-    t = LABELS[lang]
     if pc.plan_id is not None:
-        head = t["title"].format(id=pc.plan_id, version=pc.version, account=pc.account, meeting=pc.meeting)
+        head = tr(
+            lang, "check.title", id=pc.plan_id, version=pc.version, account=pc.account, meeting=pc.meeting
+        )
     else:
-        head = t["title_unsaved"].format(account=pc.account, meeting=pc.meeting)
+        head = tr(lang, "check.title_unsaved", account=pc.account, meeting=pc.meeting)
     if pc.checked == 0:
-        return f"{head}\n{t['none']}"
-    counts = t["checked"].format(n=pc.checked, s="" if pc.checked == 1 else "s")
+        return f"{head}\n{tr(lang, 'check.none')}"
+    counts = tr(lang, "check.checked", n=pc.checked)
     if pc.other_accounts:
-        counts += t["others"].format(n=pc.other_accounts)
+        counts += tr(lang, "check.others", n=pc.other_accounts)
     lines = [head, counts]
     for kind in KINDS:
         found = pc.by_kind(kind)
         if not found:
             continue
-        lines += ["", t[kind].format(n=len(found))]
+        lines += ["", tr(lang, "check." + kind, n=len(found))]
         for f in found:
             lines.append("  " + entry_line(f.entry, lang))
             reason = finding_reason(f, lang)
             if reason:
                 lines.append("    → " + reason)
     if pc.ok:
-        lines += ["", t["ok"]]
+        lines += ["", tr(lang, "check.ok")]
     return "\n".join(lines)
 
 
@@ -359,7 +305,7 @@ def to_json(pc: PlanCheck) -> dict[str, Any]:
 
 def no_plan_text(lang: str = "en") -> str:
     """The line shown when a reviewed meeting has no plan."""
-    return LABELS[lang]["no_plan"]
+    return tr(lang, "check.no_plan")
 
 
 # ---------------------------------------------------------------------------------------- suggestions

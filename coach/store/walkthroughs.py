@@ -15,6 +15,7 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.errors import CoachError
+from coach.i18n import tr
 
 KINDS = ("step", "say", "avoid")
 """What a page of a walk-through holds: a step to take, a line to say, or a thing to avoid."""
@@ -157,37 +158,6 @@ def _with_steps(conn: sqlite3.Connection, row: sqlite3.Row) -> Walkthrough:
     )
 
 
-MD_LABELS = {
-    "en": {
-        "title": "Walk-through",
-        "label": "Label",
-        "situation": "Situation",
-        "saved": "Saved",
-        "started": "Started",
-        "done": "done",
-        "notes": "Notes",
-        "step": "Step",
-        "say": "Say",
-        "avoid": "Avoid",
-        "progress": "{done} of {total} ticked",
-        "colon": ": ",
-    },
-    "zh": {
-        "title": "逐步演练",
-        "label": "标签",
-        "situation": "情况",
-        "saved": "保存时间",
-        "started": "开始时间",
-        "done": "已完成",
-        "notes": "笔记",
-        "step": "步骤",
-        "say": "可以这样说",
-        "avoid": "避免",
-        "progress": "已勾选 {done}/{total}",
-        "colon": "：",
-    },
-}
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 
@@ -200,23 +170,27 @@ def md_escape(text: str) -> str:
 
 def to_markdown(wt: Walkthrough) -> str:
     """The walk-through as a Markdown document in its own language, all text escaped."""
-    t = MD_LABELS[wt.lang if wt.lang in MD_LABELS else "en"]
-    c = t["colon"]
-    lines = [f"# {t['title']}{c}{md_escape(wt.title)}", ""]
+    c = tr(wt.lang, "walk.md.colon")
+    lines = [f"# {tr(wt.lang, 'walk.md.title')}{c}{md_escape(wt.title)}", ""]
     if wt.label:
-        lines.append(f"- {t['label']}{c}{md_escape(wt.label)}")
+        lines.append(f"- {tr(wt.lang, 'walk.md.label')}{c}{md_escape(wt.label)}")
     if wt.situation.strip():
-        lines.append(f"- {t['situation']}{c}{md_escape(' '.join(wt.situation.split()))}")
+        lines.append(f"- {tr(wt.lang, 'walk.md.situation')}{c}{md_escape(' '.join(wt.situation.split()))}")
     if wt.started_at:
-        lines.append(f"- {t['started']}{c}{local_time(wt.started_at)}")
+        lines.append(f"- {tr(wt.lang, 'walk.md.started')}{c}{local_time(wt.started_at)}")
     if wt.saved_at:
-        lines.append(f"- {t['saved']}{c}{local_time(wt.saved_at)}")
-    lines.append(f"- {t['progress'].format(done=wt.done_count, total=len(wt.steps))}")
+        lines.append(f"- {tr(wt.lang, 'walk.md.saved')}{c}{local_time(wt.saved_at)}")
+    lines.append(f"- {tr(wt.lang, 'walk.md.progress', done=wt.done_count, total=len(wt.steps))}")
     for i, step in enumerate(wt.steps, 1):
         box = "x" if step.done else " "
-        lines += ["", f"## {i}. {t[step.kind]}", "", f"- [{box}] {md_escape(' '.join(step.text.split()))}"]
+        lines += [
+            "",
+            f"## {i}. {tr(wt.lang, 'walk.md.' + step.kind)}",
+            "",
+            f"- [{box}] {md_escape(' '.join(step.text.split()))}",
+        ]
         if step.notes.strip():
-            lines += ["", f"{t['notes']}{c.rstrip()}", ""]
+            lines += ["", f"{tr(wt.lang, 'walk.md.notes')}{c.rstrip()}", ""]
             lines += [
                 f"> {md_escape(line)}" if line.strip() else ">" for line in step.notes.strip().splitlines()
             ]

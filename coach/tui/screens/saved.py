@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from coach.clock import local_time
 from coach.errors import CoachError
-from coach.i18n import menu
-from coach.store.walkthroughs import MD_LABELS, Walkthrough
+from coach.i18n import menu, tr
+from coach.store.walkthroughs import Walkthrough
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
 
@@ -150,13 +150,22 @@ class SavedScreen(CoachScreen):
         if wt is None:
             body.update("")
             return
-        t = MD_LABELS[wt.lang]
-        grid = steps_table(((s.done, t[s.kind], s.text, s.notes) for s in wt.steps), t["notes"] + t["colon"])
+        lang = wt.lang
+        grid = steps_table(
+            ((s.done, tr(lang, "walk.md." + s.kind), s.text, s.notes) for s in wt.steps),
+            tr(lang, "walk.md.notes") + tr(lang, "walk.md.colon"),
+        )
         head = Text.assemble((wt.title, "bold"), "\n", (local_time(wt.saved_at), "dim"))  # title, not id
         if wt.label:
             head.append("\n" + wt.label, style="italic")
         if wt.situation.strip():
-            head.append("\n" + t["situation"] + t["colon"] + " ".join(wt.situation.split()), style="dim")
+            head.append(
+                "\n"
+                + tr(lang, "walk.md.situation")
+                + tr(lang, "walk.md.colon")
+                + " ".join(wt.situation.split()),
+                style="dim",
+            )
         body.update(Group(head, Text(""), grid))
 
     def action_export(self) -> None:

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from coach.content.business_plans import BusinessPlan, Objective, Review, name_key, period_parts
+from coach.i18n import tr
 from coach.review.accounts import (
     ATTITUDE_LABELS,
     DECISION_LABELS,
@@ -36,106 +37,6 @@ ROOM_CODES = ("unknown-decision-maker", "opponent-without-plan")
 KEY_PEOPLE = 6
 """Most of their people listed on the one-page summary (decision makers and high influence first)."""
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "room": "Their people at the meeting",
-        "not_in_map": "not in the relationship map of {account}",
-        "no_theirs": "Their team is not in the plan yet; the people who decide at {account}:",
-        "nobody": "nobody of theirs is in the map of {account} yet",
-        "warning": "⚠ Coach",
-        "warning_here": "⚠ Coach (at this meeting)",
-        "known_by": "known by {who}",
-        "known_by_none": "nobody of ours knows them",
-        "influence": "influence {n}",
-        "summary": "Account summary — {account}",
-        "as_of": "as of {day}",
-        "stores": "{n:,} stores",
-        "tier": "Tier and what it needs from us",
-        "tier_none": "No tier yet: set it with `coach account edit {account} --tier national`.",
-        "what_it_is": "What it is",
-        "needs": "What it needs",
-        "people": "Their people ({theirs}) and ours ({ours})",
-        "ours": "Ours",
-        "map_warnings": "The map's warnings",
-        "no_warnings": "✓ No warnings on the map.",
-        "plan": "Business plan {year}: objectives",
-        "no_plan": "No business plan for {year} yet: start one with "
-        "`coach acbp new {account} --year {year}`.",
-        "scorecard": "Scorecard {year}",
-        "kpi": "KPI",
-        "target": "Target",
-        "latest": "Latest",
-        "status": "Status",
-        "actions": "Open actions (overdue first)",
-        "no_actions": "No open actions.",
-        "overdue": "overdue since {due}",
-        "due": "by {due}",
-        "no_due": "no date",
-        "no_owner": "no owner",
-        "concessions": "Concessions in {year}",
-        "sides.ours": "ours",
-        "sides.theirs": "theirs",
-        "no_measure": "no measure yet",
-        "offer.head": "{account} is a key account{plan}. For this meeting:",
-        "offer.plan": " (business plan {year})",
-        "offer.no_plan": " (no business plan yet: coach acbp new)",
-        "offer.objectives": "objectives",
-        "offer.theirs": "their objective",
-        "offer.people": "their people",
-        "offer.actions": "open actions, overdue first",
-        "offer.follow": "follow up: {what} ({who}, {when})",
-        "offer.owner": "owner?",
-    },
-    "zh": {
-        "room": "到场的客户方人员",
-        "not_in_map": "不在{account}的客情关系图里",
-        "no_theirs": "计划里还没写对方人员；{account}做决定的人：",
-        "nobody": "{account}的客情关系图里还没有客户方人员",
-        "warning": "⚠ 教练提醒",
-        "warning_here": "⚠ 教练提醒（本次到场）",
-        "known_by": "我方：{who}",
-        "known_by_none": "我方无人认识",
-        "influence": "影响力{n}",
-        "summary": "客户概览 — {account}",
-        "as_of": "截至 {day}",
-        "stores": "{n:,}家门店",
-        "tier": "客户级别及其对我们的要求",
-        "tier_none": "还没有分级：用 `coach account edit {account} --tier national` 设置。",
-        "what_it_is": "定义",
-        "needs": "这一级要什么",
-        "people": "客户方（{theirs}人）与我方（{ours}人）",
-        "ours": "我方",
-        "map_warnings": "客情关系图的提醒",
-        "no_warnings": "✓ 客情关系图没有需要提醒的问题。",
-        "plan": "{year}年业务计划：目标",
-        "no_plan": "还没有{year}年的业务计划：用 `coach acbp new {account} --year {year}` 创建。",
-        "scorecard": "{year}年打分卡",
-        "kpi": "指标",
-        "target": "目标",
-        "latest": "最新",
-        "status": "状态",
-        "actions": "未完成的行动（逾期的在前）",
-        "no_actions": "没有未完成的行动。",
-        "overdue": "{due} 起已逾期",
-        "due": "{due} 前",
-        "no_due": "未定日期",
-        "no_owner": "未定负责人",
-        "concessions": "{year}年让步汇总",
-        "sides.ours": "我方",
-        "sides.theirs": "客户",
-        "no_measure": "还没有衡量标准",
-        "offer.head": "{account} 是重点客户{plan}。这次会议可以参考：",
-        "offer.plan": "（{year}年业务计划）",
-        "offer.no_plan": "（还没有业务计划：coach acbp new）",
-        "offer.objectives": "目标",
-        "offer.theirs": "客户的目标",
-        "offer.people": "客户方人员",
-        "offer.actions": "未完成的行动（逾期的在前）",
-        "offer.follow": "跟进：{what}（{who}，{when}）",
-        "offer.owner": "谁做？",
-    },
-}
-"""The words of the room section and the account summary, per language."""
 
 OFFER_ACTIONS = 5
 """Open actions of the key account offered to a meeting plan (overdue first)."""
@@ -198,32 +99,36 @@ def open_actions(
 
 def when_text(action: OpenAction, lang: str) -> str:
     """When an open action is due: ``overdue since 2026-03-01``, ``by 2026-06-30`` or ``no date``."""
-    w = WORDS[lang]
     if action.overdue:
-        return w["overdue"].format(due=action.due)
-    return w["due"].format(due=action.due) if action.due else w["no_due"]
+        return tr(lang, "summary.overdue", due=action.due)
+    return tr(lang, "summary.due", due=action.due) if action.due else tr(lang, "summary.no_due")
 
 
 def agenda_line(action: OpenAction, lang: str) -> str:
     """An open action as a meeting agenda point: ``follow up: WHAT (OWNER, by DATE)``."""
-    w = WORDS[lang]
-    return w["offer.follow"].format(
-        what=action.what, who=action.owner or w["offer.owner"], when=when_text(action, lang)
+    return tr(
+        lang,
+        "summary.offer.follow",
+        what=action.what,
+        who=action.owner or tr(lang, "summary.offer.owner"),
+        when=when_text(action, lang),
     )
 
 
 def offer_head(offered: Any, lang: str) -> str:
     """The first line of what a key account offers a meeting plan (``offered``: an ``AccountOffer``)."""
-    w = WORDS[lang]
-    plan = w["offer.plan"].format(year=offered.year) if offered.year else w["offer.no_plan"]
-    return w["offer.head"].format(account=offered.map.account.name, plan=plan)
+    plan = (
+        tr(lang, "summary.offer.plan", year=offered.year)
+        if offered.year
+        else tr(lang, "summary.offer.no_plan")
+    )
+    return tr(lang, "summary.offer.head", account=offered.map.account.name, plan=plan)
 
 
 def offer_lines(offered: Any, lang: str) -> list[tuple[str, list[str]]]:
     """What a key account offers a meeting plan, as (label, items): our objectives with their measure, theirs,
     their people who weigh most (role, decision role, influence, attitude, who of ours knows them) and the
     open actions, overdue first (marked ⚠). Both faces show these; empty parts are left out."""
-    w = WORDS[lang]
     op, cp, comma = ("（", "）", "，") if lang == "zh" else (" (", ")", ", ")
     ours = [
         o.text + (f"{op}{o.measure}{cp}" if o.measure else "") for o in offered.objectives if o.side == "ours"
@@ -240,7 +145,7 @@ def offer_lines(offered: Any, lang: str) -> list[tuple[str, list[str]]]:
         ("offer.people", people),
         ("offer.actions", actions),
     )
-    return [(w[key], items) for key, items in parts if items]
+    return [(tr(lang, "summary." + key), items) for key, items in parts if items]
 
 
 def open_objectives(plan: BusinessPlan | None) -> list[Objective]:
@@ -260,20 +165,19 @@ def key_people(m: AccountMap, limit: int = KEY_PEOPLE) -> list[Contact]:
 def person_text(c: Contact, m: AccountMap, lang: str, *, role: str | None = None) -> str:
     """Role, decision role, influence, attitude and who of ours knows them: ``Buyer · decision maker ·
     influence 5 · skeptic · known by Li Wei 3``."""
-    w = WORDS[lang]
     parts = [p for p in (role or c.role,) if p]
     if c.decision_role:
         parts.append(DECISION_LABELS[lang][c.decision_role])
     if c.influence:
-        parts.append(w["influence"].format(n=c.influence))
+        parts.append(tr(lang, "summary.influence", n=c.influence))
     if c.attitude:
         parts.append(ATTITUDE_LABELS[lang][c.attitude])
     known = knowers(m).get(c.id, [])
     if known:
         who = ("、" if lang == "zh" else ", ").join(f"{us.name} {lvl}" for us, lvl, _ in known)
-        parts.append(w["known_by"].format(who=who))
+        parts.append(tr(lang, "summary.known_by", who=who))
     else:
-        parts.append(w["known_by_none"])
+        parts.append(tr(lang, "summary.known_by_none"))
     return " · ".join(parts)
 
 
@@ -322,24 +226,25 @@ def room(m: AccountMap, attendees: Sequence[Any], today: date | None = None) -> 
 def room_section(r: Room, lang: str) -> Section:
     """The brief's "who is in the room" section: each of their people with decision role, attitude,
     influence and who of ours knows them, then the coach's warnings."""
-    w = WORDS[lang]
-    sec = Section("people", w["room"])
+    sec = Section("people", tr(lang, "summary.room"))
     if r.people:
         for p in r.people:
             if p.contact is None:
-                text = " · ".join(x for x in (p.role, w["not_in_map"].format(account=r.account)) if x)
+                text = " · ".join(x for x in (p.role, tr(lang, "summary.not_in_map", account=r.account)) if x)
             else:
                 text = person_text(p.contact, r.map, lang, role=p.role)
             sec.items.append((p.name, text))
     else:
         decide = key_people(r.map, 3)
         if decide:
-            sec.items.append(("", w["no_theirs"].format(account=r.account)))
+            sec.items.append(("", tr(lang, "summary.no_theirs", account=r.account)))
             sec.items += [(f"  {c.name}", person_text(c, r.map, lang)) for c in decide]
         else:
-            sec.items.append(("", w["nobody"].format(account=r.account)))
+            sec.items.append(("", tr(lang, "summary.nobody", account=r.account)))
     for warning, here in r.warnings:
-        sec.items.append((w["warning_here"] if here else w["warning"], warning.text(lang)))
+        sec.items.append(
+            (tr(lang, "summary.warning_here") if here else tr(lang, "summary.warning"), warning.text(lang))
+        )
     return sec
 
 
@@ -370,48 +275,57 @@ def summary(
     from coach.review.business_plan import WORDS as PLAN_WORDS
     from coach.review.business_plan import figure, latest_status, log_line
 
-    w, pw = WORDS[lang], PLAN_WORDS[lang]
+    pw = PLAN_WORDS[lang]
     today = today or date.today()
     acc = m.account
     shell = shell_word(acc.name)
     sections: list[Section] = []
 
-    tier = Section("tier", w["tier"])
+    tier = Section("tier", tr(lang, "summary.tier"))
     if acc.tier:
         t = TIER_NEEDS[acc.tier]
-        tier.items += [(t.label[lang], t.what[lang]), (w["needs"], t.needs[lang])]
+        tier.items += [(t.label[lang], t.what[lang]), (tr(lang, "summary.needs"), t.needs[lang])]
     else:
-        tier.items.append(("", w["tier_none"].format(account=shell)))
+        tier.items.append(("", tr(lang, "summary.tier_none", account=shell)))
     sections.append(tier)
 
     theirs, ours = m.people("theirs"), m.people("ours")
-    people = Section("people", w["people"].format(theirs=len(theirs), ours=len(ours)))
+    people = Section("people", tr(lang, "summary.people", theirs=len(theirs), ours=len(ours)))
     people.items += [(c.name, person_text(c, m, lang)) for c in key_people(m)]
     if not theirs:
-        people.items.append(("", w["nobody"].format(account=acc.name)))
+        people.items.append(("", tr(lang, "summary.nobody", account=acc.name)))
     if ours:
-        people.items.append((w["ours"], ("、" if lang == "zh" else ", ").join(c.name for c in ours)))
+        people.items.append(
+            (tr(lang, "summary.ours"), ("、" if lang == "zh" else ", ").join(c.name for c in ours))
+        )
     sections.append(people)
 
     warnings = check(m, today=today)
     sections.append(
         Section(
             "warnings",
-            w["map_warnings"],
-            [("", "⚠ " + x.text(lang)) for x in warnings] or [("", w["no_warnings"])],
+            tr(lang, "summary.map_warnings"),
+            [("", "⚠ " + x.text(lang)) for x in warnings] or [("", tr(lang, "summary.no_warnings"))],
         )
     )
 
     if plan is None:
         sections.append(
             Section(
-                "plan", w["plan"].format(year=year), [("", w["no_plan"].format(account=shell, year=year))]
+                "plan",
+                tr(lang, "summary.plan", year=year),
+                [("", tr(lang, "summary.no_plan", account=shell, year=year))],
             )
         )
     else:
-        objectives = Section("plan", w["plan"].format(year=year))
+        objectives = Section("plan", tr(lang, "summary.plan", year=year))
         for o in open_objectives(plan):
-            objectives.items.append((f"[{w['sides.' + o.side]}] {o.text}", o.measure or w["no_measure"]))
+            objectives.items.append(
+                (
+                    f"[{tr(lang, 'summary.sides.' + o.side)}] {o.text}",
+                    o.measure or tr(lang, "summary.no_measure"),
+                )
+            )
         if not objectives.items:
             objectives.items.append(("", pw["empty"]))
         sections.append(objectives)
@@ -420,8 +334,13 @@ def summary(
             latest = latest_status(plan, mine)
             score = Section(
                 "scorecard",
-                w["scorecard"].format(year=year),
-                header=[w["kpi"], w["target"], w["latest"], w["status"]],
+                tr(lang, "summary.scorecard", year=year),
+                header=[
+                    tr(lang, "summary.kpi"),
+                    tr(lang, "summary.target"),
+                    tr(lang, "summary.latest"),
+                    tr(lang, "summary.status"),
+                ],
             )
             for k in plan.scorecard:
                 st = latest.get(name_key(k.name))
@@ -435,22 +354,26 @@ def summary(
                 )
             sections.append(score)
 
-    actions = Section("actions", w["actions"])
+    actions = Section("actions", tr(lang, "summary.actions"))
     comma = "，" if lang == "zh" else ", "
     for a in open_actions(plan, reviews, today):
-        who = a.owner or w["no_owner"]
+        who = a.owner or tr(lang, "summary.no_owner")
         actions.items.append((("⚠ " if a.overdue else "") + a.what, f"{who}{comma}{when_text(a, lang)}"))
     if plan is not None:
         sections.append(
-            actions if actions.items else Section("actions", w["actions"], [("", w["no_actions"])])
+            actions
+            if actions.items
+            else Section("actions", tr(lang, "summary.actions"), [("", tr(lang, "summary.no_actions"))])
         )
 
     line = log_line(log, acc.name, year, lang)
     if line:
-        sections.append(Section("concessions", w["concessions"].format(year=year), [("", line)]))
+        sections.append(Section("concessions", tr(lang, "summary.concessions", year=year), [("", line)]))
 
     sub = [TIER_NEEDS[acc.tier].label[lang] if acc.tier else "", acc.channel or ""]
     if acc.stores is not None:
-        sub.append(w["stores"].format(n=acc.stores))
-    sub.append(w["as_of"].format(day=today.isoformat()))
-    return Brief(lang, w["summary"].format(account=acc.name), " · ".join(s for s in sub if s), sections)
+        sub.append(tr(lang, "summary.stores", n=acc.stores))
+    sub.append(tr(lang, "summary.as_of", day=today.isoformat()))
+    return Brief(
+        lang, tr(lang, "summary.summary", account=acc.name), " · ".join(s for s in sub if s), sections
+    )

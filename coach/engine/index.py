@@ -25,14 +25,13 @@ from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, 
 if TYPE_CHECKING:  # the engine takes a loaded library but never loads one (no YAML, no pydantic here)
     from coach.content.loader import Library
 
-FORMAT = 19
+FORMAT = 20
 """Bump when the index layout changes (cached indexes of another format are rebuilt)."""
 
 LONG_TEXT = 30
 """A text with this many features or more is read as a story, not a line: compared with the rules' stories
 too, with no closest-phrase term, and abstained on only below ``match.ABSTAIN_BELOW_LONG`` (its similarity
-to any one rule is diluted by its length, not by being out of scope). Every shorter example or phrase is
-a line a text can be closest to."""
+to any one rule is diluted by its length, not by being out of scope)."""
 STORY_FEATURES = 25
 """An example with this many features or more is a story (a post, a report, a long account): it is learnt
 into the rule's story vector and its whole-entry vector for long texts, never into what a line is compared
@@ -517,10 +516,11 @@ def build_index(
                 part[language_of(phrase)].update(feats)
                 if len(feats) >= STORY_FEATURES:
                     story[language_of(phrase)].update(feats)
-                if len(feats) < LONG_TEXT:  # what a line can be closest to (a story is compared as a story)
-                    phrase_rule.append(r)
-                    phrase_feats.append(feats)
-                    phrase_text.append(phrase)
+                # what a line can be closest to: any phrase or example, a story too (a line taken from a
+                # story is closest to it; held-out examples reach their rule more often that way)
+                phrase_rule.append(r)
+                phrase_feats.append(feats)
+                phrase_text.append(phrase)
         for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
             learn(clean(title).split(), signal=True)
             doc.update(features_of(toks_of(title), zh_mode))

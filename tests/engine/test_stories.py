@@ -77,21 +77,21 @@ def test_a_long_text_is_compared_with_the_rules_stories():
 
 
 def test_a_story_does_not_pull_lines_toward_its_rule():
-    """Adding a long example to one rule leaves the score of a short text unchanged for every rule."""
+    """Adding a long example to one rule leaves the score of an unrelated short text unchanged for every
+    rule: a line is compared with what the rules say in lines. A line taken from the story itself is closer
+    to that one example (its closest-phrase term), and nothing else moves."""
     plain = build_index(_library({}))
     told = build_index(_library({"trade.payment-terms": [STORY]}))
-    # the second line is a piece of the story itself: the story is not a phrase a line can be close to
-    for line in (
-        "the buyer says sales are slow and will cut our facings",
-        "their finance people started paying later",
-    ):
-        before = {
-            plain.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(plain, plain.analyse(line))[0].items()
-        }
-        after = {
-            told.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(told, told.analyse(line))[0].items()
-        }
-        assert after == before, line
+
+    def scores(idx, line):
+        return {idx.rule_ids[r]: round(s, 6) for r, (s, _) in score_all(idx, idx.analyse(line))[0].items()}
+
+    line = "the buyer says sales are slow and will cut our facings"
+    assert scores(told, line) == scores(plain, line)
+    piece = "their finance people started paying later"
+    before, after = scores(plain, piece), scores(told, piece)
+    assert after.pop("trade.payment-terms") > before.pop("trade.payment-terms", 0.0)
+    assert after == before
 
 
 def test_a_long_text_nearer_the_out_of_scope_stories_gets_no_advice():

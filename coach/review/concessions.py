@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Protocol
 
-# How amounts are written is part of the concession vocabulary (plans write them the same way).
 from coach.domain.concessions import UNIT_WORDS as UNIT_WORDS
 from coach.domain.concessions import amount as amount
 from coach.domain.concessions import number as number
+
+# How amounts are written is part of the concession vocabulary (plans write them the same way).
+from coach.i18n import tr
 
 PRINCIPLE_RULE = "principle.trade-concessions"
 """The playbook rule whose advice goes with a concession that got nothing back."""
@@ -251,58 +253,6 @@ def review(
 
 # ----------------------------------------------------------------------------------------- renderings
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Concession review",
-        "all": "all accounts",
-        "counted": "{n} concession{s} counted",
-        "withdrawn": "; {n} withdrawn, not counted",
-        "empty": "No concessions logged here yet. Add one with `coach log add`.",
-        "given": "Given: {v}",
-        "received": "Received: {v}",
-        "no_value": "  ({n} without a value)",
-        "described_only": "no amounts recorded ({n} described only)",
-        "nothing": "nothing",
-        "share": "Got something in return: {a} of {b} ({p})",
-        "nothing_back": "✗ Nothing in return ({n}):",
-        "principle": "Principle 7 — {title}:",
-        "tactics": "Made under buyer tactics:",
-        "group": "{name} — {n} concession{s}: {v}",
-        "counter": "Counter:",
-        "counter_of": "Counter — {title}:",
-        "no_counter": "Counter: no playbook loaded for this tactic",
-        "sequences": "Concession sizes per negotiation:",
-        "grew": "grew instead of shrinking: {pairs}",
-        "after_deal": "After the deal (nibbles) ({n}):",
-        "more": "… and {n} more (use --json for all)",
-        "say": "Say",
-    },
-    "zh": {
-        "title": "让步回顾",
-        "all": "全部客户",
-        "counted": "计入 {n} 项让步",
-        "withdrawn": "；{n} 项已撤回，不计入",
-        "empty": "这里还没有让步记录。用 `coach log add` 添加。",
-        "given": "给出：{v}",
-        "received": "换回：{v}",
-        "no_value": "（{n} 项没有填数值）",
-        "described_only": "没有填数值（{n} 项只有描述）",
-        "nothing": "无",
-        "share": "有回报的让步：{b} 项中 {a} 项（{p}）",
-        "nothing_back": "✗ 没有换回任何东西（{n} 项）：",
-        "principle": "原则7 — {title}：",
-        "tactics": "在采购施压手段下做出的让步：",
-        "group": "{name} — {n} 项让步：{v}",
-        "counter": "应对：",
-        "counter_of": "应对 — {title}：",
-        "no_counter": "应对：没有加载这个手段的应对手册",
-        "sequences": "每次谈判的让步幅度：",
-        "grew": "越让越多，而不是越让越少：{pairs}",
-        "after_deal": "成交后的让步（得寸进尺）（{n} 项）：",
-        "more": "……还有 {n} 项（用 --json 查看全部）",
-        "say": "可以这样说",
-    },
-}
 
 TYPE_LABELS = {
     "en": {
@@ -343,7 +293,7 @@ STATUS_LABELS = {
 
 def _totals(totals: Mapping[str, float], lang: str) -> str:
     if not totals:
-        return LABELS[lang]["nothing"]
+        return tr(lang, "log.report.nothing")
     return " · ".join(amount(v, u, lang) for u, v in sorted(totals.items()))
 
 
@@ -358,7 +308,7 @@ def entry_line(row: Row, lang: str = "en") -> str:
     size = amount(row.value, row.unit, lang)
     if size:
         given += f" ({size})"
-    back = row.get or LABELS[lang]["nothing"]
+    back = row.get or tr(lang, "log.report.nothing")
     back_size = amount(row.get_value, row.get_unit, lang)
     if row.get and back_size:
         back += f" ({back_size})"
@@ -369,7 +319,7 @@ def _limited(rows: Sequence[Row], lang: str, indent: str = "  ") -> list[str]:
     shown = list(rows[-TEXT_LIMIT:])  # the most recent ones matter most before the next meeting
     lines = [indent + entry_line(r, lang) for r in shown]
     if len(rows) > len(shown):
-        lines.insert(0, indent + LABELS[lang]["more"].format(n=len(rows) - len(shown)))
+        lines.insert(0, indent + tr(lang, "log.report.more", n=len(rows) - len(shown)))
     return lines
 
 
@@ -377,48 +327,51 @@ def _advice_lines(advice: Advice, lang: str, indent: str) -> list[str]:
     return [f"{indent}- {line}" for line in advice.lines.get(lang, [])]
 
 
-def _plural(n: int) -> str:
-    return "" if n == 1 else "s"
-
-
 def render_text(rv: Review, lang: str = "en", scope: str | None = None) -> str:
     """The review as readable text; user text appears literally (callers print it without markup)."""
-    t = LABELS[lang]
-    head = f"{t['title']} — {scope or t['all']}"
+    head = f"{tr(lang, 'log.report.title')} — {scope or tr(lang, 'log.report.all')}"
     if rv.entries == 0 and rv.withdrawn == 0:
-        return f"{head}\n\n{t['empty']}"
-    counts = t["counted"].format(n=rv.entries, s=_plural(rv.entries))
+        return f"{head}\n\n{tr(lang, 'log.report.empty')}"
+    counts = tr(lang, "log.report.counted", n=rv.entries)
     if rv.withdrawn:
-        counts += t["withdrawn"].format(n=rv.withdrawn)
+        counts += tr(lang, "log.report.withdrawn", n=rv.withdrawn)
     given = _totals(rv.given, lang)
     if rv.given_without_value:
-        given += t["no_value"].format(n=rv.given_without_value)
+        given += tr(lang, "log.report.no_value", n=rv.given_without_value)
     received = _totals(rv.received, lang)
     if not rv.received and rv.with_return:
-        received = t["described_only"].format(n=rv.with_return)
-    lines = [head, counts, "", t["given"].format(v=given), t["received"].format(v=received)]
+        received = tr(lang, "log.report.described_only", n=rv.with_return)
+    lines = [
+        head,
+        counts,
+        "",
+        tr(lang, "log.report.given", v=given),
+        tr(lang, "log.report.received", v=received),
+    ]
     if rv.share_with_return is not None:
-        lines.append(t["share"].format(a=rv.with_return, b=rv.entries, p=_percent(rv.share_with_return)))
+        lines.append(
+            tr(lang, "log.report.share", a=rv.with_return, b=rv.entries, p=_percent(rv.share_with_return))
+        )
     if rv.nothing_in_return:
-        lines += ["", t["nothing_back"].format(n=len(rv.nothing_in_return))]
+        lines += ["", tr(lang, "log.report.nothing_back", n=len(rv.nothing_in_return))]
         lines += _limited(rv.nothing_in_return, lang)
-        lines.append("  " + t["principle"].format(title=rv.advice.title.get(lang, "")))
+        lines.append("  " + tr(lang, "log.report.principle", title=rv.advice.title.get(lang, "")))
         lines += _advice_lines(rv.advice, lang, "    ")
     if rv.tactics:
-        lines += ["", t["tactics"]]
+        lines += ["", tr(lang, "log.report.tactics")]
         for group in rv.tactics:
             title = group.counter.title.get(lang, "") if group.counter else ""
             name = f"{title} [{group.tactic}]" if title else f"[{group.tactic}]"
             n = len(group.entries)
-            lines.append("  " + t["group"].format(name=name, n=n, s=_plural(n), v=_totals(group.given, lang)))
+            lines.append("  " + tr(lang, "log.report.group", name=name, n=n, v=_totals(group.given, lang)))
             lines += _limited(group.entries, lang, "    ")
             if group.counter and group.counter.lines.get(lang):
-                lines.append("    " + t["counter"])
+                lines.append("    " + tr(lang, "log.report.counter"))
                 lines += _advice_lines(group.counter, lang, "      ")
             else:
-                lines.append("    " + t["no_counter"])
+                lines.append("    " + tr(lang, "log.report.no_counter"))
     if rv.sequences:
-        lines += ["", t["sequences"]]
+        lines += ["", tr(lang, "log.report.sequences")]
         shown = rv.sequences[:TEXT_LIMIT]
         for seq in shown:
             steps = " → ".join(amount(r.value, seq.unit, lang) for r in seq.entries[-12:])
@@ -429,14 +382,16 @@ def render_text(rv: Review, lang: str = "en", scope: str | None = None) -> str:
                 pairs = ", ".join(f"#{a} → #{b}" for a, b in seq.growth[:6])
                 if len(seq.growth) > 6:
                     pairs += ", …"
-                lines.append("    " + t["grew"].format(pairs=pairs))
+                lines.append("    " + tr(lang, "log.report.grew", pairs=pairs))
         if len(rv.sequences) > len(shown):
-            lines.append("  " + t["more"].format(n=len(rv.sequences) - len(shown)))
+            lines.append("  " + tr(lang, "log.report.more", n=len(rv.sequences) - len(shown)))
     if rv.after_deal:
-        lines += ["", t["after_deal"].format(n=len(rv.after_deal))]
+        lines += ["", tr(lang, "log.report.after_deal", n=len(rv.after_deal))]
         lines += _limited(rv.after_deal, lang)
         if rv.after_deal_counter and rv.after_deal_counter.lines.get(lang):
-            lines.append("  " + t["counter_of"].format(title=rv.after_deal_counter.title.get(lang, "")))
+            lines.append(
+                "  " + tr(lang, "log.report.counter_of", title=rv.after_deal_counter.title.get(lang, ""))
+            )
             lines += _advice_lines(rv.after_deal_counter, lang, "    ")
     return "\n".join(lines)
 

@@ -926,4 +926,22 @@ TEXT: dict[str, str] = {
     "acbp.pack.objectives": "Objectives and actions",
     "acbp.pack.scorecard": "Scorecard",
     "acbp.pack.investment": "Resources and investment",
+    # concession vocabulary as the log, the review and the brief name it (concession.type.*)
+    "concession.type.price": "price/discount",
+    "concession.type.payment-terms": "payment terms",
+    "concession.type.listing-fee": "listing fee",
+    "concession.type.promotion": "promotion fund",
+    "concession.type.free-goods": "free goods",
+    "concession.type.display": "display/shelf space",
+    "concession.type.service": "delivery/service",
+    "concession.type.other": "other",
+    # concession vocabulary as the log, the review and the brief name it (concession.stage.*)
+    "concession.stage.opening": "opening",
+    "concession.stage.bargaining": "bargaining",
+    "concession.stage.closing": "closing",
+    "concession.stage.after-deal": "after the deal",
+    # concession vocabulary as the log, the review and the brief name it (concession.status.*)
+    "concession.status.offered": "offered",
+    "concession.status.agreed": "agreed",
+    "concession.status.withdrawn": "withdrawn",
 }

@@ -887,4 +887,22 @@ TEXT: dict[str, str] = {
     "acbp.pack.objectives": "目标与行动",
     "acbp.pack.scorecard": "打分卡",
     "acbp.pack.investment": "资源与投入",
+    # concession vocabulary as the log, the review and the brief name it (concession.type.*)
+    "concession.type.price": "价格/折扣",
+    "concession.type.payment-terms": "账期",
+    "concession.type.listing-fee": "进场费",
+    "concession.type.promotion": "促销/市场费用",
+    "concession.type.free-goods": "赠品",
+    "concession.type.display": "陈列/排面",
+    "concession.type.service": "送货/服务",
+    "concession.type.other": "其他",
+    # concession vocabulary as the log, the review and the brief name it (concession.stage.*)
+    "concession.stage.opening": "开场",
+    "concession.stage.bargaining": "讨价还价",
+    "concession.stage.closing": "收尾",
+    "concession.stage.after-deal": "成交后",
+    # concession vocabulary as the log, the review and the brief name it (concession.status.*)
+    "concession.status.offered": "已提出",
+    "concession.status.agreed": "已同意",
+    "concession.status.withdrawn": "已撤回",
 }

@@ -272,10 +272,8 @@ def summary(
     """The one-page account summary as a ``Brief``: tier and what it needs, key people, the map's warnings,
     the plan's objectives and scorecard status for ``year``, open actions (overdue first) and the
     concession log's totals for the year (``log``: a ``LogTotals``)."""
-    from coach.review.business_plan import WORDS as PLAN_WORDS
     from coach.review.business_plan import figure, latest_status, log_line
 
-    pw = PLAN_WORDS[lang]
     today = today or date.today()
     acc = m.account
     shell = shell_word(acc.name)
@@ -327,7 +325,7 @@ def summary(
                 )
             )
         if not objectives.items:
-            objectives.items.append(("", pw["empty"]))
+            objectives.items.append(("", tr(lang, "acbp.empty")))
         sections.append(objectives)
         if plan.scorecard:
             mine = [r for r in reviews if period_parts(r.period)[0] == plan.year]
@@ -349,7 +347,7 @@ def summary(
                         k.name,
                         figure(k.target, k.unit, lang),
                         f"{st.period}: {figure(st.compared, k.unit, lang)}" if st else "—",
-                        pw[st.status] if st else "—",
+                        tr(lang, "acbp." + st.status) if st else "—",
                     ]
                 )
             sections.append(score)

@@ -19,6 +19,7 @@ from coach.content.business_plans import (
     period_parts,
     reviews_in_order,
 )
+from coach.i18n import tr
 
 MIN_ACTIONS = 2
 """An objective with fewer actions than this has no real route to it."""
@@ -34,115 +35,6 @@ STATUSES = ("on-track", "at-risk", "off-track", "no-target")
 
 # ------------------------------------------------------------------------------------------------ words
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Annual customer business plan — {account}, {year}",
-        "situation": "1. Where are we",
-        "results": "Results",
-        "trends": "Trends",
-        "strengths": "Strengths",
-        "weaknesses": "Weaknesses",
-        "opportunities": "Opportunities",
-        "threats": "Threats",
-        "objectives": "2. What we want — 3. how we get there — 4. what we must do, who and when",
-        "ours": "ours",
-        "theirs": "theirs",
-        "measure": "measure",
-        "no_measure": "no measure yet",
-        "strategy": "how",
-        "action_done": "done",
-        "no_owner": "owner?",
-        "no_due": "date?",
-        "investment": "5. Resources and investment",
-        "we_put_in": "We put in",
-        "they_put_in": "They put in",
-        "give_get": "Give and get",
-        "no_value": "no value given",
-        "log": "Concession log {year}",
-        "log_line": "given {given}; received {received} ({n} concession{s}, {w} with something back)",
-        "log_empty": "no concessions logged for {account} in {year}",
-        "scorecard": "6. Scorecard",
-        "review": "7. Quarterly and annual reviews",
-        "higher": "higher is better",
-        "lower": "lower is better",
-        "total": "adds up over the year",
-        "baseline": "baseline",
-        "target": "target",
-        "source": "source",
-        "owner": "owner",
-        "latest": "latest",
-        "empty": "(nothing yet)",
-        "on-track": "on track",
-        "at-risk": "at risk",
-        "off-track": "off track",
-        "no-target": "no target",
-        "checks": "Checks",
-        "missing": "Not filled in yet",
-        "all_good": "No problems found.",
-        "reviews": "Reviews",
-        "learned": "Learned",
-        "next": "Next actions",
-        "rule": "Rule",
-        "chart": "Target vs actual, {year}",
-        "actual": "actual",
-        "no_reviews": "No reviews yet: add one with "
-        "`coach acbp review add {account} {year}-Q1 --actual ...`.",
-        "starters": "FMCG starting set (coach acbp kpi add ACCOUNT NAME --baseline ... --target ...)",
-    },
-    "zh": {
-        "title": "年度客户业务计划 — {account}，{year}年",
-        "situation": "1. 我们的地位在哪里",
-        "results": "业绩",
-        "trends": "趋势",
-        "strengths": "优势",
-        "weaknesses": "劣势",
-        "opportunities": "机会",
-        "threats": "威胁",
-        "objectives": "2. 我们要达到什么目的 — 3. 如何达到 — 4. 必须做什么，谁做，什么时候做",
-        "ours": "我方",
-        "theirs": "客户",
-        "measure": "衡量标准",
-        "no_measure": "还没有衡量标准",
-        "strategy": "策略",
-        "action_done": "已完成",
-        "no_owner": "谁做？",
-        "no_due": "何时？",
-        "investment": "5. 资源与投入",
-        "we_put_in": "我方投入",
-        "they_put_in": "客户投入",
-        "give_get": "给与换",
-        "no_value": "没有填数值",
-        "log": "{year}年让步记录",
-        "log_line": "给出 {given}；换回 {received}（{n} 项让步，{w} 项有回报）",
-        "log_empty": "{year}年没有 {account} 的让步记录",
-        "scorecard": "6. 打分卡",
-        "review": "7. 季度回顾和年度回顾",
-        "higher": "越高越好",
-        "lower": "越低越好",
-        "total": "全年累计",
-        "baseline": "基数",
-        "target": "目标",
-        "source": "来源",
-        "owner": "负责人",
-        "latest": "最新",
-        "empty": "（还没有）",
-        "on-track": "达成",
-        "at-risk": "有风险",
-        "off-track": "落后",
-        "no-target": "无目标",
-        "checks": "检查",
-        "missing": "还没填写",
-        "all_good": "没有发现问题。",
-        "reviews": "回顾",
-        "learned": "学到了什么",
-        "next": "后续行动",
-        "rule": "规则",
-        "chart": "{year}年 目标与实际",
-        "actual": "实际",
-        "no_reviews": "还没有回顾：用 `coach acbp review add {account} {year}-Q1 --actual ...` 添加。",
-        "starters": "快消品常用指标（coach acbp kpi add 客户 名称 --baseline ... --target ...）",
-    },
-}
 
 RULE_TEXT = {
     "en": (
@@ -175,7 +67,7 @@ def shell_name(name: str) -> str:
 
 def side_word(side: str, lang: str) -> str:
     """ours / theirs in the reader's language."""
-    return WORDS[lang][side]
+    return tr(lang, "acbp." + side)
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -235,8 +127,8 @@ def check(plan: BusinessPlan) -> list[Finding]:
         missing(
             "situation-swot",
             "situation",
-            "SWOT: no " + ", ".join(WORDS["en"][k].lower() for k in swot) + " named yet.",
-            "SWOT分析：还没有写" + "、".join(WORDS["zh"][k] for k in swot) + "。",
+            "SWOT: no " + ", ".join(tr("en", "acbp." + k).lower() for k in swot) + " named yet.",
+            "SWOT分析：还没有写" + "、".join(tr("zh", "acbp." + k) for k in swot) + "。",
         )
     if not plan.objectives:
         missing(
@@ -551,9 +443,10 @@ UNIT_NAMES = {
 
 def kpi_label(kpi: Kpi, lang: str) -> str:
     """unit, direction (and kind) in words."""
-    w = WORDS[lang]
     unit = UNIT_NAMES[lang].get(kpi.unit or "", kpi.unit or "")
-    parts = [unit, w[kpi.direction]] + ([w["total"]] if kpi.kind == "total" else [])
+    parts = [unit, tr(lang, "acbp." + kpi.direction)] + (
+        [tr(lang, "acbp.total")] if kpi.kind == "total" else []
+    )
     return ("、" if lang == "zh" else ", ").join(p for p in parts if p)
 
 
@@ -594,15 +487,15 @@ def log_line(totals: LogTotals | None, account: str, year: int, lang: str) -> st
     """The line shown beside the plan's investment, or None when the log was not read."""
     if totals is None:
         return None
-    w = WORDS[lang]
-    head = w["log"].format(year=year)
+    head = tr(lang, "acbp.log", year=year)
     if not totals.entries:
-        return f"{head}: {w['log_empty'].format(account=account, year=year)}"
-    body = w["log_line"].format(
+        return f"{head}: {tr(lang, 'acbp.log_empty', account=account, year=year)}"
+    body = tr(
+        lang,
+        "acbp.log_line",
         given=_totals_text(totals.given, lang),
         received=_totals_text(totals.received, lang),
         n=totals.entries,
-        s="" if totals.entries == 1 else "s",
         w=totals.with_return,
     )
     return f"{head}{'：' if lang == 'zh' else ': '}{body}"
@@ -637,11 +530,10 @@ def render_step(
     """One step of the plan as text: its heading, its content, and the checks that concern it."""
     from coach.review.concessions import amount
 
-    w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
     if step == "review":
         return chart(plan, reviews, lang, rule=False) + "\n\n" + render_reviews(plan, reviews, lang)
-    lines = [w[step]]
+    lines = [tr(lang, "acbp." + step)]
     if step == "situation":
         s = plan.situation
         any_situation = False
@@ -649,25 +541,27 @@ def render_step(
             items = getattr(s, key)
             if items:
                 any_situation = True
-                lines.append(f"  {w[key]}{colon.rstrip()}")
+                lines.append(f"  {tr(lang, 'acbp.' + key)}{colon.rstrip()}")
                 lines += [f"    - {t}" for t in items]
         if not any_situation:
-            lines.append(f"  {w['empty']}")
+            lines.append(f"  {tr(lang, 'acbp.empty')}")
     elif step == "objectives":
         if not plan.objectives:
-            lines.append(f"  {w['empty']}")
+            lines.append(f"  {tr(lang, 'acbp.empty')}")
         for n, o in enumerate(plan.objectives, 1):
             lines.append(f"  {n}. [{side_word(o.side, lang)}] {o.text}")
-            lines.append(f"     {w['measure']}{colon}{o.measure or w['no_measure']}")
+            lines.append(f"     {tr(lang, 'acbp.measure')}{colon}{o.measure or tr(lang, 'acbp.no_measure')}")
             for st in o.strategies:
-                lines.append(f"     {w['strategy']}{colon}{st}")
+                lines.append(f"     {tr(lang, 'acbp.strategy')}{colon}{st}")
             for a in o.actions:
                 tick = "[x]" if a.done else "[ ]"
-                lines.append(f"     {tick} {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+                lines.append(
+                    f"     {tick} {a.what} — {a.owner or tr(lang, 'acbp.no_owner')}, {a.due or tr(lang, 'acbp.no_due')}"
+                )
     elif step == "investment":
         if not plan.investment:
-            lines.append(f"  {w['empty']}")
-        for side, label in (("ours", w["we_put_in"]), ("theirs", w["they_put_in"])):
+            lines.append(f"  {tr(lang, 'acbp.empty')}")
+        for side, label in (("ours", tr(lang, "acbp.we_put_in")), ("theirs", tr(lang, "acbp.they_put_in"))):
             items = [i for i in plan.investment if i.side == side]
             if items:
                 lines.append(f"  {label}{colon.rstrip()}")
@@ -677,28 +571,30 @@ def render_step(
         if plan.investment:
             sums = investment_totals(plan)
             lines.append(
-                f"  {w['give_get']}{colon}{w['ours']} {_totals_text(sums['ours'], lang)}  |  "
-                f"{w['theirs']} {_totals_text(sums['theirs'], lang)}"
+                f"  {tr(lang, 'acbp.give_get')}{colon}{tr(lang, 'acbp.ours')} {_totals_text(sums['ours'], lang)}  |  "
+                f"{tr(lang, 'acbp.theirs')} {_totals_text(sums['theirs'], lang)}"
             )
         extra = log_line(log, plan.account, plan.year, lang)
         if extra:
             lines.append(f"  {extra}")
     elif step == "scorecard":
         if not plan.scorecard:
-            lines.append(f"  {w['empty']}")
+            lines.append(f"  {tr(lang, 'acbp.empty')}")
         latest = latest_status(plan, reviews)
         for k in plan.scorecard:
             lines.append(f"  - {k.name} ({kpi_label(k, lang)})")
             lines.append(
-                f"    {w['baseline']} {figure(k.baseline, k.unit, lang)} → {w['target']} "
-                f"{figure(k.target, k.unit, lang)}; {w['source']}{colon}{k.source or '—'}; "
-                f"{w['owner']}{colon}{k.owner or '—'}"
+                f"    {tr(lang, 'acbp.baseline')} {figure(k.baseline, k.unit, lang)} → {tr(lang, 'acbp.target')} "
+                f"{figure(k.target, k.unit, lang)}; {tr(lang, 'acbp.source')}{colon}{k.source or '—'}; "
+                f"{tr(lang, 'acbp.owner')}{colon}{k.owner or '—'}"
             )
             st = latest.get(name_key(k.name))
             if st:
-                lines.append(f"    {w['latest']} ({st.period}){colon}{status_phrase(st, k, lang)}")
+                lines.append(
+                    f"    {tr(lang, 'acbp.latest')} ({st.period}){colon}{status_phrase(st, k, lang)}"
+                )
         if latest:
-            lines.append(f"  {w['rule']}{colon.rstrip()}")
+            lines.append(f"  {tr(lang, 'acbp.rule')}{colon.rstrip()}")
             lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "    ")
     else:
         raise ValueError(f"unknown step {step!r} (one of {', '.join(STEPS)})")
@@ -718,7 +614,7 @@ def render_plan(
     version: int | None = None,
 ) -> str:
     """The whole plan as text, step by step, with the latest KPI status and the checks."""
-    title = WORDS[lang]["title"].format(account=plan.account, year=plan.year)
+    title = tr(lang, "acbp.title", account=plan.account, year=plan.year)
     parts = [title + (f"  (v{version})" if version else "")]
     parts += [render_step(plan, step, reviews, log, lang) for step in STEPS[:-1]]
     parts.append(render_checks(check(plan), lang))
@@ -734,28 +630,26 @@ def status_parts(st: Status, kpi: Kpi, lang: str) -> tuple[str, str]:
 
 def status_phrase(st: Status, kpi: Kpi, lang: str) -> str:
     """``4.1% vs 3% target (137%): off track``; totals say the quarters added up."""
-    w = WORDS[lang]
     shown = figure(st.compared, kpi.unit, lang)
     if st.quarters > 1:
         shown += f" (Q1–Q{st.quarters})" if lang == "en" else f"（前{st.quarters}个季度累计）"
     target = figure(st.target, kpi.unit, lang) if st.target is not None else "—"
     pct = f" ({round(st.share * 100)}%)" if st.share is not None else ""
     vs = "vs target" if lang == "en" else "对比目标"
-    return f"{shown} {vs} {target}{pct}{'：' if lang == 'zh' else ': '}{w[st.status]}"
+    return f"{shown} {vs} {target}{pct}{'：' if lang == 'zh' else ': '}{tr(lang, 'acbp.' + st.status)}"
 
 
 def render_checks(findings: Sequence[Finding], lang: str = "en") -> str:
     """The checks as `coach validate` shows problems: one per line, then what is not filled in yet."""
-    w = WORDS[lang]
     colon = "：" if lang == "zh" else ":"
     probs = [f for f in findings if f.kind == "problem"]
     gaps = [f for f in findings if f.kind == "missing"]
-    lines = [f"{w['checks']}{colon}"]
+    lines = [f"{tr(lang, 'acbp.checks')}{colon}"]
     if not probs:
-        lines.append(f"  ✓ {w['all_good']}")
+        lines.append(f"  ✓ {tr(lang, 'acbp.all_good')}")
     lines += [f"  ✗ {f.text(lang)}" for f in probs]
     if gaps:
-        lines.append(f"{w['missing']}{colon}")
+        lines.append(f"{tr(lang, 'acbp.missing')}{colon}")
         lines += [f"  · {f.text(lang)}" for f in gaps]
     return "\n".join(lines)
 
@@ -766,15 +660,17 @@ def render_reviews(
     """Each review: actuals with their status (rule shown once), what was learned, what follows; lines
     fit ``columns`` (80 by default)."""
     columns = columns or CHART_WIDTH
-    w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     if not mine:
-        return w["no_reviews"].format(account=shell_name(plan.account), year=plan.year)
+        return tr(lang, "acbp.no_reviews", account=shell_name(plan.account), year=plan.year)
     by_period: dict[str, list[Status]] = {}
     for st in statuses(plan, mine):
         by_period.setdefault(st.period, []).append(st)
-    lines = [f"{w['reviews']} — {plan.account}, {plan.year}", f"{w['rule']}{colon.rstrip()}"]
+    lines = [
+        f"{tr(lang, 'acbp.reviews')} — {plan.account}, {plan.year}",
+        f"{tr(lang, 'acbp.rule')}{colon.rstrip()}",
+    ]
     lines += _wrap(RULE_TEXT[lang], columns, "  ")
     for r in mine:
         lines += ["", r.period]
@@ -790,13 +686,15 @@ def render_reviews(
             if a.note:
                 lines.append(f"    {a.kpi}{colon}{a.note}")
         if r.learned:
-            lines.append(f"  {w['learned']}{colon.rstrip()}")
+            lines.append(f"  {tr(lang, 'acbp.learned')}{colon.rstrip()}")
             lines += [f"    - {t}" for t in r.learned]
         if r.next_actions:
-            lines.append(f"  {w['next']}{colon.rstrip()}")
+            lines.append(f"  {tr(lang, 'acbp.next')}{colon.rstrip()}")
             for a in r.next_actions:
                 tick = "[x]" if a.done else "[ ]"
-                lines.append(f"    {tick} {a.what} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+                lines.append(
+                    f"    {tick} {a.what} — {a.owner or tr(lang, 'acbp.no_owner')}, {a.due or tr(lang, 'acbp.no_due')}"
+                )
     return "\n".join(lines)
 
 
@@ -820,17 +718,16 @@ def chart(
 
     A total's quarter shows that quarter's figure against a quarter of the year's target; a level shows
     the figure against the target. The verdict after each actual is its status by ``RULE_TEXT``."""
-    w = WORDS[lang]
     colon = "：" if lang == "zh" else ": "
     width_ = max(40, columns or CHART_WIDTH)
     bar_width = max(8, min(BAR, width_ - 44))
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     points = chart_points(plan, mine, kpi)
-    lines = [w["chart"].format(year=plan.year)]
+    lines = [tr(lang, "acbp.chart", year=plan.year)]
     if not mine:
-        lines.append(w["no_reviews"].format(account=shell_name(plan.account), year=plan.year))
+        lines.append(tr(lang, "acbp.no_reviews", account=shell_name(plan.account), year=plan.year))
         return "\n".join(lines)
-    tag_t, tag_a = w["target"], w["actual"]
+    tag_t, tag_a = tr(lang, "acbp.target"), tr(lang, "acbp.actual")
     tag_w = max(width(tag_t), width(tag_a)) + 1
     for k in plan.scorecard:
         rows: list[tuple[str, float | None, float | None, str]] = []
@@ -839,7 +736,7 @@ def chart(
                 continue
             quarter = period_parts(point["period"])[1]
             label = f"Q{quarter}" if quarter else ("Year" if lang == "en" else "全年")
-            verdict = w[point["status"]] if point["status"] else ""
+            verdict = tr(lang, "acbp." + point["status"]) if point["status"] else ""
             rows.append((label, point["target"], point["actual"], verdict))
         if not rows:
             continue
@@ -854,7 +751,7 @@ def chart(
                 line = head + pad(bar, bar_width + 1) + pad(value_text, 11) + tail
                 lines.append(_fit(line.rstrip(), width_))
     if rule:
-        lines += ["", f"{w['rule']}{colon.rstrip()}"]
+        lines += ["", f"{tr(lang, 'acbp.rule')}{colon.rstrip()}"]
         lines += _wrap(RULE_TEXT[lang], width_, "  ")
     return "\n".join(lines)
 
@@ -945,53 +842,16 @@ def to_json(
 
 def starters_text(lang: str = "en") -> str:
     """The FMCG starting set, one KPI a line with its unit and direction."""
-    w = WORDS[lang]
-    lines = [w["starters"]]
+    lines = [tr(lang, "acbp.starters")]
     for s in STARTERS:
         name = s.zh if lang == "zh" else s.en
         hint = s.hint_zh if lang == "zh" else s.hint_en
-        lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {w[s.direction]}")
+        lines.append(f"  {pad(s.key, 23)} {pad(name, 26)} {pad(s.unit, 8)} {tr(lang, 'acbp.' + s.direction)}")
         lines.append(f"  {'':23} {hint}")
     return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ review pack
-
-PACK_WORDS = {
-    "en": {
-        "pack": "Business review — {account}, {year}",
-        "sub": "Annual customer business plan v{version}; reviews to {last}",
-        "sub_none": "Annual customer business plan v{version}; no reviews yet",
-        "kpi": "KPI",
-        "unit": "Unit",
-        "better": "Better",
-        "period": "Period",
-        "compared": "Compared",
-        "share": "% of target",
-        "status": "Status",
-        "by_quarter": "Target vs actual by period",
-        "objectives": "Objectives and actions",
-        "scorecard": "Scorecard",
-        "investment": "Resources and investment",
-    },
-    "zh": {
-        "pack": "业务回顾 — {account}，{year}年",
-        "sub": "年度客户业务计划 第{version}版；回顾至 {last}",
-        "sub_none": "年度客户业务计划 第{version}版；还没有回顾",
-        "kpi": "指标",
-        "unit": "单位",
-        "better": "方向",
-        "period": "期间",
-        "compared": "对比值",
-        "share": "目标达成",
-        "status": "状态",
-        "by_quarter": "各期目标与实际",
-        "objectives": "目标与行动",
-        "scorecard": "打分卡",
-        "investment": "资源与投入",
-    },
-}
-"""Headings of the review pack (the rest comes from ``WORDS``)."""
 
 
 def review_pack(
@@ -1008,7 +868,6 @@ def review_pack(
     from coach.review.brief import Brief, Section
     from coach.review.concessions import amount
 
-    w, p = WORDS[lang], PACK_WORDS[lang]
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     judged = statuses(plan, mine)
     latest = latest_status(plan, mine)
@@ -1017,27 +876,41 @@ def review_pack(
     def cap(word: str) -> str:
         return word[:1].upper() + word[1:]
 
-    score = Section("scorecard", p["scorecard"])
-    score.header = [p["kpi"], p["unit"], p["better"], cap(w["baseline"]), cap(w["target"]), cap(w["latest"])]
-    score.header.append(p["status"])
+    score = Section("scorecard", tr(lang, "acbp.pack.scorecard"))
+    score.header = [
+        tr(lang, "acbp.pack.kpi"),
+        tr(lang, "acbp.pack.unit"),
+        tr(lang, "acbp.pack.better"),
+        cap(tr(lang, "acbp.baseline")),
+        cap(tr(lang, "acbp.target")),
+        cap(tr(lang, "acbp.latest")),
+    ]
+    score.header.append(tr(lang, "acbp.pack.status"))
     for k in plan.scorecard:
         st = latest.get(name_key(k.name))
         score.rows.append(
             [
                 k.name,
                 UNIT_NAMES[lang].get(k.unit or "", k.unit or ""),
-                w[k.direction],
+                tr(lang, "acbp." + k.direction),
                 figure(k.baseline, k.unit, lang),
                 figure(k.target, k.unit, lang),
                 f"{st.period}: {figure(st.compared, k.unit, lang)}" if st else "—",
-                w[st.status] if st else "—",
+                tr(lang, "acbp." + st.status) if st else "—",
             ]
         )
     sections.append(score)
 
-    table = Section("by-period", p["by_quarter"])
-    table.header = [p["period"], p["kpi"], cap(w["actual"]), p["compared"], cap(w["target"]), p["share"]]
-    table.header.append(p["status"])
+    table = Section("by-period", tr(lang, "acbp.pack.by_quarter"))
+    table.header = [
+        tr(lang, "acbp.pack.period"),
+        tr(lang, "acbp.pack.kpi"),
+        cap(tr(lang, "acbp.actual")),
+        tr(lang, "acbp.pack.compared"),
+        cap(tr(lang, "acbp.target")),
+        tr(lang, "acbp.pack.share"),
+    ]
+    table.header.append(tr(lang, "acbp.pack.status"))
     for st in judged:
         k = plan.kpi(st.kpi)
         assert k is not None
@@ -1049,44 +922,52 @@ def review_pack(
                 figure(st.compared, k.unit, lang) + (f" (Q1–Q{st.quarters})" if st.quarters > 1 else ""),
                 figure(st.target, k.unit, lang),
                 f"{round(st.share * 100)}%" if st.share is not None else "—",
-                w[st.status],
+                tr(lang, "acbp." + st.status),
             ]
         )
     sections.append(table)
-    sections.append(Section("rule", w["rule"], items=[("", RULE_TEXT[lang])]))
+    sections.append(Section("rule", tr(lang, "acbp.rule"), items=[("", RULE_TEXT[lang])]))
 
     for r in mine:
         if not (r.learned or r.next_actions):
             continue
-        sec = Section(f"review-{r.period}", f"{w['reviews']} {r.period}")
-        sec.items += [(w["learned"], t) for t in r.learned]
+        sec = Section(f"review-{r.period}", f"{tr(lang, 'acbp.reviews')} {r.period}")
+        sec.items += [(tr(lang, "acbp.learned"), t) for t in r.learned]
         for a in r.next_actions:
-            done = f" ({w['action_done']})" if a.done else ""
+            done = f" ({tr(lang, 'acbp.action_done')})" if a.done else ""
             sec.items.append(
-                (w["next"], f"{a.what}{done} — {a.owner or w['no_owner']}, {a.due or w['no_due']}")
+                (
+                    tr(lang, "acbp.next"),
+                    f"{a.what}{done} — {a.owner or tr(lang, 'acbp.no_owner')}, {a.due or tr(lang, 'acbp.no_due')}",
+                )
             )
         sections.append(sec)
 
-    objectives = Section("objectives", p["objectives"])
+    objectives = Section("objectives", tr(lang, "acbp.pack.objectives"))
     for o in plan.objectives:
-        objectives.items.append((f"[{side_word(o.side, lang)}] {o.text}", o.measure or w["no_measure"]))
+        objectives.items.append(
+            (f"[{side_word(o.side, lang)}] {o.text}", o.measure or tr(lang, "acbp.no_measure"))
+        )
         for a in o.actions:
-            done = f" ({w['action_done']})" if a.done else ""
+            done = f" ({tr(lang, 'acbp.action_done')})" if a.done else ""
             objectives.items.append(
-                (f"  {a.what}{done}", f"{a.owner or w['no_owner']}, {a.due or w['no_due']}")
+                (
+                    f"  {a.what}{done}",
+                    f"{a.owner or tr(lang, 'acbp.no_owner')}, {a.due or tr(lang, 'acbp.no_due')}",
+                )
             )
     sections.append(objectives)
 
-    invest = Section("investment", p["investment"])
+    invest = Section("investment", tr(lang, "acbp.pack.investment"))
     for i in plan.investment:
         size = amount(i.value, i.unit, lang) if i.value is not None and i.unit else ""
         invest.items.append((side_word(i.side, lang), i.what + (f" ({size})" if size else "")))
     sums = investment_totals(plan)
     invest.items.append(
         (
-            w["give_get"],
-            f"{w['ours']} {_totals_text(sums['ours'], lang)} | "
-            f"{w['theirs']} {_totals_text(sums['theirs'], lang)}",
+            tr(lang, "acbp.give_get"),
+            f"{tr(lang, 'acbp.ours')} {_totals_text(sums['ours'], lang)} | "
+            f"{tr(lang, 'acbp.theirs')} {_totals_text(sums['theirs'], lang)}",
         )
     )
     extra = log_line(log, plan.account, plan.year, lang)
@@ -1095,14 +976,16 @@ def review_pack(
     sections.append(invest)
 
     findings = check(plan)
-    checks = Section("checks", w["checks"])
-    checks.items = [("", "✗ " + f.text(lang)) for f in problems(findings)] or [("", "✓ " + w["all_good"])]
+    checks = Section("checks", tr(lang, "acbp.checks"))
+    checks.items = [("", "✗ " + f.text(lang)) for f in problems(findings)] or [
+        ("", "✓ " + tr(lang, "acbp.all_good"))
+    ]
     checks.items += [("", "· " + f.text(lang)) for f in findings if f.kind == "missing"]
     sections.append(checks)
 
     subtitle = (
-        p["sub"].format(version=version or 1, last=mine[-1].period)
+        tr(lang, "acbp.pack.sub", version=version or 1, last=mine[-1].period)
         if mine
-        else p["sub_none"].format(version=version or 1)
+        else tr(lang, "acbp.pack.sub_none", version=version or 1)
     )
-    return Brief(lang, p["pack"].format(account=plan.account, year=plan.year), subtitle, sections)
+    return Brief(lang, tr(lang, "acbp.pack.pack", account=plan.account, year=plan.year), subtitle, sections)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.content import business_plans as bp
+from coach.i18n import tr
 from coach.review import business_plan as rv
 
 SAMPLE = Path(__file__).parents[1] / "data" / "acbp" / "jinhai-2027.yaml"
@@ -190,7 +191,7 @@ def test_the_rule_is_shown_with_the_statuses():
     reviews = _reviews(("2027-Q1", [("out-of-stock rate", 4.1)]))
     for lang, word in (("en", "95%"), ("zh", "95%")):
         text = rv.render_reviews(p, reviews, lang)
-        assert word in text and rv.WORDS[lang]["off-track"] in text
+        assert word in text and tr(lang, "acbp.off-track") in text
         assert "105%" in rv.chart(p, reviews, lang)
 
 
@@ -245,7 +246,7 @@ def test_concession_totals_appear_next_to_the_investment():
     p = bp.load_yaml_file(SAMPLE)
     for lang, part in (("en", "CNY 75,000"), ("zh", "CNY 75,000")):
         text = rv.render_plan(p, [], totals, lang)
-        section = text.split(rv.WORDS[lang]["investment"])[1].split(rv.WORDS[lang]["scorecard"])[0]
+        section = text.split(tr(lang, "acbp.investment"))[1].split(tr(lang, "acbp.scorecard"))[0]
         assert part in section and "CNY 300,000" in section
 
 
@@ -319,6 +320,6 @@ def test_each_step_renders_with_its_heading_and_the_review_step_has_the_chart():
     for lang in ("en", "zh"):
         for step in rv.STEPS:
             text = rv.render_step(p, step, reviews, None, lang)
-            assert text.splitlines()[0] in (rv.WORDS[lang][step], rv.WORDS[lang]["chart"].format(year=2027))
+            assert text.splitlines()[0] in (tr(lang, "acbp." + step), tr(lang, "acbp.chart", year=2027))
         assert "█" in rv.render_step(p, "review", reviews, None, lang)
     assert [f.code for f in rv.step_findings(p, "objectives")] == ["objective-no-strategy"]

@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from coach.errors import CoachError
-from coach.i18n import menu
-from coach.review.business_plan import STEPS, WORDS, chart, render_reviews, render_step, step_findings
+from coach.i18n import menu, tr
+from coach.review.business_plan import STEPS, chart, render_reviews, render_step, step_findings
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -210,7 +210,7 @@ class BusinessPlanScreen(CoachScreen):
                         ("✗ " if problem else "· ") + f.text(lang), style="yellow" if problem else "dim"
                     )
                 parts.append(Wrapped(marks))
-        title = WORDS[lang]["title"].format(account=plan.account, year=plan.year)
+        title = tr(lang, "acbp.title", account=plan.account, year=plan.year)
         parts.insert(
             0,
             Text(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import locale
 import os
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from coach.i18n.en import TEXT as EN
@@ -51,6 +51,13 @@ def tr(lang: str, key: str, **values: object) -> str:
 def menu(key: str) -> dict[str, tuple[str, str]]:
     """A screen's home-page title and one-line description per language: ``key`` and ``key.about``."""
     return {lang: (CATALOGUES[lang][key], CATALOGUES[lang][key + ".about"]) for lang in LANGS}
+
+
+def labels(prefix: str, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Per language, the text of ``prefix + id`` for each id, in order: a lookup table for vocabulary
+    that many modules name (``labels("concession.type.", TYPES)["zh"]["price"]``)."""
+    ids = tuple(ids)
+    return {lang: {i: CATALOGUES[lang][prefix + i] for i in ids} for lang in LANGS}
 
 
 def system_lang(env: Mapping[str, str] | None = None) -> str:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from coach.domain.accounts import ATTITUDES, DECISION_ROLES
+from coach.i18n import labels
 from coach.store.accounts import AccountMap, Contact
 
 STALE_DAYS = 90
@@ -107,25 +109,10 @@ TIER_NEEDS: dict[str, Tier] = {
 }
 """The five tiers in the course's order."""
 
-DECISION_LABELS = {
-    "en": {
-        "decision-maker": "decision maker",
-        "influencer": "influencer",
-        "user": "user",
-        "gatekeeper": "gatekeeper",
-    },
-    "zh": {"decision-maker": "决策者", "influencer": "影响者", "user": "使用者", "gatekeeper": "把关者"},
-}
-ATTITUDE_LABELS = {
-    "en": {a: a for a in ("opponent", "skeptic", "neutral", "supporter", "champion")},
-    "zh": {
-        "opponent": "反对者",
-        "skeptic": "怀疑者",
-        "neutral": "中立",
-        "supporter": "支持者",
-        "champion": "拥护者",
-    },
-}
+DECISION_LABELS = labels("account.role.", DECISION_ROLES)
+"""A contact's decision role in the reader's language (the words are in coach/i18n)."""
+ATTITUDE_LABELS = labels("account.attitude.", ATTITUDES)
+"""A contact's attitude in the reader's language."""
 
 
 @dataclass(frozen=True)

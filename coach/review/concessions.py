@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Protocol
 
+from coach.domain.concessions import STAGES, STATUSES, TYPES
 from coach.domain.concessions import UNIT_WORDS as UNIT_WORDS
 from coach.domain.concessions import amount as amount
 from coach.domain.concessions import number as number
 
 # How amounts are written is part of the concession vocabulary (plans write them the same way).
-from coach.i18n import tr
+from coach.i18n import labels, tr
 
 PRINCIPLE_RULE = "principle.trade-concessions"
 """The playbook rule whose advice goes with a concession that got nothing back."""
@@ -254,41 +255,10 @@ def review(
 # ----------------------------------------------------------------------------------------- renderings
 
 
-TYPE_LABELS = {
-    "en": {
-        "price": "price/discount",
-        "payment-terms": "payment terms",
-        "listing-fee": "listing fee",
-        "promotion": "promotion fund",
-        "free-goods": "free goods",
-        "display": "display/shelf space",
-        "service": "delivery/service",
-        "other": "other",
-    },
-    "zh": {
-        "price": "价格/折扣",
-        "payment-terms": "账期",
-        "listing-fee": "进场费",
-        "promotion": "促销/市场费用",
-        "free-goods": "赠品",
-        "display": "陈列/排面",
-        "service": "送货/服务",
-        "other": "其他",
-    },
-}
-STAGE_LABELS = {
-    "en": {
-        "opening": "opening",
-        "bargaining": "bargaining",
-        "closing": "closing",
-        "after-deal": "after the deal",
-    },
-    "zh": {"opening": "开场", "bargaining": "讨价还价", "closing": "收尾", "after-deal": "成交后"},
-}
-STATUS_LABELS = {
-    "en": {"offered": "offered", "agreed": "agreed", "withdrawn": "withdrawn"},
-    "zh": {"offered": "已提出", "agreed": "已同意", "withdrawn": "已撤回"},
-}
+TYPE_LABELS = labels("concession.type.", TYPES)
+"""Each concession type in the reader's language (the words are in coach/i18n)."""
+STAGE_LABELS = labels("concession.stage.", STAGES)
+STATUS_LABELS = labels("concession.status.", STATUSES)
 
 
 def _totals(totals: Mapping[str, float], lang: str) -> str:

@@ -266,19 +266,9 @@ def run_new(args: argparse.Namespace) -> int:
         stored = store.get(conn, account, year)
     finally:
         conn.close()
-    zh = args.lang == "zh"
     name = stored.plan.account
-    _say(
-        f"已创建 {name} {year}年的业务计划（版本 {version}）。"
-        if zh
-        else f"Started the {year} plan for {name} (v{version})."
-    )
-    _say(
-        f"下一步：coach acbp export {_q(name)} --year {year} -o plan.yaml，编辑后 coach acbp import plan.yaml"
-        if zh
-        else f"Next: coach acbp export {_q(name)} --year {year} -o plan.yaml, edit it, then "
-        f"coach acbp import plan.yaml"
-    )
+    _say(tr(args.lang, "acbp.said.started", name=name, year=year, version=version))
+    _say(tr(args.lang, "acbp.said.next", shell=_q(name), year=year))
     return 0
 
 
@@ -375,16 +365,11 @@ def run_kpi_add(args: argparse.Namespace) -> int:
         version, changed = store.save(conn, replace_kpi(plan, fresh), create=False)
     finally:
         conn.close()
-    zh = args.lang == "zh"
     if not changed:
-        _say(f"指标“{fresh.name}”没有变化。" if zh else f"KPI “{fresh.name}” unchanged.")
+        _say(tr(args.lang, "acbp.said.kpi-unchanged", name=fresh.name))
     else:
-        verb = ("已更新" if existing else "已添加") if zh else ("changed" if existing else "added")
-        _say(
-            f"指标“{fresh.name}”{verb}（版本 {version}）。"
-            if zh
-            else f"KPI “{fresh.name}” {verb} (v{version})."
-        )
+        key = "acbp.said.kpi-changed" if existing else "acbp.said.kpi-added"
+        _say(tr(args.lang, key, name=fresh.name, version=version))
     return 0
 
 
@@ -473,8 +458,7 @@ def run_review_add(args: argparse.Namespace) -> int:
         conn.close()
     from coach.review.business_plan import RULE_SHORT, status_phrase, statuses
 
-    zh = args.lang == "zh"
-    _say(f"已记录 {review.period} 的回顾。" if zh else f"Recorded the {review.period} review.")
+    _say(tr(args.lang, "acbp.said.review", period=review.period))
     for st in statuses(stored.plan, stored.reviews):
         kpi = stored.plan.kpi(st.kpi)
         if st.period == review.period and kpi is not None:
@@ -605,27 +589,15 @@ def run_import(args: argparse.Namespace) -> int:
         stored = store.get(conn, account, plan.year)
     finally:
         conn.close()
-    zh = args.lang == "zh"
-    if not changed:
-        _say(
-            f"{stored.plan.year}年计划没有变化（版本 {version}）。"
-            if zh
-            else f"The {plan.year} plan is unchanged (v{version})."
-        )
-    else:
-        _say(
-            f"已保存 {stored.plan.year}年计划，版本 {version}。"
-            if zh
-            else f"Saved the {plan.year} plan as v{version}."
-        )
+    key = "acbp.said.saved" if changed else "acbp.said.unchanged"
+    _say(tr(args.lang, key, year=stored.plan.year, version=version))
     from coach.review.business_plan import check, problems
 
     found = problems(check(stored.plan))
     if found:
         more = f" (+{len(found) - 1})" if len(found) > 1 else ""
+        lang = "zh" if args.lang == "zh" else "en"
         _say(
-            f"检查：{found[0].text('zh')}{more} — coach acbp check {_q(stored.plan.account)}"
-            if zh
-            else f"Check: {found[0].text('en')}{more} — see `coach acbp check {_q(stored.plan.account)}`"
+            tr(lang, "acbp.said.check", problem=found[0].text(lang), more=more, shell=_q(stored.plan.account))
         )
     return 0

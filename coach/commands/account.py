@@ -318,14 +318,8 @@ def run_edit(args: argparse.Namespace) -> int:
             conn.close()
     except CoachError as exc:
         raise _cli_error(exc, account="NAME") from None
-    if lang == "zh":
-        _out(f"{acc.name}：已保存第 {acc.version} 版。" if changed else f"{acc.name}：没有变化，未保存。")
-    else:
-        _out(
-            f"{acc.name}: saved as version {acc.version}."
-            if changed
-            else f"{acc.name}: no change; nothing saved."
-        )
+    key = "account.said.saved" if changed else "account.said.unchanged"
+    _out(tr(lang, key, name=acc.name, version=acc.version))
     return 0
 
 
@@ -396,34 +390,29 @@ def run_show(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    zh = lang == "zh"
     lines = [acc.name]
     if acc.tier:
         t = TIER_NEEDS[acc.tier]
-        lines.append(("级别：" if zh else "Tier: ") + f"{t.label[lang]} — {t.what[lang]}")
-        lines.append(("这一级要什么：" if zh else "What it needs: ") + t.needs[lang])
+        lines.append(tr(lang, "account.show.tier") + f"{t.label[lang]} — {t.what[lang]}")
+        lines.append(tr(lang, "account.show.needs") + t.needs[lang])
     else:
-        lines.append(
-            "级别：未分级（用 --tier 设置）"
-            if zh
-            else "Tier: not set (set it with `coach account edit NAME --tier`)"
-        )
+        lines.append(tr(lang, "account.show.no-tier"))
     if acc.channel:
-        lines.append(("渠道：" if zh else "Channel: ") + acc.channel)
+        lines.append(tr(lang, "account.show.channel") + acc.channel)
     if acc.stores is not None:
-        lines.append(("门店数：" if zh else "Stores: ") + str(acc.stores))
+        lines.append(tr(lang, "account.show.stores") + str(acc.stores))
     theirs, ours = m.people("theirs"), m.people("ours")
-    lines.append(
-        f"客户方 {len(theirs)} 人，我方 {len(ours)} 人：" + ("、".join(p.name for p in ours) or "暂无")
-        if zh
-        else f"Their people: {len(theirs)}; our people: {len(ours)}"
-        + (f" ({', '.join(p.name for p in ours)})" if ours else "")
+    names = (
+        tr(lang, "account.show.people.names", names=tr(lang, "list.sep").join(p.name for p in ours))
+        if ours
+        else tr(lang, "account.show.people.nobody")
     )
+    lines.append(tr(lang, "account.show.people", theirs=len(theirs), ours=len(ours), names=names))
     lines.append(_linked_line(linked, lang))
     if acc.notes:
-        lines.append(("备注：" if zh else "Notes: ") + acc.notes)
+        lines.append(tr(lang, "account.show.notes") + acc.notes)
     if warnings:
-        lines.append("教练提醒：" if zh else "Coach's warnings:")
+        lines.append(tr(lang, "account.show.warnings"))
         lines += [f"  - {w.text(lang)}" for w in warnings]
     _out("\n".join(lines))
     return 0
@@ -584,18 +573,10 @@ def run_contact_update(args: argparse.Namespace) -> int:
             conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
-    if lang == "zh":
-        _out(
-            f"已保存（第 {c.version} 版）：{_person_summary(c, lang)}"
-            if changed
-            else f"{c.name}：没有变化，未保存。"
-        )
+    if changed:
+        _out(tr(lang, "account.contact.saved", version=c.version, who=_person_summary(c, lang)))
     else:
-        _out(
-            f"Saved as version {c.version}: {_person_summary(c, lang)}"
-            if changed
-            else f"{c.name}: no change; nothing saved."
-        )
+        _out(tr(lang, "account.contact.unchanged", name=c.name))
     return 0
 
 

@@ -456,7 +456,7 @@ def run_review_add(args: argparse.Namespace) -> int:
         stored = store.get(conn, account, int(review.period[:4]))
     finally:
         conn.close()
-    from coach.review.business_plan import RULE_SHORT, status_phrase, statuses
+    from coach.review.business_plan import status_phrase, statuses
 
     _say(tr(args.lang, "acbp.said.review", period=review.period))
     for st in statuses(stored.plan, stored.reviews):
@@ -464,13 +464,13 @@ def run_review_add(args: argparse.Namespace) -> int:
         if st.period == review.period and kpi is not None:
             _say(f"  {kpi.name}: {status_phrase(st, kpi, args.lang)}")
     if any(st.period == review.period for st in statuses(stored.plan, stored.reviews)):
-        _say(f"  ({RULE_SHORT[args.lang]})")
+        _say(f"  ({tr(args.lang, 'acbp.rule.short')})")
     return 0
 
 
 def run_review_show(args: argparse.Namespace) -> int:
     """Print the year's reviews with their status."""
-    from coach.review.business_plan import RULE_TEXT, render_reviews, statuses
+    from coach.review.business_plan import render_reviews, statuses
 
     (stored, _), _ = _load_all(args)
     if args.json:
@@ -479,7 +479,7 @@ def run_review_show(args: argparse.Namespace) -> int:
             {
                 "account": stored.plan.account,
                 "year": stored.plan.year,
-                "rule": RULE_TEXT[args.lang],
+                "rule": tr(args.lang, "acbp.rule.text"),
                 "reviews": [r.body() for r in mine],
                 "statuses": [s.as_dict() for s in statuses(stored.plan, mine)],
             }
@@ -526,13 +526,13 @@ def run_chart(args: argparse.Namespace) -> int:
         names = ", ".join(k.name for k in stored.plan.scorecard) or "none yet"
         raise CoachError(f"--kpi: {args.kpi.strip()[:60]!r} is not on the scorecard (KPIs: {names})")
     if args.json:
-        from coach.review.business_plan import RULE_TEXT, chart_points
+        from coach.review.business_plan import chart_points
 
         print_json(
             {
                 "account": stored.plan.account,
                 "year": stored.plan.year,
-                "rule": RULE_TEXT[args.lang],
+                "rule": tr(args.lang, "acbp.rule.text"),
                 "points": chart_points(stored.plan, stored.reviews, args.kpi),
             }
         )

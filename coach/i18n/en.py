@@ -979,4 +979,14 @@ TEXT: dict[str, str] = {
     "account.show.people.nobody": "",
     "account.show.notes": "Notes: ",
     "account.show.warnings": "Coach's warnings:",
+    # the annual business plan: the status rule and the units of a KPI
+    "acbp.rule.text": "on track: actual at least 95% of the target; at risk: at least 85%; off track: below 85%. "
+    "Lower-is-better KPIs the other way round: on track up to 105% of the target, at risk up to 115%. "
+    "Totals (kind: total, e.g. sales) add up the quarters reviewed and compare them with the target "
+    "pro-rated to those quarters (two quarters: half the year's target).",
+    "acbp.rule.short": "rule: on track ≥ 95% of target, at risk ≥ 85%; lower is better: ≤ 105%, ≤ 115%",
+    "acbp.unit.percent": "%",
+    "acbp.unit.days": "days",
+    "acbp.unit.units": "units",
+    "acbp.unit.ratio": "x",
 }

@@ -940,4 +940,13 @@ TEXT: dict[str, str] = {
     "account.show.people.nobody": "暂无",
     "account.show.notes": "备注：",
     "account.show.warnings": "教练提醒：",
+    # the annual business plan: the status rule and the units of a KPI
+    "acbp.rule.text": "达成：实际 ≥ 目标的95%；有风险：≥ 85%；落后：< 85%。越低越好的指标反过来：实际 ≤ 目标的105% 为达成，"
+    "≤ 115% 为有风险。累计指标（如销售额）把已回顾的季度相加，"
+    "与按这些季度折算的目标比较（两个季度：全年目标的一半）。",
+    "acbp.rule.short": "规则：达成 ≥ 目标的95%，有风险 ≥ 85%；越低越好：≤ 105%，≤ 115%",
+    "acbp.unit.percent": "%",
+    "acbp.unit.days": "天",
+    "acbp.unit.units": "件",
+    "acbp.unit.ratio": "倍",
 }

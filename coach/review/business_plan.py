@@ -36,28 +36,6 @@ STATUSES = ("on-track", "at-risk", "off-track", "no-target")
 # ------------------------------------------------------------------------------------------------ words
 
 
-RULE_TEXT = {
-    "en": (
-        "on track: actual at least 95% of the target; at risk: at least 85%; off track: below 85%. "
-        "Lower-is-better KPIs the other way round: on track up to 105% of the target, at risk up to 115%. "
-        "Totals (kind: total, e.g. sales) add up the quarters reviewed and compare them with the target "
-        "pro-rated to those quarters (two quarters: half the year's target)."
-    ),
-    "zh": (
-        "达成：实际 ≥ 目标的95%；有风险：≥ 85%；落后：< 85%。越低越好的指标反过来：实际 ≤ 目标的105% 为达成，"
-        "≤ 115% 为有风险。累计指标（如销售额）把已回顾的季度相加，"
-        "与按这些季度折算的目标比较（两个季度：全年目标的一半）。"
-    ),
-}
-"""The status rule as shown beside every status."""
-
-RULE_SHORT = {
-    "en": "rule: on track ≥ 95% of target, at risk ≥ 85%; lower is better: ≤ 105%, ≤ 115%",
-    "zh": "规则：达成 ≥ 目标的95%，有风险 ≥ 85%；越低越好：≤ 105%，≤ 115%",
-}
-"""The rule in one line, after a review is recorded."""
-
-
 def shell_name(name: str) -> str:
     """An account name as typed in a shell command (quoted when it has spaces)."""
     import shlex
@@ -294,7 +272,7 @@ class Status:
 
 
 def judge(direction: str, compared: float, target: float | None) -> tuple[float | None, str]:
-    """(share of target, status) by the rule in ``RULE_TEXT``."""
+    """(share of target, status) by the rule in the status rule (acbp.rule.text)."""
     if target is None:
         return None, "no-target"
     if target <= 0:
@@ -435,15 +413,17 @@ def short(value: float, unit: str | None, lang: str = "en") -> str:
     return figure(value, unit, lang)
 
 
-UNIT_NAMES = {
-    "en": {"percent": "%", "days": "days", "units": "units", "ratio": "x"},
-    "zh": {"percent": "%", "days": "天", "units": "件", "ratio": "倍"},
-}
+_KPI_UNITS = ("percent", "days", "units", "ratio")
+"""Units a KPI names in words (coach/i18n acbp.unit.*); any other unit is shown as written."""
+
+
+def _unit_name(unit: str | None, lang: str) -> str:
+    return tr(lang, f"acbp.unit.{unit}") if unit in _KPI_UNITS else (unit or "")
 
 
 def kpi_label(kpi: Kpi, lang: str) -> str:
     """unit, direction (and kind) in words."""
-    unit = UNIT_NAMES[lang].get(kpi.unit or "", kpi.unit or "")
+    unit = _unit_name(kpi.unit, lang)
     parts = [unit, tr(lang, "acbp." + kpi.direction)] + (
         [tr(lang, "acbp.total")] if kpi.kind == "total" else []
     )
@@ -595,7 +575,7 @@ def render_step(
                 )
         if latest:
             lines.append(f"  {tr(lang, 'acbp.rule')}{colon.rstrip()}")
-            lines += _wrap(RULE_TEXT[lang], CHART_WIDTH - 2, "    ")
+            lines += _wrap(tr(lang, "acbp.rule.text"), CHART_WIDTH - 2, "    ")
     else:
         raise ValueError(f"unknown step {step!r} (one of {', '.join(STEPS)})")
     return "\n".join(lines)
@@ -671,7 +651,7 @@ def render_reviews(
         f"{tr(lang, 'acbp.reviews')} — {plan.account}, {plan.year}",
         f"{tr(lang, 'acbp.rule')}{colon.rstrip()}",
     ]
-    lines += _wrap(RULE_TEXT[lang], columns, "  ")
+    lines += _wrap(tr(lang, "acbp.rule.text"), columns, "  ")
     for r in mine:
         lines += ["", r.period]
         for st in by_period.get(r.period, []):
@@ -717,7 +697,7 @@ def chart(
     """Target vs actual per quarter for each KPI (or one), as bars that fit ``columns`` (80 by default).
 
     A total's quarter shows that quarter's figure against a quarter of the year's target; a level shows
-    the figure against the target. The verdict after each actual is its status by ``RULE_TEXT``."""
+    the figure against the target. The verdict after each actual is its status by the status rule (acbp.rule.text)."""
     colon = "：" if lang == "zh" else ": "
     width_ = max(40, columns or CHART_WIDTH)
     bar_width = max(8, min(BAR, width_ - 44))
@@ -752,7 +732,7 @@ def chart(
                 lines.append(_fit(line.rstrip(), width_))
     if rule:
         lines += ["", f"{tr(lang, 'acbp.rule')}{colon.rstrip()}"]
-        lines += _wrap(RULE_TEXT[lang], width_, "  ")
+        lines += _wrap(tr(lang, "acbp.rule.text"), width_, "  ")
     return "\n".join(lines)
 
 
@@ -760,7 +740,7 @@ def chart_points(
     plan: BusinessPlan, reviews: Sequence[Review], kpi: str | None = None
 ) -> list[dict[str, Any]]:
     """What the chart draws, as data: per KPI and period the target for that period alone (a total's
-    quarter: a quarter of the year's target), the actual, and the status by ``RULE_TEXT``."""
+    quarter: a quarter of the year's target), the actual, and the status by the status rule (acbp.rule.text)."""
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     judged = {(name_key(st.kpi), st.period): st for st in statuses(plan, mine)}
     out = []
@@ -834,7 +814,7 @@ def to_json(
         "checks": [f.as_dict(lang) for f in check(plan)],
         "reviews": [r.body() for r in mine],
         "statuses": [s.as_dict() for s in statuses(plan, mine)],
-        "rule": RULE_TEXT[lang],
+        "rule": tr(lang, "acbp.rule.text"),
         "investment_totals": investment_totals(plan),
         "concession_log": None if log is None else log.as_dict(),
     }
@@ -891,7 +871,7 @@ def review_pack(
         score.rows.append(
             [
                 k.name,
-                UNIT_NAMES[lang].get(k.unit or "", k.unit or ""),
+                _unit_name(k.unit, lang),
                 tr(lang, "acbp." + k.direction),
                 figure(k.baseline, k.unit, lang),
                 figure(k.target, k.unit, lang),
@@ -926,7 +906,7 @@ def review_pack(
             ]
         )
     sections.append(table)
-    sections.append(Section("rule", tr(lang, "acbp.rule"), items=[("", RULE_TEXT[lang])]))
+    sections.append(Section("rule", tr(lang, "acbp.rule"), items=[("", tr(lang, "acbp.rule.text"))]))
 
     for r in mine:
         if not (r.learned or r.next_actions):

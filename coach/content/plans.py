@@ -38,6 +38,7 @@ from coach.domain.concessions import (
 from coach.domain.concessions import amount as _amount
 from coach.domain.concessions import parse_tactic as _parse_tactic
 from coach.errors import CoachError
+from coach.i18n import labels
 
 if TYPE_CHECKING:
     from coach.engine.moves import Limit
@@ -66,31 +67,8 @@ PARTS: tuple[tuple[str, str], ...] = (
 )
 """The plan's eight parts in the course's order, each with the principle rule that advises on it."""
 
-PART_NAMES = {
-    "en": {
-        "objectives": "what we want (objectives)",
-        "value_delivered": "what we have done for them",
-        "facts": "facts to speak with",
-        "professionalism": "professionalism",
-        "alternatives": "best alternative and walk-away point",
-        "issues": "issues on the table",
-        "tradeables": "concession plan (give-get)",
-        "record": "what we will record",
-        "expected_tactics": "expected buyer tactics",
-    },
-    "zh": {
-        "objectives": "我们要什么（目标）",
-        "value_delivered": "我们为客户做过什么",
-        "facts": "用来说话的事实",
-        "professionalism": "专业表现",
-        "alternatives": "最佳选择与底线",
-        "issues": "谈判议题",
-        "tradeables": "让步计划（给与换）",
-        "record": "会后记录什么",
-        "expected_tactics": "预计采购会用的手段",
-    },
-}
-"""Names of the parts in messages and headings."""
+PART_NAMES = labels("plan.part.", (*(part for part, _rule in PARTS), "expected_tactics"))
+"""Names of the parts in messages and headings, per language (the words are in coach/i18n)."""
 
 
 class PlanError(CoachError):

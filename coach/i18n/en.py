@@ -989,4 +989,14 @@ TEXT: dict[str, str] = {
     "acbp.unit.days": "days",
     "acbp.unit.units": "units",
     "acbp.unit.ratio": "x",
+    # a meeting plan's parts as messages and headings name them (plan.part.*)
+    "plan.part.objectives": "what we want (objectives)",
+    "plan.part.value_delivered": "what we have done for them",
+    "plan.part.facts": "facts to speak with",
+    "plan.part.professionalism": "professionalism",
+    "plan.part.alternatives": "best alternative and walk-away point",
+    "plan.part.issues": "issues on the table",
+    "plan.part.tradeables": "concession plan (give-get)",
+    "plan.part.record": "what we will record",
+    "plan.part.expected_tactics": "expected buyer tactics",
 }

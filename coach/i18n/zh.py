@@ -949,4 +949,14 @@ TEXT: dict[str, str] = {
     "acbp.unit.days": "天",
     "acbp.unit.units": "件",
     "acbp.unit.ratio": "倍",
+    # a meeting plan's parts as messages and headings name them (plan.part.*)
+    "plan.part.objectives": "我们要什么（目标）",
+    "plan.part.value_delivered": "我们为客户做过什么",
+    "plan.part.facts": "用来说话的事实",
+    "plan.part.professionalism": "专业表现",
+    "plan.part.alternatives": "最佳选择与底线",
+    "plan.part.issues": "谈判议题",
+    "plan.part.tradeables": "让步计划（给与换）",
+    "plan.part.record": "会后记录什么",
+    "plan.part.expected_tactics": "预计采购会用的手段",
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 from coach.commands.common import existing_id, playbook_options, print_json, read_stdin, safe
 from coach.errors import CoachError
+from coach.i18n import tr
 
 ENTRY_OPTIONS = {
     "when": "when it was made: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now)",
@@ -384,47 +385,32 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
 
 
+MD_COLUMNS = (
+    "n",
+    "when",
+    "account",
+    "meeting",
+    "type",
+    "give",
+    "amount",
+    "get",
+    "get_amount",
+    "tactic",
+    "stage",
+    "status",
+    "asked_by",
+    "note",
+    "replaces",
+)
+"""The columns of the Markdown export, in order (their headings are log.md.col.* in coach/i18n)."""
+
+
 def export_md(rows: list, lang: str) -> str:
     """The entries as a Markdown table."""
     from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, amount
 
-    head = {
-        "en": [
-            "#",
-            "When",
-            "Account",
-            "Meeting",
-            "Type",
-            "Given",
-            "Amount",
-            "Received",
-            "Amount",
-            "Tactic",
-            "Stage",
-            "Status",
-            "Asked by",
-            "Note",
-            "Replaces",
-        ],
-        "zh": [
-            "#",
-            "时间",
-            "客户",
-            "会议",
-            "类型",
-            "给出",
-            "数额",
-            "换回",
-            "数额",
-            "采购手段",
-            "阶段",
-            "状态",
-            "提出人",
-            "备注",
-            "替代",
-        ],
-    }[lang]
-    title = "Concession log" if lang == "en" else "让步记录"
+    head = [tr(lang, f"log.md.col.{c}") for c in MD_COLUMNS]
+    title = tr(lang, "log.md.title")
     lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [

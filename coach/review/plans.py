@@ -208,9 +208,7 @@ def _type_label(type_: str, lang: str) -> str:
 def _unit_label(unit: str | None, lang: str) -> str:
     if unit is None:
         return "—"
-    return {"en": {"percent": "percent"}, "zh": {"percent": "百分比", "days": "天", "units": "件"}}[lang].get(
-        unit, unit
-    )
+    return tr(lang, f"check.unit.{unit}") if unit in ("percent", "days", "units") else unit
 
 
 def finding_reason(f: Finding, lang: str = "en") -> str:

@@ -147,3 +147,20 @@ def test_chinese_counts_have_one_form():
 
 def test_plural_field_with_other_format_specs_still_formats():
     assert tr("en", "report.right-of", right=1, total=2, pct="50%") == "1/2 (50%)"
+
+
+def test_a_vocabulary_table_has_every_id_in_order_in_each_language():
+    from coach.domain.concessions import TYPES
+    from coach.i18n import labels
+
+    table = labels("concession.type.", TYPES)
+    assert set(table) == set(LANGS)
+    assert list(table["zh"]) == list(TYPES) and table["zh"]["listing-fee"] == "进场费"
+    with pytest.raises(KeyError):
+        labels("concession.type.", ["no-such-type"])
+
+
+def test_the_scan_sees_the_ways_the_code_names_keys():
+    used = _used_keys()
+    for key in ("plan.problem", "match.score", "acc.menu", "bp.error", "roleplay.colon"):
+        assert key in used, key

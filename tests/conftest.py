@@ -8,6 +8,7 @@ damages the cache on purpose replaces the file (``unlink`` first), so the shared
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -97,4 +98,8 @@ def _isolated_home(tmp_path, monkeypatch, _warm_cache):
     monkeypatch.setenv("COACH_HOME", str(home))
     for var in _ENV:
         monkeypatch.delenv(var, raising=False)
-    return home
+    yield home
+    # Loading the playbooks moves every object alive to the collector's permanent generation (fine for
+    # one command or one UI session); a test run loads them hundreds of times, so each test hands them
+    # back and the garbage of earlier tests is not kept for the rest of the run.
+    gc.unfreeze()

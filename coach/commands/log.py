@@ -250,13 +250,13 @@ def list_line(row, lang: str) -> str:  # noqa: ANN001
     if row.tactic:
         parts.append(row.tactic)
     if row.asked_by:
-        parts.append(("asked by " if lang == "en" else "提出人：") + row.asked_by)
+        parts.append(tr(lang, "log.list.asked-by", who=row.asked_by))
     if row.practice:
-        parts.append("practice" if lang == "en" else "练习")
+        parts.append(tr(lang, "log.list.practice"))
     if row.supersedes:
-        parts.append(("replaces #" if lang == "en" else "替代 #") + str(row.supersedes))
+        parts.append(tr(lang, "log.list.replaces", id=row.supersedes))
     if row.superseded_by:
-        parts.append(("replaced by #" if lang == "en" else "已被替代：#") + str(row.superseded_by))
+        parts.append(tr(lang, "log.list.replaced-by", id=row.superseded_by))
     line = "  ·  ".join(parts)
     if row.note:
         note = " / ".join(row.note.splitlines())

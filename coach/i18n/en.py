@@ -1019,4 +1019,12 @@ TEXT: dict[str, str] = {
     "check.unit.percent": "percent",
     "check.unit.days": "days",
     "check.unit.units": "units",
+    # coach log list's links; where a suggested tactic was seen (coach prep, the meeting-plan screen)
+    "log.list.asked-by": "asked by {who}",
+    "log.list.practice": "practice",
+    "log.list.replaces": "replaces #{id}",
+    "log.list.replaced-by": "replaced by #{id}",
+    "prep.seen.log": "{n}× in the log",
+    "prep.seen.roleplay": "{n}× in role-play",
+    "prep.seen.sep": ", ",
 }

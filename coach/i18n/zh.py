@@ -979,4 +979,12 @@ TEXT: dict[str, str] = {
     "check.unit.percent": "百分比",
     "check.unit.days": "天",
     "check.unit.units": "件",
+    # coach log list's links; where a suggested tactic was seen (coach prep, the meeting-plan screen)
+    "log.list.asked-by": "提出人：{who}",
+    "log.list.practice": "练习",
+    "log.list.replaces": "替代 #{id}",
+    "log.list.replaced-by": "已被替代：#{id}",
+    "prep.seen.log": "让步记录中 {n} 次",
+    "prep.seen.roleplay": "角色扮演中 {n} 次",
+    "prep.seen.sep": "，",
 }

@@ -361,10 +361,10 @@ def suggestion_note(s: TacticSuggestion, lang: str = "en") -> str:
     """Where a suggested tactic was seen: "3× in the log, 1× in role-play"."""
     parts = []
     if s.in_log:
-        parts.append(f"{s.in_log}× in the log" if lang == "en" else f"让步记录中 {s.in_log} 次")
+        parts.append(tr(lang, "prep.seen.log", n=s.in_log))
     if s.in_roleplay:
-        parts.append(f"{s.in_roleplay}× in role-play" if lang == "en" else f"角色扮演中 {s.in_roleplay} 次")
-    return (", " if lang == "en" else "，").join(parts)
+        parts.append(tr(lang, "prep.seen.roleplay", n=s.in_roleplay))
+    return tr(lang, "prep.seen.sep").join(parts)
 
 
 def suggestion_lines(

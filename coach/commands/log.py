@@ -455,7 +455,7 @@ def run_export(args: argparse.Namespace) -> int:
         text = export_md(rows, args.lang)
     if args.output:
         _write_output(args.output, text, bom=args.format == "csv", force=args.force)
-        print(f"wrote {len(rows)} entries to {args.output}", file=sys.stderr)
+        print(tr("en", "log.export.wrote", n=len(rows), path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

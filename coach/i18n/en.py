@@ -1027,4 +1027,5 @@ TEXT: dict[str, str] = {
     "prep.seen.log": "{n}× in the log",
     "prep.seen.roleplay": "{n}× in role-play",
     "prep.seen.sep": ", ",
+    "log.export.wrote": "wrote {n} {n:entry|entries} to {path}",
 }

@@ -987,4 +987,5 @@ TEXT: dict[str, str] = {
     "prep.seen.log": "让步记录中 {n} 次",
     "prep.seen.roleplay": "角色扮演中 {n} 次",
     "prep.seen.sep": "，",
+    "log.export.wrote": "已把 {n} 项写入 {path}",
 }

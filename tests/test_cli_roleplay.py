@@ -132,7 +132,7 @@ def test_plain_run_left_early_is_saved_and_says_so(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "sessions", "show", "1")
     assert "结果：中途退出" in out and "（他又坐了下来）" not in out.split("对话记录")[0]
     code, out, _ = run(monkeypatch, capsys, "sessions", "list")
-    assert " walk-out  left  1 replies, 0 retries  采购拂袖而去" in out
+    assert " walk-out  left  1 reply, 0 retries  采购拂袖而去" in out
 
 
 def test_no_reply_saves_nothing(monkeypatch, capsys):

@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
                 print(
                     safe(
                         f"{s.id:>4}  {local_time(s.started_at)}  {s.scenario_id}  {state}  "
-                        f"{s.replies} replies, {s.retries} retries  {s.title.get(s.lang, '')}{who}"
+                        f"{tr('en', 'sessions.counts', replies=s.replies, retries=s.retries)}  "
+                        f"{s.title.get(s.lang, '')}{who}"
                     )
                 )
             return 0

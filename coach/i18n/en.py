@@ -1028,4 +1028,5 @@ TEXT: dict[str, str] = {
     "prep.seen.roleplay": "{n}× in role-play",
     "prep.seen.sep": ", ",
     "log.export.wrote": "wrote {n} {n:entry|entries} to {path}",
+    "sessions.counts": "{replies} {replies:reply|replies}, {retries} {retries:retry|retries}",
 }

@@ -988,4 +988,5 @@ TEXT: dict[str, str] = {
     "prep.seen.roleplay": "角色扮演中 {n} 次",
     "prep.seen.sep": "，",
     "log.export.wrote": "已把 {n} 项写入 {path}",
+    "sessions.counts": "{replies} 次回复，{retries} 次重来",
 }

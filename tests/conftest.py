@@ -25,6 +25,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _home_patch(home: Path) -> pytest.MonkeyPatch:
+    """``COACH_HOME`` set to ``home`` and no user override, for a session fixture (``undo()`` when done)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("COACH_HOME", str(home))
+    for var in _ENV:
+        patch.delenv(var, raising=False)
+    return patch
+
+
 @pytest.fixture(scope="session")
 def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     """The cache folder with the shipped playbooks compiled (library, index, behaviour index) and the
@@ -32,10 +41,7 @@ def _warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     from coach.content import compiled
 
     home = tmp_path_factory.mktemp("warm-home")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("COACH_HOME", str(home))
-    for var in _ENV:
-        patch.delenv(var, raising=False)
+    patch = _home_patch(home)
     try:
         found = compiled.load()
         found.behaviour_index  # noqa: B018 - built and cached on first use
@@ -58,10 +64,7 @@ def _shipped_examples_checked(_warm_cache: Path | None) -> Path | None:
     from coach.content.loader import load_default
     from coach.content.verify import examples_check
 
-    patch = pytest.MonkeyPatch()
-    patch.setenv("COACH_HOME", str(_warm_cache.parent))
-    for var in _ENV:
-        patch.delenv(var, raising=False)
+    patch = _home_patch(_warm_cache.parent)
     try:
         lib = load_default()
         compiled.remembered_check([], lambda: examples_check(lib))

@@ -18,15 +18,11 @@ from pathlib import Path
 
 from coach.errors import CoachError
 from coach.files import sync_folder
-from coach.store.schema import MIGRATIONS as _SCHEMA_STEPS
+from coach.store.schema import MIGRATIONS as MIGRATIONS  # every schema step in order
 from coach.store.schema import Migration as Migration
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-MIGRATIONS: list[Migration] = list(_SCHEMA_STEPS)
-"""Every schema step in order (``coach.store.schema``); a test may put a later one at the end."""
 
 
 class DatabaseError(CoachError):

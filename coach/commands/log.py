@@ -211,7 +211,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def _filter(args: argparse.Namespace, *, history: bool = False):  # noqa: ANN202
-    from coach.store.concessions import Filter, parse_when
+    from coach.domain.concessions import parse_when
+    from coach.store.concession_rows import Filter
 
     dates = {}
     for name in ("since", "until"):
@@ -232,7 +233,7 @@ def _filter(args: argparse.Namespace, *, history: bool = False):  # noqa: ANN202
 
 
 def _rows(args: argparse.Namespace, *, history: bool = False) -> list:
-    from coach.store.concessions import select
+    from coach.store.concession_rows import select
 
     flt = _filter(args, history=history)
     conn = _open(args)
@@ -312,36 +313,33 @@ def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
     return label, scope
 
 
-def _plan_review(args: argparse.Namespace, rows: list) -> tuple[str, dict[str, Any]] | None:
-    """With ``--meeting``: each plan for the meeting checked against the reviewed rows, as
-    (text, {"plan_checks": [...]}); None without it."""
-    from coach.services.plan_check import meeting_plan_review
+def run_review(args: argparse.Namespace) -> int:
+    """Print the review (text or one JSON object); with ``--meeting``, each plan saved for the meeting
+    checked against its concessions too."""
+    from coach.review.concessions import render_text, to_json
+    from coach.services.log_review import log_review
+    from coach.store.concession_rows import paused_gc, select
 
+    label, scope = _scope(args)
+    flt = _filter(args)
     meeting = (args.meeting or "").strip()
-    if not meeting:
-        return None
     conn = _open(args)
     try:
-        return meeting_plan_review(conn, rows, meeting=meeting, account=args.account, lang=args.lang or "en")
+        with paused_gc():
+            rv = log_review(conn, flt, lambda: playbook_advice(args), every_id=args.json)
+            plan = None
+            if meeting:  # the concessions checked against the meeting's plans
+                from coach.services.plan_check import meeting_plan_review
+
+                plan = meeting_plan_review(
+                    conn, select(conn, flt), meeting=meeting, account=args.account, lang=args.lang or "en"
+                )
+            if args.json:
+                print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
+            else:
+                print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
     finally:
         conn.close()
-
-
-def run_review(args: argparse.Namespace) -> int:
-    """Print the review (text or one JSON object)."""
-    from coach.review.concessions import render_text, review, to_json
-    from coach.store.concessions import paused_gc
-
-    advice, counters = playbook_advice(args)
-    label, scope = _scope(args)
-    with paused_gc():
-        rows = _rows(args)
-        rv = review(rows, advice, counters)
-        plan = _plan_review(args, rows)  # with --meeting: the concessions checked against the meeting's plan
-        if args.json:
-            print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
-        else:
-            print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
     return 0
 
 

@@ -36,7 +36,7 @@ def _modules(argv: list[str]) -> str:
         (["match", "the buyer walked out of the meeting"], "0 []"),
         (["match", "--json", "the buyer walked out of the meeting"], "0 []"),
         (["assess", "--json", "ok, 2% more if you sign today"], "0 []"),
-        (["log", "review"], "0 ['pydantic.main']"),  # the store's entry model; the playbooks come as views
+        (["log", "review"], "0 []"),  # the playbooks come as views; the log is read without the entry model
     ],
     ids=" ".join,
 )
@@ -46,4 +46,6 @@ def test_a_warm_verb_reads_no_yaml_and_builds_no_models(argv, expected):
     found = compiled.load()  # the cache of this test's home, whole (the session's copy may be older)
     found.index  # noqa: B018
     found.behaviour_index  # noqa: B018
+    if argv[0] == "log":
+        _modules(argv)  # the first run creates the database (its schema-9 step imports the accounts store)
     assert _modules(argv) == expected

@@ -9,10 +9,10 @@ default). Withdrawn entries are counted but not added to any total. Playbook adv
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
 
 from coach.domain.concessions import STAGES, STATUSES, TYPES
 from coach.domain.concessions import UNIT_WORDS as UNIT_WORDS
@@ -28,6 +28,10 @@ NIBBLE_RULE = "tactic.nibble"
 """The playbook rule whose counter goes with concessions made after the deal."""
 TEXT_LIMIT = 20
 """Longest list shown in the text rendering (the JSON has everything)."""
+SEQUENCE_STEPS = 12
+"""Sizes shown per negotiation in the text rendering (the most recent ones)."""
+GROWTH_SHOWN = 6
+"""Steps where the size grew named per negotiation in the text rendering."""
 
 
 class Row(Protocol):
@@ -47,6 +51,46 @@ class Row(Protocol):
     tactic: str | None
     stage: str
     status: str
+
+
+T = TypeVar("T")
+
+
+class Partial(Sequence[T]):
+    """A list of which only the last items are at hand (a review computed in the database reads just the
+    entries its text shows). ``len()`` is the length of the whole list; indexing and slicing reach the
+    loaded items only, and anything else (iterating a list that is not whole) is an ``IndexError``."""
+
+    def __init__(self, total: int, last: Sequence[T]) -> None:
+        self.total = total
+        self.last = list(last)
+        self.start = total - len(self.last)
+        """Position of the first loaded item in the whole list."""
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(self.total)
+            if step == 1 and (hi <= lo or lo >= self.start):
+                return self.last[lo - self.start : hi - self.start] if hi > lo else []
+            raise IndexError(f"only the last {len(self.last)} of {self.total} items are loaded")
+        i = index + self.total if index < 0 else index
+        if not self.start <= i < self.total:
+            raise IndexError(f"item {index} is not loaded (only the last {len(self.last)} of {self.total})")
+        return self.last[i - self.start]
+
+    def __iter__(self) -> Iterator[T]:
+        if self.start:
+            raise IndexError(f"only the last {len(self.last)} of {self.total} items are loaded")
+        return iter(self.last)
 
 
 @dataclass(frozen=True)
@@ -113,7 +157,7 @@ class TacticGroup:
     """Concessions made under one buyer tactic, with the counter from that tactic's playbook."""
 
     tactic: str
-    entries: list[Row]
+    entries: Sequence[Row]
     given: dict[str, float]
     counter: Advice | None
 
@@ -141,11 +185,11 @@ class Review:
     received: dict[str, float]
     given_without_value: int
     with_return: int
-    nothing_in_return: list[Row]
+    nothing_in_return: Sequence[Row]
     advice: Advice
     tactics: list[TacticGroup]
     sequences: list[SizeSequence]
-    after_deal: list[Row]
+    after_deal: Sequence[Row]
     after_deal_counter: Advice | None
 
     @property
@@ -177,6 +221,48 @@ def _fold_case(groups: Mapping[tuple[str, str, str], list[Row]]) -> list[list[Ro
     return out
 
 
+def sized(
+    counted: Sequence[Row],
+) -> tuple[dict[str, float], dict[str, float], dict[str, dict[str, float]], list[SizeSequence]]:
+    """What counted entries (in time order) add up to: given and received per unit, given per tactic and
+    unit, and the size sequences. Sizes are added in time order (so totals do not depend on how the rows
+    were read); entries with neither a size nor a return change nothing here."""
+    given: dict[str, float] = {}
+    received: dict[str, float] = {}
+    by_tactic: dict[str, dict[str, float]] = {}
+    by_meeting: dict[tuple[str, str, str], list[Row]] = {}
+    for row in counted:
+        value, unit = row.value, row.unit
+        if value is not None and unit is not None:
+            given[unit] = given.get(unit, 0.0) + value
+            if row.meeting:
+                key = (row.account, row.meeting, unit)
+                group = by_meeting.get(key)
+                if group is None:
+                    by_meeting[key] = [row]
+                else:
+                    group.append(row)
+            if row.tactic:
+                totals = by_tactic.get(row.tactic)
+                if totals is None:
+                    by_tactic[row.tactic] = {unit: 0.0 + value}  # as a first addition to 0.0
+                else:
+                    totals[unit] = totals.get(unit, 0.0) + value
+        if row.get is not None:
+            _add(received, row.get_unit, row.get_value)
+    sequences = []
+    for group in _fold_case(by_meeting):
+        if len(group) < 2:
+            continue
+        growth = [
+            (a.id, b.id) for a, b in zip(group, group[1:], strict=False) if (b.value or 0) > (a.value or 0)
+        ]
+        first = group[0]
+        sequences.append(SizeSequence(first.account, first.meeting or "", first.unit or "", group, growth))
+    sequences.sort(key=lambda s: (not s.growth, s.account.casefold(), s.meeting.casefold(), s.unit))
+    return given, received, by_tactic, sequences
+
+
 def review(
     rows: Sequence[Row], advice: Advice | None = None, counters: Mapping[str, Advice] | None = None
 ) -> Review:
@@ -189,60 +275,34 @@ def review(
     counted = [r for r in rows if r.status != "withdrawn"]
     withdrawn = len(rows) - len(counted)
     counted.sort(key=_WHEN)
-    given: dict[str, float] = {}
-    received: dict[str, float] = {}
     without_value = 0
     nothing: list[Row] = []
-    with_return: list[Row] = []
+    with_return = 0
     by_tactic: dict[str, list[Row]] = {}
-    by_meeting: dict[tuple[str, str, str], list[Row]] = {}
     after: list[Row] = []
     for row in counted:
-        value, unit = row.value, row.unit
-        if value is None:
+        if row.value is None:
             without_value += 1
-        elif unit is not None:
-            given[unit] = given.get(unit, 0.0) + value
-            if row.meeting:
-                key = (row.account, row.meeting, unit)
-                group = by_meeting.get(key)
-                if group is None:
-                    by_meeting[key] = [row]
-                else:
-                    group.append(row)
         if row.get is None:
             nothing.append(row)
         else:
-            with_return.append(row)
+            with_return += 1
         if row.tactic:
             by_tactic.setdefault(row.tactic, []).append(row)
         if row.stage == "after-deal":
             after.append(row)
-    for row in with_return:
-        _add(received, row.get_unit, row.get_value)
-    tactics = []
-    for tactic, group in sorted(by_tactic.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        totals: dict[str, float] = {}
-        for row in group:
-            _add(totals, row.unit, row.value)
-        tactics.append(TacticGroup(tactic, group, totals, counters.get(tactic)))
-    sequences = []
-    for group in _fold_case(by_meeting):
-        if len(group) < 2:
-            continue
-        growth = [
-            (a.id, b.id) for a, b in zip(group, group[1:], strict=False) if (b.value or 0) > (a.value or 0)
-        ]
-        first = group[0]
-        sequences.append(SizeSequence(first.account, first.meeting or "", first.unit or "", group, growth))
-    sequences.sort(key=lambda s: (not s.growth, s.account.casefold(), s.meeting.casefold(), s.unit))
+    given, received, tactic_given, sequences = sized(counted)
+    tactics = [
+        TacticGroup(tactic, group, tactic_given.get(tactic, {}), counters.get(tactic))
+        for tactic, group in sorted(by_tactic.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
     return Review(
         entries=len(counted),
         withdrawn=withdrawn,
         given=given,
         received=received,
         given_without_value=without_value,
-        with_return=len(with_return),
+        with_return=with_return,
         nothing_in_return=nothing,
         advice=advice or DEFAULT_ADVICE,
         tactics=tactics,
@@ -344,13 +404,13 @@ def render_text(rv: Review, lang: str = "en", scope: str | None = None) -> str:
         lines += ["", tr(lang, "log.report.sequences")]
         shown = rv.sequences[:TEXT_LIMIT]
         for seq in shown:
-            steps = " → ".join(amount(r.value, seq.unit, lang) for r in seq.entries[-12:])
-            if len(seq.entries) > 12:
+            steps = " → ".join(amount(r.value, seq.unit, lang) for r in seq.entries[-SEQUENCE_STEPS:])
+            if len(seq.entries) > SEQUENCE_STEPS:
                 steps = "… → " + steps
             lines.append(f"  {'⚠' if seq.growth else '✓'} {seq.account} / {seq.meeting}: {steps}")
             if seq.growth:
-                pairs = ", ".join(f"#{a} → #{b}" for a, b in seq.growth[:6])
-                if len(seq.growth) > 6:
+                pairs = ", ".join(f"#{a} → #{b}" for a, b in seq.growth[:GROWTH_SHOWN])
+                if len(seq.growth) > GROWTH_SHOWN:
                     pairs += ", …"
                 lines.append("    " + tr(lang, "log.report.grew", pairs=pairs))
         if len(rv.sequences) > len(shown):

@@ -19,6 +19,12 @@ class CoachError(Exception):
         return " ".join(text.split())
 
 
+def one_line(exc: BaseException) -> str:
+    """What a face shows of an error: a ``CoachError``'s own line, else the exception's text (a database or
+    file error the store did not word)."""
+    return exc.one_line() if isinstance(exc, CoachError) else str(exc)
+
+
 class ContentError(CoachError):
     """A playbook, vocabulary or scenario file is malformed; ``problems`` lists every located message."""
 

@@ -149,6 +149,25 @@ def write_file(
                 pass
 
 
+def write_output(
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    force: bool | None = None,
+    bom: bool = False,
+    option: str = "--output",
+) -> Path:
+    """Write a verb's output file (``--output FILE``, ``~`` expanded) whole or not at all; returns the path.
+
+    The one overwrite policy of every verb: ``force=True`` (``--force`` given) replaces an existing regular
+    file, ``False`` refuses one and suggests ``--force``, ``None`` (a verb without ``--force``) never
+    overwrites. ``bom`` starts the text with a UTF-8 byte-order mark (csv for spreadsheets).
+    """
+    target = Path(path).expanduser()
+    write_file(target, data, force=force, option=option, encoding="utf-8-sig" if bom else "utf-8")
+    return target
+
+
 def _link_new(tmp: Path, path: Path, raw: bytes) -> None:
     """Put the finished temporary file under ``path`` only if nothing is there (never overwrite)."""
     try:

@@ -202,12 +202,6 @@ def _year(value: str) -> int:
     return int(text)
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from coach.store.db import open_db
-
-    return open_db(args.db)
-
-
 def _account_name(args: argparse.Namespace) -> str:
     name = " ".join(args.account.split())
     if not name:
@@ -242,10 +236,10 @@ def run_new(args: argparse.Namespace) -> int:
     """Start the plan for a year."""
     from coach.content.business_plans import STARTERS, empty_plan, kpi_from_starter
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     account = _account_name(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         year = args.year or date.today().year
         plan = empty_plan(account, year)
         if args.copy_last:
@@ -264,8 +258,6 @@ def run_new(args: argparse.Namespace) -> int:
                     )
         version, _ = store.save(conn, plan, create=True)
         stored = store.get(conn, account, year)
-    finally:
-        conn.close()
     name = stored.plan.account
     _say(tr(args.lang, "acbp.said.started", name=name, year=year, version=version))
     _say(tr(args.lang, "acbp.said.next", shell=_q(name), year=year))
@@ -279,16 +271,14 @@ def _load_all(args: argparse.Namespace) -> tuple[Any, Any]:
     """(stored plan, concession log totals) for the account and year."""
     from coach.review.business_plan import log_totals
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     account = _account_name(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         year = _resolve_year(conn, args)
         stored = store.get(conn, account, year)
         totals = log_totals(store.concession_rows(conn, account, year))
         history = store.history(conn, account, year) if getattr(args, "history", False) else None
-    finally:
-        conn.close()
     return (stored, history), totals
 
 
@@ -338,6 +328,7 @@ def run_kpi_add(args: argparse.Namespace) -> int:
     """Add or change one KPI; a new version of the plan."""
     from coach.content.business_plans import BusinessPlanError, kpi_from_starter, replace_kpi, validate_kpi
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     given = {
         k: getattr(args, k)
@@ -350,8 +341,7 @@ def run_kpi_add(args: argparse.Namespace) -> int:
     except BusinessPlanError as exc:
         raise _option_error(exc) from None
     account = _account_name(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         year = _resolve_year(conn, args)
         plan = store.get(conn, account, year).plan
         existing = plan.kpi(fresh.name) or plan.kpi(name)
@@ -363,8 +353,6 @@ def run_kpi_add(args: argparse.Namespace) -> int:
             except BusinessPlanError as exc:
                 raise _option_error(exc) from None
         version, changed = store.save(conn, replace_kpi(plan, fresh), create=False)
-    finally:
-        conn.close()
     if not changed:
         _say(tr(args.lang, "acbp.said.kpi-unchanged", name=fresh.name))
     else:
@@ -436,6 +424,7 @@ def run_review_add(args: argparse.Namespace) -> int:
     """Check the review whole, then record it."""
     from coach.content.business_plans import BusinessPlanError, validate_review
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     data = {
         "period": args.period,
@@ -450,12 +439,9 @@ def run_review_add(args: argparse.Namespace) -> int:
     except BusinessPlanError as exc:
         raise _option_error(exc) from None
     account = _account_name(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         store.add_review(conn, account, review)
         stored = store.get(conn, account, int(review.period[:4]))
-    finally:
-        conn.close()
     from coach.review.business_plan import status_phrase, statuses
 
     _say(tr(args.lang, "acbp.said.review", period=review.period))
@@ -492,17 +478,15 @@ def run_review_show(args: argparse.Namespace) -> int:
 def run_action_done(args: argparse.Namespace) -> int:
     """Mark one action done, wherever it is open."""
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     words = " ".join(args.what.split())
     if not words:
         raise CoachError("WHAT: must not be empty", "give the action's words, e.g. 'daily stock report'")
     account = _account_name(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         year = _resolve_year(conn, args)
         closing = store.close_action(conn, account, year, words, note=tr(args.lang, "acbp.done.note"))
-    finally:
-        conn.close()
     if not closing.closed:
         _say(tr(args.lang, "acbp.done.already", what=closing.what))
         return 0
@@ -562,9 +546,9 @@ def run_export(args: argparse.Namespace) -> int:
         pack = review_pack(stored.plan, stored.reviews, totals, args.lang, stored.version)
         text = to_markdown(pack) if args.format == "md" else to_html(pack)
     if args.output:
-        from coach.files import write_file
+        from coach.files import write_output
 
-        write_file(Path(args.output).expanduser(), text, force=args.force)
+        write_output(args.output, text, force=args.force)
         what = "plan" if args.format == "yaml" else "review pack"
         _say(f"wrote the {stored.plan.year} {what} (v{stored.version}) to {args.output}", err=True)
     else:
@@ -576,6 +560,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Check the file whole, then save it as the plan's new version (or a new plan)."""
     from coach.content.business_plans import BusinessPlanError, load_yaml_file
     from coach.store import business_plans as store
+    from coach.store.db import session
 
     plan = load_yaml_file(Path(args.file).expanduser(), args.file)  # every problem located, no database yet
     account = plan.account
@@ -583,12 +568,9 @@ def run_import(args: argparse.Namespace) -> int:
         store.check_saveable(plan)
     except BusinessPlanError as exc:
         raise CoachError(f"{args.file}: {exc.problems[0]}; nothing was saved") from None
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         version, changed = store.save(conn, plan, note=args.note)
         stored = store.get(conn, account, plan.year)
-    finally:
-        conn.close()
     key = "acbp.said.saved" if changed else "acbp.said.unchanged"
     _say(tr(args.lang, key, year=stored.plan.year, version=version))
     from coach.review.business_plan import check, problems

@@ -235,12 +235,6 @@ def _lang(args: argparse.Namespace) -> str:
     return args.lang or default_lang()
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from coach.store.db import open_db
-
-    return open_db(args.db)
-
-
 def _cli_error(exc: CoachError, **spelled_as: str) -> CoachError:
     """A store error with the field spelled the way the command line spells it (``spelled_as`` overrides
     ``OPTION_NAMES`` for one action, e.g. ``account="NAME"``)."""
@@ -282,6 +276,7 @@ def run_add(args: argparse.Namespace) -> int:
     """Add an account."""
     from coach.review.accounts import TIER_NEEDS
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     fields = _detail_fields(args)
@@ -289,11 +284,8 @@ def run_add(args: argparse.Namespace) -> int:
         if not store.clean_line("name", args.name):
             raise store.InvalidField("name", "required")
         store.check_account_fields(fields)  # bad input: one line, before the database is opened
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             acc = store.add(conn, args.name, ours=args.ours, **fields)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
     tier = f" ({TIER_NEEDS[acc.tier].label[lang]})" if acc.tier else ""
@@ -304,6 +296,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_edit(args: argparse.Namespace) -> int:
     """Change an account's details."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     fields = _detail_fields(args)
@@ -311,11 +304,8 @@ def run_edit(args: argparse.Namespace) -> int:
         if all(v is None for v in fields.values()):
             raise CoachError("nothing to change", "give at least one of --tier, --channel, --stores, --notes")
         store.check_account_fields(fields)
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             acc, changed = store.update(conn, args.name, **fields)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc, account="NAME") from None
     key = "account.said.saved" if changed else "account.said.unchanged"
@@ -327,13 +317,11 @@ def run_list(args: argparse.Namespace) -> int:
     """The accounts, by name."""
     from coach.review.accounts import TIER_NEEDS
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         rows = store.list_accounts(conn, merged=args.merged)
-    finally:
-        conn.close()
     if args.json:
         print_json([a.as_dict() for a in rows])  # a list of objects, as issue 13 names it
         return 0
@@ -361,15 +349,13 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _load_map(args: argparse.Namespace, name: str):  # noqa: ANN202
     from coach.store import accounts as store
+    from coach.store.db import session
 
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         try:
             return store.account_map(conn, name), store.linked_records(conn, name)
         except CoachError as exc:
             raise _cli_error(exc, account="NAME") from None
-    finally:
-        conn.close()
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -443,27 +429,25 @@ def run_export(args: argparse.Namespace) -> int:
     """Write the one-page account summary."""
     from pathlib import Path
 
-    from coach.files import check_target, write_file
+    from coach.files import check_target, write_output
     from coach.review.brief import to_html, to_markdown
     from coach.services.accounts import summary
+    from coach.store.db import session
 
     target = Path(args.output).expanduser() if args.output else None
     if target is not None:
         check_target(target, force=args.force)  # before the database is opened
     lang = _lang(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         try:
             page = summary(conn, args.name, lang, year=args.year)
         except CoachError as exc:
             raise _cli_error(exc, account="NAME") from None
-    finally:
-        conn.close()
     text = to_html(page) if args.format == "html" else to_markdown(page)
     if target is None:
         sys.stdout.write(safe(text) if args.format == "md" else text)
         return 0
-    write_file(target, text, force=args.force)
+    write_output(target, text, force=args.force)
     print(
         safe(
             f"wrote the account summary to {args.output}" if lang == "en" else f"客户概览已写入 {args.output}"
@@ -476,16 +460,14 @@ def run_export(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     """Record that two accounts are one."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     try:
         if args.note:
             store.clean_text("note", args.note)
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             source, target = store.merge(conn, args.from_name, args.into_name, note=args.note)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
     _out(
@@ -526,18 +508,16 @@ def _person_summary(c: Any, lang: str) -> str:
 def run_contact_add(args: argparse.Namespace) -> int:
     """Add a person to an account."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     side = args.side or "theirs"
     fields = _contact_fields(args)
     try:
         store.check_contact_fields({"name": args.person, **fields})
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             c = store.add_contact(conn, args.account, side, args.person, **fields)
             acc = store.get(conn, args.account)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
     _out(
@@ -555,6 +535,7 @@ def run_contact_add(args: argparse.Namespace) -> int:
 def run_contact_update(args: argparse.Namespace) -> int:
     """Save a new version of a person."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     fields = _contact_fields(args)
@@ -566,11 +547,8 @@ def run_contact_update(args: argparse.Namespace) -> int:
         if not fields:
             raise CoachError("nothing to change", "give at least one option, e.g. --role or --attitude")
         store.check_contact_fields(fields)
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             c, changed = store.update_contact(conn, args.account, args.person, side=args.side, **fields)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
     if changed:
@@ -583,17 +561,15 @@ def run_contact_update(args: argparse.Namespace) -> int:
 def run_contact_history(args: argparse.Namespace) -> int:
     """Every version of one person."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         try:
             versions = store.contact_history(conn, args.account, args.person, args.side)
             names = {c.id: c.name for c in store.account_map(conn, args.account).contacts}
         except CoachError as exc:
             raise _cli_error(exc) from None
-    finally:
-        conn.close()
     if args.json:
         print_json({"versions": [v.as_dict(names) for v in versions]})
         return 0
@@ -644,6 +620,7 @@ def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
 def run_link(args: argparse.Namespace) -> int:
     """Record who knows whom."""
     from coach.store import accounts as store
+    from coach.store.db import session
 
     lang = _lang(args)
     try:
@@ -652,8 +629,7 @@ def run_link(args: argparse.Namespace) -> int:
             store.clean_level("target", args.target, 1)
         if args.note:
             store.clean_text("note", args.note)
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             names = {c.id: c.name for c in store.account_map(conn, args.account).contacts}
             rel, changed = store.link(
                 conn,
@@ -664,8 +640,6 @@ def run_link(args: argparse.Namespace) -> int:
                 target=args.target,
                 note=args.note,
             )
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc) from None
     ours, theirs = names.get(rel.ours_id, args.ours), names.get(rel.theirs_id, args.theirs)

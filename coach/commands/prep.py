@@ -227,12 +227,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 # --------------------------------------------------------------------------------------------- helpers
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from coach.store.db import open_db
-
-    return open_db(getattr(args, "db", None))
-
-
 def _lang(args: argparse.Namespace) -> str:
     return getattr(args, "lang", None) or "en"
 
@@ -318,13 +312,6 @@ def _say(text: str, *, err: bool = False) -> None:
     print(safe(text), file=sys.stderr if err else sys.stdout)
 
 
-def _write_output(path_text: str, text: str, *, force: bool) -> None:
-    """Write ``text`` whole or not at all (the shared writer); an existing file needs ``force``."""
-    from coach.files import write_file
-
-    write_file(Path(path_text).expanduser(), text, force=force)
-
-
 # ------------------------------------------------------------------------------------------------- new
 
 
@@ -333,6 +320,7 @@ def run_new(args: argparse.Namespace) -> int:
     from coach.content.plans import MissingParts, copy_for_meeting, require_complete, validate
     from coach.services.prep import apply_suggestions
     from coach.store import plans as store
+    from coach.store.db import session
 
     if args.file and args.copy_last:
         raise CoachError("--file and --copy-last: give one of them")
@@ -344,8 +332,7 @@ def run_new(args: argparse.Namespace) -> int:
         if not str(data.get(name) or "").strip():
             raise CoachError(f"--{name}: required", "say which customer and which meeting the plan is for")
     lang = args.lang or _locale_lang()
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         copied_from = None
         if args.copy_last:
             last = store.last_for_account(conn, data["account"])
@@ -393,8 +380,6 @@ def run_new(args: argparse.Namespace) -> int:
             _hint_suggestions(conn, plan, plan_id, lang)
         if offered is not None and not offered.empty:
             _say(offer_text(offered, lang, added=args.from_account), err=True)
-    finally:
-        conn.close()
     print(plan_id)
     return 0
 
@@ -442,12 +427,10 @@ def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # no
 def run_list(args: argparse.Namespace) -> int:
     """Print the plans (text or JSON)."""
     from coach.store import plans as store
+    from coach.store.db import session
 
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         found = store.list_plans(conn, (args.account or "").strip() or None)
-    finally:
-        conn.close()
     if args.json:
         print_json({"plans": [s.as_dict() for s in found]})
         return 0
@@ -540,10 +523,10 @@ def run_show(args: argparse.Namespace) -> int:
     from coach.content.plans import gaps, missing_parts
     from coach.services.prep import named_suggestions, suggestions_for
     from coach.store import plans as store
+    from coach.store.db import session
 
     lang = _lang(args)
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         if args.history:
             versions = store.history(conn, args.plan)
             named = plan_name(args.plan, store.get(conn, args.plan).plan, lang)
@@ -561,8 +544,6 @@ def run_show(args: argparse.Namespace) -> int:
             return 0
         stored = store.get(conn, args.plan, args.version)
         found = suggestions_for(conn, stored.plan) if stored.is_latest else []
-    finally:
-        conn.close()
     if args.json:
         print_json(
             {
@@ -593,42 +574,41 @@ def run_edit(args: argparse.Namespace) -> int:
     from coach.content.plans import require_complete, validate
     from coach.services.prep import apply_suggestions
     from coach.store import plans as store
+    from coach.store.db import session
 
-    conn = _open(args)
     edited: Path | None = None  # the editor's file: removed only once its plan is saved
-    try:
-        current = store.get(conn, args.plan)
-        if args.editor or not _changes_given(args):
-            if not args.editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
-                raise CoachError(
-                    "nothing to change",
-                    "give parts as options, a plan with --file, or run it in a terminal to use $EDITOR",
+    with session(getattr(args, "db", None)) as conn:
+        try:
+            current = store.get(conn, args.plan)
+            if args.editor or not _changes_given(args):
+                if not args.editor and not (sys.stdin.isatty() and sys.stdout.isatty()):
+                    raise CoachError(
+                        "nothing to change",
+                        "give parts as options, a plan with --file, or run it in a terminal to use $EDITOR",
+                    )
+                plan, edited = _edit_in_editor(current)
+                if plan is None:
+                    return 0
+                if _changes_given(args):
+                    plan = validate(_apply(plan.body(), args), "plan")
+            else:
+                base = (
+                    _read_yaml(args.file, complete=not _fills_parts(args)).body()
+                    if args.file
+                    else current.plan.body()
                 )
-            plan, edited = _edit_in_editor(current)
-            if plan is None:
-                return 0
-            if _changes_given(args):
-                plan = validate(_apply(plan.body(), args), "plan")
-        else:
-            base = (
-                _read_yaml(args.file, complete=not _fills_parts(args)).body()
-                if args.file
-                else current.plan.body()
+                plan = validate(_apply(base, args), "plan")
+            changes: list[str] = []
+            if args.suggest:
+                plan, changes = apply_suggestions(conn, plan)
+            require_complete(plan)
+            version, changed = store.save_version(
+                conn, current.id, plan, base_version=current.version, note=args.note
             )
-            plan = validate(_apply(base, args), "plan")
-        changes: list[str] = []
-        if args.suggest:
-            plan, changes = apply_suggestions(conn, plan)
-        require_complete(plan)
-        version, changed = store.save_version(
-            conn, current.id, plan, base_version=current.version, note=args.note
-        )
-    except CoachError as exc:
-        if edited is None:
-            raise
-        raise CoachError(exc.one_line(), f"nothing was saved; your edits are in {edited}") from None
-    finally:
-        conn.close()
+        except CoachError as exc:
+            if edited is None:
+                raise
+            raise CoachError(exc.one_line(), f"nothing was saved; your edits are in {edited}") from None
     if edited is not None:
         edited.unlink(missing_ok=True)
     for line in changes:
@@ -739,16 +719,15 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
 def run_export(args: argparse.Namespace) -> int:
     """Write a plan version as YAML."""
     from coach.content.plans import to_yaml
+    from coach.files import write_output
     from coach.store import plans as store
+    from coach.store.db import session
 
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         stored = store.get(conn, args.plan, args.version)
-    finally:
-        conn.close()
     text = to_yaml(stored.plan)
     if args.output:
-        _write_output(args.output, text, force=args.force)
+        write_output(args.output, text, force=args.force)
         named = plan_name(stored.id, stored.plan, _lang(args))
         _say(
             tr(_lang(args), "prep.said.exported", plan=named, version=stored.version, file=args.output),
@@ -762,13 +741,11 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Check a YAML plan, then save it as a new plan or a new version."""
     from coach.store import plans as store
+    from coach.store.db import session
 
     plan = _read_yaml(args.file, complete=True)
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         plan_id, version, changed = store.save(conn, plan, note=args.note)
-    finally:
-        conn.close()
     lang = _lang(args)
     named = plan_name(plan_id, plan, lang)
     if version == 1 and changed:
@@ -783,26 +760,25 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Write the one-page brief (with who is in the room when the plan's account is a key account)."""
+    from coach.files import write_output
     from coach.review.account_summary import room_section
     from coach.review.brief import guidance_ids, render
     from coach.services.accounts import meeting_room
     from coach.services.prep import playbook_guidance
     from coach.store import plans as store
+    from coach.store.db import session
 
     lang = _lang(args)
-    conn = _open(args)
-    try:
+    with session(getattr(args, "db", None)) as conn:
         stored = store.get(conn, args.plan, args.version)
         room = meeting_room(conn, stored.plan.account, stored.plan.professionalism.theirs)
-    finally:
-        conn.close()
     notes = playbook_guidance(guidance_ids(stored.plan), args.playbooks)
     people = room_section(room, lang) if room is not None else None
     text = render(
         stored.plan, notes, args.format, lang, plan_id=stored.id, version=stored.version, people=people
     )
     if args.output:
-        _write_output(args.output, text, force=args.force)
+        write_output(args.output, text, force=args.force)
         named = plan_name(stored.id, stored.plan, lang)
         _say(tr(lang, "prep.said.brief", plan=named, file=args.output), err=True)
     else:

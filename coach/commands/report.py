@@ -58,8 +58,9 @@ def build(conn, klass: str, fmt: str, lang: str, names: dict[str, dict[str, str]
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.commands.train import _refuse_existing, default_lang, names_for, write_new
-    from coach.store.db import open_db
+    from coach.commands.train import _refuse_existing, default_lang, names_for
+    from coach.files import write_output
+    from coach.store.db import session
     from coach.store.training import clean_name, now_iso
 
     clean_name(args.klass, "--class")
@@ -68,14 +69,11 @@ def run(args: argparse.Namespace) -> int:
         _refuse_existing(out)
     lang = args.lang or default_lang()
     names = names_for(args.playbooks)
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         text = build(conn, args.klass, args.format, lang, names, now_iso())
-    finally:
-        conn.close()
     if out is None:
         sys.stdout.write(safe(text))
         return 0
-    write_new(out, text)
+    write_output(out, text)  # never overwrites (no --force)
     print(safe(str(out)))
     return 0

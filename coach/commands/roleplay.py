@@ -193,7 +193,7 @@ def play_plain(
         scorecard_line,
     )
     from coach.store import sessions
-    from coach.store.db import open_db
+    from coach.store.db import session
 
     stdin = stdin or sys.stdin
     out = out or sys.stdout
@@ -218,8 +218,7 @@ def play_plain(
             say()
             say(tr(lang, "roleplay.not-saved"))
 
-    conn = open_db(db)
-    try:
+    with session(db) as conn:
         recorder = sessions.Recorder(conn, scenario_dict(scenario), lang, trainee)
         state = engine.start(scenario, kit, lang)
         closed = False
@@ -275,8 +274,6 @@ def play_plain(
         finally:
             if not closed:
                 close(left=not state.finished)
-    finally:
-        conn.close()
     return 0
 
 

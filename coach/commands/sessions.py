@@ -65,17 +65,16 @@ def session_id(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.files import check_target, write_file
+    from coach.files import check_target, write_output
     from coach.roleplay.render import debrief_text, html_page, markdown
     from coach.store import sessions
-    from coach.store.db import open_db
+    from coach.store.db import session
 
     out: Path | None = None
     if args.sessions_action == "export" and args.output:
         out = Path(args.output).expanduser()
         check_target(out, force=None)  # before the database is opened
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         if args.sessions_action == "list":
             items = sessions.list_sessions(conn, scenario=args.scenario, trainee=args.trainee)
             if args.json:
@@ -99,8 +98,6 @@ def run(args: argparse.Namespace) -> int:
                 )
             return 0
         record = sessions.get(conn, args.id)
-    finally:
-        conn.close()
     lang = args.lang or record["lang"]
     if args.sessions_action == "show":
         sys.stdout.write(safe(debrief_text(record, lang)) + "\n")
@@ -112,6 +109,6 @@ def run(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text if args.format == "json" else safe(text))
         return 0
-    write_file(out, text, force=None)
+    write_output(out, text)  # never overwrites (no --force)
     print(safe(str(out)))
     return 0

@@ -110,35 +110,31 @@ def default_lang() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
+    from coach.store.db import session
+
     action = args.train_action
     if action == "import":
         return _import(args)
     if action in ("drill", "quiz"):
         return sitting(args, sys.stdin, sys.stdout)
+    from coach.files import write_output
     from coach.store import training
-    from coach.store.db import open_db
 
     if action == "export":
         out = Path(args.output).expanduser()
         _refuse_existing(out)
-        conn = open_db(args.db)
-        try:
+        with session(args.db) as conn:
             data = training.export_class(conn, args.klass)
-        finally:
-            conn.close()
-        write_new(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_output(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # never overwrites
         print(
             f"{safe(str(out))}: {len(data['profiles'])} trainees, {len(data['attempts'])} answers, "
             f"{len(data['roleplays'])} role-plays"
         )
         return 0
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         if action == "profiles":
             return _profiles(conn, args)
         return _progress(conn, args)
-    finally:
-        conn.close()
 
 
 # ---------------------------------------------------------------------------------------------- sittings
@@ -225,7 +221,7 @@ def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     """Run a drill or quiz sitting on standard input/output, saving each answer as it is given."""
     from coach.i18n import tr
     from coach.store import training
-    from coach.store.db import open_db
+    from coach.store.db import session
 
     lang = args.lang or default_lang()
     drill = args.train_action == "drill"
@@ -242,15 +238,12 @@ def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         items = quiz_bank(lib)
         if not items:
             raise CoachError(tr(lang, "quiz.none"))
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         profile = training.resolve_profile(conn, args.profile, args.klass)
         asker = Asker(stdin, out, lang)
         if drill:
             return _drill(conn, profile, lib, index, items, args, asker)
         return _quiz(conn, profile, lib, items, args, asker)
-    finally:
-        conn.close()
 
 
 def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa: ANN001
@@ -497,24 +490,14 @@ def _refuse_existing(out: Path) -> None:
     check_target(out, force=None)
 
 
-def write_new(out: Path, text: str) -> None:
-    """Write ``text`` to a new file (owner-only), all at once; an existing file is never overwritten."""
-    from coach.files import write_file
-
-    write_file(out, text, force=None)
-
-
 def _import(args: argparse.Namespace) -> int:
     from coach.store import training
-    from coach.store.db import open_db
+    from coach.store.db import session
     from coach.training import transfer
 
     files = [(transfer.read(Path(f).expanduser()), f) for f in args.files]
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         report = training.import_class(conn, files)
-    finally:
-        conn.close()
     print(
         f"imported: {report.profiles_new} new trainees, {report.attempts_new} new answers "
         f"({report.attempts_known} already here), {report.roleplays_new} new role-plays"

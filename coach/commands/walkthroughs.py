@@ -53,14 +53,13 @@ def _wt_id(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.files import check_target, write_file
+    from coach.files import check_target, write_output
     from coach.store import walkthroughs
-    from coach.store.db import open_db
+    from coach.store.db import session
 
     if args.wt_action == "export" and args.output:
         check_target(Path(args.output).expanduser(), force=None)  # before the database is opened
-    conn = open_db(args.db)
-    try:
+    with session(args.db) as conn:
         if args.wt_action == "list":
             items = walkthroughs.list_recent(conn, limit=10_000)
             if args.json:
@@ -90,12 +89,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             return 0
         wt = walkthroughs.get(conn, args.id)
-    finally:
-        conn.close()
     text = walkthroughs.to_markdown(wt)
     if args.wt_action == "export" and args.output:
         out = Path(args.output).expanduser()
-        write_file(out, text, force=None)
+        write_output(out, text)  # never overwrites (no --force)
         print(safe(str(out)))
         return 0
     sys.stdout.write(safe(text))

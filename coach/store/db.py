@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from coach.errors import CoachError
+from coach.errors import CoachError, one_line
 from coach.files import sync_folder
 from coach.store.schema import MIGRATIONS as MIGRATIONS  # every schema step in order
 from coach.store.schema import Migration as Migration
@@ -53,19 +54,27 @@ def _create(path: Path) -> None:
         raise DatabaseError(f"{path}: cannot create the database ({exc.strerror or exc})") from None
 
 
+def check_path(path: Path) -> None:
+    """Refuse a database path that can never work (``DatabaseError``): a folder, or a file that is not an
+    SQLite database. The file is only read; a path where nothing is yet passes (the database is made there)."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB"
+        )
+    if path.is_file():
+        _check_existing(path)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at ``path``; errors are ``DatabaseError``."""
     if path.exists():
-        if path.is_dir():
-            raise DatabaseError(
-                f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB"
-            )
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the first read, a device is no file
+        # A FIFO would block the first read, a device is no file (a folder is check_path's to refuse).
+        if not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
             raise DatabaseError(
                 f"{path}: is not a regular file (a device, pipe or socket); it was left untouched",
                 "give a file path to --db or COACH_DB",
             )
-        _check_existing(path)
+        check_path(path)
         if path.stat().st_size == 0:  # an empty file is ours to set up: owner-only like a new one
             try:
                 os.chmod(path, 0o600)
@@ -323,6 +332,41 @@ def open_db(override: str | os.PathLike[str] | None = None) -> sqlite3.Connectio
     from coach import locations
 
     return connect(locations.db_path(override))
+
+
+SESSION_ERRORS: tuple[type[Exception], ...] = (CoachError, sqlite3.Error, OSError)
+"""What opening the database or working in it can raise; a face shows it as ``coach.errors.one_line``."""
+
+
+FAILED = object()
+"""What ``in_session`` returns once it has said the failure."""
+
+
+def in_session(
+    override: str | os.PathLike[str] | None,
+    work: Callable[[sqlite3.Connection], Any],
+    failed: Callable[[str], Any],
+) -> Any:
+    """``work(conn)`` in a ``session`` (for a worker thread): its result, or ``FAILED`` once ``failed`` was
+    called with the error's one line (``coach.errors.one_line``)."""
+    try:
+        with session(override) as conn:
+            return work(conn)
+    except SESSION_ERRORS as exc:
+        failed(one_line(exc))
+        return FAILED
+
+
+@contextmanager
+def session(override: str | os.PathLike[str] | None = None) -> Iterator[sqlite3.Connection]:
+    """The user's database for one piece of work, closed after it, whatever happens (``--db`` >
+    ``COACH_DB`` > data folder; a screen passes the path the app resolved). The one way verbs and screens
+    open it: ``with session(db_path) as conn: ...``."""
+    conn = open_db(override)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def now_iso() -> str:

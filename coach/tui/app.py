@@ -412,25 +412,6 @@ def _setup_logging() -> logging.Handler | None:
     return handler
 
 
-def _check_db_path(db: Path) -> None:
-    """Refuse a database path that can never work, before the UI opens (the file is only read)."""
-    from coach.store.db import SQLITE_HEADER
-
-    if db.is_dir():
-        raise CoachError(f"{db}: is a folder, not a database file", "give a file path to --db or COACH_DB")
-    if db.is_file():
-        try:
-            with open(db, "rb") as fh:
-                head = fh.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise CoachError(f"{db}: cannot read the database ({exc.strerror or exc})") from None
-        if head and head != SQLITE_HEADER:
-            raise CoachError(
-                f"{db}: not a coach database (not an SQLite file); it was left untouched",
-                "move it away or choose another file with --db or COACH_DB",
-            )
-
-
 def run_app(
     *,
     db: str | None = None,
@@ -448,8 +429,10 @@ def run_app(
     from coach.content.compiled import cached_index
 
     dirs = locations.user_playbook_dirs([str(p) for p in playbooks])
+    from coach.store.db import check_path
+
     db_path = locations.db_path(db)
-    _check_db_path(db_path)
+    check_path(db_path)  # a path that can never work is refused before the UI opens
     handler = _setup_logging()
     try:
         app = CoachApp(lambda: cached_index(dirs), db_path=db_path, lang=lang)

@@ -4,7 +4,6 @@ changes accounts."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.errors import CoachError
+from coach.errors import CoachError, one_line
 from coach.i18n import menu
 from coach.review.accounts import TIER_NEEDS, MapWarning, check, render_coverage, render_map
 from coach.store.accounts import Account, AccountMap
@@ -114,33 +113,27 @@ class AccountsScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="acc-list", exit_on_error=False)
     def _list(self, db_path: Path) -> None:
         from coach.store import accounts
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 found = accounts.list_accounts(conn)
                 counts = {a.key: len(check(accounts.account_map(conn, a.name))) for a in found}
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
-            self.post_message(self.Failed(exc.one_line() if isinstance(exc, CoachError) else str(exc)))
+        except SESSION_ERRORS as exc:
+            self.post_message(self.Failed(one_line(exc)))
             return
         self.post_message(self.Listed(found, counts))
 
     @work(thread=True, exclusive=True, group="acc-map", exit_on_error=False)
     def _read_map(self, db_path: Path, name: str) -> None:
         from coach.store import accounts
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 found = accounts.account_map(conn, name)
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
-            self.post_message(self.Failed(exc.one_line() if isinstance(exc, CoachError) else str(exc)))
+        except SESSION_ERRORS as exc:
+            self.post_message(self.Failed(one_line(exc)))
             return
         self.post_message(self.MapRead(found))
 

@@ -6,7 +6,6 @@ Opened from the key-accounts screen (p)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from coach.errors import CoachError
+from coach.errors import CoachError, one_line
 from coach.i18n import menu, tr
 from coach.review.business_plan import STEPS, chart, render_reviews, render_step, step_findings
 from coach.tui.screens.base import CoachScreen
@@ -131,20 +130,17 @@ class BusinessPlanScreen(CoachScreen):
 
         from coach.review.business_plan import log_totals
         from coach.store import business_plans as store
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 if year is None:
                     have = store.years(conn, account)
                     year = have[0] if have else date.today().year
                 stored = store.load(conn, account, year)
                 totals = log_totals(store.concession_rows(conn, account, year)) if stored else None
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
-            self.post_message(self.Failed(exc.one_line() if isinstance(exc, CoachError) else str(exc)))
+        except SESSION_ERRORS as exc:
+            self.post_message(self.Failed(one_line(exc)))
             return
         self.post_message(self.Read(year, stored, totals))
 

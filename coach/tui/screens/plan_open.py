@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.errors import CoachError
+from coach.errors import CoachError, one_line
 from coach.i18n import tr
 from coach.tui.bindings import localize
 
@@ -66,16 +65,13 @@ class OpenPlanScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="plan-open", exit_on_error=False)
     def _read(self, db_path: Path, account: str | None) -> None:
         from coach.store import plans as store
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 found = store.list_plans(conn, account)
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
-            self.post_message(self.Listed([], exc.one_line() if isinstance(exc, CoachError) else str(exc)))
+        except SESSION_ERRORS as exc:
+            self.post_message(self.Listed([], one_line(exc)))
             return
         self.post_message(self.Listed(found))
 

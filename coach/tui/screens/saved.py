@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,7 +16,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.clock import local_time
-from coach.errors import CoachError
+from coach.errors import CoachError, one_line
 from coach.i18n import menu, tr
 from coach.store.walkthroughs import Walkthrough
 from coach.tui.screens.base import CoachScreen
@@ -85,18 +84,13 @@ class SavedScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="saved-db", exit_on_error=False)
     def _load(self, db_path: Path) -> None:
         from coach.store import walkthroughs
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 items = walkthroughs.list_recent(conn)
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
-            self.post_message(
-                self.Failed("error.load", exc.one_line() if isinstance(exc, CoachError) else str(exc))
-            )
+        except SESSION_ERRORS as exc:
+            self.post_message(self.Failed("error.load", one_line(exc)))
             return
         self.post_message(self.Loaded(items))
 
@@ -183,9 +177,7 @@ class SavedScreen(CoachScreen):
         try:
             path = write_markdown(wt, folder)
         except (CoachError, OSError) as exc:
-            self.post_message(
-                self.Failed("error.export", exc.one_line() if isinstance(exc, CoachError) else str(exc))
-            )
+            self.post_message(self.Failed("error.export", one_line(exc)))
             return
         self.post_message(self.Exported(path))
 

@@ -152,14 +152,11 @@ class TrainingScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
     def _read_profiles(self) -> None:
         from coach.store import training
-        from coach.store.db import connect
+        from coach.store.db import session
 
         try:
-            conn = connect(self.coach.db_path)
-            try:
+            with session(self.coach.db_path) as conn:
                 rows = [(p, len(training.attempts(conn, p.id))) for p in training.list_profiles(conn)]
-            finally:
-                conn.close()
         except CoachError as exc:
             self.post_message(self.Failed(exc.one_line()))
             return
@@ -210,14 +207,11 @@ class TrainingScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="train-db-write", exit_on_error=False)
     def _create(self, name: str, klass: str) -> None:
         from coach.store import training
-        from coach.store.db import connect
+        from coach.store.db import session
 
         try:
-            conn = connect(self.coach.db_path)
-            try:
+            with session(self.coach.db_path) as conn:
                 profile = training.resolve_profile(conn, name, klass)
-            finally:
-                conn.close()
         except CoachError as exc:
             self.post_message(self.Failed(exc.one_line()))
             return
@@ -287,7 +281,7 @@ class TrainingScreen(CoachScreen):
 
         from coach.i18n import tr
         from coach.store import training
-        from coach.store.db import connect
+        from coach.store.db import session
         from coach.training.drill import DrillRun, drill_items
         from coach.training.quiz import QuizRun, quiz_bank
 
@@ -295,11 +289,8 @@ class TrainingScreen(CoachScreen):
         if library is None:
             return
         try:
-            conn = connect(self.coach.db_path)
-            try:
+            with session(self.coach.db_path) as conn:
                 states = training.schedule(conn, profile.id, f"{kind}:")
-            finally:
-                conn.close()
             now = datetime.now(UTC)
             if kind == "drill":
                 items = drill_items(library, self._load_scenarios(library), lang=lang)
@@ -515,16 +506,13 @@ class TrainingScreen(CoachScreen):
     @work(thread=True, group="train-db-write", exit_on_error=False)
     def _save(self, rec: dict[str, Any]) -> None:
         from coach.store import training
-        from coach.store.db import connect
+        from coach.store.db import session
 
         profile_id = self.profile.id
         with self._save_lock:  # answers are written in the order they were given
             try:
-                conn = connect(self.coach.db_path)
-                try:
+                with session(self.coach.db_path) as conn:
                     training.add_attempt(conn, profile_id, rec)
-                finally:
-                    conn.close()
             except CoachError as exc:
                 self.post_message(self.Failed(exc.one_line()))
                 return
@@ -535,16 +523,13 @@ class TrainingScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
     def _read_progress(self, profile: Any) -> None:
         from coach.store import training
-        from coach.store.db import connect
+        from coach.store.db import session
         from coach.training.progress import progress, titles, with_roleplay_titles
 
         try:
-            conn = connect(self.coach.db_path)
-            try:
+            with session(self.coach.db_path) as conn:
                 rps = training.roleplays(conn, profile)
                 answers = training.attempts(conn, profile.id)
-            finally:
-                conn.close()
         except CoachError as exc:
             self.post_message(self.Failed(exc.one_line()))
             return

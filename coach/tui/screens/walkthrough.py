@@ -4,7 +4,6 @@ per page, then a summary that can be saved to the database and exported as Markd
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -313,15 +312,12 @@ class WalkthroughScreen(CoachScreen):
     @work(thread=True, group="walk-db", exit_on_error=False)
     def _save(self, record: Walkthrough, db_path: Path, leave: bool) -> None:
         from coach.store import walkthroughs
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 wt_id = walkthroughs.save(conn, record)
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError) as exc:
+        except SESSION_ERRORS as exc:
             message = exc.one_line() if isinstance(exc, CoachError) else f"{db_path}: {exc}"
             self.post_message(self.Failed("error.save", message))
             return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ from textual import on, work
 from textual.message import Message
 from textual.widgets import Static
 
-from coach.errors import CoachError
 from coach.i18n import tr
 
 
@@ -90,20 +88,17 @@ class PlanWarning(Static):
         from coach.review.plans import check_entry, finding_line
         from coach.store import plans as store
         from coach.store.concessions import Filter, select
-        from coach.store.db import connect
+        from coach.store.db import SESSION_ERRORS, session
 
         try:
-            conn = connect(db_path)
-            try:
+            with session(db_path) as conn:
                 found = store.find(conn, account=pending.account, meeting=pending.meeting)
                 if not found:
                     self.post_message(self.Checked(seq, []))
                     return
                 plan = store.get(conn, found[0].id).plan
                 rows = select(conn, Filter(account=pending.account, meeting=pending.meeting))
-            finally:
-                conn.close()
-        except (CoachError, sqlite3.Error, OSError):
+        except SESSION_ERRORS:
             self.post_message(self.Checked(seq, []))  # a warning that cannot be computed is not shown
             return
         self.post_message(

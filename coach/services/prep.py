@@ -3,8 +3,9 @@ a plan with them applied, and the playbook guidance its brief quotes. Connection
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,48 @@ def tactic_titles(
 def _names(tax: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Situation id -> its name per language, from a taxonomy."""
     return {s["id"]: {"en": s["en"], "zh": s["zh"]} for group in tax["situations"].values() for s in group}
+
+
+def write_brief(folder: Path, stem: str, render: Callable[[str], str]) -> Path:
+    """Write the brief as ``STEM.md`` and ``STEM.html`` in ``folder`` (``STEM-2.md``... when taken: an earlier
+    export is never overwritten), owner-only and whole or not at all; returns the Markdown file."""
+    from coach.files import FileProblem, write_file
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise FileProblem(folder, f"cannot create the folder ({exc.strerror or exc})") from None
+    for tag in ("", *(f"-{n}" for n in range(2, 1000))):
+        if not any(os.path.lexists(folder / f"{stem}{tag}.{fmt}") for fmt in ("md", "html")):
+            break
+    else:
+        raise FileProblem(folder, "no free file name for the brief; clear out old exports")
+    for fmt in ("md", "html"):
+        write_file(folder / f"{stem}{tag}.{fmt}", render(fmt), force=None, option="export")
+    return folder / f"{stem}{tag}.md"
+
+
+def export_brief(
+    conn: sqlite3.Connection,
+    plan: Plan,
+    notes: Mapping[str, Guidance],
+    lang: str,
+    folder: Path,
+    *,
+    plan_id: int | None,
+    version: int | None,
+) -> Path:
+    """Write the plan's brief in ``lang`` to ``folder`` as Markdown and HTML (``write_brief``), as ``coach prep
+    brief`` renders it, with who of theirs is in the room read now; returns the Markdown file."""
+    from coach.review.account_summary import room_section
+    from coach.review.brief import render
+    from coach.services.accounts import meeting_room
+
+    room = meeting_room(conn, plan.account, plan.professionalism.theirs)
+    people = room_section(room, lang) if room is not None else None
+    base = f"brief-plan-{plan_id}-v{version}" if plan_id else "brief-unsaved"
+    return write_brief(
+        folder,
+        f"{base}-{lang}",
+        lambda fmt: render(plan, notes, fmt, lang, plan_id=plan_id, version=version, people=people),
+    )

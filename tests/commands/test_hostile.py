@@ -761,7 +761,7 @@ def test_d15_the_ui_log_is_owner_only_even_if_it_was_not(tmp_path):
 
 
 def test_d15_the_ui_brief_export_is_owner_only_and_never_overwrites(tmp_path):
-    from coach.tui.screens.plan import write_brief
+    from coach.services.prep import write_brief
 
     folder = tmp_path / "exports"
     first = write_brief(folder, "brief-plan-1-v1-en", lambda fmt: f"first {fmt}")

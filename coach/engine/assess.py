@@ -15,11 +15,11 @@ Signals scoped to the reply count in every sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from coach.engine.index import needle, render
+from coach.engine.index import needle, render, required_groups
 from coach.engine.moves import Limit, Moves, Passed, offers, read_moves
 from coach.engine.normalize import Synonyms, clean, surface  # noqa: F401 - surface: its home was here
 
@@ -113,6 +113,10 @@ class BehaviourIndex:
     """behaviour -> moves that make it present."""
     unless: dict[str, list[str]]
     """behaviour -> moves that rule it out."""
+    regex_groups: dict[str, list[list[str]]] = field(default_factory=dict)
+    """regex -> every set of strings one of which each match contains (``index.required_groups``): a
+    pattern is compiled and run only when each set has a string in the reply. Kept in the playbook cache,
+    as working them out costs about as much as compiling the patterns."""
 
 
 @lru_cache(maxsize=1024)
@@ -125,6 +129,7 @@ def build_behaviour_index(lib: Library) -> BehaviourIndex:
     synonyms = Synonyms.build(lib.concepts)
     terms: dict[str, list[tuple[str, str, float, bool]]] = {}
     regexes: dict[str, list[tuple[str, float, bool]]] = {}
+    groups: dict[str, list[list[str]]] = {}
     for bid, b in lib.behaviours.items():
         terms[bid] = []
         regexes[bid] = []
@@ -132,6 +137,7 @@ def build_behaviour_index(lib: Library) -> BehaviourIndex:
             per_sentence = (sig.scope or b.detect.scope) == "sentence"
             if sig.regex is not None:
                 regexes[bid].append((sig.regex, sig.weight, per_sentence))
+                groups[sig.regex] = required_groups(sig.regex)
             else:
                 toks = synonyms.apply(clean(sig.term or ""))[0]
                 if toks:
@@ -146,13 +152,29 @@ def build_behaviour_index(lib: Library) -> BehaviourIndex:
         synonyms=synonyms,
         moves={bid: [m.value for m in b.detect.moves] for bid, b in lib.behaviours.items()},
         unless={bid: [m.value for m in b.detect.unless] for bid, b in lib.behaviours.items()},
+        regex_groups=groups,
+    )
+
+
+def _absent(index: BehaviourIndex, text: str) -> frozenset[str]:
+    """The regexes that cannot match ``text`` (nor any part of it): a string every match holds is not in it."""
+    return frozenset(
+        pattern
+        for pattern, groups in index.regex_groups.items()
+        if any(not any(s in text for s in group) for group in groups)
     )
 
 
 def _signals(
-    index: BehaviourIndex, bid: str, text: str, rendered: str, per_sentence: bool
+    index: BehaviourIndex,
+    bid: str,
+    text: str,
+    rendered: str,
+    per_sentence: bool,
+    absent: frozenset[str] = frozenset(),
 ) -> tuple[float, list[str]]:
-    """Score and why of one behaviour's signals of one scope found in ``text`` (``rendered`` for terms)."""
+    """Score and why of one behaviour's signals of one scope found in ``text`` (``rendered`` for terms);
+    the regexes in ``absent`` are known not to match."""
     score = 0.0
     why: list[str] = []
     for label, pin, weight, scoped in index.terms[bid]:
@@ -160,7 +182,7 @@ def _signals(
             score += weight
             why.append(f'"{label}" {weight:+g}')
     for pattern, weight, scoped in index.regexes[bid]:
-        if scoped == per_sentence:
+        if scoped == per_sentence and pattern not in absent:
             m = _rx(pattern).search(text)
             if m:
                 score += weight
@@ -273,14 +295,15 @@ def assess(
     rendered = render(index.synonyms.apply(clean(reply))[0])
     parts: list[tuple[str, str]] | None = None
     found: dict[str, tuple[float, list[str]]] = {}
+    absent = _absent(index, text)
     for bid in index.ids:
-        score, why = _signals(index, bid, text, rendered, False)
+        score, why = _signals(index, bid, text, rendered, False, absent)
         if any(s[2] for s in index.regexes[bid]) or any(t[3] for t in index.terms[bid]):
             if parts is None:
                 parts = [(s, render(index.synonyms.apply(clean(s))[0])) for s in sentences(text)]
             best: tuple[float, list[str]] | None = None
             for part, part_rendered in parts:
-                got = _signals(index, bid, part, part_rendered, True)
+                got = _signals(index, bid, part, part_rendered, True, absent)
                 if best is None or got[0] > best[0]:
                     best = got
             assert best is not None

@@ -132,3 +132,35 @@ def test_sentence_scoped_terms_use_the_sentence():
     )
     assert [d.id for d in assess(idx, "We'll waive the 进场费.").behaviours] == ["reply.fee"]
     assert assess(idx, "The listing fee is high. We won't waive anything.").behaviours == []
+
+
+def test_a_pattern_is_compiled_and_run_only_when_its_strings_are_in_the_reply():
+    from coach.engine import assess as engine
+
+    rx = "\\bsorry\\b|抱歉"
+    idx = _index(_behaviour("reply.sorry", [{"regex": rx, "weight": 1}, {"regex": "\\?", "weight": 1}]))
+    assert idx.regex_groups == {rx: [["sorry", "抱歉"]], "\\?": []}  # "?" alone tells nothing: always run
+    engine._rx.cache_clear()
+    assert [d.id for d in assess(idx, "thank you?").behaviours] == ["reply.sorry"]
+    assert engine._rx.cache_info().currsize == 1  # only "\?": "sorry" and "抱歉" are not in the reply
+    found = assess(idx, "Sorry, 抱歉").behaviours
+    assert [d.why for d in found] == [['"sorry" +1']]
+
+
+def test_the_shortcut_changes_no_assessment_of_the_shipped_examples():
+    import dataclasses
+
+    from coach.content import compiled
+
+    found = compiled.load()
+    index = found.behaviour_index
+    every = dataclasses.replace(index, regex_groups={})  # every pattern run on every reply
+    assert index.regex_groups and set(index.regex_groups) == {
+        p for v in index.regexes.values() for p, _, _ in v
+    }
+    replies = [
+        r for b in found.library(check=False).behaviours.values() for r in (*b.examples, *b.counter_examples)
+    ]
+    assert replies
+    for reply in replies:
+        assert assess(index, reply) == assess(every, reply), reply

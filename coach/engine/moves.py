@@ -21,8 +21,41 @@ once, for assess, role-play and the concession log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+
+
+class _Lazy:
+    """A pattern compiled on first use, then kept: reading a reply needs only some of this module's
+    patterns, and compiling all of them at import took 70-130 ms of every run that imports the module
+    (``coach assess``, and everything that only needs ``Limit``)."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled now if this is its first use)."""
+        rx = self._compiled
+        if rx is None:
+            rx = self._compiled = re.compile(self.pattern)
+        return rx
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``re.Pattern.search``."""
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``re.Pattern.match``."""
+        return self.compiled().match(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        """``re.Pattern.finditer``."""
+        return self.compiled().finditer(string, pos, endpos)
+
 
 # --- numbers -----------------------------------------------------------------------------------------
 
@@ -142,79 +175,79 @@ class Amount:
 
 
 _MULT = r"(?P<mult>\s?(?:k|w|千|万|m|mn|million|mil)\b|\s?(?:千|万))?"
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("percent", re.compile(r"百分之" + _NUM)),
+_PATTERNS: list[tuple[str, _Lazy]] = [
+    ("percent", _Lazy(r"百分之" + _NUM)),
     (
         "percent",
-        re.compile(
+        _Lazy(
             _NUM
             + r"\s?(?:%|percent\b|per cent\b|pct\b|percentage points?\b|points?\b|pts?\b|个百分点|个点|点(?![钟半前后多左再一二三四五六七八九]))"
         ),
     ),
     (
         "percent-half",
-        re.compile(
+        _Lazy(
             r"(?P<num>[一二两三四五六七八九十\d]+)个半点|(?P<num2>\d+|one|two|three|four|five) and a half (?:points?|percent|%)"
         ),
     ),
-    ("percent", re.compile(r"(?P<num>半)个点|(?P<num3>half) (?:a )?(?:point|percent)\b")),
+    ("percent", _Lazy(r"(?P<num>半)个点|(?P<num3>half) (?:a )?(?:point|percent)\b")),
     (
         "pallets",
-        re.compile(
+        _Lazy(
             _NUM
             + r"\s?(?:pallets?|托|板)\s?(?:of|×|x|每托|每板)\s?(?P<num2>\d+|[一二两三四五六七八九十百]+)\s?(?:cases?\b|cartons?\b|箱)"
         ),
     ),
     (
         "units",
-        re.compile(
+        _Lazy(
             _NUM
             + r"\s?(?:free )?(?:cases?\b|cartons?\b|units?\b|bottles?\b|cans?\b|packs?\b|pallets?\b|箱|件|瓶|罐|听|提|托|板)"
         ),
     ),
-    ("days", re.compile(_NUM + r"\s?(?:[- ]?days?\b|天|日(?![期子常]))|\bnet ?(?P<num2>\d+)\b")),
-    ("discount", re.compile(r"(?P<num>[一二三四五六七八九]{1,2}|\d{1,2})折")),
-    ("months-half", re.compile(r"(?P<num>[一二两三四五六七八九十\d]+)个半月")),
-    ("months", re.compile(_NUM + r"\s?(?:months?\b|个月)")),
-    ("weeks", re.compile(_NUM + r"\s?(?:weeks?\b|个星期|周(?![一二三四五六日末年]))")),
-    ("money", re.compile(r"(?:¥|￥|rmb\s?|cny\s?|\$|usd\s?|hk\$\s?|nt\$\s?)" + _NUM + _MULT)),
+    ("days", _Lazy(_NUM + r"\s?(?:[- ]?days?\b|天|日(?![期子常]))|\bnet ?(?P<num2>\d+)\b")),
+    ("discount", _Lazy(r"(?P<num>[一二三四五六七八九]{1,2}|\d{1,2})折")),
+    ("months-half", _Lazy(r"(?P<num>[一二两三四五六七八九十\d]+)个半月")),
+    ("months", _Lazy(_NUM + r"\s?(?:months?\b|个月)")),
+    ("weeks", _Lazy(_NUM + r"\s?(?:weeks?\b|个星期|周(?![一二三四五六日末年]))")),
+    ("money", _Lazy(r"(?:¥|￥|rmb\s?|cny\s?|\$|usd\s?|hk\$\s?|nt\$\s?)" + _NUM + _MULT)),
     (
         "money",
-        re.compile(
+        _Lazy(
             _NUM + _MULT + r"\s?(?:元|块钱|块|rmb\b|cny\b|yuan\b|kuai\b|dollars?\b|bucks\b|hkd\b|twd\b|usd\b)"
         ),
     ),
     (
         "money",
-        re.compile(
+        _Lazy(
             r"(?<![a-z0-9.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<mult>\s?(?:k|w|m|mn|million)\b|\s?(?:千|万))"
         ),
     ),
     (
         "money",
-        re.compile(
+        _Lazy(
             r"(?P<num>[零〇一二两三四五六七八九十百千]*[万千][零〇一二两三四五六七八九十百千万]*)(?![\u4e00-\u9fff]{0,1}(?:箱|件|瓶|个|家|人|次|天|月|年|小时|分钟|块|元))"
         ),
     ),
     (
         "money",
-        re.compile(
+        _Lazy(
             r"(?<![a-z0-9.,])(?P<num>\d{1,3}(?:,\d{3})+|(?!(?:19|20)\d\d\b)\d{4,})(?![.,]?\d|%|\s?(?:days?|天|日|个|月|months?|weeks?|years?|年|号|箱|件|瓶|cases?|units?|bottles?|stores?|skus?|家|人|ml|l\b))"
         ),
     ),
     (
         "money-en",
-        re.compile(
+        _Lazy(
             r"\b(?P<num>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|a)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?) (?P<scale>hundred|thousand|million)\b"
         ),
     ),
     (
         "money",
-        re.compile(
+        _Lazy(
             r"(?<![a-z0-9.,])\$?(?P<num>\d{2,3})(?=\s?(?:a|per|each|/)\s?(?:store|sku|shop|outlet|month|case|issue)\b)|每(?:店|家|个店|家店|个sku|个单品)\s?(?P<num2>\d{2,})"
         ),
     ),
-    ("dimes", re.compile(r"(?P<num>[一二两三四五六七八九\d]+)毛(?:钱)?")),
+    ("dimes", _Lazy(r"(?P<num>[一二两三四五六七八九\d]+)毛(?:钱)?")),
 ]
 
 
@@ -286,7 +319,7 @@ def find_amounts(text: str) -> list[Amount]:
     return found
 
 
-_ANOTHER = re.compile(
+_ANOTHER = _Lazy(
     r"\b(?:another|a further|plus|then|and) (?P<num>one|two|three|four|five|\d+(?:\.\d+)?)(?P<half> and a half)?\b(?! (?:days?|weeks?|months?|cases?|stores?|skus?|years?|of\b))"
     r"|再(?P<num2>[一二两三四五六七八九十\d]+)(?![\u4e00-\u9fff]*(?:天|个月|箱|家|个))"
 )
@@ -302,8 +335,8 @@ ITEM_WORDS: dict[str, str] = {
     "display": r"\bend-?caps?|\bdisplay|\bgondola|\bfloor stack|\bpallet display|\bfacings?|\bfixture|\bchiller|\bcooler|端架|堆头|陈列|排面|地堆|端头|冰柜|货架",
     "free-goods": r"\bfree\b|\bon the house|赠品|搭赠|赠送|送|免费|买一送一",
 }
-_REBATE = re.compile(r"\brebate|\bback-?margin|返利|返点|年返|季返")
-_ITEM_RX = {item: re.compile(rx) for item, rx in ITEM_WORDS.items()}
+_REBATE = _Lazy(r"\brebate|\bback-?margin|返利|返点|年返|季返")
+_ITEM_RX = {item: _Lazy(rx) for item, rx in ITEM_WORDS.items()}
 _UNIT_DEFAULT = {"percent": "price", "days": "payment-terms", "units": "free-goods"}
 FAMILY = {"rebate": "price"}
 """Items that share one limit (percentage points off the price and extra rebate add up)."""
@@ -330,26 +363,26 @@ def items_in(text: str) -> list[str]:
 
 # --- clauses ------------------------------------------------------------------------------------------
 
-_CLAUSE_CUT = re.compile(
+_CLAUSE_CUT = _Lazy(
     r",(?!\d{3})\s*|[;:!?]\s*|\.(?:\s+|$)|\s(?:but|though|although|however|while)\s|(?:但是|但|不过|可是|然后)"
 )
-_REFUSE = re.compile(
+_REFUSE = _Lazy(
     r"\b(can'?t|cannot|can not|won'?t|will not|unable|not able|no way|impossible|not possible|out of the question|not in a position|too much|too high|too far|not (?:going|gonna) to|not\b[^,.;]{0,12}\b(?:more than|above|beyond|over)|never|more than (?:i|we) can|beyond (?:what|our)|over (?:my|our) (?:limit|budget))\b"
     r"|不行|不能|没法|没办法|做不到|给不了|不可能|无法|不会|办不到|太高|太多|超了|不了|谈不了|不够|不到|不同意|不给|不接受|超出|超过(?:我们|我的|预算)"
 )
-_COST = re.compile(
+_COST = _Lazy(
     r"\bwould (?:cost|mean|lose|be)\b|'d (?:cost|mean)\b|\bcosts? us\b|\bthat'?s (?:a|an) (?:extra|additional)\b|\bworth\b|\bmeans? (?:we|an?)\b|就要|就得|等于|意味着|相当于|多付|多花|亏|损失|成本"
 )
-_PAST = re.compile(
+_PAST = _Lazy(
     r"\blast (?:year|quarter|month|time|spring|summer|autumn|winter)\b|\bwe(?:'ve| have)\b|\balready\b|\bused to\b|\bin 20\d\d\b|去年|上次|之前|以前|已经|过去|上个月|上季度|一直|每年都|当时|这几年|这些年|(?:出|给|投|付|花|交|送|赞助|补)了(?!解)"
 )
-_BUYER_SIDE = re.compile(
+_BUYER_SIDE = _Lazy(
     r"^\s*(?:if|once|when|as long as|so long as|provided|providing|assuming|in return|in exchange|only if|on condition|subject to|and you|you|your)\b(?! insist)"
     r"|^\s*(?:如果|要是|假如|只要|前提是|条件是|你们|您|贵司|换|作为交换|作为回报)(?!们?(?:坚持|一定要|非要|高兴|满意|开心|觉得))"
     r"|\b(?:you|your (?:stores?|team|chain))\s(?:give|order|list|put|take|buy|commit|confirm|sign|move|guarantee|keep|stock|range|add|run|book|increase|raise)\b"
     r"|(?:你们|您)(?:能|先|得|要|必须|需要|把|给|保证|确认|下单|订|签)"
 )
-_OUR_GIVE = re.compile(
+_OUR_GIVE = _Lazy(
     r"\b(?:we|i)(?:'ll|'d| will| can| could| would| are happy to| shall| are able to| might)?\s?(?:also |just |then |still |happily |gladly )?(?:give|add|throw|cover|pay|waive|absorb|fund|sponsor|knock|take|drop|match|extend|offer|run|provide|include|do|go|move|bump|top|put|send|lower|reduce|cut|split|bear|foot|agree|accept|make it|stretch|come)\b"
     r"|\b(?:ok|okay|fine|alright|all right|sure|yes|yeah|deal|done|agreed|you win|you'?ve got|it'?s yours|consider it)\b|\bit is\b|\bthen\b|\bis fine\b|\bworks\b|\bincluded\b"
     r"|\b(?:and|plus|also) (?:add|give|throw in|send|include)\b|\bfree\b|\bon top\b|\blet'?s (?:do|go|make|say|call|agree|settle|put)\b|\b(?:we|i) (?:can|could)\b(?! not| never)"
@@ -370,25 +403,25 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
-_PER_SKU = re.compile(
+_PER_SKU = _Lazy(
     r"\b(?:per|each|a|every)\s(?:sku|item|flavou?r|product|line)s?\b|/\s?sku|每(?:个|支|款|一个)?(?:单品|sku|品|口味)|一个(?:单品|sku)"
 )
-_PER_STORE = re.compile(
+_PER_STORE = _Lazy(
     r"\b(?:per|each|a|every)\s(?:store|shop|outlet|door)s?\b|/\s?(?:store|shop)|每(?:家|一家)?(?:店|门店|家)|一家"
 )
-_COUNT_SKU = re.compile(
+_COUNT_SKU = _Lazy(
     _NUM.replace("(?P<num>", "(?P<cnum>")
     + r"\s?(?:new )?(?:skus?\b|items?\b|flavou?rs?\b|products?\b|lines?\b|个?单品|个?sku|支|款|个品|个?新品|个口味)"
 )
-_COUNT_STORE = re.compile(
+_COUNT_STORE = _Lazy(
     _NUM.replace("(?P<num>", "(?P<cnum>")
     + r"\s?(?:new )?(?:stores?\b|shops?\b|outlets?\b|doors?\b|家(?:门)?店|个门店|家)"
 )
-_STORE_NOUN = re.compile(r"\s?(?:new )?(?:stores?|shops?|outlets?|doors?|家|门店)")
-_SKU_NOUN = re.compile(r"\s?(?:new )?(?:skus?|items?|flavou?rs?|products?|单品|品)")
+_STORE_NOUN = _Lazy(r"\s?(?:new )?(?:stores?|shops?|outlets?|doors?|家|门店)")
+_SKU_NOUN = _Lazy(r"\s?(?:new )?(?:skus?|items?|flavou?rs?|products?|单品|品)")
 
 
-def _count_all(text: str, lo: int, hi: int, not_before: re.Pattern[str]) -> float | None:
+def _count_all(text: str, lo: int, hi: int, not_before: _Lazy) -> float | None:
     """ "all four", "of the three", "both" - unless the noun after them is of the other kind."""
     for m in _COUNT_ALL.finditer(text, max(0, lo), min(len(text), hi)):
         if not_before.match(text, m.end()):
@@ -400,24 +433,22 @@ def _count_all(text: str, lo: int, hi: int, not_before: re.Pattern[str]) -> floa
     return None
 
 
-_COUNT_ALL = re.compile(
+_COUNT_ALL = _Lazy(
     r"\b(?:all|of the|the) (?P<cnum2>two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?! (?:days?|months?|weeks?|%|percent|points?|dollars?|yuan|thousand))|\b(?P<cnum3>both)\b"
 )
-_PER_PLACE = re.compile(
+_PER_PLACE = _Lazy(
     r"^\s?(?:each|apiece|a piece)\b|\beach of (?:the|them|those|all)\b|\bfor each\b|\b(?:per|each|a|every)\s(?:sku|store|shop|item|flavou?r|product|outlet|line|door)s?\b|/\s?(?:sku|store|shop)"
     r"|每(?:个|家|支|款|一家|一个)?(?:单品|sku|店|门店|品|口味|家)|一家|一个(?:单品|sku)"
 )
-_EACH_AFTER = re.compile(r"\s?(?:each|apiece|a piece)\b")
-_PER_TIME = re.compile(
-    r"\b(?:per|each|a|every)\s(?:month|week|issue)\b|/\s?month|一个月|每个?月|每期|一期|每周"
-)
-_COUNT_TIME = re.compile(
+_EACH_AFTER = _Lazy(r"\s?(?:each|apiece|a piece)\b")
+_PER_TIME = _Lazy(r"\b(?:per|each|a|every)\s(?:month|week|issue)\b|/\s?month|一个月|每个?月|每期|一期|每周")
+_COUNT_TIME = _Lazy(
     r"(?:做|签|上|投|放|连续)(?P<cnum>[一二两三四五六七八九十\d]+)(?:个月|期|周)|(?P<cnum2>[一二两三四五六七八九十\d]+)(?:个月|期)(?:都|一共|下来)"
     r"|(?P<cnum3>two|three|four|five|six|seven|eight|nine|ten|twelve|\d+) (?:months|issues|weeks)\b|(?P<cnum4>[两三四五六七八九十\d]+)期"
 )
 
 
-def _count(rx: re.Pattern[str], text: str, lo: int, hi: int) -> float | None:
+def _count(rx: _Lazy, text: str, lo: int, hi: int) -> float | None:
     for m in rx.finditer(text, max(0, lo), min(len(text), hi)):
         raw = next(g for g in m.groups() if g)
         v = _value(raw) if raw != "both" else 2.0
@@ -508,19 +539,19 @@ def totals(given: Iterable[Given], separate: frozenset[str] = frozenset()) -> di
     return out
 
 
-_AFFIRM = re.compile(
+_AFFIRM = _Lazy(
     r"^\s*(?:ok+|okay|fine|alright|all right|sure|yes|yeah|yep|deal|done|agreed|you'?ve got a deal|you win|no problem|of course|right|great|perfect|absolutely|certainly|sounds good|let'?s do it|go on then|that works)\b"
     r"|^\s*(?:好|好的|好吧|行|行吧|可以|同意|成交|没问题|那好|那行|就这样|就这么定|定了|签|成|嗯|中|ok|都可以|都行|就按)"
     r"|^[^.!?]{0,12}(?:可以|没问题|都行|都做|照付)[.!]?$|^[^.!?]{0,20}\b(?:is fine|works for us|it is|you'?ve got it)\b"
 )
-_NOT_ASK = re.compile(
+_NOT_ASK = _Lazy(
     r"\b(?:we'?ll send|i'?ll send|thanks|thank you|see you|talk (?:soon|later)|will send)\b|谢谢|回头见|下周(?:发|给)您"
 )
-_VAGUE_IF = re.compile(
+_VAGUE_IF = _Lazy(
     r"\b(?:if|as long as|so long as|provided)\s(?:you(?:'re| are) (?:happy|ok|okay|comfortable|satisfied|pleased)|it helps|that helps|it makes you happy|you insist|you really insist|that works for you|you want|you like|that'?s what it takes|it keeps you happy|you(?:'re| are) happy with (?:our|the) (?:support|service|partnership|relationship)|you (?:sit (?:back )?down|stay|come back|keep talking|don'?t walk|calm down|hear me out|give us a chance|think about it))\b"
     r"|(?:只要|要是|如果)(?:您|你|你们)?(?:高兴|满意|开心|觉得(?:好|行|可以|合适)|坚持|一定要|非要)|(?:要是|如果|只要)能帮(?:到|上)?(?:您|你|你们)|能帮(?:到|上)?(?:您|你)(?:的话)?|(?:要是|如果)(?:对您|对你们)有帮助|您看着办|看您的意思|(?:您|你)(?:满意|高兴|开心)就(?:行|好|可以)|(?:只要|要是|如果)(?:您|你)(?:坐下|别走|留下|回来|消消气|再考虑)"
 )
-_GIVEAWAY = re.compile(
+_GIVEAWAY = _Lazy(
     r"\b(?:they'?re|it'?s|that'?s|those are|these are)\s(?:all\s)?(?:included|part of (?:the|our) (?:package|deal)|yours|covered|free)\b|\bis (?:ours|on us) to (?:pay|cover|fund)\b|\b(?:ours|mine) to (?:pay|cover|fund)\b"
     r"|\b(?:i'?ll|let me|i will) (?:sort out|get|push through|handle|take care of) (?:the )?(?:approval|sign-?off|budget|it approved)\b|\byou won'?t (?:have to|need to) worry\b|\bleave it (?:with|to) me\b[^.]{0,40}\b(?:it'?ll|will) (?:be )?(?:fine|ok|done)\b"
     r"|\bgo ahead and (?:deduct|take|charge|bill|keep|invoice)\b|\b(?:just )?(?:deduct|keep) it\b[.!]*$"
@@ -529,74 +560,72 @@ _GIVEAWAY = re.compile(
     r"|包含在(?:内|里面)|(?:都|已经)包含了|包括在内|含在里面"
     r"|都给(?:您|你)?(?:配齐|配上|备齐|安排上|加上)|(?:包在|算在)我(?:们)?身上"
 )
-_BLAME = re.compile(
+_BLAME = _Lazy(
     r"\byour (?:own )?(?:[a-z]+ ){0,2}(?:team|warehouse|dc|staff|people|store|stores|system|side|buyers?|office|managers?|receiving|finance|ap|accounts|clerks?|planners?)\b[^.!?]{0,40}\b(?:wrong|mistake|slow|late|messed|fault|error|keyed|didn'?t|did not|forgot|lost|mixed|refused|rejected)\b"
     r"|\bnot (?:us|ours|our (?:fault|problem|doing|mistake))\b|\b(?:that'?s|it'?s) (?:on you|your (?:problem|fault|mistake|call|issue))\b|\byou (?:must have|clearly|obviously) (?:got|made|keyed|miscounted|counted|read)\b"
     r"|关我们(?:什么|啥)事|不关我们(?:的)?事|跟我们(?:没|无)关|怪不(?:到|得)我们|(?:是|那是)(?:你们|您那边|你们那边)(?:自己)?(?:的)?(?:问题|错|责任)|(?:你们|您那边|你们那边)(?:自己)?[^.!?,]{0,12}(?:慢|搞错|算错|弄错|错了|不对|乱)"
     r"|(?:肯定|一定|绝对)(?:是)?(?:您|你们|你)?(?:那边)?(?:算|搞|弄|记|看)错了|是(?:你们|您)(?:的)?(?:店长|仓库|系统|财务|采购|收货|门店)[^.!?,]{0,8}(?:定|排|弄|搞|安排|决定)的"
 )
-_DISMISS = re.compile(
+_DISMISS = _Lazy(
     r"\b(?:calm down|relax|chill|settle down|take it easy|no big deal|not a big deal|it'?s nothing|not the end of the world|hardly the end of the world|these things happen|it happens|stuff happens|happens to everyone|you'?re overreacting|don'?t be so|get over it|don'?t make a fuss|no need to get upset)\b"
     r"|别激动|消消气|冷静(?:一下|点)|别生气嘛|没(?:什么|啥)大不了|多大点事|多大的事|至于吗|至于嘛|小事(?:一桩|而已)|别急嘛|这种事(?:很)?(?:正常|难免)|难免的"
 )
-_TRADE = re.compile(
+_TRADE = _Lazy(
     r"\bonce (?:you|your|the buyer|they)\b|\b(?:if|as long as|so long as|provided(?: that)?|providing|only if|on condition that|in return for|in exchange for|assuming)\s"
     r"(?!(?:we(?! get| keep| have)|i|head office|hq|my|our (?:boss|director|manager|finance|management|team|md|gm)|finance|management|legal|it|that|this|you (?:insist|want|like|prefer|need me|have any|'re happy|are happy))\b)"
     r"|\bbut (?:we|i)(?:'d| would)? (?:need|want|ask|expect|require)\b|\bbut (?:you|your)\b|\bin return\b|\bin exchange\b"
     r"|(?:但是|但|不过|前提是|条件是|只要|如果|要是|换)[^.!?;,]{0,8}(?:你们|您|贵司|门店|dm|海报|邮报|订单|排面|端架|堆头|新品|给我们|要给|得给|得|必须|需要|要求)"
     r"|(?:你们|您)[^.!?;,]{0,24}(?:就行|就可以了|就好|的话)|(?:而且|并且|同时|另外)[^.!?;,]{0,20}(?:要给我们|得给我们|给我们|要留给我们|归我们)"
 )
-_OWN_SIDE = re.compile(
+_OWN_SIDE = _Lazy(
     r"(?:总部|老板|领导|公司|集团|上面)[^.!?;,]{0,8}(?:批|同意|签|通过|点头)|\bif (?:head office|hq|my|our|finance|management)\b"
 )
-_DEMAND = re.compile(
+_DEMAND = _Lazy(
     r"\b(?:give|want|need|expect|pay|cover|waive|match|extend|add|drop|lower|reduce|cut|include|included|fund|throw in|deal|agree|agreed|knock|make it|go to|take it|sign)\b|\?"
     r"|给|要|降|加|免|承担|包括|包含|包|补|出|成交|同意|就这么|行吧|扣|签|让"
 )
-_THEIRS = re.compile(
+_THEIRS = _Lazy(
     r"\b(?:front page|cover|end-?caps?|floor stacks?|facings?|eye level)\b|\b(?:with|plus|and) (?:the |a |an )?(?:flyer|display|tasting|slot)"
     r"|头版|封面|堆头|端架|排面|(?:加|配|带|上)(?:海报|陈列|试饮|档期)"
 )
-_BUYER_TRADE = re.compile(
+_BUYER_TRADE = _Lazy(
     r"\b(?:i'?ll|we'?ll|i can|we can|i will|we will) (?:give|put|list|move|take|add|order|book|keep)\b[^.?!]{0,60}\bif (?:you|your)\b"
     r"|\bif you\b[^.?!]{0,40}\b(?:i'?ll|we'?ll|you get|you can have)\b|(?:你们|您)[^.?!]{0,20}(?:我就|我们就)[^.?!]{0,12}(?:给你们|给您)|(?:我|我们)(?:就)?给你们[^.?!]{0,16}(?:只要|如果|但|换)"
 )
-_HOW_MUCH = re.compile(
+_HOW_MUCH = _Lazy(
     r"\bhow much\b|\bwhat (?:can|will|would) you (?:put|give|offer|bring|do)\b|\bwhat'?s your (?:offer|budget|number)\b|多少|出多少|给多少|什么支持|能给什么"
 )
-_SORRY = re.compile(r"\bsorry\b|\bapologi[sz]e\b|不好意思|抱歉|对不起")
-_OWN_FAULT = re.compile(
+_SORRY = _Lazy(r"\bsorry\b|\bapologi[sz]e\b|不好意思|抱歉|对不起")
+_OWN_FAULT = _Lazy(
     r"\bour (?:fault|mistake|error|slip|bad)\b|\bmy (?:fault|mistake|bad)\b|\bon us\b|\bwe (?:got it wrong|messed up|dropped the ball|missed|forgot|were late)\b"
     r"|我们的(?:问题|错|失误|责任)|是我们|我的(?:问题|错)|我们(?:没|漏|搞错|弄错|晚了|迟了)"
 )
-_REPEAT = re.compile(
+_REPEAT = _Lazy(
     r"\b(?:say that again|come again|pardon|didn'?t (?:catch|hear) (?:that|you)|repeat that|what did you (?:just )?say)\b|(?:刚才|刚刚)说(?:什么|啥)|没听清|再说一(?:遍|次)|您说什么"
 )
 
 
-_CLOCK = re.compile(r"早|晚|午|凌晨|明天|今天|后天|周[一二三四五六日]|点钟")
-_CUT = re.compile(
-    r"降|减|让|便宜|优惠|折|少收|\boff\b|\bdiscount|\bless\b|\bcut\b|\blower|\breduc|\bknock|\bdrop"
-)
-_REMEDY = re.compile(
+_CLOCK = _Lazy(r"早|晚|午|凌晨|明天|今天|后天|周[一二三四五六日]|点钟")
+_CUT = _Lazy(r"降|减|让|便宜|优惠|折|少收|\boff\b|\bdiscount|\bless\b|\bcut\b|\blower|\breduc|\bknock|\bdrop")
+_REMEDY = _Lazy(
     r"\b(?:replace|replacing|replaced|credit|credited|crediting|make up|re-?deliver|resend|re-?send|send the missing|swap|refund the)\b"
     r"|\b(?:outstanding|owed|overdue|missing|short-?shipped|what we owe)\b"
     r"|补上|补发|换掉|换新|退换|补齐|补送|重新送|重送|退货|换货|冲红|补回|欠(?:您|你们|你)|缺的|少的|少发|漏发|送到"
 )
-_EXTRA = re.compile(
+_EXTRA = _Lazy(
     r"\bfree\b|\bextra\b|\bon top\b|\bfor the trouble\b|\bgoodwill\b|\bcompensat|额外|另外|多送|再送|补偿|赔"
 )
-_QUESTION = re.compile(r"[^.!?]*\?")
-_FACT = re.compile(
+_QUESTION = _Lazy(r"[^.!?]*\?")
+_FACT = _Lazy(
     r"\b(?:grew|growth|grow|sales|sold|share|rose|fell|(?:is|are|was|were|went|gone|goes) (?:up|down)|increase[ds]|declined?|dropped|average|market|category|traffic|turnover|last year|yoy|margins?|costs?|than|sells?|selling|cheaper|records?|shows?|signed for|delivered|received|more than (?:the|our|their|your)|above|below|against|versus|vs|on time|fill rate|per litre|rate)\b"
     r"|增长|销量|销售额|份额|卖了|同比|环比|上涨|下降|提升了|涨了|业绩|成长|毛利|成本|记录|显示|签收|比[^,.!?;]{1,10}(?:高|低|贵|便宜|多|少)"
 )
-_PACK = re.compile(
+_PACK = _Lazy(
     r"(?:一|每)(?:箱|件)(?:是|有|装)?(?P<n>[一二两三四五六七八九十百\d]+)(?:瓶|罐|听|支)|(?P<n2>\d+|six|twelve|twenty-four|twenty four|eighteen|twenty) (?:bottles? |cans? |units? )?(?:a|per|to a|in a|in each|to the) (?:case|carton)"
     r"|(?:a|per|each|one) (?:case|carton) (?:has|holds|of|is|contains) (?P<n3>\d+|six|twelve|twenty-four|eighteen|twenty)|(?P<n4>\d+)(?:瓶|罐|听)(?:一|每)箱"
 )
-_ITEM_GRAIN = re.compile(r"bottles?|cans?|units?|瓶|罐|听|支|个")
-_CASE_GRAIN = re.compile(r"cases?|cartons?|pallets?|箱|件|托|板")
+_ITEM_GRAIN = _Lazy(r"bottles?|cans?|units?|瓶|罐|听|支|个")
+_CASE_GRAIN = _Lazy(r"cases?|cartons?|pallets?|箱|件|托|板")
 
 
 def _pack_size(m: re.Match[str]) -> float:
@@ -604,14 +633,14 @@ def _pack_size(m: re.Match[str]) -> float:
     return _value(raw) or float(_EN_NUM.get(raw, 0) or {"twenty-four": 24, "eighteen": 18}.get(raw, 1))
 
 
-_SOURCE = re.compile(
+_SOURCE = _Lazy(
     r"\b(?:records?|shows?|showed|data|report|signed|according|invoice|receipt|pod)\b|根据|记录|数据|显示|签收|报告|单据|发票"
 )
-_INQUIRY = re.compile(r"\b(?:understand|what|why|how|which|explain|meant)\b|什么|为什么|怎么|哪|是指|意思")
-_ITEM_NEAR = re.compile(
+_INQUIRY = _Lazy(r"\b(?:understand|what|why|how|which|explain|meant)\b|什么|为什么|怎么|哪|是指|意思")
+_ITEM_NEAR = _Lazy(
     r"\b(?:rebate|discount|off|listing|slotting|fee|flyer|dm|display|end-?cap|free|terms|payment)\b|返利|折扣|降|进场费|上架费|费|海报|邮报|堆头|端架|陈列|赠品|送|账期"
 )
-_NOW = re.compile(
+_NOW = _Lazy(
     r"\b(?:this year|now|today|next|will|'ll|can|could|we'd|going to)\b|今年|现在|这次|明年|下个|可以|能|会|打算|准备"
 )
 
@@ -784,21 +813,19 @@ def _case_price(text: str) -> float | None:
     return float(m.group(1) or m.group(2))
 
 
-_NONCOMMIT = re.compile(
+_NONCOMMIT = _Lazy(
     r"\b(?:i'?ll|let me|we'?ll|i will|we will|i need to|i have to|i'?d have to) (?:check|look into|see|ask|think|talk to|discuss|get back|come back|find out|review)\b"
     r"|回去(?:研究|考虑|商量|问问|看看)|(?:研究|考虑|商量)一下|我问问|我看看|再说吧|再看看"
 )
-_PROMISE = re.compile(
-    r"没(?:什么|啥)?问题|放心|一定|保证|肯定|\bit'?ll be fine\b|\bno problem\b|\bdon'?t worry\b"
-)
-_EXTEND = re.compile(
+_PROMISE = _Lazy(r"没(?:什么|啥)?问题|放心|一定|保证|肯定|\bit'?ll be fine\b|\bno problem\b|\bdon'?t worry\b")
+_EXTEND = _Lazy(
     r"延长|再加|多加|放宽|\banother\b|\bmore\b|\bextend(?:ed)? (?:it |the terms |terms )?by\b|\b(?:more|extra|additional) days\b|\bon top\b"
 )
-_BASE_DAYS = re.compile(
+_BASE_DAYS = _Lazy(
     r"从(\d+)\s?天|\bfrom (\d+) days\b|(\d+)\s?天(?:的)?账期|\b(\d+)[- ]day (?:terms|payment)\b|\b(?:currently|now|today|at present)\b[^.;]{0,25}?\b(\d+) days\b"
     r"|\bterms (?:with you |now |today )?(?:are|is) (\d+) days\b|(?:现在|目前|当前|原来)(?:的)?(?:账期)?(?:是|才)?(\d+)\s?天|账期(?:现在|目前)?(?:是|才)?(\d+)\s?天"
 )
-_CASE_PRICE = re.compile(
+_CASE_PRICE = _Lazy(
     r"(?:一箱|每箱|一件|每件|a case|per case|the case|case price)(?:才|是|卖|要|售价|价格是?|进价|的价格是?|is|costs|sells for|at|of)?\s?(?P<p>\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s?(?:块|元|yuan|rmb)"
     r"|(?P<p2>\d+(?:\.\d+)?)\s?(?:块|元|yuan|rmb)?\s?(?:一箱|a case|per case)"
     r"|\bcase (?:price )?(?:is|costs|sells for) \$?(?P<p3>\d+(?:\.\d+)?)"

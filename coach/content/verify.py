@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from coach.content.loader import Library
 from coach.engine.index import Index, build_index
 from coach.engine.match import rank
@@ -9,20 +11,71 @@ from coach.engine.match import rank
 FOLDS = 5
 """Examples are checked in five rounds, each against an index built without a fifth of them."""
 
+Texts = dict[str, tuple[list[str], Counter[str]]]
+"""Each text's tokens and features, kept from one build of the library for the next (``build_index``)."""
 
-def _held_out(lib: Library, tokens: dict[str, list[str]] | None = None) -> dict[str, Index]:
-    """For each example text, an index that did not learn it (one index per fold); ``tokens`` is shared by
-    the builds (see ``build_index``)."""
-    tokens = {} if tokens is None else tokens
+
+def _folds(lib: Library) -> list[frozenset[str]]:
+    """The example texts of each round (the i-th example of every rule goes to round i mod ``FOLDS``)."""
     folds: list[set[str]] = [set() for _ in range(FOLDS)]
     for rule in lib.rules.values():
         for i, text in enumerate(rule.examples):
             folds[i % FOLDS].add(text)
-    out: dict[str, Index] = {}
+    return [frozenset(fold) for fold in folds if fold]
+
+
+def _fold_misses(
+    lib: Library, fold: frozenset[str], tokens: Texts | None = None
+) -> dict[tuple[str, int], str | None]:
+    """(rule id, example number) -> how the example misses its rule (None: ranked first), for the examples
+    of one round, against an index built without them."""
+    index = build_index(lib, leave_out=fold, tokens=tokens)
+    return {
+        (rule_id, i): _miss(index, rule_id, text)
+        for rule_id, rule in lib.rules.items()
+        for i, text in enumerate(rule.examples)
+        if text in fold
+    }
+
+
+_FORKED: tuple[Library, Texts] | None = None
+"""The library a forked worker checks and the texts already read (set before the workers are started,
+inherited by them)."""
+
+
+def _forked_fold(fold: frozenset[str]) -> dict[tuple[str, int], str | None]:
+    assert _FORKED is not None
+    return _fold_misses(_FORKED[0], fold, _FORKED[1])
+
+
+def _all_folds(lib: Library, tokens: Texts) -> dict[tuple[str, int], str | None]:
+    """Every round's misses. The rounds are independent, so on a machine with more than one core they run
+    in forked worker processes side by side (each builds its own index); where that is not possible they
+    run one after the other, with the same result."""
+    global _FORKED
+    import multiprocessing
+    import os
+
+    folds = _folds(lib)
+    workers = min(len(folds), os.cpu_count() or 1)
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        _FORKED = (lib, tokens)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                out: dict[tuple[str, int], str | None] = {}
+                for part in pool.map(_forked_fold, folds):
+                    out.update(part)
+                return out
+        except (OSError, BrokenProcessPool):
+            pass  # no processes to be had (limits, memory): the rounds run here instead
+        finally:
+            _FORKED = None
+    out = {}
     for fold in folds:
-        if fold:
-            index = build_index(lib, leave_out=frozenset(fold), tokens=tokens)
-            out.update(dict.fromkeys(fold, index))
+        out.update(_fold_misses(lib, fold, tokens))
     return out
 
 
@@ -71,7 +124,7 @@ def _miss(index: Index, rule_id: str, text: str) -> str | None:
 
 
 def unlearnt_examples(
-    lib: Library, settled: set[str] | None = None, tokens: dict[str, list[str]] | None = None
+    lib: Library, settled: set[str] | None = None, tokens: Texts | None = None
 ) -> tuple[list[str], list[str]]:
     """Examples checked against an index built without them (five-fold cross-validation): (problems,
     warnings). Unseen, an example that its rule does not even reach (not in the first three) or that gets
@@ -80,13 +133,13 @@ def unlearnt_examples(
     examples that ranked their own rule first are added to ``settled`` when it is given."""
     problems: list[str] = []
     warnings: list[str] = []
-    unseen = _held_out(lib, tokens)
+    misses = _all_folds(lib, {} if tokens is None else tokens)
     for rule_id, rule in lib.rules.items():
         src = lib.sources[rule_id]
         doc = lib.documents[src.file]
         for i, text in enumerate(rule.examples):
-            miss = _miss(unseen[text], rule_id, text) if text in unseen else None
-            if not miss and text in unseen and settled is not None:
+            miss = misses.get((rule_id, i))
+            if not miss and (rule_id, i) in misses and settled is not None:
                 settled.add(text)
             if miss:
                 line = doc.locate(("rules", src.index, "examples", i), f"unseen, it {miss}: {text!r}")
@@ -99,7 +152,7 @@ def examples_check(lib: Library) -> tuple[list[str], list[str], list[str]]:
     warnings about examples outranked unseen, warnings about keywords and patterns no example uses)."""
     from coach.content.lint import unsupported
 
-    tokens: dict[str, list[str]] = {}
+    tokens: Texts = {}
     index = build_index(lib, tokens=tokens)
     settled: set[str] = set()
     unlearnt, outranked = unlearnt_examples(lib, settled, tokens)  # each example against an index without it

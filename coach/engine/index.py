@@ -438,44 +438,76 @@ def _idf(docs: list[Counter[str]]) -> dict[str, float]:
 
 def _postings(docs: list[Counter[str]], idf: dict[str, float]) -> dict[str, list[tuple[int, float]]]:
     """Feature -> (rule, weight) over the rules' normalised vectors (empty documents have none)."""
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: dict[str, list[tuple[int, float]]] = {}
     for r, doc in enumerate(docs):
         for f, w in _weigh(doc, idf).items():
-            postings[f].append((r, w))
-    return dict(postings)
+            held = postings.get(f)
+            if held is None:
+                postings[f] = [(r, w)]
+            else:
+                held.append((r, w))
+    return postings
+
+
+_LOG1 = [0.0, 1.0, *(1 + math.log(n) for n in range(2, 64))]
+"""1 + log(n) for the small whole counts almost every feature has (a table look-up, not a call)."""
 
 
 def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-    vec = {f: (1 + math.log(n)) * idf.get(f, 0.0) for f, n in feats.items() if n > 0}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {f: v / norm for f, v in vec.items() if v > 0}
+    """A document's features weighted by (1 + log count) x idf, scaled to unit length; the features with no
+    weight (not in ``idf``, or a count of 0) are left out."""
+    log1, get, log = _LOG1, idf.get, math.log
+    vec: dict[str, float] = {}
+    total = 0.0
+    for f, n in feats.items():
+        if n <= 0:
+            continue
+        v = (log1[n] if type(n) is int and n < 64 else 1 + log(n)) * get(f, 0.0)
+        total += v * v
+        if v > 0:
+            vec[f] = v
+    if total:
+        inv = 1 / math.sqrt(total)
+        for f in vec:
+            vec[f] *= inv
+    return vec
 
 
 def build_index(
     lib: Library,
     zh_mode: str = "bigram",
     leave_out: frozenset[str] = frozenset(),
-    tokens: dict[str, list[str]] | None = None,
+    tokens: dict[str, tuple[list[str], Counter[str]]] | None = None,
 ) -> Index:
     """Compile every rule's examples, phrases, keywords, patterns and terms.
 
     A rule is learnt from its examples (the situations a trainer wrote for it) as much as from its
     match phrases: both are compared with the user's text by similarity. ``leave_out`` holds example
     texts to leave unlearnt, so that ``coach validate`` can check each example against an index that
-    has not seen it (cross-validation), not against itself. ``tokens`` keeps each text's tokens for the
-    next build of the same library (cross-validation builds it once per fold)."""
+    has not seen it (cross-validation), not against itself. ``tokens`` keeps each text's tokens and
+    features for the next build of the same library with the same ``zh_mode`` (cross-validation builds
+    it once per fold)."""
     from coach.content.models import CATEGORY_ORDER
 
     synonyms = Synonyms.build(lib.concepts)
     rule_ids = list(lib.rules)
     rules = [lib.rules[i] for i in rule_ids]
 
-    seen_toks: dict[str, list[str]] = {} if tokens is None else tokens
+    seen: dict[str, tuple[list[str], Counter[str]]] = {} if tokens is None else tokens
+
+    def read(text: str) -> tuple[list[str], Counter[str]]:
+        """A text's tokens and features (never changed by the callers: shared by the next build)."""
+        held = seen.get(text)
+        if held is None:
+            toks = synonyms.apply(clean(text))[0]
+            held = seen[text] = (toks, features_of(toks, zh_mode))
+        return held
 
     def toks_of(text: str) -> list[str]:
-        if text not in seen_toks:
-            seen_toks[text] = synonyms.apply(clean(text))[0]
-        return seen_toks[text]
+        return read(text)[0]
+
+    def feats_of(text: str) -> Counter[str]:
+        return read(text)[1]
 
     vocab: set[str] = set()
     doc_feats: list[Counter[str]] = []
@@ -508,9 +540,8 @@ def build_index(
         story = {"en": Counter(), "zh": Counter()}
         learnt = [e for e in rule.examples if e not in leave_out]
         for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh, *learnt]:
-            toks = toks_of(phrase)
+            toks, feats = read(phrase)
             learn(toks)
-            feats = features_of(toks, zh_mode)
             if feats:
                 doc.update(feats)
                 part[language_of(phrase)].update(feats)
@@ -523,19 +554,19 @@ def build_index(
                 phrase_text.append(phrase)
         for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
             learn(clean(title).split(), signal=True)
-            doc.update(features_of(toks_of(title), zh_mode))
-            part[lang].update(features_of(toks_of(title), zh_mode))
+            doc.update(feats_of(title))
+            part[lang].update(feats_of(title))
         # Two keywords that mean the same after synonym mapping (rebate / 返利) count once, at the higher weight.
-        strongest: dict[str, tuple[float, str, list[str]]] = {}
+        strongest: dict[str, tuple[float, str]] = {}
         for kw in rule.match.keywords:
             toks = toks_of(kw.term)
             if toks:
                 learn(clean(kw.term).split(), signal=True)
                 pin = needle(render(toks))
                 if pin not in strongest or kw.weight > strongest[pin][0]:
-                    strongest[pin] = (kw.weight, kw.term, toks)
-        for pin, (weight, label, toks) in strongest.items():
-            for f, n in features_of(toks, zh_mode).items():
+                    strongest[pin] = (kw.weight, kw.term)
+        for pin, (weight, label) in strongest.items():
+            for f, n in feats_of(label).items():
                 doc[f] += n * weight
                 part[language_of(label)][f] += n * weight
             keywords[pin].append((r, label, weight))
@@ -562,7 +593,7 @@ def build_index(
         part = {"en": Counter(), "zh": Counter()}
         story = {"en": Counter(), "zh": Counter()}
         for phrase in lib.out_of_scope:
-            feats = features_of(toks_of(phrase), zh_mode)
+            feats = feats_of(phrase)
             doc.update(feats)
             part[language_of(phrase)].update(feats)
             if len(feats) >= STORY_FEATURES:  # a long text that is no customer situation (a shopper's post)

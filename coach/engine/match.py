@@ -88,12 +88,17 @@ class MatchResult:
         return bool(self.matches) and self.matches[0].ambiguous
 
 
-def _dot(postings: dict[str, list[tuple[int, float]]], qvec: dict[str, float]) -> dict[int, float]:
-    acc: dict[int, float] = defaultdict(float)
+def _dot(postings: dict[str, list[tuple[int, float]]], qvec: dict[str, float], size: int) -> dict[int, float]:
+    """Item -> dot product of its vector with ``qvec`` (items numbered below ``size``; those with nothing in
+    common are left out). Summed in a list, not a dict: a long text touches every rule many times."""
+    acc = [0.0] * size
+    get = postings.get
     for f, qw in qvec.items():
-        for item, w in postings.get(f, ()):
-            acc[item] += qw * w
-    return acc
+        posting = get(f)
+        if posting:
+            for item, w in posting:
+                acc[item] += qw * w
+    return {item: v for item, v in enumerate(acc) if v}
 
 
 def _query_vector(index: Index, a: Analysed, idf: dict[str, float] | None = None) -> dict[str, float]:
@@ -121,14 +126,14 @@ def _keyword_hits(
                     said[r].append((words, "" if words == label else label))
     mapped = a.mapped
     by_literal, always, position, by_start = _pattern_literals(index)
-    starts = {mapped[i : i + 2] for i in range(len(mapped) - 1)}
-    starts.update(mapped)
+    if len(mapped) < len(by_start):  # a short text: its own two-character starts, looked up
+        starts = {mapped[i : i + 2] for i in range(len(mapped) - 1)}
+        starts.update(mapped)
+        present = starts.intersection(by_start)
+    else:  # a long one: each known start searched for in it (fewer steps, each in C)
+        present = {start for start in by_start if start in mapped}
     found = {
-        regex
-        for start in starts.intersection(by_start)
-        for lit in by_start[start]
-        if lit in mapped
-        for regex in by_literal[lit]
+        regex for start in present for lit in by_start[start] if lit in mapped for regex in by_literal[lit]
     }
     groups = index.pattern_groups
     for regex in sorted(found.union(always), key=position.__getitem__):
@@ -210,11 +215,12 @@ def score_all(
         long_by_lang, long_idf, story_by_lang, story_idf = index.long_parts()
         qvec = _query_vector(index, a, long_idf)
         by_lang = long_by_lang.get(lang)
-        story = _dot(story_by_lang.get(lang, {}), _query_vector(index, a, story_idf))
+        story = _dot(story_by_lang.get(lang, {}), _query_vector(index, a, story_idf), len(index.rule_ids) + 1)
     else:
         qvec = _query_vector(index, a)
         by_lang = index.centroid_by_lang.get(lang)
-    centroid = _dot(index.centroid_postings if by_lang is None else by_lang, qvec)
+    size = len(index.rule_ids) + 1  # the rules and the out-of-scope entry
+    centroid = _dot(index.centroid_postings if by_lang is None else by_lang, qvec, size)
     none_sim = centroid.pop(index.none, 0.0) + story.pop(index.none, 0.0)
     best_sim = max((sim + story.get(r, 0.0) for r, sim in centroid.items()), default=0.0)
     kw, kw_why, _ = hits if hits is not None else _keyword_hits(index, a)

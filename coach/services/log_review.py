@@ -47,7 +47,7 @@ def log_review(
         n = counts(cur, scope)
 
         def last(part: str, of: int, tactic: str | None = None) -> Partial[Row]:
-            got = recent(cur, scope, part, TEXT_LIMIT, of=of, total=n.entries, tactic=tactic)
+            got = recent(cur, scope, part, TEXT_LIMIT, of=of, tactic=tactic)
             return Partial(of, cast(Sequence[Row], got))
 
         nothing = last("nothing", n.entries - n.with_return)

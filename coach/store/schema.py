@@ -478,5 +478,17 @@ ALTER TABLE kpi_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'level' CHECK (ki
     ),
     # accounts
     Migration(version=9, name="account keys folded to simplified", apply=_fold_account_keys),
+    # concessions
+    Migration(
+        version=10,
+        name="concession review index",
+        # Every column the review's counts and sums read, in time order: `coach log review` scans this
+        # index alone (already in the order it adds sizes up) instead of every row of the table.
+        sql="""
+CREATE INDEX concessions_review ON concessions (
+    occurred_at, id, status, stage, tactic, value, unit, get_value, get_unit, account, meeting, practice, get
+);
+""",
+    ),
 ]
 """Every schema step in order (versions 1, 2, 3... without gaps)."""

@@ -129,3 +129,22 @@ def test_a_partial_list_reaches_its_loaded_tail_only():
 
 def test_the_rows_module_knows_the_entry_models_fields():
     assert set(ENTRY_FIELDS) == set(store.NewConcession.model_fields)
+
+
+def test_the_review_reads_the_log_through_its_index_alone(conn):
+    """Every scan of the log is a scan of the review index (schema 10), and the sizes come in time order
+    without a sort; only the few entries the text lists are read from the table, by id."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        log_review(conn, store.Filter(), _advice)
+    finally:
+        conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) >= 4
+    for sql in selects:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        scans = [step for step in plan if step.startswith("SCAN concessions")]
+        assert all("COVERING INDEX concessions_review" in step for step in scans), (sql, plan)
+        if "ORDER BY occurred_at, id" in sql:  # the sizes, added up in time order
+            assert scans and not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan

@@ -260,6 +260,7 @@ def test_schema_version_and_indexes(conn):
         "concessions_account",
         "concessions_meeting",
         "concessions_time",
+        "concessions_review",
         "concessions_no_update",
         "concessions_no_delete",
     } <= names

@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import TYPE_CHECKING
 
 from coach import __version__
+from coach.commands.common import OpenUI, existing_paths, utf8_problem
+from coach.domain.suggest import closest
 from coach.errors import CoachError
-
-if TYPE_CHECKING:
-    from coach.commands.common import OpenUI
 
 COMMANDS = [
     "match",
@@ -80,7 +78,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _closest(word: str, choices: list[str]) -> str | None:
     """The choice nearest to a mistyped ``word``, or None when none is close."""
-    from coach.domain.suggest import closest
 
     return closest(word, choices)
 
@@ -97,7 +94,8 @@ def _options_of(parser: argparse.ArgumentParser, verb: str | None) -> list[str]:
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every verb registered; with ``only``, that verb in full and the others as
-    one-line stubs (start-up time: `coach match --json` need not import the other verbs)."""
+    one-line stubs (start-up time: `coach match --json` need not import the other verbs); with ``only=""``,
+    every verb a stub (bare `coach` opens the UI without importing any verb's module)."""
     parser = _Parser(
         prog="coach",
         description="Coaching for key account managers: describe a situation, get the playbook for it.",
@@ -141,7 +139,7 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``coach`` console script; returns the exit code."""
     _utf8_streams()
-    parser = build_parser(only=_verb_of(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(only=_verb_of(sys.argv[1:] if argv is None else argv) or "")
     args = parser.parse_args(argv)
     if args.verb is not None and not hasattr(args, "run"):  # the first verb-like word was an option's value
         parser = build_parser()
@@ -188,7 +186,6 @@ PATH_DESTS = frozenset(
 def _check_text_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Every text argument must be UTF-8 (it is stored, compared and printed); the first that is not is one
     line naming its option, before anything is opened or changed. Checked here once for every verb."""
-    from coach.commands.common import utf8_problem
 
     names: dict[str, str] = {}
     _option_names(parser, names)
@@ -244,17 +241,14 @@ def _global_options_to_verb(parser: argparse.ArgumentParser, args: argparse.Name
 
 
 def _open_ui(args: argparse.Namespace) -> int:
-    from coach.commands.common import OpenUI
-
     return _run_ui(OpenUI(db=args.ui_db, playbooks=list(args.ui_playbooks or []), lang=args.ui_lang))
 
 
 def _run_ui(request: OpenUI) -> int:
     """Open the terminal UI as ``request`` says (bare ``coach``, or a verb's answer)."""
-    from coach.commands.common import existing_paths
 
     try:
-        from coach.tui.app import run_app
+        from coach.tui.app import run_app  # deferred: Textual and the UI only when the UI opens
     except ImportError as exc:  # pragma: no cover - textual is a dependency
         if request.screen is None:
             build_parser().print_help()

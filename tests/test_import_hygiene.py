@@ -113,3 +113,16 @@ def test_one_verb_imports_only_its_own_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "['coach.commands.match']", out.stdout + out.stderr
+
+
+def test_bare_coach_imports_no_verb_module():
+    """Bare ``coach`` opens the UI: every verb is a stub in its parser, so no verb's module (and none of what
+    a verb imports at its top) is imported before the UI starts."""
+    code = (
+        "import sys, coach.cli as cli\n"
+        "cli._run_ui = lambda request: 0\n"
+        "assert cli.main([]) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('coach.commands.') and m != 'coach.commands.common'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1:] == ["[]"], out.stdout + out.stderr

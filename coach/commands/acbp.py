@@ -5,14 +5,47 @@ so a plan can be edited in an editor."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from coach.commands.account import default_lang
 from coach.commands.common import print_json, safe
+from coach.content.business_plans import (
+    STARTERS,
+    BusinessPlanError,
+    empty_plan,
+    kpi_from_starter,
+    load_yaml_file,
+    replace_kpi,
+    to_yaml,
+    validate_kpi,
+    validate_review,
+)
 from coach.errors import CoachError
+from coach.files import check_target, write_output
 from coach.i18n import tr
+from coach.review.brief import to_html, to_markdown
+from coach.review.business_plan import (
+    carry_over,
+    chart,
+    chart_points,
+    check,
+    log_totals,
+    problems,
+    render_checks,
+    render_plan,
+    render_reviews,
+    review_pack,
+    starters_text,
+    status_phrase,
+    statuses,
+    to_json,
+)
+from coach.store import business_plans as store
+from coach.store.db import session
 
 HELP = "the annual customer business plan: scorecard, quarterly reviews, chart, YAML"
 
@@ -186,8 +219,6 @@ def _in_lang(run: Any) -> Any:
     """``run`` with ``--lang`` defaulting the way ``coach account`` and the other verbs do it."""
 
     def with_lang(args: argparse.Namespace) -> int:
-        from coach.commands.account import default_lang
-
         args.lang = args.lang or default_lang()
         return int(run(args))
 
@@ -210,8 +241,6 @@ def _account_name(args: argparse.Namespace) -> str:
 
 
 def _resolve_year(conn: Any, args: argparse.Namespace) -> int:
-    from coach.store import business_plans as store
-
     if args.year:
         return int(args.year)
     have = store.years(conn, _account_name(args))
@@ -220,7 +249,6 @@ def _resolve_year(conn: Any, args: argparse.Namespace) -> int:
 
 def _q(name: str) -> str:
     """An account name as typed in a shell (quoted when it has spaces)."""
-    import shlex
 
     return shlex.quote(" ".join(name.split()))
 
@@ -234,9 +262,6 @@ def _say(text: str, *, err: bool = False) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     """Start the plan for a year."""
-    from coach.content.business_plans import STARTERS, empty_plan, kpi_from_starter
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     account = _account_name(args)
     with session(args.db) as conn:
@@ -246,7 +271,6 @@ def run_new(args: argparse.Namespace) -> int:
             have = [y for y in store.years(conn, account) if y != year]
             if not have:
                 raise CoachError(f"--copy-last: {account} has no earlier plan to start from")
-            from coach.review.business_plan import carry_over
 
             last = store.get(conn, account, have[0])
             plan = carry_over(last.plan, last.reviews, year)
@@ -269,9 +293,6 @@ def run_new(args: argparse.Namespace) -> int:
 
 def _load_all(args: argparse.Namespace) -> tuple[Any, Any]:
     """(stored plan, concession log totals) for the account and year."""
-    from coach.review.business_plan import log_totals
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     account = _account_name(args)
     with session(args.db) as conn:
@@ -284,7 +305,6 @@ def _load_all(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print the plan (text or JSON)."""
-    from coach.review.business_plan import render_plan, to_json
 
     (stored, history), totals = _load_all(args)
     if args.json:
@@ -303,7 +323,6 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print the checks; exit 1 when a problem is found."""
-    from coach.review.business_plan import check, problems, render_checks
 
     (stored, _), _ = _load_all(args)
     findings = check(stored.plan)
@@ -326,9 +345,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_kpi_add(args: argparse.Namespace) -> int:
     """Add or change one KPI; a new version of the plan."""
-    from coach.content.business_plans import BusinessPlanError, kpi_from_starter, replace_kpi, validate_kpi
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     given = {
         k: getattr(args, k)
@@ -382,8 +398,6 @@ def _option_error(exc: Any) -> CoachError:
 
 def run_starters(args: argparse.Namespace) -> int:
     """Print the FMCG starting set."""
-    from coach.content.business_plans import STARTERS
-    from coach.review.business_plan import starters_text
 
     if args.json:
         print_json({"starters": [s.model_dump() for s in STARTERS]})
@@ -422,9 +436,6 @@ def _split_action(text: str) -> dict[str, Any]:
 
 def run_review_add(args: argparse.Namespace) -> int:
     """Check the review whole, then record it."""
-    from coach.content.business_plans import BusinessPlanError, validate_review
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     data = {
         "period": args.period,
@@ -442,7 +453,6 @@ def run_review_add(args: argparse.Namespace) -> int:
     with session(args.db) as conn:
         store.add_review(conn, account, review)
         stored = store.get(conn, account, int(review.period[:4]))
-    from coach.review.business_plan import status_phrase, statuses
 
     _say(tr(args.lang, "acbp.said.review", period=review.period))
     for st in statuses(stored.plan, stored.reviews):
@@ -456,7 +466,6 @@ def run_review_add(args: argparse.Namespace) -> int:
 
 def run_review_show(args: argparse.Namespace) -> int:
     """Print the year's reviews with their status."""
-    from coach.review.business_plan import render_reviews, statuses
 
     (stored, _), _ = _load_all(args)
     if args.json:
@@ -477,8 +486,6 @@ def run_review_show(args: argparse.Namespace) -> int:
 
 def run_action_done(args: argparse.Namespace) -> int:
     """Mark one action done, wherever it is open."""
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     words = " ".join(args.what.split())
     if not words:
@@ -503,15 +510,12 @@ def run_action_done(args: argparse.Namespace) -> int:
 
 def run_chart(args: argparse.Namespace) -> int:
     """Print target vs actual per quarter."""
-    from coach.review.business_plan import chart
 
     (stored, _), _ = _load_all(args)
     if args.kpi and stored.plan.kpi(args.kpi) is None:
         names = ", ".join(k.name for k in stored.plan.scorecard) or "none yet"
         raise CoachError(f"--kpi: {args.kpi.strip()[:60]!r} is not on the scorecard (KPIs: {names})")
     if args.json:
-        from coach.review.business_plan import chart_points
-
         print_json(
             {
                 "account": stored.plan.account,
@@ -530,24 +534,16 @@ def run_chart(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the plan as YAML."""
-    from coach.content.business_plans import to_yaml
 
     if args.output:
-        from coach.files import check_target
-
         check_target(Path(args.output).expanduser(), force=args.force)  # before the database is opened
     (stored, _), totals = _load_all(args)
     if args.format == "yaml":
         text = to_yaml(stored.plan)
     else:
-        from coach.review.brief import to_html, to_markdown
-        from coach.review.business_plan import review_pack
-
         pack = review_pack(stored.plan, stored.reviews, totals, args.lang, stored.version)
         text = to_markdown(pack) if args.format == "md" else to_html(pack)
     if args.output:
-        from coach.files import write_output
-
         write_output(args.output, text, force=args.force)
         what = "plan" if args.format == "yaml" else "review pack"
         _say(f"wrote the {stored.plan.year} {what} (v{stored.version}) to {args.output}", err=True)
@@ -558,9 +554,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check the file whole, then save it as the plan's new version (or a new plan)."""
-    from coach.content.business_plans import BusinessPlanError, load_yaml_file
-    from coach.store import business_plans as store
-    from coach.store.db import session
 
     plan = load_yaml_file(Path(args.file).expanduser(), args.file)  # every problem located, no database yet
     account = plan.account
@@ -573,7 +566,6 @@ def run_import(args: argparse.Namespace) -> int:
         stored = store.get(conn, account, plan.year)
     key = "acbp.said.saved" if changed else "acbp.said.unchanged"
     _say(tr(args.lang, key, year=stored.plan.year, version=version))
-    from coach.review.business_plan import check, problems
 
     found = problems(check(stored.plan))
     if found:

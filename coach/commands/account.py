@@ -6,11 +6,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from coach.commands.common import print_json, read_stdin, safe
 from coach.errors import CoachError
+from coach.files import check_target, write_output
 from coach.i18n import tr
+from coach.review.accounts import (
+    ATTITUDE_LABELS,
+    DECISION_LABELS,
+    TIER_NEEDS,
+    check,
+    coverage,
+    render_coverage,
+    render_map,
+)
+from coach.review.brief import to_html, to_markdown
+from coach.services.accounts import summary
+from coach.store import accounts as store
+from coach.store.accounts import CONTACT_FIELDS, InvalidField
+from coach.store.db import session
 
 OPTION_NAMES = {
     "name": "NAME",
@@ -238,7 +254,6 @@ def _lang(args: argparse.Namespace) -> str:
 def _cli_error(exc: CoachError, **spelled_as: str) -> CoachError:
     """A store error with the field spelled the way the command line spells it (``spelled_as`` overrides
     ``OPTION_NAMES`` for one action, e.g. ``account="NAME"``)."""
-    from coach.store.accounts import InvalidField
 
     names = {**OPTION_NAMES, **spelled_as}
     if isinstance(exc, InvalidField):
@@ -274,9 +289,6 @@ def _detail_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_add(args: argparse.Namespace) -> int:
     """Add an account."""
-    from coach.review.accounts import TIER_NEEDS
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     fields = _detail_fields(args)
@@ -295,8 +307,6 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_edit(args: argparse.Namespace) -> int:
     """Change an account's details."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     fields = _detail_fields(args)
@@ -315,9 +325,6 @@ def run_edit(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """The accounts, by name."""
-    from coach.review.accounts import TIER_NEEDS
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     with session(args.db) as conn:
@@ -348,9 +355,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _load_map(args: argparse.Namespace, name: str):  # noqa: ANN202
-    from coach.store import accounts as store
-    from coach.store.db import session
-
     with session(args.db) as conn:
         try:
             return store.account_map(conn, name), store.linked_records(conn, name)
@@ -360,7 +364,6 @@ def _load_map(args: argparse.Namespace, name: str):  # noqa: ANN202
 
 def run_show(args: argparse.Namespace) -> int:
     """One account: details, what its tier needs, people, linked records, warnings."""
-    from coach.review.accounts import TIER_NEEDS, check
 
     lang = _lang(args)
     m, linked = _load_map(args, args.name)
@@ -405,8 +408,6 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _tier_dict(tier: str | None, lang: str) -> dict[str, str] | None:
-    from coach.review.accounts import TIER_NEEDS
-
     if not tier:
         return None
     t = TIER_NEEDS[tier]
@@ -427,12 +428,6 @@ def _linked_line(linked: Any, lang: str) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the one-page account summary."""
-    from pathlib import Path
-
-    from coach.files import check_target, write_output
-    from coach.review.brief import to_html, to_markdown
-    from coach.services.accounts import summary
-    from coach.store.db import session
 
     target = Path(args.output).expanduser() if args.output else None
     if target is not None:
@@ -459,8 +454,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_merge(args: argparse.Namespace) -> int:
     """Record that two accounts are one."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     try:
@@ -489,8 +482,6 @@ def _contact_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _person_summary(c: Any, lang: str) -> str:
-    from coach.review.accounts import ATTITUDE_LABELS, DECISION_LABELS
-
     parts = [c.name]
     if c.role:
         parts.append(c.role)
@@ -507,8 +498,6 @@ def _person_summary(c: Any, lang: str) -> str:
 
 def run_contact_add(args: argparse.Namespace) -> int:
     """Add a person to an account."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     side = args.side or "theirs"
@@ -534,8 +523,6 @@ def run_contact_add(args: argparse.Namespace) -> int:
 
 def run_contact_update(args: argparse.Namespace) -> int:
     """Save a new version of a person."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     fields = _contact_fields(args)
@@ -560,8 +547,6 @@ def run_contact_update(args: argparse.Namespace) -> int:
 
 def run_contact_history(args: argparse.Namespace) -> int:
     """Every version of one person."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     with session(args.db) as conn:
@@ -583,8 +568,6 @@ def run_contact_history(args: argparse.Namespace) -> int:
 
 def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
     """What one version changed: ``role: Buyer → Category manager; plan: set``."""
-    from coach.review.accounts import ATTITUDE_LABELS, DECISION_LABELS
-    from coach.store.accounts import CONTACT_FIELDS
 
     def shown(field: str, value: Any) -> str:
         if value is None or value == "":
@@ -619,8 +602,6 @@ def _changes(old: Any, new: Any, names: dict[int, str], lang: str) -> str:
 
 def run_link(args: argparse.Namespace) -> int:
     """Record who knows whom."""
-    from coach.store import accounts as store
-    from coach.store.db import session
 
     lang = _lang(args)
     try:
@@ -664,7 +645,6 @@ def run_link(args: argparse.Namespace) -> int:
 
 def run_map(args: argparse.Namespace) -> int:
     """The relationship map as an indented tree."""
-    from coach.review.accounts import render_map
 
     m, _ = _load_map(args, args.name)
     if args.json:
@@ -676,7 +656,6 @@ def run_map(args: argparse.Namespace) -> int:
 
 def run_coverage(args: argparse.Namespace) -> int:
     """Our people × their people."""
-    from coach.review.accounts import coverage, render_coverage
 
     m, _ = _load_map(args, args.name)
     if args.json:
@@ -688,7 +667,6 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """The coach's warnings; exit 1 when there are any."""
-    from coach.review.accounts import check
 
     lang = _lang(args)
     m, _ = _load_map(args, args.name)

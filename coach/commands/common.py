@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coach import locations
 from coach.errors import CoachError
 
 _CONTROL = re.compile(
@@ -59,8 +60,7 @@ def playbook_options(parser: argparse.ArgumentParser) -> None:
 
 def load_index(args: argparse.Namespace, *, report_notices: bool = True):  # noqa: ANN201
     """Load shipped + user playbooks and build the index; content errors stop with one line."""
-    from coach import locations
-    from coach.content.compiled import cached_index
+    from coach.content.compiled import cached_index  # deferred: coach log loads no playbooks
 
     dirs = locations.user_playbook_dirs(getattr(args, "playbooks", None))
     lib, index = cached_index(dirs)
@@ -72,8 +72,7 @@ def load_index(args: argparse.Namespace, *, report_notices: bool = True):  # noq
 
 def load_fast_index(args: argparse.Namespace):  # noqa: ANN201
     """The engine's index only (from the cache when the playbooks have not changed), for JSON output."""
-    from coach import locations
-    from coach.content.compiled import fast_index
+    from coach.content.compiled import fast_index  # deferred: coach log loads no playbooks
 
     index, notices = fast_index(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
     for notice in notices:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from coach import locations
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the verb."""
@@ -15,7 +17,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach import locations
 
     for name, path in locations.all_locations().items():
         print(f"{name + ':':19} {path}")

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from types import SimpleNamespace
 
+from coach import locations
 from coach.commands.common import load_fast_index, playbook_options, print_json, read_text_arg, safe
+from coach.content import compiled
+from coach.engine import rank
+from coach.engine.match import explanation
+from coach.engine.normalize import language_of
 from coach.i18n import tr
 
 
@@ -47,7 +53,6 @@ def result_json(result) -> dict:  # noqa: ANN001
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.engine import rank
 
     if args.jsonl:
         index = load_fast_index(args)
@@ -60,11 +65,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result_json(rank(load_fast_index(args), text, top=args.top)))
         return 0
-    from types import SimpleNamespace
-
-    from coach import locations
-    from coach.content import compiled
-    from coach.engine.normalize import language_of
 
     result = rank(load_fast_index(args), text, top=args.top)
     # Printing needs a few fields of a few rules: views of the cached data, not validated models.
@@ -85,7 +85,6 @@ situations (tiers, the KAM's job, our own departments) get none."""
 
 def render_text(lib, result, lang: str) -> str:  # noqa: ANN001
     """Readable advice for the best match, then the other candidates; all text printed literally."""
-    from coach.engine.match import explanation
 
     if not result.matches:
         return tr(lang, "match.none")

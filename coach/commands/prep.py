@@ -12,9 +12,34 @@ from pathlib import Path
 from typing import Any
 
 from coach.clock import local_time
+from coach.commands.account import default_lang
 from coach.commands.common import existing_id, playbook_options, print_json, safe
+from coach.content.plans import (
+    PART_NAMES,
+    PARTS,
+    MissingParts,
+    PlanError,
+    copy_for_meeting,
+    gaps,
+    item_line,
+    load_yaml_file,
+    load_yaml_text,
+    missing_parts,
+    parse_items,
+    require_complete,
+    to_yaml,
+    validate,
+)
 from coach.errors import CoachError
+from coach.files import FileProblem, read_bytes, write_output
 from coach.i18n import tr
+from coach.review.account_summary import offer_head, offer_lines, room_section
+from coach.review.brief import guidance_ids, render
+from coach.services.accounts import meeting_room, offer, with_offer
+from coach.services.prep import apply_suggestions, named_suggestions, playbook_guidance
+from coach.services.prep import suggestions_for as service_suggestions
+from coach.store import plans as store
+from coach.store.db import session
 
 # (option, part, help); each list option is repeatable, one item per use, in the order given.
 PART_OPTIONS: list[tuple[str, str, str]] = [
@@ -233,7 +258,6 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _part_items(args: argparse.Namespace) -> dict[str, list[Any]]:
     """Items given as options, parsed and checked one by one; keys are part names."""
-    from coach.content.plans import parse_items
 
     by_part: dict[str, list[tuple[str, str]]] = {}
     option_part = {option: part for option, part, _ in PART_OPTIONS}
@@ -295,7 +319,6 @@ def _fills_parts(args: argparse.Namespace) -> bool:
 def _read_yaml(path_text: str, *, complete: bool):  # noqa: ANN202
     """A plan from a YAML file, every problem located; ``complete`` also requires the required parts (without
     it, the file is checked on its own so positions point into it, and options are applied on top later)."""
-    from coach.content.plans import load_yaml_file
 
     return load_yaml_file(Path(path_text).expanduser(), path_text, complete=complete)
 
@@ -303,9 +326,8 @@ def _read_yaml(path_text: str, *, complete: bool):  # noqa: ANN202
 def suggestions_for(conn, plan) -> list:  # noqa: ANN001
     """Moved to ``coach.services.prep.suggestions_for``; this name stays only until the tests written
     against the verb module use the service (then it goes)."""
-    from coach.services.prep import suggestions_for as found
 
-    return found(conn, plan)
+    return service_suggestions(conn, plan)
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -317,10 +339,6 @@ def _say(text: str, *, err: bool = False) -> None:
 
 def run_new(args: argparse.Namespace) -> int:
     """Build, check and save a new plan; prints its id."""
-    from coach.content.plans import MissingParts, copy_for_meeting, require_complete, validate
-    from coach.services.prep import apply_suggestions
-    from coach.store import plans as store
-    from coach.store.db import session
 
     if args.file and args.copy_last:
         raise CoachError("--file and --copy-last: give one of them")
@@ -356,7 +374,6 @@ def run_new(args: argparse.Namespace) -> int:
                     "nothing was saved",
                     "add it with `coach account add NAME --tier TIER`, or leave out --from-account",
                 )
-            from coach.services.accounts import with_offer
 
             data = with_offer(data, offered, lang)
         plan = validate(data, "plan")
@@ -385,21 +402,17 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def _locale_lang() -> str:
-    from coach.commands.account import default_lang
-
     return default_lang()
 
 
 def account_offer(conn, account: str, meeting_date: str | None):  # noqa: ANN001, ANN201
     """What the key account offers the plan (``coach.services.accounts.offer``), or None."""
-    from coach.services.accounts import offer
 
     return offer(conn, account, meeting_date=meeting_date)
 
 
 def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN001
     """What the key account offers, a few lines for standard error."""
-    from coach.review.account_summary import offer_head, offer_lines
 
     sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
     lines = [offer_head(offered, lang)]
@@ -409,9 +422,7 @@ def offer_text(offered, lang: str, *, added: bool = False) -> str:  # noqa: ANN0
 
 
 def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # noqa: ANN001
-    from coach.services.prep import named_suggestions, suggestions_for
-
-    found = suggestions_for(conn, plan)
+    found = service_suggestions(conn, plan)
     if found:
         sep = "；" if lang == "zh" else "; "
         tactics = sep.join(named_suggestions(found, lang))
@@ -426,8 +437,6 @@ def _hint_suggestions(conn, plan, plan_id: int, lang: str = "en") -> None:  # no
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the plans (text or JSON)."""
-    from coach.store import plans as store
-    from coach.store.db import session
 
     with session(getattr(args, "db", None)) as conn:
         found = store.list_plans(conn, (args.account or "").strip() or None)
@@ -458,7 +467,6 @@ def plan_name(plan_id: int, plan, lang: str = "en") -> str:  # noqa: ANN001
 
 def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) -> str:  # noqa: ANN001
     """A saved plan as readable text: each part with its items in the one-per-line format."""
-    from coach.content.plans import PART_NAMES, PARTS, gaps, item_line, missing_parts
 
     plan = stored.plan
     names = PART_NAMES[lang]
@@ -520,11 +528,6 @@ def plan_text(stored, lang: str = "en", suggestions: list[str] | None = None) ->
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one version of a plan, or its history."""
-    from coach.content.plans import gaps, missing_parts
-    from coach.services.prep import named_suggestions, suggestions_for
-    from coach.store import plans as store
-    from coach.store.db import session
-
     lang = _lang(args)
     with session(getattr(args, "db", None)) as conn:
         if args.history:
@@ -543,7 +546,7 @@ def run_show(args: argparse.Namespace) -> int:
                     _say(f"  v{v}  {local_time(s)}" + (f"  {n}" if n else ""))
             return 0
         stored = store.get(conn, args.plan, args.version)
-        found = suggestions_for(conn, stored.plan) if stored.is_latest else []
+        found = service_suggestions(conn, stored.plan) if stored.is_latest else []
     if args.json:
         print_json(
             {
@@ -571,10 +574,6 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_edit(args: argparse.Namespace) -> int:
     """Save a new version from options, a file, or the editor; nothing is saved unless it all checks out."""
-    from coach.content.plans import require_complete, validate
-    from coach.services.prep import apply_suggestions
-    from coach.store import plans as store
-    from coach.store.db import session
 
     edited: Path | None = None  # the editor's file: removed only once its plan is saved
     with session(getattr(args, "db", None)) as conn:
@@ -631,7 +630,6 @@ def _editor_command() -> list[str]:
 def _read_edits(path: Path, plan_id: int) -> str:
     """The text the editor left in ``path``; anything that is not readable UTF-8 text is one line that says
     where the user's edits are (kept, in whatever form the editor left them)."""
-    from coach.files import FileProblem, read_bytes
 
     try:
         raw = read_bytes(path, 1_000_000, str(path))
@@ -664,7 +662,6 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
     The file is never removed while it may hold the user's typing: when they give up with edits in it,
     when it cannot be read back (another encoding, a folder put in its place), or when saving fails.
     """
-    from coach.content.plans import PlanError, load_yaml_text, to_yaml
 
     original = to_yaml(current.plan)
     fd, tmp = tempfile.mkstemp(prefix=f"coach-plan-{current.id}-", suffix=".yaml")
@@ -718,10 +715,6 @@ def _edit_in_editor(current):  # noqa: ANN001, ANN202
 
 def run_export(args: argparse.Namespace) -> int:
     """Write a plan version as YAML."""
-    from coach.content.plans import to_yaml
-    from coach.files import write_output
-    from coach.store import plans as store
-    from coach.store.db import session
 
     with session(getattr(args, "db", None)) as conn:
         stored = store.get(conn, args.plan, args.version)
@@ -740,8 +733,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check a YAML plan, then save it as a new plan or a new version."""
-    from coach.store import plans as store
-    from coach.store.db import session
 
     plan = _read_yaml(args.file, complete=True)
     with session(getattr(args, "db", None)) as conn:
@@ -760,13 +751,6 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Write the one-page brief (with who is in the room when the plan's account is a key account)."""
-    from coach.files import write_output
-    from coach.review.account_summary import room_section
-    from coach.review.brief import guidance_ids, render
-    from coach.services.accounts import meeting_room
-    from coach.services.prep import playbook_guidance
-    from coach.store import plans as store
-    from coach.store.db import session
 
     lang = _lang(args)
     with session(getattr(args, "db", None)) as conn:

@@ -8,6 +8,13 @@ import sys
 from pathlib import Path
 
 from coach.commands.common import playbook_options, safe
+from coach.commands.train import _refuse_existing, default_lang, names_for
+from coach.files import write_output
+from coach.store import training
+from coach.store.db import session
+from coach.store.training import clean_name, now_iso
+from coach.training import report
+from coach.training.progress import merge, progress, with_roleplay_titles
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,9 +41,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def build(conn, klass: str, fmt: str, lang: str, names: dict[str, dict[str, str]], when: str) -> str:  # noqa: ANN001
     """The report's text for a class read from ``conn``."""
-    from coach.store import training
-    from coach.training import report
-    from coach.training.progress import merge, progress, with_roleplay_titles
 
     trainees = []
     for profile in training.class_profiles(conn, klass):
@@ -58,10 +62,6 @@ def build(conn, klass: str, fmt: str, lang: str, names: dict[str, dict[str, str]
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.commands.train import _refuse_existing, default_lang, names_for
-    from coach.files import write_output
-    from coach.store.db import session
-    from coach.store.training import clean_name, now_iso
 
     clean_name(args.klass, "--class")
     out = Path(args.output).expanduser() if args.output else None

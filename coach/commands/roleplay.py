@@ -8,9 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coach import locations
 from coach.commands.common import OpenUI, existing_paths, playbook_options, print_json, safe, utf8_problem
+from coach.content import compiled
 from coach.errors import CoachError
 from coach.i18n import tr
+from coach.roleplay import engine
+from coach.roleplay.engine import Kit
+from coach.roleplay.record import debrief_dict, exchange_dict, live_record, scenario_dict, scorecard, text
+from coach.roleplay.render import customer_line, debrief_text, feedback_lines, intro, scorecard_line
+from coach.services.roleplay import load_scenarios
+from coach.store import sessions
+from coach.store.db import session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -63,9 +72,6 @@ def default_lang() -> str:
 
 def load_kit(playbooks: list[str] | None):  # noqa: ANN201
     """The playbooks (situations and reply behaviours required) compiled for role-play."""
-    from coach import locations
-    from coach.content import compiled
-    from coach.roleplay.engine import Kit
 
     lib = compiled.library(locations.user_playbook_dirs(playbooks), situations=True, replies=True)
     lib.raise_if_problems()
@@ -76,7 +82,6 @@ def load_kit(playbooks: list[str] | None):  # noqa: ANN201
 
 def load_scenario_set(kit, extra: list[str], scenario_arg: str | None = None):  # noqa: ANN001, ANN201
     """Shipped scenarios, ``--scenarios`` and SCENARIO when it is a file; problems stop with one line."""
-    from coach.services.roleplay import load_scenarios
 
     paths = existing_paths(extra)
     if scenario_arg and scenario_arg.endswith((".yaml", ".yml")):
@@ -183,17 +188,6 @@ def play_plain(
     At an ending the debrief is shown and the session saved; a following ``/retry`` takes back the last
     reply and plays that turn again, any other line (or the end of input) leaves.
     """
-    from coach.roleplay import engine
-    from coach.roleplay.record import debrief_dict, exchange_dict, live_record, scenario_dict, scorecard
-    from coach.roleplay.render import (
-        customer_line,
-        debrief_text,
-        feedback_lines,
-        intro,
-        scorecard_line,
-    )
-    from coach.store import sessions
-    from coach.store.db import session
 
     stdin = stdin or sys.stdin
     out = out or sys.stdout
@@ -278,6 +272,4 @@ def play_plain(
 
 
 def _text(value) -> dict[str, str] | None:  # noqa: ANN001
-    from coach.roleplay.record import text
-
     return text(value)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from coach.content.schemas import ANY, KINDS, file_name, render
+from coach.errors import CoachError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register the verb."""
-    from coach.content.schemas import ANY, KINDS
 
     p = sub.add_parser(
         "schema",
@@ -31,10 +34,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from pathlib import Path
-
-    from coach.content.schemas import KINDS, file_name, render
-    from coach.errors import CoachError
 
     if args.write is None:
         print(render(args.kind), end="")

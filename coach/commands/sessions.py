@@ -9,7 +9,11 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.commands.common import existing_id, print_json, safe
+from coach.files import check_target, write_output
 from coach.i18n import tr
+from coach.roleplay.render import debrief_text, html_page, markdown
+from coach.store import sessions
+from coach.store.db import session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -65,10 +69,6 @@ def session_id(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.files import check_target, write_output
-    from coach.roleplay.render import debrief_text, html_page, markdown
-    from coach.store import sessions
-    from coach.store.db import session
 
     out: Path | None = None
     if args.sessions_action == "export" and args.output:

@@ -10,8 +10,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.commands.common import playbook_options, print_json, safe
+from coach import locations
+from coach.commands.common import load_index, playbook_options, print_json, safe
+from coach.content import compiled
+from coach.content.loader import reply_ids, situation_ids
+from coach.content.scenarios import load_default
 from coach.errors import CoachError
+from coach.files import check_target, write_output
+from coach.i18n import tr
+from coach.store import training
+from coach.store.db import session
+from coach.training import transfer
+from coach.training.drill import MAX_POINTS, DrillRun, drill_items, entry_lines
+from coach.training.drill import record as drill_record
+from coach.training.progress import (
+    mistake_label,
+    name_of,
+    progress,
+    titles,
+    top_mistakes,
+    with_roleplay_titles,
+)
+from coach.training.quiz import QuizRun, quiz_bank
+from coach.training.quiz import record as quiz_record
+from coach.training.report import progress_text
 
 CATEGORIES = ("difficult", "complaint", "tactic", "principle", "trade", "ethics", "account")
 STOP = {"q", "quit", "exit", "stop", "退出", "结束"}
@@ -110,15 +132,12 @@ def default_lang() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.store.db import session
 
     action = args.train_action
     if action == "import":
         return _import(args)
     if action in ("drill", "quiz"):
         return sitting(args, sys.stdin, sys.stdout)
-    from coach.files import write_output
-    from coach.store import training
 
     if action == "export":
         out = Path(args.output).expanduser()
@@ -145,12 +164,8 @@ def _now() -> datetime:
 
 
 def _library_and_index(args: argparse.Namespace, need_index: bool):  # noqa: ANN202
-    from coach.commands.common import load_index
-
     if need_index:
         return load_index(args)
-    from coach import locations
-    from coach.content import compiled
 
     lib = compiled.library(locations.user_playbook_dirs(args.playbooks))
     lib.raise_if_problems()
@@ -161,8 +176,6 @@ def _library_and_index(args: argparse.Namespace, need_index: bool):  # noqa: ANN
 
 def _scenarios(lib) -> list[Any]:  # noqa: ANN001
     """The shipped scenarios whose turns name known situations; broken files are skipped with a note."""
-    from coach.content.loader import reply_ids, situation_ids
-    from coach.content.scenarios import load_default
 
     found = load_default(
         situations=set(situation_ids()) | set(lib.rules), behaviours=set(reply_ids()) | set(lib.behaviours)
@@ -190,7 +203,6 @@ class Asker:
 
     def ask(self, n: int) -> int | None:
         """A 0-based choice, or None to stop."""
-        from coach.i18n import tr
 
         while True:
             self.out.write(tr(self.lang, "answer.prompt", n=n))
@@ -219,22 +231,15 @@ class Asker:
 
 def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     """Run a drill or quiz sitting on standard input/output, saving each answer as it is given."""
-    from coach.i18n import tr
-    from coach.store import training
-    from coach.store.db import session
 
     lang = args.lang or default_lang()
     drill = args.train_action == "drill"
     lib, index = _library_and_index(args, need_index=drill)
     if drill:
-        from coach.training.drill import drill_items
-
         items: list[Any] = drill_items(lib, _scenarios(lib), lang=lang, category=args.category)
         if not items:
             raise CoachError(tr(lang, "drill.none"))
     else:
-        from coach.training.quiz import quiz_bank
-
         items = quiz_bank(lib)
         if not items:
             raise CoachError(tr(lang, "quiz.none"))
@@ -247,10 +252,6 @@ def sitting(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
 
 def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa: ANN001
-    from coach.i18n import tr
-    from coach.store import training
-    from coach.training.drill import MAX_POINTS, DrillRun, entry_lines, record
-
     lang = asker.lang
     run = DrillRun(
         lib,
@@ -293,7 +294,7 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
         training.add_attempt(
             conn,
             profile.id,
-            record(result, lib, run=run.run, seq=len(run.results) - 1, at=training.now_iso()),
+            drill_record(result, lib, run=run.run, seq=len(run.results) - 1, at=training.now_iso()),
         )
         if result.response_right:
             asker.say(tr(lang, "drill.response.right"))
@@ -331,10 +332,6 @@ def _drill(conn, profile, lib, index, items, args, asker: Asker) -> int:  # noqa
 
 
 def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
-    from coach.i18n import tr
-    from coach.store import training
-    from coach.training.quiz import QuizRun, record
-
     lang = asker.lang
     run = QuizRun(
         lib,
@@ -358,7 +355,9 @@ def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
             break
         result, requeued = run.answer(q, choice)
         training.add_attempt(
-            conn, profile.id, record(result, run=run.run, seq=len(run.results) - 1, at=training.now_iso())
+            conn,
+            profile.id,
+            quiz_record(result, run=run.run, seq=len(run.results) - 1, at=training.now_iso()),
         )
         asker.say(
             tr(lang, "quiz.right") if result.right else tr(lang, "quiz.wrong", answer=q.options[q.answer])
@@ -377,9 +376,6 @@ def _quiz(conn, profile, lib, bank, args, asker: Asker) -> int:  # noqa: ANN001
 
 def names_for(playbooks: list[str] | None) -> dict[str, dict[str, str]]:
     """Display names from the playbooks (the taxonomy's when a playbook cannot be loaded)."""
-    from coach import locations
-    from coach.content import compiled
-    from coach.training.progress import titles
 
     lib = compiled.library(locations.user_playbook_dirs(playbooks), check=False)
     return titles(lib)
@@ -387,7 +383,6 @@ def names_for(playbooks: list[str] | None) -> dict[str, dict[str, str]]:
 
 def progress_dict(p: Any, names: dict[str, dict[str, str]], lang: str) -> dict[str, Any]:
     """A ``Progress`` as JSON."""
-    from coach.training.progress import mistake_label, name_of, top_mistakes
 
     return {
         "drill": {"questions": p.drill_questions, "fully_right": p.drill_right},
@@ -440,10 +435,6 @@ def progress_dict(p: Any, names: dict[str, dict[str, str]], lang: str) -> dict[s
 
 
 def _progress(conn, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from coach.store import training
-    from coach.training.progress import progress, with_roleplay_titles
-    from coach.training.report import progress_text
-
     lang = args.lang or default_lang()
     profile = training.resolve_profile(conn, args.profile, args.klass, create=False)
     rps = training.roleplays(conn, profile)
@@ -457,8 +448,6 @@ def _progress(conn, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _profiles(conn, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from coach.store import training
-
     found = training.class_profiles(conn, args.klass) if args.klass else training.list_profiles(conn)
     rows = []
     for p in found:
@@ -485,16 +474,10 @@ def _profiles(conn, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _refuse_existing(out: Path) -> None:
-    from coach.files import check_target
-
     check_target(out, force=None)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from coach.store import training
-    from coach.store.db import session
-    from coach.training import transfer
-
     files = [(transfer.read(Path(f).expanduser()), f) for f in args.files]
     with session(args.db) as conn:
         report = training.import_class(conn, files)

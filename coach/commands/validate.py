@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coach import locations
 from coach.commands.common import existing_paths, playbook_options, safe
+from coach.content import verify
+from coach.content.compiled import remembered_check
+from coach.content.glossary import check as check_glossary
+from coach.content.lint import warnings
+from coach.content.loader import check_required, load_library
+from coach.services.roleplay import check_scenarios
+from coach.training import checks as training_checks
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -43,11 +51,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach import locations
-    from coach.content.compiled import remembered_check
-    from coach.content.loader import check_required, load_library
-    from coach.content.verify import examples_check, verify_behaviours
-
     extra = locations.user_playbook_dirs(args.playbooks) + existing_paths(args.paths)
     lib = load_library([locations.shipped_playbooks_dir(), *extra])
     check_required(lib)
@@ -58,25 +61,18 @@ def run(args: argparse.Namespace) -> int:
     unused: list[str] = []
     if lib.rules:
         # every example against the engine, unseen and seen (kept while no playbook or engine file changes)
-        unlearnt, outranked, unused = remembered_check(extra, lambda: examples_check(lib))
+        unlearnt, outranked, unused = remembered_check(extra, lambda: verify.examples_check(lib))
         examples = sum(len(r.examples) + len(r.counter_examples) for r in lib.rules.values())
     if lib.behaviours:
-        problems += verify_behaviours(lib)
+        problems += verify.verify_behaviours(lib)
         examples += sum(len(b.examples) + len(b.counter_examples) for b in lib.behaviours.values())
-    from coach.services.roleplay import check_scenarios
-
     found, figures, scenarios = check_scenarios(
         lib, existing_paths(args.scenarios), autoplay=args.autoplay, seed=args.seed
     )
     problems += found
-    from coach.content.glossary import check as check_glossary
-
     problems += check_glossary(lib, [locations.shipped_scenarios_dir(), *existing_paths(args.scenarios)])
-    from coach.training.checks import validate_drills
-
-    problems += validate_drills(lib)  # drill questions: the right key, no right answer offered as wrong
-    from coach.content.lint import warnings
-
+    # drill questions: the right key, no right answer offered as wrong
+    problems += training_checks.validate_drills(lib)
     cautions = [] if args.quiet else warnings(lib)  # match lists past their size, slow patterns
     problems += unlearnt
     if not args.quiet:

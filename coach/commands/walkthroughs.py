@@ -8,6 +8,9 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.commands.common import existing_id, print_json, safe
+from coach.files import check_target, write_output
+from coach.store import walkthroughs
+from coach.store.db import session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -53,9 +56,6 @@ def _wt_id(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
-    from coach.files import check_target, write_output
-    from coach.store import walkthroughs
-    from coach.store.db import session
 
     if args.wt_action == "export" and args.output:
         check_target(Path(args.output).expanduser(), force=None)  # before the database is opened

@@ -438,39 +438,17 @@ def _idf(docs: list[Counter[str]]) -> dict[str, float]:
 
 def _postings(docs: list[Counter[str]], idf: dict[str, float]) -> dict[str, list[tuple[int, float]]]:
     """Feature -> (rule, weight) over the rules' normalised vectors (empty documents have none)."""
-    postings: dict[str, list[tuple[int, float]]] = {}
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for r, doc in enumerate(docs):
         for f, w in _weigh(doc, idf).items():
-            held = postings.get(f)
-            if held is None:
-                postings[f] = [(r, w)]
-            else:
-                held.append((r, w))
-    return postings
-
-
-_LOG1 = [0.0, 1.0, *(1 + math.log(n) for n in range(2, 64))]
-"""1 + log(n) for the small whole counts almost every feature has (a table look-up, not a call)."""
+            postings[f].append((r, w))
+    return dict(postings)
 
 
 def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-    """A document's features weighted by (1 + log count) x idf, scaled to unit length; the features with no
-    weight (not in ``idf``, or a count of 0) are left out."""
-    log1, get, log = _LOG1, idf.get, math.log
-    vec: dict[str, float] = {}
-    total = 0.0
-    for f, n in feats.items():
-        if n <= 0:
-            continue
-        v = (log1[n] if type(n) is int and n < 64 else 1 + log(n)) * get(f, 0.0)
-        total += v * v
-        if v > 0:
-            vec[f] = v
-    if total:
-        inv = 1 / math.sqrt(total)
-        for f in vec:
-            vec[f] *= inv
-    return vec
+    vec = {f: (1 + math.log(n)) * idf.get(f, 0.0) for f, n in feats.items() if n > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {f: v / norm for f, v in vec.items() if v > 0}
 
 
 def build_index(

@@ -10,8 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from coach.content.business_plans import BusinessPlan, Objective, Review
-from coach.review.account_summary import OpenAction, Room, key_people, open_actions, open_objectives, room
+from coach.content.business_plans import BusinessPlan, Objective, Review, name_key
+from coach.review.account_summary import (
+    OFFER_ACTIONS,
+    OpenAction,
+    Room,
+    agenda_line,
+    key_people,
+    open_actions,
+    open_objectives,
+    room,
+)
+from coach.review.account_summary import summary as build
+from coach.review.business_plan import log_totals
+from coach.store import accounts, business_plans
 from coach.store.accounts import AccountMap, Contact
 
 
@@ -37,7 +49,6 @@ class AccountOffer:
 def plan_year(conn: sqlite3.Connection, account: str, when: date) -> int | None:
     """The business plan a meeting on ``when`` belongs to: that year's, else the latest before it, else the
     earliest after it; None when the account has no plan."""
-    from coach.store import business_plans
 
     have = business_plans.years(conn, account)
     if not have:
@@ -51,8 +62,6 @@ def plan_year(conn: sqlite3.Connection, account: str, when: date) -> int | None:
 def _plan(
     conn: sqlite3.Connection, account: str, year: int | None
 ) -> tuple[BusinessPlan | None, list[Review]]:
-    from coach.store import business_plans
-
     if year is None:
         return None, []
     stored = business_plans.load(conn, account, year)
@@ -70,7 +79,6 @@ def offer(
     conn: sqlite3.Connection, account: str, *, meeting_date: str | None = None, today: date | None = None
 ) -> AccountOffer | None:
     """What the key account ``account`` offers a meeting plan, or None when it is not a key account."""
-    from coach.store import accounts
 
     today = today or date.today()
     if accounts.find(conn, account) is None:
@@ -86,8 +94,6 @@ def with_offer(data: dict[str, Any], offered: AccountOffer, lang: str) -> dict[s
     ``professionalism.agenda``) with what the key account offers added: the business plan's own objectives
     as nice-to-have (unless already there) and its open actions, overdue first, as agenda points (unless
     already there). ``coach prep new --from-account`` and the meeting-plan screen both call this."""
-    from coach.content.business_plans import name_key
-    from coach.review.account_summary import OFFER_ACTIONS, agenda_line
 
     data = {**data, "professionalism": dict(data.get("professionalism") or {})}
     objectives = list(data.get("objectives") or [])
@@ -111,7 +117,6 @@ def meeting_room(
 ) -> Room | None:
     """Their people at the meeting matched to the account's map, with the coach's warnings; None when the
     plan's account is not a key account."""
-    from coach.store import accounts
 
     if accounts.find(conn, account) is None:
         return None
@@ -128,9 +133,6 @@ def summary(
 ) -> Any:
     """The one-page account summary (a ``coach.review.brief.Brief``) for ``year`` (default: the plan that
     covers today, else this year). ``AccountNotFound`` when there is no such account."""
-    from coach.review.account_summary import summary as build
-    from coach.review.business_plan import log_totals
-    from coach.store import accounts, business_plans
 
     today = today or date.today()
     m = accounts.account_map(conn, account)

@@ -7,6 +7,9 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from coach.review.plans import check, no_plan_text, render_text, to_json
+from coach.store import plans as store
+
 
 def meeting_plan_review(
     conn: sqlite3.Connection,
@@ -19,8 +22,6 @@ def meeting_plan_review(
     """Each plan saved for ``meeting`` (and ``account`` when given) checked against ``rows``: over a limit,
     past the walk-away point, not in the plan. Returns (text, {"plan_checks": [...]}); the text says so
     when the meeting has no plan; None when no meeting is given."""
-    from coach.review.plans import check, no_plan_text, render_text, to_json
-    from coach.store import plans as store
 
     meeting = (meeting or "").strip()
     if not meeting:

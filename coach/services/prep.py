@@ -9,8 +9,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from coach import locations
+from coach.content import compiled
+from coach.content.loader import taxonomy
 from coach.content.plans import Plan, tactic_choices, validate
 from coach.errors import CoachError
+from coach.files import FileProblem, write_file
+from coach.review.account_summary import room_section
+from coach.review.brief import render
 from coach.review.plans import (
     Guidance,
     TacticSuggestion,
@@ -20,6 +26,7 @@ from coach.review.plans import (
     suggestion_lines,
     suggestion_note,
 )
+from coach.services.accounts import meeting_room
 from coach.store.concessions import Filter, select
 from coach.store.plans import roleplay_situations
 
@@ -65,15 +72,11 @@ def playbook_guidance(
 ) -> dict[str, Guidance]:
     """Guidance for rule ids from the playbooks (shipped, ``COACH_PLAYBOOKS`` and ``playbooks``); only the
     situations' names when the playbooks cannot load."""
-    from coach import locations
-    from coach.content import compiled
 
     try:
         found = compiled.load(locations.user_playbook_dirs([str(p) for p in playbooks or []]))
         rules, tax = found.library(check=False).rules, found.taxonomy  # what loaded, even with a bad file
     except CoachError:
-        from coach.content.loader import taxonomy
-
         rules, tax = {}, taxonomy()
     return guidance(rules, ids, _names(tax))
 
@@ -81,7 +84,6 @@ def playbook_guidance(
 def guidance_from(rules: Mapping[str, Any], ids: Iterable[str]) -> dict[str, Guidance]:
     """Guidance for rule ids from rules already loaded (the UI's library, or none yet): a rule the
     playbooks lack is named as the taxonomy names it, never by its id."""
-    from coach.content.loader import taxonomy
 
     return guidance(rules, ids, _names(taxonomy()))
 
@@ -107,7 +109,6 @@ def _names(tax: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 def write_brief(folder: Path, stem: str, render: Callable[[str], str]) -> Path:
     """Write the brief as ``STEM.md`` and ``STEM.html`` in ``folder`` (``STEM-2.md``... when taken: an earlier
     export is never overwritten), owner-only and whole or not at all; returns the Markdown file."""
-    from coach.files import FileProblem, write_file
 
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -135,9 +136,6 @@ def export_brief(
 ) -> Path:
     """Write the plan's brief in ``lang`` to ``folder`` as Markdown and HTML (``write_brief``), as ``coach prep
     brief`` renders it, with who of theirs is in the room read now; returns the Markdown file."""
-    from coach.review.account_summary import room_section
-    from coach.review.brief import render
-    from coach.services.accounts import meeting_room
 
     room = meeting_room(conn, plan.account, plan.professionalism.theirs)
     people = room_section(room, lang) if room is not None else None

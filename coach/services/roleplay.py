@@ -9,6 +9,9 @@ from pathlib import Path
 from coach.content.library import Library
 from coach.content.loader import reply_ids, situation_ids
 from coach.content.scenarios import ScenarioSet, load_default
+from coach.roleplay.checks import autoplay as run_autoplay
+from coach.roleplay.checks import autoplay_problems, autoplay_summary, rehearse
+from coach.roleplay.engine import Kit
 
 
 def known_ids(lib: Library) -> tuple[set[str], set[str]]:
@@ -28,9 +31,6 @@ def check_scenarios(
 ) -> tuple[list[str], list[str], int]:
     """For ``coach validate``: load and check shipped + extra scenarios, play their rehearsals and, with
     ``autoplay``, N seeded random runs each. Returns (problems, figures, number of scenarios)."""
-    from coach.roleplay.checks import autoplay as run_autoplay
-    from coach.roleplay.checks import autoplay_problems, autoplay_summary, rehearse
-    from coach.roleplay.engine import Kit
 
     found = load_scenarios(lib, extra)
     problems = list(found.problems)

@@ -13,6 +13,8 @@ account's map, its business plan and reviews in; values, brief sections and a on
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +31,7 @@ from coach.review.accounts import (
     knowers,
 )
 from coach.review.brief import Brief, Section
+from coach.review.business_plan import figure, latest_status, log_line
 from coach.store.accounts import AccountMap, Contact
 from coach.store.names import account_key
 
@@ -253,8 +256,6 @@ def room_section(r: Room, lang: str) -> Section:
 
 def shell_word(name: str) -> str:
     """A name as typed in a shell: as it is when it is one word (联华, Lianhua), else quoted."""
-    import re
-    import shlex
 
     return name if re.fullmatch(r"[\w.-]+", name) else shlex.quote(name)
 
@@ -272,7 +273,6 @@ def summary(
     """The one-page account summary as a ``Brief``: tier and what it needs, key people, the map's warnings,
     the plan's objectives and scorecard status for ``year``, open actions (overdue first) and the
     concession log's totals for the year (``log``: a ``LogTotals``)."""
-    from coach.review.business_plan import figure, latest_status, log_line
 
     today = today or date.today()
     acc = m.account

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coach.content.plans import PART_NAMES, gaps
 from coach.i18n import tr
 from coach.review.concessions import TYPE_LABELS, amount
 
@@ -75,7 +76,6 @@ def build(
 ) -> Brief:
     """The brief's sections for ``plan`` in ``lang``; ``notes`` holds the playbooks' guidance by rule id;
     ``people`` (who of theirs is in the room, from the key account's map) goes before the logistics."""
-    from coach.content.plans import PART_NAMES, gaps
 
     sep = tr(lang, "brief.sep")
     subtitle_parts = []

@@ -5,6 +5,8 @@ the plan as text and JSON. No I/O: models and rows in, values out.
 
 from __future__ import annotations
 
+import shlex
+import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,10 @@ from coach.content.business_plans import (
     reviews_in_order,
 )
 from coach.i18n import tr
+from coach.linebreak import wrap
+from coach.review.brief import Brief, Section
+from coach.review.concessions import amount, number
+from coach.review.concessions import review as review_log
 
 MIN_ACTIONS = 2
 """An objective with fewer actions than this has no real route to it."""
@@ -38,7 +44,6 @@ STATUSES = ("on-track", "at-risk", "off-track", "no-target")
 
 def shell_name(name: str) -> str:
     """An account name as typed in a shell command (quoted when it has spaces)."""
-    import shlex
 
     return shlex.quote(name)
 
@@ -392,7 +397,6 @@ def figure(value: float | None, unit: str | None, lang: str = "en") -> str:
     """A KPI figure with its unit: 4.1%, 45 days, CNY 3,500,000, 3.2x."""
     if value is None:
         return "—"
-    from coach.review.concessions import amount, number
 
     if unit == "ratio":
         return f"{number(value)}x"
@@ -449,15 +453,12 @@ class LogTotals:
 
 def log_totals(rows: Sequence[Any]) -> LogTotals:
     """Totals given and received, from the concession review (withdrawn entries are not counted)."""
-    from coach.review.concessions import review
 
-    rv = review(rows)
+    rv = review_log(rows)
     return LogTotals(rv.entries, rv.with_return, dict(rv.given), dict(rv.received))
 
 
 def _totals_text(totals: Mapping[str, float], lang: str) -> str:
-    from coach.review.concessions import amount
-
     if not totals:
         return "—"
     return " · ".join(amount(v, u, lang) for u, v in sorted(totals.items()))
@@ -508,7 +509,6 @@ def render_step(
     lang: str = "en",
 ) -> str:
     """One step of the plan as text: its heading, its content, and the checks that concern it."""
-    from coach.review.concessions import amount
 
     colon = "：" if lang == "zh" else ": "
     if step == "review":
@@ -781,15 +781,12 @@ def _wrap(text: str, columns: int, indent: str, then: str | None = None) -> list
     """``text`` in lines of at most ``columns`` terminal columns, indent included: English breaks at
     spaces, Chinese between characters but never before a closing mark (coach.linebreak); ``indent``
     starts the first line, ``then`` (default: the same) the others."""
-    from coach.linebreak import wrap
 
     then = indent if then is None else then
     room = columns - max(width(indent), width(then))
     if any(width(ch) == 2 for ch in text):
         lines = wrap(text, room)
     else:  # English: at spaces only (coach.linebreak would also break after the commas in 10,250,000)
-        import textwrap
-
         lines = textwrap.wrap(text, room, break_long_words=True, break_on_hyphens=False) or [""]
     return [(indent if i == 0 else then) + line.lstrip() for i, line in enumerate(lines)]
 
@@ -845,8 +842,6 @@ def review_pack(
     it prints as Markdown or as one HTML page like the meeting brief): the scorecard with the latest
     status, target vs actual per period with the rule, what was learned and what follows, the
     objectives and their actions, what each side put in beside the concession log, and the checks."""
-    from coach.review.brief import Brief, Section
-    from coach.review.concessions import amount
 
     mine = [r for r in reviews_in_order(reviews) if period_parts(r.period)[0] == plan.year]
     judged = statuses(plan, mine)

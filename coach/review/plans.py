@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from rapidfuzz import fuzz
+
 from coach.i18n import tr
-from coach.review.concessions import Row, amount, entry_line
+from coach.review.brief import readable
+from coach.review.concessions import TYPE_LABELS, Row, amount, entry_line
 
 if TYPE_CHECKING:
     from coach.content.models import Rule
@@ -90,8 +93,6 @@ def _norm(text: str) -> str:
 
 
 def _similarity(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
     a, b = _norm(a), _norm(b)
     return max(fuzz.token_set_ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 4 else 0)
 
@@ -200,8 +201,6 @@ def check_entry(plan: Plan, rows: Iterable[Row], entry: Pending) -> list[Finding
 
 
 def _type_label(type_: str, lang: str) -> str:
-    from coach.review.concessions import TYPE_LABELS
-
     return TYPE_LABELS[lang].get(type_, type_)
 
 
@@ -380,7 +379,6 @@ def suggestion_lines(
 
 def tactic_title(rule_id: str, lang: str, titles: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """What a person calls a rule: its title in ``lang`` from ``titles``, else ``readable(rule_id)``."""
-    from coach.review.brief import readable
 
     return (titles or {}).get(rule_id, {}).get(lang) or readable(rule_id)
 
@@ -404,7 +402,6 @@ def guidance(
     """Guidance for each id from the loaded rules; an id with no rule gets only its name from ``names``
     (e.g. the taxonomy's), so a brief still shows what was expected, and without a name a readable form of
     the id (``principle.restate-value`` -> ``Restate value``), never the id itself."""
-    from coach.review.brief import readable
 
     out = {}
     for rule_id in ids:

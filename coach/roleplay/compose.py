@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from coach.content.models import Text
 from coach.content.scenarios import PLACEHOLDER
+from coach.engine.assess import item_name, passed_text
 from coach.engine.moves import FAMILY, Given, Limit, Passed, limit_unit, totals
 
 LANGS = ("en", "zh")
@@ -85,7 +86,6 @@ def amount_text(value: float, unit: str, lang: str) -> str:
 
 def item_amount(item: str, value: float, unit: str, lang: str) -> str:
     """An item with its amount: "listing fee 15,000" / "进场费1.5万元"."""
-    from coach.engine.assess import item_name
 
     kind = limit_unit(unit)
     figure = amount_text(value, unit, lang)
@@ -143,7 +143,6 @@ def fill_text(value: Text, offers: Sequence[Sequence[Given]], limits: Sequence[L
 
 def over_limit_why(passed: Sequence[Passed]) -> Text:
     """Why going past the limit fails the attempt, with the figures."""
-    from coach.engine.assess import passed_text
 
     return both(
         lambda lang: phrase(
@@ -190,7 +189,6 @@ def _short(reply: str, width: int = 90) -> str:
 
 def account_lines(acc: Account) -> tuple[Text, ...]:
     """The debrief's account of the session, a sentence per line, in both languages."""
-    from coach.engine.assess import item_name, passed_text
 
     out: list[Text] = []
 

@@ -14,10 +14,25 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from coach.content.loader import taxonomy
 from coach.content.models import Text
 from coach.content.scenarios import Branch, Ending, Move, Person, Scenario, Turn
+from coach.engine.assess import assess, build_behaviour_index, surface
+from coach.engine.moves import Given as Amount
+from coach.engine.moves import check_limits, find_amounts, items_in, totals
+from coach.engine.moves import limit_unit as kind
 from coach.engine.normalize import ESCAPES
 from coach.errors import CoachError
+from coach.roleplay.compose import (
+    Account,
+    Concession,
+    account_lines,
+    blocked_lesson,
+    fill_text,
+    money_item,
+    over_limit_why,
+)
+from coach.store.sessions import asked_in_return
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -36,7 +51,6 @@ class RoleplayError(CoachError):
 
 def principle_ids() -> list[str]:
     """The eight principles, in the course's order (the scorecard's rows)."""
-    from coach.content.loader import taxonomy
 
     return [s["id"] for s in taxonomy()["situations"]["principle"]]
 
@@ -53,7 +67,6 @@ class Kit:
     @classmethod
     def build(cls, library: Library) -> Kit:
         """Compile the library's reply behaviours."""
-        from coach.engine.assess import build_behaviour_index
 
         return cls(library, build_behaviour_index(library))
 
@@ -62,7 +75,6 @@ class Kit:
         rule = self.library.rules.get(rule_id)
         if rule is not None:
             return rule.title
-        from coach.content.loader import taxonomy
 
         for group in taxonomy()["situations"].values():
             for s in group:
@@ -166,7 +178,6 @@ class State:
 
     def passed(self) -> list[Passed]:
         """The limits the session's running total went past."""
-        from coach.engine.moves import check_limits
 
         return check_limits(self.given(), self.limits)
 
@@ -201,7 +212,6 @@ class State:
     def line(self) -> Text | None:
         """What the customer says now: the turn's line, or the ending's last words, with the amounts the
         trainee offered filled in."""
-        from coach.roleplay.compose import fill_text
 
         line = self.turn.line if self.turn is not None else (self.ending.line if self.ending else None)
         return fill_text(line, self.offers(), self.limits) if line is not None else None
@@ -264,7 +274,6 @@ def clean_reply(text: str) -> str:
 
 def reply(state: State, text: str) -> Step:
     """Assess the reply, take the branch it earns, and return the feedback and the new state."""
-    from coach.engine.assess import assess
 
     turn = state.turn
     if turn is None:
@@ -298,8 +307,6 @@ def reply(state: State, text: str) -> Step:
     found = {d.id for d in detected}
     passed: tuple[Passed, ...] = ()
     if OVER_LIMIT in found:
-        from coach.engine.moves import check_limits
-
         over = {p.limit.item for p in (moves.passed if moves is not None else [])}
         passed = tuple(p for p in check_limits([*before, *given], state.limits) if p.limit.item in over)
     # A trade past the limit is never praised: its good concession stays out of the feedback and the score
@@ -323,8 +330,6 @@ def reply(state: State, text: str) -> Step:
         note = None  # the author's remark was written for a reply within the limits
     asked = None
     if "reply.conditional-concession" in found or (moves is not None and moves.trade):
-        from coach.store.sessions import asked_in_return
-
         asked = asked_in_return(text)
     exchange = Exchange(
         turn=state.node,
@@ -358,7 +363,6 @@ def reply(state: State, text: str) -> Step:
 def resolve(g: Given, limits: tuple[Limit, ...]) -> Given:
     """An amount with its item: money given with no item named is about the only money limit in force
     (as ``check_limits`` counts it)."""
-    from coach.roleplay.compose import money_item
 
     item = money_item(limits)
     if g.item == "other" and item is not None and g.unit not in ("percent", "days", "units"):
@@ -375,9 +379,6 @@ def _only_agrees(why: list[str]) -> bool:
 def _restates(context: str, before: list[Given]) -> bool:
     """Whether the buyer's line quotes figures, all of them already given by the trainee (the buyer sums up
     the deal: "All right: two points, the front page...")."""
-    from coach.engine.assess import surface
-    from coach.engine.moves import Given as Amount
-    from coach.engine.moves import find_amounts
 
     quoted = [a for a in find_amounts(surface(context)) if a.unit in ("percent", "money", "days", "units")]
     return bool(quoted) and all(_same(Amount("other", a.value, a.unit, a.text), before) for a in quoted)
@@ -385,7 +386,6 @@ def _restates(context: str, before: list[Given]) -> bool:
 
 def limit_unit(unit: str) -> str:
     """The kind of a unit (percent, days, units or money)."""
-    from coach.engine.moves import limit_unit as kind
 
     return kind(unit)
 
@@ -409,7 +409,6 @@ def remaining(limits: tuple[Limit, ...], given: list[Given]) -> tuple[Limit, ...
     """Each limit less what was already given on its item (one checker: ``check_limits`` sums it)."""
     if not limits or not given:
         return limits
-    from coach.engine.moves import check_limits
 
     spent = check_limits(given, [replace(lim, value=0.0) for lim in limits])
     used = {(p.limit.item, p.limit.unit): p.total for p in spent}
@@ -499,8 +498,6 @@ def _feedback(
         better = better_lines(state, turn, context, bid)
     blocker = next((b.why for b in state.scenario.blockers if b.behaviour == bid), None)
     if blocker is None and bid == OVER_LIMIT and bid in blocker_ids(state.scenario) and passed:
-        from coach.roleplay.compose import over_limit_why
-
         blocker = over_limit_why(passed)
     return Feedback(
         id=bid,
@@ -541,8 +538,6 @@ def _fits(kit: Kit, line: Text, lang: str, context: str, world: str, *, topical:
     hit = kit.cache.get(key)
     if hit is not None:
         return hit
-    from coach.engine.assess import assess, surface
-    from coach.engine.moves import find_amounts, items_in
 
     ok = True
     known = {a.value for a in find_amounts(surface(world))}
@@ -627,8 +622,6 @@ def turning_point(state: State) -> int | None:
 
 def account(state: State, point: int | None) -> tuple[Text, ...]:
     """The session's moves in sentences (``coach.roleplay.compose``)."""
-    from coach.engine.moves import check_limits, totals
-    from coach.roleplay.compose import Account, Concession, account_lines
 
     concessions = []
     for n, ex in enumerate(state.exchanges, 1):
@@ -665,8 +658,6 @@ def account(state: State, point: int | None) -> tuple[Text, ...]:
 
 def debrief(state: State) -> Debrief:
     """Everything the trainee should see at the end (or when leaving early)."""
-    from coach.engine.moves import check_limits
-    from coach.roleplay.compose import blocked_lesson, over_limit_why
 
     why = {b.behaviour: b.why for b in state.scenario.blockers}
     for bid, turn in state.blocked:

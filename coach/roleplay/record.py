@@ -7,7 +7,8 @@ from typing import Any
 
 from coach.content.models import Text
 from coach.content.scenarios import Scenario
-from coach.roleplay.engine import Debrief, Exchange, Kit, State, principle_ids
+from coach.engine.assess import passed_text
+from coach.roleplay.engine import Debrief, Exchange, Kit, State, debrief, principle_ids
 
 
 def text(value: Text | None) -> dict[str, str] | None:
@@ -84,8 +85,6 @@ def passed_dict(p: Any) -> dict[str, Any]:
 
 
 def _passed_text(p: Any, lang: str) -> str:
-    from coach.engine.assess import passed_text
-
     return passed_text(p, lang)
 
 
@@ -146,7 +145,6 @@ def live_record(
 ) -> dict[str, Any]:
     """A session as ``coach.store.sessions.get`` returns it, built from a running role-play (for showing
     the debrief without reading the database). ``transcript`` holds the exchange dicts with ``retried``."""
-    from coach.roleplay.engine import debrief
 
     d = debrief_dict(debrief(state), kit)
     return {

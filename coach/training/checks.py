@@ -15,6 +15,8 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from coach.content.loader import reply_ids, situation_ids
+from coach.content.scenarios import load_default
 from coach.training.drill import DrillItem, DrillQuestion, drill_items, make_question
 from coach.training.judge import TIMING_WORDS, Judge, fits
 
@@ -110,8 +112,6 @@ def validate_drills(library: Library) -> list[str]:
     (the drill's own sources); nothing to check without rules."""
     if not library.rules:
         return []
-    from coach.content.loader import reply_ids, situation_ids
-    from coach.content.scenarios import load_default
 
     found = load_default(
         situations=set(situation_ids()) | set(library.rules),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from coach.engine.match import rank
 from coach.i18n import tr
 from coach.training.judge import Judge, situation_timing
 from coach.training.schedule import ItemState, Queue, pick
@@ -158,8 +159,6 @@ def distractors(
     usable = [r.id for r in library.rules.values() if r.id != rule.id and r.response.say]
     chosen: list[str] = []
     if index is not None:
-        from coach.engine.match import rank
-
         for m in rank(index, item.text[lang], top=OPTIONS + 2).matches:
             if m.id in usable and m.id not in chosen and len(chosen) < RUNNER_UPS:
                 chosen.append(m.id)

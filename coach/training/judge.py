@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coach.engine.assess import assess, build_behaviour_index
+
 if TYPE_CHECKING:
     from coach.content.loader import Library
     from coach.content.models import Rule
@@ -107,7 +109,6 @@ class Judge:
         """A judge over the library's reply behaviours (without them only timing and links are judged)."""
         if not library.behaviours:
             return cls(library)
-        from coach.engine.assess import build_behaviour_index
 
         return cls(library, build_behaviour_index(library))
 
@@ -117,8 +118,6 @@ class Judge:
             good: set[str] = set()
             bad: set[str] = set()
             if self.index is not None:
-                from coach.engine.assess import assess
-
                 for d in assess(self.index, line).behaviours:
                     (good if d.good else bad).add(d.id)
             if TRADE in self.library.behaviours and _TRADE.search(line.casefold()):

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.content.loader import taxonomy
 from coach.i18n import tr
 from coach.training.drill import COMPLAINT_HANDLING
 
@@ -33,7 +34,6 @@ Titles = Mapping[str, Mapping[str, str]]
 
 def titles(library: Library | None) -> dict[str, dict[str, str]]:
     """Names of every situation, principle and behaviour: the taxonomy's, replaced by the playbooks'."""
-    from coach.content.loader import taxonomy
 
     out: dict[str, dict[str, str]] = {}
     for group in taxonomy()["situations"].values():
@@ -62,7 +62,6 @@ def name_of(names: Titles, key: str, lang: str) -> str:
 
 def area_ids(names: Titles, extra: Iterable[str] = ()) -> list[str]:
     """The eight principles in the course's order, complaint handling, then any other area seen."""
-    from coach.content.loader import taxonomy
 
     base = [s["id"] for s in taxonomy()["situations"]["principle"]] + [COMPLAINT_HANDLING]
     return base + sorted(set(extra) - set(base))

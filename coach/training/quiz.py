@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from coach.content.loader import taxonomy
 from coach.i18n import tr
 from coach.training.drill import COMPLAINT_HANDLING, OPTIONS
 from coach.training.schedule import ItemState, Queue, pick
@@ -53,7 +54,6 @@ class QuizItem:
 
 def principles(library: Library) -> list[Rule]:
     """The principle rules: the taxonomy's order first, then any others in load order."""
-    from coach.content.loader import taxonomy
 
     order = {s["id"]: i for i, s in enumerate(taxonomy()["situations"]["principle"])}
     found = [r for r in library.rules.values() if r.category.value == "principle"]

@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,7 +345,6 @@ def progress_text(name: str, klass: str, p: Progress, names: Titles, lang: str) 
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (Chinese characters take two)."""
-    import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 

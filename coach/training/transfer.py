@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from coach.errors import CoachError
+from coach.files import read_bytes
 from coach.training.schedule import parse_time
 
 MAX_BYTES = 200_000_000
@@ -232,7 +233,6 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 def read(path: Path) -> dict[str, Any]:
     """Read and check an export file; every problem is a one-line ``CoachError``."""
-    from coach.files import read_bytes
 
     raw = read_bytes(path, MAX_BYTES)  # kind and size checked before reading: a FIFO is never read
     try:

@@ -21,6 +21,7 @@ up over the year, so its quarter is judged against a pro-rated target).
 from __future__ import annotations
 
 import json
+import shlex
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,9 +39,13 @@ from coach.content.business_plans import (
     Situation,
     name_key,
     period_parts,
+    reviews_in_order,
     unknown_kpis,
 )
+from coach.domain.suggest import did_you_mean
 from coach.errors import CoachError
+from coach.store import accounts
+from coach.store.concessions import Filter, select
 from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 
 _DIRECTION_TO_DB = {"higher": "up", "lower": "down"}
@@ -49,7 +54,6 @@ _DIRECTION_FROM_DB = {v: k for k, v in _DIRECTION_TO_DB.items()}
 
 def _q(name: str) -> str:
     """An account name as typed in a shell (quoted when it has spaces)."""
-    import shlex
 
     return shlex.quote(" ".join(name.split()))
 
@@ -73,7 +77,6 @@ class StoredBusinessPlan:
 
 def _account(conn: sqlite3.Connection, name: str) -> tuple[int, str, list[int]]:
     """(account id, its name, ids of every account row that means it) — ``AccountNotFound`` if none."""
-    from coach.store import accounts
 
     acc = accounts.get(conn, name)
     keys = sorted(accounts.group_keys(conn, acc.key))
@@ -261,7 +264,6 @@ def _reviews(conn: sqlite3.Connection, plan_id: int) -> list[Review]:
     for period in sorted(set(actuals) | set(learned)):
         lines, follow = learned.get(period, ([], []))
         out.append(Review(period=period, actuals=actuals.get(period, []), learned=lines, next_actions=follow))
-    from coach.content.business_plans import reviews_in_order
 
     return reviews_in_order(out)
 
@@ -598,7 +600,6 @@ def _which_action(stored: StoredBusinessPlan, words: str) -> str:
             f"{words.strip()[:60]!r} is in more than one action of {where} ({names}); nothing was changed",
             "give more of its words",
         )
-    from coach.domain.suggest import did_you_mean
 
     listed = "; ".join(shown) if shown else "none"
     raise ActionNotFound(
@@ -680,8 +681,6 @@ def close_action(
 def concession_rows(conn: sqlite3.Connection, account: str, year: int) -> list[Any]:
     """The concession log's current real entries for the account (and accounts merged into it) in
     ``year``, through the log's own query."""
-    from coach.store import accounts
-    from coach.store.concessions import Filter, select
 
     keys = accounts.group_keys(conn, account)
     rows = select(conn, Filter(since=f"{year}-01-01", until=f"{year}-12-31"))

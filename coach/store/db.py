@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach import locations
 from coach.errors import CoachError, one_line
 from coach.files import sync_folder
 from coach.store.schema import MIGRATIONS as MIGRATIONS  # every schema step in order
@@ -135,8 +138,6 @@ def _operational(path: Path, exc: sqlite3.OperationalError) -> DatabaseError:
 
 
 def _wait_notice(message: str) -> None:
-    import sys
-
     print(f"coach: {message}", file=sys.stderr, flush=True)
 
 
@@ -329,7 +330,6 @@ def _statements(script: str) -> list[str]:
 
 def open_db(override: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
     """Open the user's database (``--db`` > ``COACH_DB`` > data folder)."""
-    from coach import locations
 
     return connect(locations.db_path(override))
 
@@ -371,7 +371,6 @@ def session(override: str | os.PathLike[str] | None = None) -> Iterator[sqlite3.
 
 def now_iso() -> str:
     """The current UTC time, to the second, ISO 8601 with ``Z`` (how records store their times)."""
-    from datetime import UTC, datetime
 
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 

@@ -16,6 +16,7 @@ from typing import Any
 from coach.content.plans import Plan, PlanError, require_complete, validate
 from coach.errors import CoachError
 from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
+from coach.store.names import account_key, name_clause
 
 MAX_NOTE = 500
 """Longest accepted note on a version (why it changed)."""
@@ -229,7 +230,6 @@ def find(
 ) -> list[PlanSummary]:
     """Plans for an account (spelled in any way ``account_key`` folds) and/or a meeting (case does not
     matter), newest meeting first."""
-    from coach.store.names import name_clause
 
     clauses: list[str] = []
     params: list[str] = []
@@ -278,7 +278,6 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
     ).fetchone()
     if not has_sessions:
         return []
-    from coach.store.names import account_key
 
     wanted = account_key(account)
     out: list[str] = []

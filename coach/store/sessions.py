@@ -19,7 +19,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from coach.content.loader import situation_ids
 from coach.errors import CoachError
+from coach.store import concessions
+from coach.store.concessions import validate_entry
 from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
 
 STATUSES = ("open", "finished", "left")
@@ -137,8 +140,6 @@ def practice_concession(
     stage: str,
 ) -> Any:
     """The concession-log entry (validated, ``practice``) for a reply that gave something, or None."""
-    from coach.content.loader import situation_ids
-    from coach.store.concessions import validate_entry
 
     # A trade past a limit is not praised, so it is withheld from the feedback: it is still a concession.
     ids = [b["id"] for b in exchange["behaviours"]] + list(exchange.get("withheld", []))
@@ -176,7 +177,6 @@ def practice_concession(
 
 def withdraw_practice(conn: sqlite3.Connection, concession_id: int) -> int | None:
     """Add a withdrawal for a practice concession whose reply was taken back; returns the new entry's id."""
-    from coach.store import concessions
 
     old = concessions.get(conn, concession_id)
     if old is None or not old.practice or old.superseded_by is not None:
@@ -207,7 +207,6 @@ class Recorder:
 
     def replied(self, exchange: dict[str, Any], *, stake: str, stage: str) -> int | None:
         """Save a reply (its ``exchange_dict``); a concession in it is logged as practice."""
-        from coach.store import concessions
 
         if self.id is None:
             self.id = begin(self.conn, self.scenario, self.lang, self.trainee)

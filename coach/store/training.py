@@ -20,8 +20,11 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any
 
+from coach.domain.suggest import did_you_mean
 from coach.errors import CoachError
+from coach.store import sessions
 from coach.store.db import DatabaseError, database_name, now_iso, write_transaction
+from coach.training.progress import roleplay_summary
 from coach.training.schedule import ItemState, replay, step
 
 MAX_NAME = 80
@@ -160,7 +163,6 @@ def resolve_profile(
         return found
     if klass is None or not create:
         known = [p.name for p in list_profiles(conn)]
-        from coach.domain.suggest import did_you_mean
 
         hint = did_you_mean(name, known)
         how = "give --class CLASS to create it" if create else "`coach train profiles` lists them"
@@ -284,8 +286,6 @@ def session_uuid(session: dict[str, Any]) -> str:
 def roleplays(conn: sqlite3.Connection, profile: Profile) -> list[dict[str, Any]]:
     """The profile's role-play summaries, oldest first: sessions played here under its name, then those
     imported from other laptops (see ``coach.training.progress.roleplay_summary`` for the shape)."""
-    from coach.store import sessions
-    from coach.training.progress import roleplay_summary
 
     out: dict[str, dict[str, Any]] = {}
     for s in sessions.list_sessions(conn, trainee=profile.name):
@@ -451,8 +451,6 @@ def _further(incoming: dict[str, Any], stored: dict[str, Any]) -> bool:
 
 
 def _local_session_uuids(conn: sqlite3.Connection, profiles: Any) -> set[str]:
-    from coach.store import sessions
-
     out: set[str] = set()
     for p in profiles:
         for s in sessions.list_sessions(conn, trainee=p.name):

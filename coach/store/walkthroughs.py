@@ -15,6 +15,7 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.errors import CoachError
+from coach.files import write_file
 from coach.i18n import tr
 
 KINDS = ("step", "say", "avoid")
@@ -203,7 +204,6 @@ def write_markdown(wt: Walkthrough, folder: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     who = f"{wt.id}" if wt.id is not None else "unsaved"
     stem = f"walkthrough-{who}-{re.sub(r'[^a-z0-9.-]+', '-', wt.rule_id.lower())}-{stamp}"
-    from coach.files import write_file
 
     data = to_markdown(wt).encode("utf-8")
     for n in range(1000):

@@ -17,10 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from coach.content.plans import MAX_ITEMS, Line, Name, Number, Unit, parse_date
+from coach.content.loader import pydantic_problems
+from coach.content.plans import MAX_ITEMS, Line, Name, Number, Unit, _bad_scalar, parse_date
+from coach.content.yamlpos import Located, YamlProblem, load_text
+from coach.domain.concessions import parse_unit
 from coach.errors import CoachError
+from coach.files import FileProblem, read_bytes
 
 SIDES = ("ours", "theirs")
 """Whose objective or investment: ours (the supplier's) or theirs (the customer's)."""
@@ -105,7 +110,6 @@ def parse_kpi_unit(value: Any) -> Any:
     key = value.strip().casefold()
     if key in KPI_UNITS or key in ("x", "倍"):
         return "ratio"
-    from coach.domain.concessions import parse_unit
 
     try:
         return parse_unit(value)
@@ -484,9 +488,6 @@ def kpi_from_starter(name: str, lang: str = "en", **fields: Any) -> Kpi:
 
 
 def _problems(exc: ValidationError, source: str, model: type[BaseModel]) -> list[str]:
-    from coach.content.loader import pydantic_problems
-    from coach.content.yamlpos import Located
-
     return pydantic_problems(exc, Located(source, None), model)
 
 
@@ -537,16 +538,12 @@ MAX_FILE_BYTES = 1_000_000
 
 def load_yaml_text(text: str, source: str) -> BusinessPlan:
     """Parse and validate a YAML plan; every problem is ``file:line:col: path: message``."""
-    from coach.content.loader import pydantic_problems
-    from coach.content.yamlpos import YamlProblem, load_text
 
     try:
         located = load_text(text, source)
     except YamlProblem as exc:
         raise BusinessPlanError([str(exc)]) from None
     except ValueError as exc:  # an impossible date PyYAML builds itself (2027-13-45)
-        from coach.content.plans import _bad_scalar
-
         raise BusinessPlanError([_bad_scalar(text, source, exc)]) from None
     if not isinstance(located.data, dict):
         raise BusinessPlanError([located.locate((), "expected a mapping with account, year, situation, ...")])
@@ -558,7 +555,6 @@ def load_yaml_text(text: str, source: str) -> BusinessPlan:
 
 def load_yaml_file(path: Path, display: str | None = None) -> BusinessPlan:
     """Read and validate a YAML plan file (UTF-8); kind and size are checked before reading."""
-    from coach.files import FileProblem, read_bytes
 
     source = display or str(path)
     try:
@@ -603,7 +599,6 @@ def _plain(value: Any) -> Any:
 
 def to_yaml(plan: BusinessPlan) -> str:
     """The plan as commented, hand-editable YAML (``load_yaml_text`` reads it back to an equal plan)."""
-    import yaml
 
     def dump(obj: Any) -> str:
         return yaml.safe_dump(obj, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)

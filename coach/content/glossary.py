@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from coach.content.models import NonEmpty, Strict, Text
+from coach.content.yamlpos import YamlProblem, load_file
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -173,7 +174,6 @@ def _scenario_files(paths: list[Path]) -> list[Path]:
 
 def check_scenario_file(checker: Checker, file: Path) -> list[str]:
     """Located problems of one scenario file (a file that does not load is left to the scenario check)."""
-    from coach.content.yamlpos import YamlProblem, load_file
 
     try:
         doc = load_file(file, _display(file))

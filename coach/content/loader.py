@@ -7,21 +7,24 @@ in the same layer are an error.
 
 from __future__ import annotations
 
+import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
+from coach import locations
 from coach.content.glossary import GlossaryFile
 from coach.content.library import Library, RuleSource, missing_required, shown_path
 from coach.content.models import BehaviourFile, OutOfScopeFile, PlaybookFile, VocabularyFile
 from coach.content.yamlpos import Located, YamlProblem, format_path, load_file
+from coach.domain.suggest import closest
 
 
 def _did_you_mean(model: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
     """Suggest the closest allowed field name for an unknown key."""
-    from coach.domain.suggest import closest
 
     fields = _fields_at(model, loc)
     if not fields:
@@ -32,7 +35,6 @@ def _did_you_mean(model: type[BaseModel], loc: tuple[Any, ...], key: str) -> str
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model found by following ``loc`` (skipping list indexes)."""
-    import typing
 
     current: Any = model
     for part in loc:
@@ -236,7 +238,6 @@ def _check_links(lib: Library) -> None:
 @lru_cache(maxsize=1)
 def taxonomy() -> dict[str, Any]:
     """The canonical ids (a copy of the project's spec/taxonomy.yaml ships inside the package)."""
-    import yaml
 
     with open(Path(__file__).with_name("taxonomy.yaml"), encoding="utf-8") as fh:
         return yaml.safe_load(fh)
@@ -261,7 +262,6 @@ def check_required(lib: Library, *, situations: bool = True, replies: bool = Tru
 
 def default_layers(extra_dirs: list[Path] | None = None) -> list[Path | list[Path]]:
     """The shipped playbooks, then the user's folders (``COACH_PLAYBOOKS``, ``--playbooks``)."""
-    from coach import locations
 
     return [locations.shipped_playbooks_dir(), *(extra_dirs or [])]
 

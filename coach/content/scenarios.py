@@ -11,15 +11,20 @@ and moving on with ``goto`` (Ink's divert ``->``, Yarn's ``<<jump>>``); ``defaul
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from coach import locations
+from coach.content.loader import pydantic_problems, reply_ids, situation_ids
 from coach.content.models import NonEmpty, Strict, Text
+from coach.content.plans import limits_from_text
 from coach.content.yamlpos import Located, Path_, YamlProblem, load_file
-from coach.errors import ContentError
+from coach.domain.suggest import closest, did_you_mean
+from coach.errors import CoachError, ContentError
 
 if TYPE_CHECKING:
     from coach.engine.moves import Limit
@@ -225,8 +230,6 @@ class Scenario(Strict):
 
     def limit_values(self) -> tuple[Limit, ...]:
         """``limits_check`` as the engine's limits (empty if one is unreadable: validate says so)."""
-        from coach.content.plans import limits_from_text
-        from coach.errors import CoachError
 
         try:
             return limits_from_text(self.limits_check)
@@ -275,14 +278,12 @@ class ScenarioSet:
 
     def get(self, key: str) -> Scenario:
         """A scenario by id (or a unique prefix); a one-line error with suggestions otherwise."""
-        from coach.errors import CoachError
 
         if key in self.scenarios:
             return self.scenarios[key]
         starts = [i for i in self.scenarios if i.startswith(key)]
         if len(starts) == 1:
             return self.scenarios[starts[0]]
-        from coach.domain.suggest import did_you_mean
 
         hint = did_you_mean(key, self.scenarios)
         raise CoachError(f"no scenario {key!r}", f"{hint}`coach roleplay --list` shows them")
@@ -306,7 +307,6 @@ def load_scenarios(
 ) -> ScenarioSet:
     """Load scenario files/folders in order (a later file with the same id replaces an earlier one) and
     check each graph. ``situations`` and ``behaviours`` are the known ids (default: the taxonomy's)."""
-    from coach.content.loader import pydantic_problems, reply_ids, situation_ids
 
     known_situations = situations if situations is not None else set(situation_ids())
     known_behaviours = behaviours if behaviours is not None else set(reply_ids())
@@ -358,7 +358,6 @@ def load_default(
     extra: list[Path] | None = None, *, behaviours: set[str] | None = None, situations: set[str] | None = None
 ) -> ScenarioSet:
     """The shipped scenarios, then the given files or folders."""
-    from coach import locations
 
     return load_scenarios(
         [locations.shipped_scenarios_dir(), *(extra or [])], situations=situations, behaviours=behaviours
@@ -367,7 +366,6 @@ def load_default(
 
 def _model_at(loc: tuple[object, ...]) -> type[Strict] | None:
     """The content model reached by following ``loc`` (field names only) from ``Scenario``."""
-    import typing
 
     current: object = Scenario
     for part in loc:
@@ -412,8 +410,6 @@ def _problems(exc: ValidationError, located: Located, fallback) -> list[str]:  #
 
 
 def _suggest(value: str, choices: list[str]) -> str:
-    from coach.domain.suggest import closest
-
     best = closest(value, choices)
     return f"; did you mean {best!r}?" if best else ""
 
@@ -452,9 +448,6 @@ def check_scenario(sc: Scenario, doc: Located, situations: set[str], behaviours:
                 f"{_suggest(blocker.behaviour, sorted(behaviours))}",
             )
     if sc.limits_check:
-        from coach.content.plans import limits_from_text
-        from coach.errors import CoachError
-
         for i, raw in enumerate(sc.limits_check):
             try:
                 limits_from_text([raw])

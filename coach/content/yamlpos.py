@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from coach.files import FileProblem, read_bytes
+
 Path_ = tuple[str | int, ...]
 
 
@@ -227,7 +229,6 @@ def _bad_scalar(node: yaml.Node, path: Path_) -> tuple[tuple[int, int], Path_]:
 
 def load_file(path: Path, display: str | None = None) -> Located:
     """Read and parse a YAML file (UTF-8); unreadable files raise ``YamlProblem`` too."""
-    from coach.files import FileProblem, read_bytes
 
     source = display or str(path)
     try:  # kind and size checked before reading: a FIFO or /dev/zero is refused, never read

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from coach.content.loader import situation_ids
 from coach.domain.concessions import (
     ALIASES,
     STAGES,
@@ -84,7 +85,6 @@ def _number(value: Any) -> Any:
 
 def tactic_choices() -> list[str]:
     """The buyer-tactic ids of the taxonomy (what a plan can expect)."""
-    from coach.content.loader import situation_ids
 
     return [i for i in situation_ids() if i.startswith("tactic.")]
 

@@ -25,7 +25,9 @@ from coach.content.plans.model import (
     WalkAwayLimit,
     _error_lines,
 )
+from coach.content.yamlpos import format_path
 from coach.domain.concessions import amount as _amount
+from coach.engine.moves import Limit
 
 if TYPE_CHECKING:
     from coach.engine.moves import Limit
@@ -141,7 +143,6 @@ _ITEM_MODELS: dict[str, Any] = {
 def parse_items(part: str, lines: Sequence[str], label: str | None = None) -> list[Any]:
     """Items of one list part from text lines (blank lines skipped); each line is checked on its own, and an
     error names the part, the line number and the field: ``tradeables line 2: cost: ...``."""
-    from coach.content.yamlpos import format_path
 
     label = label or part
     out = []
@@ -222,7 +223,6 @@ def format_amount(amount: Amount | None, lang: str = "en") -> str:
 def limits_from_text(values: Sequence[str]) -> tuple[Limit, ...]:
     """Limits written as in ``coach prep --limit`` ("price: 3%", "listing-fee: 8000 CNY", "rebate: 2%"), as
     the engine's limits; a ``PlanError`` names the first one that does not read."""
-    from coach.engine.moves import Limit
 
     out: list[Limit] = []
     for raw in values:

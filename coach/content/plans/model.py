@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from coach.content.loader import _did_you_mean
 from coach.content.plans.fields import (
     MAX_ITEMS,
     ConcessionType,
@@ -30,6 +31,7 @@ from coach.content.plans.fields import (
     _unique,
     parse_date,
 )
+from coach.content.yamlpos import format_path
 from coach.errors import CoachError
 from coach.i18n import labels
 
@@ -297,8 +299,6 @@ def _error_lines(exc: ValidationError, locate: Callable[[tuple[Any, ...], str], 
         loc = tuple(err["loc"])
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            from coach.content.loader import _did_you_mean  # the playbooks' wording and suggestions
-
             msg = f"unknown field {loc[-1]!r}{_did_you_mean(Plan, loc[:-1], str(loc[-1]))}"
         elif err["type"] == "missing":
             msg = "required field is missing"
@@ -316,7 +316,6 @@ def _error_lines(exc: ValidationError, locate: Callable[[tuple[Any, ...], str], 
 
 def validate(data: Any, source: str = "plan") -> Plan:
     """Validate plan data (a mapping); errors raise ``PlanError`` with ``source: path: message`` lines."""
-    from coach.content.yamlpos import format_path
 
     if not isinstance(data, dict):
         raise PlanError([f"{source}: expected a mapping with account, meeting, objectives, ..."])

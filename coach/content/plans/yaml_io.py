@@ -6,15 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from coach.content.plans.model import PARTS, Plan, PlanError, _error_lines, missing_parts
+from coach.content.yamlpos import YamlProblem, load_text
+from coach.files import FileProblem, read_bytes
 
 
 def load_yaml_text(text: str, source: str, *, complete: bool = True) -> Plan:
     """Parse and validate a YAML plan; every problem is ``file:line:col: path: message`` (``PlanError``).
     With ``complete`` (the default) empty required parts are problems too."""
-    from coach.content.yamlpos import YamlProblem, load_text
 
     try:
         located = load_text(text, source)
@@ -41,7 +43,6 @@ def load_yaml_text(text: str, source: str, *, complete: bool = True) -> Plan:
 
 def _bad_scalar(text: str, source: str, exc: ValueError) -> str:
     """Locate the value PyYAML could not build (an impossible date) by building each scalar on its own."""
-    import yaml
 
     loader = yaml.SafeLoader(text)
     try:
@@ -67,7 +68,6 @@ def _bad_scalar(text: str, source: str, exc: ValueError) -> str:
 
 def load_yaml_file(path: Path, display: str | None = None, *, complete: bool = True) -> Plan:
     """Read and validate a YAML plan file (UTF-8)."""
-    from coach.files import FileProblem, read_bytes
 
     source = display or str(path)
     try:  # kind and size checked before reading: a FIFO or /dev/zero is refused, never read
@@ -124,7 +124,6 @@ def _plain(value: Any) -> Any:
 
 def to_yaml(plan: Plan) -> str:
     """The plan as commented, hand-editable YAML (``load_yaml_text`` reads it back to an equal plan)."""
-    import yaml
 
     def dump(obj: Any) -> str:
         return yaml.safe_dump(obj, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)

@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from coach.content.glossary import GlossaryFile
+from coach.content.models import BehaviourFile, OutOfScopeFile, PlaybookFile, VocabularyFile
+
 KINDS = ("playbook", "vocabulary", "behaviours", "out-of-scope", "glossary")
 """The kinds of file under playbooks/, in the order ``coach schema --kind`` lists them."""
 
@@ -42,9 +45,6 @@ def kind_of(data: object) -> str | None:
 
 
 def _model(kind: str) -> type:
-    from coach.content.glossary import GlossaryFile
-    from coach.content.models import BehaviourFile, OutOfScopeFile, PlaybookFile, VocabularyFile
-
     return {
         "playbook": PlaybookFile,
         "vocabulary": VocabularyFile,

@@ -40,7 +40,7 @@ def data_dir() -> Path:
     home = os.environ.get("COACH_HOME")
     if home:
         return Path(home).expanduser()
-    import platformdirs
+    import platformdirs  # deferred: not imported when COACH_HOME is set (a few ms)
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -50,7 +50,7 @@ def config_dir() -> Path:
     home = os.environ.get("COACH_HOME")
     if home:
         return Path(home).expanduser()
-    import platformdirs
+    import platformdirs  # deferred: not imported when COACH_HOME is set (a few ms)
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
@@ -60,7 +60,7 @@ def cache_dir() -> Path:
     home = os.environ.get("COACH_HOME")
     if home:
         return Path(home).expanduser() / "cache"
-    import platformdirs
+    import platformdirs  # deferred: not imported when COACH_HOME is set (a few ms)
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 

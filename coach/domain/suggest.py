@@ -25,7 +25,7 @@ def closest(value: str, choices: Iterable[str]) -> str | None:
     options = list(choices)
     if not options or not value:
         return None
-    from rapidfuzz import fuzz, process  # only on the error path
+    from rapidfuzz import fuzz, process  # deferred: only on the error path; coach match runs without it
 
     best = process.extractOne(value, options, scorer=fuzz.WRatio, processor=str.casefold, score_cutoff=CUTOFF)
     return best[0] if best else None

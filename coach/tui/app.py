@@ -9,16 +9,21 @@ command palette list exactly the registered screens. A screen's module is import
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 
+from coach import locations
 from coach.errors import CoachError
 from coach.i18n import LANGS, system_lang, tr
 from coach.tui import settings as settings_mod
@@ -93,8 +98,6 @@ class CoachApp(App[int]):
         settings_path: Path | None = None,
         screens: list[ScreenEntry | type[CoachScreen]] | None = None,
     ) -> None:
-        from coach import locations
-
         super().__init__()
         self._loader = loader
         self._screens = [s if isinstance(s, ScreenEntry) else ScreenEntry.of(s) for s in (screens or SCREENS)]
@@ -276,14 +279,14 @@ class CoachApp(App[int]):
     def open_entry(self, rule_id: str, situation: str = "") -> None:
         """Show one playbook entry (``situation``: what the user typed, if they came from the coach)."""
         if self._check_rule(rule_id):
-            from coach.tui.screens.entry import EntryScreen
+            from coach.tui.screens.entry import EntryScreen  # deferred: screens load when opened
 
             self.push_screen(EntryScreen(rule_id, situation))
 
     def start_walkthrough(self, rule_id: str, situation: str = "") -> None:
         """Walk through one playbook entry step by step (``situation`` goes into the record and export)."""
         if self._check_rule(rule_id):
-            from coach.tui.screens.walkthrough import WalkthroughScreen
+            from coach.tui.screens.walkthrough import WalkthroughScreen  # deferred: screens load when opened
 
             self.push_screen(WalkthroughScreen(rule_id, situation))
 
@@ -294,7 +297,6 @@ class CoachApp(App[int]):
 
     def action_command_palette(self) -> None:
         """The command palette, with its prompt in the current language."""
-        from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             placeholder = tr(self._lang, "cmd.placeholder")
@@ -302,7 +304,7 @@ class CoachApp(App[int]):
 
     def action_help(self) -> None:
         """Open the help screen (unless it is already on top)."""
-        from coach.tui.screens.help import HelpScreen
+        from coach.tui.screens.help import HelpScreen  # deferred: screens load when opened
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -323,7 +325,7 @@ class CoachApp(App[int]):
             self.exit(0)
             return
 
-        from coach.tui.screens.confirm import ConfirmScreen
+        from coach.tui.screens.confirm import ConfirmScreen  # deferred: screens load when opened
 
         def chosen(choice: str | None) -> None:
             if choice == "discard":
@@ -347,7 +349,6 @@ class CoachApp(App[int]):
         self, error: BaseException | str, *, key: str = "error.generic", quiet: bool = False
     ) -> None:
         """Log an error and show it as a one-line notification (never a traceback)."""
-        from coach import locations
 
         if isinstance(error, CoachError):
             text = error.one_line()
@@ -384,10 +385,6 @@ class CoachApp(App[int]):
 def _setup_logging() -> logging.Handler | None:
     """Log the UI's errors to ``locations.log_path()``; the file is created on the first message,
     owner-only (it can quote the user's notes and plans), as is the file after each rotation."""
-    import os
-    from logging.handlers import RotatingFileHandler
-
-    from coach import locations
 
     class PrivateLog(RotatingFileHandler):
         def _open(self):  # noqa: ANN202
@@ -423,13 +420,11 @@ def run_app(
     """Open the terminal UI on the database ``db`` (default: COACH_DB, else the data folder) with the extra
     playbook folders ``playbooks`` (the caller checked they exist) in ``lang``; with ``screen``, that
     registered screen, made with ``screen_options``, opens over the home page."""
-    import sys
 
-    from coach import locations
-    from coach.content.compiled import cached_index
+    from coach.content.compiled import cached_index  # deferred: importing coach.tui.app loads no engine
 
     dirs = locations.user_playbook_dirs([str(p) for p in playbooks])
-    from coach.store.db import check_path
+    from coach.store.db import check_path  # deferred: importing coach.tui.app loads no store
 
     db_path = locations.db_path(db)
     check_path(db_path)  # a path that can never work is refused before the UI opens

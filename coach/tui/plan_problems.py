@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from coach.content.plans import PlanError, parse_items, plan_from_form
 from coach.i18n import CATALOGUES, tr
 
 SINGLE_LINE = frozenset(
@@ -57,7 +58,6 @@ def _words(messages: list[str], lang: str) -> list[str]:
 def field_problems(field: str, fields: Mapping[str, str], lang: str) -> list[str]:
     """Every problem in one wizard field (empty list when it is fine; an empty field is fine here, required
     parts are named when saving)."""
-    from coach.content.plans import PlanError, parse_items, plan_from_form
 
     text = fields.get(field) or ""
     if not text.strip():

@@ -13,6 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, utils
+
+from coach.engine.normalize import Synonyms, clean, is_cjk
+
 if TYPE_CHECKING:
     from coach.content.models import Rule
     from coach.engine.normalize import Synonyms
@@ -54,7 +58,6 @@ class Jargon:
 
     def concepts_in(self, query: str) -> dict[str, float]:
         """Concepts the query names, with 1.0 for a whole term and 0.9 for a term still being typed."""
-        from coach.engine.normalize import clean, is_cjk
 
         cleaned = clean(query)
         if not cleaned:
@@ -85,7 +88,6 @@ def _texts(rule: Rule) -> list[tuple[str, str]]:
 def build_jargon(rules: Iterable[Rule], concepts: Mapping[str, list[str]]) -> Jargon:
     """Map every entry's text to vocabulary concepts once (a fraction of a second for the shipped
     playbooks: the browser builds it off the UI thread)."""
-    from coach.engine.normalize import Synonyms, clean
 
     synonyms = Synonyms.build(dict(concepts))
     terms = {cid: tuple(t for t in (clean(term) for term in ts) if t) for cid, ts in concepts.items()}
@@ -129,7 +131,6 @@ def _fields(rule: Rule) -> list[tuple[str, str, float]]:
 def search(rules: Iterable[Rule], query: str, limit: int = 30, jargon: Jargon | None = None) -> list[Hit]:
     """Entries matching ``query`` best first; ties by id so the order is stable. With ``jargon``, entries
     that mention the trade concepts the query names are found too (field ``jargon``)."""
-    from rapidfuzz import fuzz, utils
 
     q = utils.default_process(query)
     if not q:

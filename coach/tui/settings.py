@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from coach.files import FileProblem, read_bytes
 from coach.i18n import LANGS
 
 
@@ -21,7 +22,6 @@ class Settings:
 
 def load(path: Path) -> tuple[Settings, str | None]:
     """The saved settings and, if the file could not be used, a one-line reason (the file is left alone)."""
-    from coach.files import FileProblem, read_bytes
 
     if not os.path.lexists(path):
         return Settings(), None

@@ -20,7 +20,9 @@ from textual.widgets.option_list import Option
 from coach.errors import CoachError, one_line
 from coach.i18n import menu
 from coach.review.accounts import TIER_NEEDS, MapWarning, check, render_coverage, render_map
+from coach.store import accounts
 from coach.store.accounts import Account, AccountMap
+from coach.store.db import SESSION_ERRORS, session
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -101,7 +103,7 @@ class AccountsScreen(CoachScreen):
         current = self._current()
         if current is None:
             return
-        from coach.tui.screens.business_plan import BusinessPlanScreen
+        from coach.tui.screens.business_plan import BusinessPlanScreen  # deferred: screens load when opened
 
         self.app.push_screen(BusinessPlanScreen(current.name))
 
@@ -112,9 +114,6 @@ class AccountsScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="acc-list", exit_on_error=False)
     def _list(self, db_path: Path) -> None:
-        from coach.store import accounts
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 found = accounts.list_accounts(conn)
@@ -126,9 +125,6 @@ class AccountsScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="acc-map", exit_on_error=False)
     def _read_map(self, db_path: Path, name: str) -> None:
-        from coach.store import accounts
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 found = accounts.account_map(conn, name)

@@ -6,6 +6,8 @@ Opened from the key-accounts screen (p)."""
 
 from __future__ import annotations
 
+import shlex
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +22,9 @@ from textual.widgets import Footer, Header, Static
 
 from coach.errors import CoachError, one_line
 from coach.i18n import menu, tr
-from coach.review.business_plan import STEPS, chart, render_reviews, render_step, step_findings
+from coach.review.business_plan import STEPS, chart, log_totals, render_reviews, render_step, step_findings
+from coach.store import business_plans as store
+from coach.store.db import SESSION_ERRORS, session
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -126,12 +130,6 @@ class BusinessPlanScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="bp-read", exit_on_error=False)
     def _read(self, db_path: Path, account: str, year: int | None) -> None:
-        from datetime import date
-
-        from coach.review.business_plan import log_totals
-        from coach.store import business_plans as store
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 if year is None:
@@ -160,7 +158,6 @@ class BusinessPlanScreen(CoachScreen):
 
     def apply_language(self) -> None:
         """Tabs, step and hint in the current language."""
-        import shlex
 
         lang = self.lang
         shell = shlex.quote(self.account)

@@ -17,9 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, TabbedContent
 
+from coach.content.loader import taxonomy
 from coach.errors import CoachError, one_line
 from coach.i18n import menu
+from coach.store import concessions as store
 from coach.store.concessions import Concession, NewConcession
+from coach.store.db import SESSION_ERRORS, session
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.concession_form import TEXT_FIELDS as TEXT_FIELDS
@@ -175,7 +178,6 @@ class ConcessionScreen(CoachScreen):
 
     def _tactics(self) -> list[tuple[str, str]]:
         """Buyer tactics first, titled from the loaded playbooks (the taxonomy's names until they load)."""
-        from coach.content.loader import taxonomy
 
         lib = self.coach.library
         names = []
@@ -209,9 +211,6 @@ class ConcessionScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="log-save", exit_on_error=False)
     def _save(self, entry: NewConcession, db_path: Path) -> None:
-        from coach.store import concessions as store
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 new_id = store.add(conn, entry)
@@ -268,9 +267,6 @@ class ConcessionScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="log-read", exit_on_error=False)
     def _load(self, db_path: Path) -> None:
-        from coach.store import concessions as store
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 rows = store.select(conn)

@@ -20,8 +20,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
+from coach import locations
+from coach.content.plans import PlanError, plan_from_form
 from coach.errors import CoachError
 from coach.i18n import menu
+from coach.review.brief import guidance_ids
+from coach.services.prep import export_brief, guidance_from
+from coach.store.db import FAILED
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.plan_advice import (
@@ -126,7 +131,6 @@ class PlanScreen(CoachScreen):
 
     def plan(self):  # noqa: ANN201
         """The form as a validated plan (``PlanError`` names the line and field when it is not)."""
-        from coach.content.plans import plan_from_form
 
         return plan_from_form(self.fields())
 
@@ -168,8 +172,6 @@ class PlanScreen(CoachScreen):
 
     def _notes(self, plan: Any) -> dict:
         """The playbook guidance the plan's brief quotes (none while the playbooks load)."""
-        from coach.review.brief import guidance_ids
-        from coach.services.prep import guidance_from
 
         lib = self.coach.library
         return guidance_from(lib.rules if lib else {}, guidance_ids(plan))
@@ -272,7 +274,7 @@ class PlanScreen(CoachScreen):
 
     def action_open_saved(self) -> None:
         """Choose a saved plan and open its latest version in the form."""
-        from coach.tui.screens.plan_open import OpenPlanScreen
+        from coach.tui.screens.plan_open import OpenPlanScreen  # deferred: screens load when opened
 
         def chosen(plan_id: int | None) -> None:
             if plan_id is not None:
@@ -333,7 +335,6 @@ class PlanScreen(CoachScreen):
 
     def action_add_suggested(self) -> None:
         """Add the suggested tactics that are not listed yet, with where they were seen."""
-        from coach.content.plans import PlanError
 
         try:
             added = self._form.add_suggested(self.suggestions, self.lang)
@@ -347,7 +348,6 @@ class PlanScreen(CoachScreen):
 
     def action_order(self) -> None:
         """Put the tradeables in the suggested order: cheap to give, valuable to them first."""
-        from coach.content.plans import PlanError
 
         try:
             changed = self._form.order_tradeables()
@@ -393,7 +393,6 @@ class PlanScreen(CoachScreen):
     def action_from_account(self) -> None:
         """Add what the key account offers, as ``coach prep new --from-account`` does (``PlanForm.add_offer``).
         A line of the form that cannot be read is one problem and nothing changes."""
-        from coach.content.plans import PlanError
 
         offered = self._offer_shown()
         if offered is None:
@@ -413,8 +412,6 @@ class PlanScreen(CoachScreen):
 
     def action_export(self) -> None:
         """Write the brief as Markdown and HTML to the exports folder (``coach locate``)."""
-        from coach import locations
-        from coach.content.plans import PlanError
 
         try:
             plan = self.plan()
@@ -442,9 +439,6 @@ class PlanScreen(CoachScreen):
         folder: Path,
         db_path: Path,
     ) -> None:
-        from coach.services.prep import export_brief
-        from coach.store.db import FAILED
-
         def export(conn: sqlite3.Connection) -> Path:
             return export_brief(conn, plan, notes, lang, folder, plan_id=plan_id, version=version)
 

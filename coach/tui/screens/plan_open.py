@@ -17,6 +17,8 @@ from textual.widgets.option_list import Option
 
 from coach.errors import CoachError, one_line
 from coach.i18n import tr
+from coach.store import plans as store
+from coach.store.db import SESSION_ERRORS, session
 from coach.tui.bindings import localize
 
 
@@ -64,9 +66,6 @@ class OpenPlanScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="plan-open", exit_on_error=False)
     def _read(self, db_path: Path, account: str | None) -> None:
-        from coach.store import plans as store
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 found = store.list_plans(conn, account)

@@ -27,6 +27,13 @@ from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
 from coach.i18n import menu
+from coach.roleplay import engine
+from coach.roleplay.engine import Kit, debrief
+from coach.roleplay.record import debrief_dict, exchange_dict, live_record, scenario_dict, scorecard, text
+from coach.roleplay.render import debrief_text
+from coach.services.roleplay import load_scenarios
+from coach.store import sessions
+from coach.store.db import connect
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.roleplay import ExchangeView, customer_text, scorecard_text
 from coach.tui.widgets.wrapped import Wrapped
@@ -148,9 +155,6 @@ class RoleplayScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="rp-load", exit_on_error=False)
     def _load(self) -> None:
-        from coach.roleplay.engine import Kit
-        from coach.services.roleplay import load_scenarios
-
         library = self.coach.library
         if library is None:
             return
@@ -210,8 +214,6 @@ class RoleplayScreen(CoachScreen):
 
     def start(self, scenario_id: str) -> None:
         """Start (or start again) a scenario: a fresh state and a new saved session."""
-        from coach.roleplay import engine
-        from coach.roleplay.record import scenario_dict
 
         scenario = self.scenarios.scenarios[scenario_id]
         self._close_session(left=True)
@@ -224,7 +226,6 @@ class RoleplayScreen(CoachScreen):
         self._show("rp-play")
 
     def _begin(self, data: dict[str, Any], lang: str, trainee: str | None) -> None:
-        from coach.store import sessions
 
         # The session row is written with the first reply; a scenario opened and left leaves nothing.
         self._rp_recorder = sessions.Recorder(self._rp_conn, data, lang, trainee)
@@ -251,9 +252,6 @@ class RoleplayScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="rp-assess", exit_on_error=False)
     def _assess(self, before: Any, text: str) -> None:
-        from coach.roleplay import engine
-        from coach.roleplay.record import exchange_dict
-
         step = engine.reply(before, text)
         self.post_message(self.ReplyAssessed(before, step, exchange_dict(step.exchange, self.kit)))
 
@@ -277,7 +275,6 @@ class RoleplayScreen(CoachScreen):
 
     def action_retry(self) -> None:
         """Take back the last reply and answer that turn again (also after an ending)."""
-        from coach.roleplay import engine
 
         if self.state is None or not self.state.exchanges:
             self.coach.say(self.tr("rp.nothing-to-retry"), timeout=3)
@@ -325,8 +322,6 @@ class RoleplayScreen(CoachScreen):
 
     def _close_session(self, *, left: bool) -> None:
         """Save the end of the session once (a later retry reopens it through the recorder)."""
-        from coach.roleplay.engine import debrief
-        from coach.roleplay.record import debrief_dict
 
         if self.state is None or not self.transcript or self._rp_closed is self.state:
             return
@@ -345,8 +340,6 @@ class RoleplayScreen(CoachScreen):
         )
 
     def _drain(self, db_path: Path) -> None:
-        from coach.store.db import connect
-
         with self._rp_db_lock:  # one writer at a time, in the order the operations were queued
             while self._rp_ops:
                 op = self._rp_ops.popleft()
@@ -400,8 +393,6 @@ class RoleplayScreen(CoachScreen):
         self.refresh_bindings()
 
     def _draw_play(self) -> None:
-        from coach.roleplay.record import scorecard, text
-
         lang, state = self.lang, self.state
         chat = self.query_one("#rp-chat", VerticalScroll)
         chat.remove_children()
@@ -437,9 +428,6 @@ class RoleplayScreen(CoachScreen):
         self.query_one("#rp-input", Input).disabled = state.finished
 
     def _draw_debrief(self) -> None:
-        from coach.roleplay.record import live_record
-        from coach.roleplay.render import debrief_text
-
         record = live_record(
             self.state,
             self.kit,

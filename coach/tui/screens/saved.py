@@ -15,10 +15,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach import locations
 from coach.clock import local_time
 from coach.errors import CoachError, one_line
 from coach.i18n import menu, tr
-from coach.store.walkthroughs import Walkthrough
+from coach.store import walkthroughs
+from coach.store.db import SESSION_ERRORS, session
+from coach.store.walkthroughs import Walkthrough, write_markdown
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.steps import steps_table
 
@@ -83,9 +86,6 @@ class SavedScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="saved-db", exit_on_error=False)
     def _load(self, db_path: Path) -> None:
-        from coach.store import walkthroughs
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 items = walkthroughs.list_recent(conn)
@@ -164,7 +164,6 @@ class SavedScreen(CoachScreen):
 
     def action_export(self) -> None:
         """Export the highlighted walk-through as Markdown."""
-        from coach import locations
 
         wt = self._current()
         if wt is not None:
@@ -172,8 +171,6 @@ class SavedScreen(CoachScreen):
 
     @work(thread=True, group="saved-export", exit_on_error=False)
     def _export(self, wt: Walkthrough, folder: Path) -> None:
-        from coach.store.walkthroughs import write_markdown
-
         try:
             path = write_markdown(wt, folder)
         except (CoachError, OSError) as exc:

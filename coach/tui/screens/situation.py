@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.worker import get_current_worker
 
+from coach.engine import rank
 from coach.i18n import menu
 from coach.tui.reasons import reason
 from coach.tui.screens.base import CoachScreen
@@ -111,8 +112,6 @@ class SituationScreen(CoachScreen):
     # Only small arguments: Textual's @work puts the repr of every argument in the worker's description.
     @work(thread=True, exclusive=True, group="match", exit_on_error=False)
     def _match(self, text: str) -> None:
-        from coach.engine import rank
-
         index = self.coach.index
         if index is None:
             return

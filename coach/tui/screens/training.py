@@ -9,6 +9,7 @@ nothing. A sitting keeps the language it started in.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -21,8 +22,26 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from coach.content.loader import reply_ids, situation_ids
+from coach.content.scenarios import load_default
 from coach.errors import CoachError
-from coach.i18n import menu
+from coach.i18n import menu, tr
+from coach.store import training
+from coach.store.db import session
+from coach.store.training import now_iso
+from coach.training.drill import MAX_POINTS, DrillRun, drill_items, entry_lines
+from coach.training.drill import record as drill_record
+from coach.training.progress import (
+    mistake_label,
+    name_of,
+    progress,
+    titles,
+    top_mistakes,
+    with_roleplay_titles,
+)
+from coach.training.quiz import QuizRun, quiz_bank
+from coach.training.quiz import record as quiz_record
+from coach.training.report import area_row, bar, display_width, pad, spark
 from coach.tui.screens.base import CoachScreen
 
 ACTIONS = ("drill", "quiz", "roleplay", "progress", "switch")
@@ -151,9 +170,6 @@ class TrainingScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
     def _read_profiles(self) -> None:
-        from coach.store import training
-        from coach.store.db import session
-
         try:
             with session(self.coach.db_path) as conn:
                 rows = [(p, len(training.attempts(conn, p.id))) for p in training.list_profiles(conn)]
@@ -206,9 +222,6 @@ class TrainingScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="train-db-write", exit_on_error=False)
     def _create(self, name: str, klass: str) -> None:
-        from coach.store import training
-        from coach.store.db import session
-
         try:
             with session(self.coach.db_path) as conn:
                 profile = training.resolve_profile(conn, name, klass)
@@ -259,7 +272,7 @@ class TrainingScreen(CoachScreen):
         if self.profile is None:
             return
         if action == "roleplay":
-            from coach.tui.screens.roleplay import RoleplayScreen
+            from coach.tui.screens.roleplay import RoleplayScreen  # deferred: screens load when opened
 
             self.app.push_screen(RoleplayScreen(trainee=self.profile.name))
             return
@@ -277,14 +290,6 @@ class TrainingScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="train-prepare", exit_on_error=False)
     def _prepare(self, kind: str, profile: Any, lang: str) -> None:
-        from datetime import UTC, datetime
-
-        from coach.i18n import tr
-        from coach.store import training
-        from coach.store.db import session
-        from coach.training.drill import DrillRun, drill_items
-        from coach.training.quiz import QuizRun, quiz_bank
-
         library, index = self.coach.library, self.coach.index
         if library is None:
             return
@@ -312,9 +317,6 @@ class TrainingScreen(CoachScreen):
     def _load_scenarios(self, library: Any) -> list[Any]:
         """The shipped scenarios (loaded once; none when they cannot be loaded)."""
         if self._scenarios is None:
-            from coach.content.loader import reply_ids, situation_ids
-            from coach.content.scenarios import load_default
-
             found = load_default(
                 situations=set(situation_ids()) | set(library.rules),
                 behaviours=set(reply_ids()) | set(library.behaviours),
@@ -331,7 +333,6 @@ class TrainingScreen(CoachScreen):
 
     def _next(self) -> None:
         """Show the next question, or the sitting's result."""
-        from coach.i18n import tr
 
         q = self.run.next()
         self.question = q
@@ -393,9 +394,6 @@ class TrainingScreen(CoachScreen):
             self._quiz_answer(choice)
 
     def _drill_answer(self, choice: int) -> None:
-        from coach.i18n import tr
-        from coach.training.drill import entry_lines, record
-
         q, lang = self.question, self.run.lang
         feedback = self.query_one("#train-feedback", Static)
         if self.phase == "situation":
@@ -421,7 +419,9 @@ class TrainingScreen(CoachScreen):
         assert self.first is not None
         result, requeued = self.run.answer(q, self.first, choice)
         self._save(
-            record(result, self.coach.library, run=self.run.run, seq=len(self.run.results) - 1, at=_now())
+            drill_record(
+                result, self.coach.library, run=self.run.run, seq=len(self.run.results) - 1, at=_now()
+            )
         )
         right = q.situations[q.situation_answer]
         out = Text()
@@ -460,12 +460,9 @@ class TrainingScreen(CoachScreen):
         self._after_answer()
 
     def _quiz_answer(self, choice: int) -> None:
-        from coach.i18n import tr
-        from coach.training.quiz import record
-
         q, lang = self.question, self.run.lang
         result, requeued = self.run.answer(q, choice)
-        self._save(record(result, run=self.run.run, seq=len(self.run.results) - 1, at=_now()))
+        self._save(quiz_record(result, run=self.run.run, seq=len(self.run.results) - 1, at=_now()))
         if result.right:
             text = Text(tr(lang, "quiz.right"), style="green")
         else:
@@ -481,9 +478,6 @@ class TrainingScreen(CoachScreen):
         self.phase = "feedback"
 
     def _finish(self) -> None:
-        from coach.i18n import tr
-        from coach.training.drill import MAX_POINTS
-
         lang, done = self.run.lang, self.run.results
         if self.kind == "drill":
             points = sum(r.score for r in done)
@@ -505,9 +499,6 @@ class TrainingScreen(CoachScreen):
 
     @work(thread=True, group="train-db-write", exit_on_error=False)
     def _save(self, rec: dict[str, Any]) -> None:
-        from coach.store import training
-        from coach.store.db import session
-
         profile_id = self.profile.id
         with self._save_lock:  # answers are written in the order they were given
             try:
@@ -522,10 +513,6 @@ class TrainingScreen(CoachScreen):
 
     @work(thread=True, exclusive=True, group="train-db-read", exit_on_error=False)
     def _read_progress(self, profile: Any) -> None:
-        from coach.store import training
-        from coach.store.db import session
-        from coach.training.progress import progress, titles, with_roleplay_titles
-
         try:
             with session(self.coach.db_path) as conn:
                 rps = training.roleplays(conn, profile)
@@ -544,10 +531,6 @@ class TrainingScreen(CoachScreen):
         self._show("train-progress")
 
     def _show_progress(self) -> None:
-        from coach.i18n import tr
-        from coach.training.progress import mistake_label, name_of, top_mistakes
-        from coach.training.report import area_row, bar, display_width, pad, spark
-
         p, names, lang = self.progress, self._names, self.lang
         chart = Text(
             tr(lang, "progress.title", name=self.profile.name, klass=self.profile.klass) + "\n\n",
@@ -642,6 +625,4 @@ class TrainingScreen(CoachScreen):
 
 
 def _now() -> str:
-    from coach.store.training import now_iso
-
     return now_iso()

@@ -15,8 +15,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
+from coach import locations
 from coach.errors import CoachError
-from coach.store.walkthroughs import StepRecord, Walkthrough, now_iso
+from coach.store import walkthroughs
+from coach.store.db import SESSION_ERRORS, session
+from coach.store.walkthroughs import StepRecord, Walkthrough, now_iso, write_markdown
 from coach.tui.screens.base import CoachScreen
 from coach.tui.screens.confirm import ConfirmScreen
 from coach.tui.widgets.steps import steps_table
@@ -311,9 +314,6 @@ class WalkthroughScreen(CoachScreen):
 
     @work(thread=True, group="walk-db", exit_on_error=False)
     def _save(self, record: Walkthrough, db_path: Path, leave: bool) -> None:
-        from coach.store import walkthroughs
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 wt_id = walkthroughs.save(conn, record)
@@ -340,7 +340,6 @@ class WalkthroughScreen(CoachScreen):
 
     def action_export(self) -> None:
         """Write the walk-through as Markdown to the exports folder."""
-        from coach import locations
 
         record = self.record()
         record.saved_at = "" if self.dirty else record.saved_at
@@ -348,8 +347,6 @@ class WalkthroughScreen(CoachScreen):
 
     @work(thread=True, group="walk-export", exit_on_error=False)
     def _export(self, record: Walkthrough, folder: Path) -> None:
-        from coach.store.walkthroughs import write_markdown
-
         try:
             path = write_markdown(record, folder)
         except (CoachError, OSError) as exc:

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TabPane, Te
 
 from coach.i18n import tr
 from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS
-from coach.store.concessions import STAGES, TYPES, InvalidEntry, NewConcession
+from coach.store.concessions import STAGES, TYPES, InvalidEntry, NewConcession, validate_entry
 from coach.tui.widgets.plan_warning import PlanWarning
 
 FIELDS = (
@@ -204,7 +204,6 @@ class ConcessionForm(TabPane):
 
     def entry(self) -> NewConcession | None:
         """The entry typed, validated; None, with the wrong field named and focused, when it is not valid."""
-        from coach.store.concessions import validate_entry
 
         try:
             entry = validate_entry(self.form_data())

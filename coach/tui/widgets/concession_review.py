@@ -14,10 +14,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Sparkline, Static, TabPane
 
+from coach.content.loader import taxonomy
 from coach.errors import one_line
 from coach.i18n import tr
-from coach.review.concessions import UNIT_WORDS, amount
-from coach.store.concessions import Concession
+from coach.review.concessions import UNIT_WORDS, advice_from_rules, amount, render_text, review
+from coach.services.plan_check import meeting_plan_review
+from coach.store.accounts import account_key
+from coach.store.concessions import Concession, paused_gc
+from coach.store.db import SESSION_ERRORS, session
 from coach.tui.widgets.concession_table import Big
 
 CHART_UNITS = 3
@@ -85,11 +89,6 @@ class ConcessionReview(TabPane):
 
     @work(thread=True, exclusive=True, group="log-review", exit_on_error=False)
     def _compute(self, rows_: Big, account: str, meeting: str, rules_: Big, lang: str, db_path: Path) -> None:
-        from coach.content.loader import taxonomy
-        from coach.review.concessions import advice_from_rules, render_text, review
-        from coach.store.accounts import account_key
-        from coach.store.concessions import paused_gc
-
         rows: list[Concession] = rows_.value
         rules = rules_.value
 
@@ -117,9 +116,6 @@ class ConcessionReview(TabPane):
             series = series[:CHART_UNITS]
             text = render_text(rv, lang, scope)
         if meeting:  # as `coach log review --meeting`: the meeting's concessions against its plan
-            from coach.services.plan_check import meeting_plan_review
-            from coach.store.db import SESSION_ERRORS, session
-
             try:
                 with session(db_path) as conn:
                     plan = meeting_plan_review(conn, picked, meeting=meeting, account=account, lang=lang)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static, TabPane
 
 from coach.i18n import tr
 from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, amount
-from coach.store.concessions import Concession
+from coach.store.concessions import Concession, paused_gc
 
 TABLE_LIMIT = 1000
 """Most rows put in the table at once; filtering and sorting always cover the whole log."""
@@ -139,8 +139,6 @@ class ConcessionTable(TabPane):
 
     @work(thread=True, exclusive=True, group="log-table", exit_on_error=False)
     def _compute(self, rows: Big, haystacks: Big, query: str, column: str, reverse: bool) -> None:
-        from coach.store.concessions import paused_gc
-
         with paused_gc():  # sort keys for 100,000 rows would otherwise wake the collector again and again
             shown, matched = table_view(rows.value, query, column, reverse, haystacks.value)
         self.post_message(self.TableReady(shown, matched))

@@ -15,7 +15,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from coach.content.loader import taxonomy
+from coach.content.plans import PART_NAMES, gaps, missing_parts
 from coach.i18n import tr
+from coach.review.account_summary import offer_head, offer_lines, room, room_section
+from coach.review.brief import build
+from coach.review.plans import suggestion_lines
+from coach.services.accounts import offer
+from coach.services.prep import account_suggestions
+from coach.store.db import FAILED
 from coach.tui.widgets.plan_form import Failed, in_db
 from coach.tui.widgets.wrapped import Wrapped
 
@@ -112,7 +120,6 @@ class PlanAdvice(VerticalScroll):
     def people(self, plan: Any, ref: tuple[str, str] | None, lang: str) -> Any:
         """The brief's "their people at the meeting" section, when the plan's account is a key account (from
         the account's map, read with the offer for ``ref``); None otherwise."""
-        from coach.review.account_summary import room, room_section
 
         if self.offered is None or self.offer_for != ref:
             return None
@@ -125,9 +132,6 @@ class PlanAdvice(VerticalScroll):
 
     @work(thread=True, exclusive=True, group="plan-history", exit_on_error=False)
     def _read_history(self, db_path: Path, account: str, exclude: frozenset[str]) -> None:
-        from coach.services.prep import account_suggestions
-        from coach.store.db import FAILED
-
         found = in_db(
             self, db_path, "error.plan", lambda conn: account_suggestions(conn, account, exclude=exclude)
         )
@@ -147,9 +151,6 @@ class PlanAdvice(VerticalScroll):
 
     @work(thread=True, exclusive=True, group="plan-account", exit_on_error=False)
     def _read_offer(self, db_path: Path, account: str, ref: tuple[str, str]) -> None:
-        from coach.services.accounts import offer
-        from coach.store.db import FAILED
-
         offered = in_db(
             self, db_path, "error.plan", lambda conn: offer(conn, account, meeting_date=ref[1] or None)
         )
@@ -188,8 +189,6 @@ def tactics_advice(
 ) -> Group:
     """The tactics seen with ``account`` (``suggestions``, read for ``history_for``, leaving out
     ``excluded``), then every tactic a plan can expect, titled from the playbooks."""
-    from coach.content.loader import taxonomy
-    from coach.review.plans import suggestion_lines
 
     titles: dict[str, dict[str, str]] = {}  # the playbook's title, else the taxonomy's name
     for s in taxonomy()["situations"]["tactic"]:
@@ -215,7 +214,6 @@ def tactics_advice(
 def offer_advice(offered: Any, lang: str) -> list[Wrapped]:
     """What the key account offers (``offered``, None: nothing), as ``coach prep new`` prints it, broken by
     the Chinese line-breaking rule (the advice column is narrow at 80 columns)."""
-    from coach.review.account_summary import offer_head, offer_lines
 
     if offered is None:
         return []
@@ -235,8 +233,6 @@ def plan_summary(
     """The summary page: the required parts missing, the optional ones left empty, then the brief (with
     the playbooks' ``notes`` and the key account's ``people``), broken by the Chinese line-breaking rule, as
     the brief is read here at 80 columns too."""
-    from coach.content.plans import PART_NAMES, gaps, missing_parts
-    from coach.review.brief import build
 
     lines: list[Text] = []
     missing = missing_parts(plan)

@@ -21,7 +21,25 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Button, ContentSwitcher, Input, Static, TextArea
 
+from coach.content.plans import (
+    PART_NAMES,
+    Objective,
+    PlanError,
+    Tradeable,
+    form_from_plan,
+    item_line,
+    missing_parts,
+    parse_items,
+    parse_tactic,
+    plan_from_form,
+)
 from coach.i18n import tr
+from coach.review.plans import suggested_order, suggestion_note
+from coach.services.accounts import with_offer
+from coach.store import plans as store
+from coach.store.accounts import account_key
+from coach.store.db import FAILED, in_session
+from coach.tui.plan_problems import step_problems
 from coach.tui.widgets.wrapped import Wrapped
 
 
@@ -95,7 +113,6 @@ class Failed(Message):
 def in_db(node: MessagePump, db_path: Path, key: str, read: Callable[[sqlite3.Connection], Any]) -> Any:
     """``read(conn)`` on the database, in a worker of ``node``: its result, or ``FAILED`` (``coach.store.db``)
     once ``Failed(key, ...)`` is posted to ``node``."""
-    from coach.store.db import in_session
 
     return in_session(db_path, read, lambda error: node.post_message(Failed(key, error)))
 
@@ -246,7 +263,6 @@ class PlanForm(ContentSwitcher):
     def load(self, plan: Any, *, copied: bool) -> None:
         """Fill the fields from a saved ``plan``; ``copied``: as a copy for the meeting and date typed, with the
         checklist's ticks cleared."""
-        from coach.content.plans import form_from_plan
 
         values = form_from_plan(plan)
         if copied:
@@ -289,8 +305,7 @@ class PlanForm(ContentSwitcher):
     ) -> None:
         """Put the summary of the plan typed on the summary page (``plan_advice.plan_summary``, with the
         playbook ``notes`` and the key account's ``people`` for it), or what keeps it from being read."""
-        from coach.content.plans import PlanError, plan_from_form
-        from coach.tui.widgets.plan_advice import plan_summary
+        from coach.tui.widgets.plan_advice import plan_summary  # deferred: plan_advice imports this module
 
         try:
             plan = plan_from_form(self.fields())
@@ -329,9 +344,6 @@ class PlanForm(ContentSwitcher):
 
     @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
     def _read_saved(self, db_path: Path, plan_id: int) -> None:
-        from coach.store import plans as store
-        from coach.store.db import FAILED
-
         stored = in_db(self, db_path, "error.plan", lambda conn: store.get(conn, plan_id))
         if stored is not FAILED:
             self.post_message(self.Loaded(stored, copied=False))
@@ -343,9 +355,6 @@ class PlanForm(ContentSwitcher):
 
     @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
     def _copy_last(self, db_path: Path, account: str, exclude: int | None) -> None:
-        from coach.store import plans as store
-        from coach.store.db import FAILED
-
         last = in_db(
             self, db_path, "error.plan", lambda conn: store.last_for_account(conn, account, exclude=exclude)
         )
@@ -371,9 +380,6 @@ class PlanForm(ContentSwitcher):
         copied_from: int | None,
         leave: bool,
     ) -> None:
-        from coach.store import plans as store
-        from coach.store.db import FAILED
-
         def save(conn: sqlite3.Connection) -> tuple[int, int, bool]:
             if plan_id is None:
                 return store.create(conn, plan, copied_from=copied_from), 1, True
@@ -392,14 +398,12 @@ class PlanForm(ContentSwitcher):
 
     def step_problems(self, step: int, lang: str) -> list[str]:
         """Every problem on page ``step``, in the user's words in ``lang`` (empty when the page is fine)."""
-        from coach.tui.plan_problems import step_problems
 
         return step_problems(STEPS[step].fields, self.fields(), lang)
 
     def checked_plan(self, lang: str) -> tuple[Any, str | None, int | None]:
         """(the whole plan, None, None) when it can be saved; else (None, what is wrong in ``lang``, the page
         to show): the first page with a problem with every problem of it, or the parts that are missing."""
-        from coach.content.plans import PART_NAMES, PlanError, missing_parts, plan_from_form
 
         for i in range(len(STEPS)):
             problems = self.step_problems(i, lang)
@@ -419,7 +423,6 @@ class PlanForm(ContentSwitcher):
 
     def listed_tactics(self) -> frozenset[str]:
         """The tactic ids the expected tactics list (``PlanError`` when a line cannot be read)."""
-        from coach.content.plans import parse_items, parse_tactic
 
         items = parse_items("expected_tactics", self.text("expected_tactics").splitlines())
         return frozenset(parse_tactic(i["tactic"]) for i in items)
@@ -427,7 +430,6 @@ class PlanForm(ContentSwitcher):
     def add_suggested(self, suggestions: list, lang: str) -> bool:
         """Add the suggested tactics (``review.plans.TacticSuggestion``) not listed yet, with where they were
         seen; True when some were. ``PlanError`` (and nothing changed) when a listed line cannot be read."""
-        from coach.review.plans import suggestion_note
 
         listed = self.listed_tactics()
         new = [f"{s.tactic} | {suggestion_note(s, lang)}" for s in suggestions if s.tactic not in listed]
@@ -436,7 +438,6 @@ class PlanForm(ContentSwitcher):
 
     def account_ref(self) -> tuple[str, str] | None:
         """(account key, meeting date) of the form, or None while no account is typed."""
-        from coach.store.accounts import account_key
 
         account = self.text("account")
         if not account.strip():
@@ -446,8 +447,6 @@ class PlanForm(ContentSwitcher):
     def order_tradeables(self) -> bool:
         """Put the tradeables in the suggested order: cheap to give, valuable to them first. True when the
         order changed; ``PlanError`` (and nothing changed) when a line cannot be read."""
-        from coach.content.plans import Tradeable, item_line, parse_items
-        from coach.review.plans import suggested_order
 
         lines = self.text("tradeables").splitlines()
         items = [Tradeable.model_validate(i) for i in parse_items("tradeables", lines)]
@@ -462,8 +461,6 @@ class PlanForm(ContentSwitcher):
         objectives (ours) as nice-to-have, its open actions (overdue first) as agenda points. Returns how many
         objectives and agenda points were added; ``PlanError`` (and nothing changed) when a line of the
         objectives or the agenda cannot be read."""
-        from coach.content.plans import Objective, item_line, parse_items
-        from coach.services.accounts import with_offer
 
         have: dict[str, Any] = {
             "objectives": parse_items("objectives", self.text("objectives").splitlines()),

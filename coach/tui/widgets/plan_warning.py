@@ -11,13 +11,15 @@ from textual.message import Message
 from textual.widgets import Static
 
 from coach.i18n import tr
+from coach.review.plans import Pending, check_entry, finding_line
+from coach.store import plans as store
+from coach.store.concessions import Filter, parse_unit, select
+from coach.store.db import SESSION_ERRORS, session
 
 
 def pending_from_form(data: dict[str, Any]):  # noqa: ANN201
     """The form's values as a ``review.plans.Pending`` concession, or None when account, meeting, type or
     what was given is missing. Values the form would refuse are left out (the form reports them on save)."""
-    from coach.review.plans import Pending
-    from coach.store.concessions import parse_unit
 
     account = " ".join(str(data.get("account") or "").split())
     meeting = " ".join(str(data.get("meeting") or "").split())
@@ -85,11 +87,6 @@ class PlanWarning(Static):
 
     @work(thread=True, exclusive=True, group="plan-warning", exit_on_error=False)
     def _run(self, seq: int, pending: Any, db_path: Path, lang: str) -> None:
-        from coach.review.plans import check_entry, finding_line
-        from coach.store import plans as store
-        from coach.store.concessions import Filter, select
-        from coach.store.db import SESSION_ERRORS, session
-
         try:
             with session(db_path) as conn:
                 found = store.find(conn, account=pending.account, meeting=pending.meeting)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
+from coach import locations
 from coach.commands.common import playbook_options, print_json, read_text_arg, safe
+from coach.content import compiled
+from coach.content.compiled import index_for
+from coach.engine.assess import assess, move_reason
+from coach.engine.match import rank
+from coach.engine.normalize import language_of
 from coach.errors import CoachError
 from coach.i18n import tr
 
@@ -51,9 +58,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def load(args: argparse.Namespace):  # noqa: ANN201
     """The compiled playbooks (behaviours required; ``.library()`` gives the models) and the behaviour index,
     from the playbook cache."""
-    from coach import locations
-    from coach.content import compiled
-
     found = compiled.load(locations.user_playbook_dirs(args.playbooks))
     found.check(situations=False, replies=True)
     for notice in found.notices:
@@ -72,9 +76,7 @@ def as_json(result) -> dict:  # noqa: ANN001
 
 def _jsonl_case(line: str) -> tuple[str, str, tuple]:
     """A --jsonl line: a plain reply, or a JSON object with reply, context and limits."""
-    import json
-
-    from coach.content.plans import limits_from_text
+    from coach.content.plans import limits_from_text  # deferred: yaml and pydantic stay out of assess --json
 
     stripped = line.strip()
     if stripped.startswith("{"):
@@ -95,11 +97,9 @@ def _jsonl_case(line: str) -> tuple[str, str, tuple]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from coach.engine.assess import assess
-
     limits: tuple = ()
     if args.limits:  # reading limits needs the plan models; most replies come without
-        from coach.content.plans import limits_from_text
+        from coach.content.plans import limits_from_text  # deferred: yaml and pydantic, only with --limit
 
         limits = limits_from_text(args.limits)
     if args.jsonl:
@@ -116,8 +116,6 @@ def run(args: argparse.Namespace) -> int:
         print_json(as_json(result))
         return 0
     lib = found.library(check=False)
-    from coach.engine.normalize import language_of
-
     lang = args.lang or language_of(reply)
     print(render_feedback(lib, result, lang, context=args.context))
     return 0
@@ -127,9 +125,6 @@ def better_lines(lib, behaviour_id: str, lang: str, context: str | None) -> list
     """Lines to say instead: from the playbook that fits the customer's words, else the behaviour's own."""
     lines: list[str] = []
     if context:
-        from coach.content.compiled import index_for
-        from coach.engine.match import rank
-
         result = rank(index_for(lib), context, top=1)
         if result.matches:
             rule = lib.rules[result.matches[0].id]
@@ -142,8 +137,6 @@ def render_feedback(lib, result, lang: str, context: str | None = None) -> str: 
     """Readable feedback: good behaviours first, then bad ones with better lines; printed literally, with
     no ids, patterns or signal weights (``--json`` keeps them). A concession past the limit is never
     praised: its trade is not shown as good."""
-    from coach.engine.assess import move_reason
-
     if not result.behaviours:
         return tr(lang, "assess.none")
     ids = {d.id for d in result.behaviours}

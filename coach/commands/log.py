@@ -8,12 +8,30 @@ import io
 import json
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from coach import locations
 from coach.commands.common import existing_id, playbook_options, print_json, read_stdin, safe
+from coach.domain.concessions import parse_when
+from coach.domain.suggest import did_you_mean
 from coach.errors import CoachError
+from coach.files import check_target, read_bytes, write_output
 from coach.i18n import tr
+from coach.review.concessions import (
+    STAGE_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    advice_from_rules,
+    amount,
+    entry_line,
+    render_text,
+    to_json,
+)
+from coach.services.log_review import log_review
+from coach.store.concession_rows import FIELDS, Filter, paused_gc, select
+from coach.store.db import session
 
 ENTRY_OPTIONS = {
     "when": "when it was made: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now)",
@@ -149,14 +167,8 @@ def _entry_id(value: str) -> int:
     return existing_id(number, "entry")
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from coach.store.db import open_db
-
-    return open_db(args.db)
-
-
 def _cli_error(exc: Exception, corrects: str = "--corrects") -> CoachError:
-    from coach.store.concessions import InvalidEntry
+    from coach.store.concessions import InvalidEntry  # deferred: the entry model's pydantic, for writes only
 
     if not isinstance(exc, InvalidEntry):
         return exc if isinstance(exc, CoachError) else CoachError(str(exc))
@@ -169,7 +181,7 @@ def _cli_error(exc: Exception, corrects: str = "--corrects") -> CoachError:
 
 def run_add(args: argparse.Namespace) -> int:
     """Validate the options, save the entry, print its id."""
-    from coach.store import concessions as store
+    from coach.store import concessions as store  # deferred: pydantic stays out of log list and review
 
     given: dict[str, Any] = {f: getattr(args, f) for f in ENTRY_OPTIONS if getattr(args, f) is not None}
     if given.get("note") == "-":
@@ -187,8 +199,7 @@ def run_add(args: argparse.Namespace) -> int:
             entry = store.validate_entry(given)
             if entry.status == "withdrawn":
                 raise CoachError("--status: withdrawn needs the entry it withdraws", "use --withdraws ID")
-        conn = _open(args)
-        try:
+        with session(args.db) as conn:
             if old_id is not None:
                 old = store.get(conn, old_id)
                 if old is None:
@@ -199,8 +210,6 @@ def run_add(args: argparse.Namespace) -> int:
                     given["status"] = "withdrawn"
                 entry = store.correction(old, given)
             new_id = store.add(conn, entry)
-        finally:
-            conn.close()
     except CoachError as exc:
         raise _cli_error(exc, flag) from None
     print(new_id)
@@ -210,10 +219,7 @@ def run_add(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------------ list
 
 
-def _filter(args: argparse.Namespace, *, history: bool = False):  # noqa: ANN202
-    from coach.domain.concessions import parse_when
-    from coach.store.concession_rows import Filter
-
+def _filter(args: argparse.Namespace, *, history: bool = False) -> Filter:
     dates = {}
     for name in ("since", "until"):
         raw = getattr(args, name)
@@ -233,20 +239,13 @@ def _filter(args: argparse.Namespace, *, history: bool = False):  # noqa: ANN202
 
 
 def _rows(args: argparse.Namespace, *, history: bool = False) -> list:
-    from coach.store.concession_rows import select
-
     flt = _filter(args, history=history)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         return select(conn, flt)
-    finally:
-        conn.close()
 
 
 def list_line(row, lang: str) -> str:  # noqa: ANN001
     """One entry for ``coach log list``: the review's entry line plus stage, status, tactic and links."""
-    from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, entry_line
-
     parts = [entry_line(row, lang), STAGE_LABELS[lang][row.stage], STATUS_LABELS[lang][row.status]]
     if row.tactic:
         parts.append(row.tactic)
@@ -285,16 +284,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 def playbook_advice(args: argparse.Namespace):  # noqa: ANN202
     """Principle 7's advice and every taxonomy id's counter from the playbooks (or built-in text)."""
-    from coach import locations
-    from coach.content import compiled
-    from coach.review.concessions import advice_from_rules
+    from coach.content import compiled  # deferred: the playbook cache and the engine, only for advice
 
     try:
         # Rules that loaded are used even if another file has a problem: the review must not depend on it.
         found = compiled.load(locations.user_playbook_dirs(getattr(args, "playbooks", None)))
         rules, tax = found.rule_views(), found.taxonomy  # text only: views of the cache, not models
     except CoachError:
-        from coach.content.loader import taxonomy
+        from coach.content.loader import taxonomy  # deferred: yaml, only when the playbooks cannot be read
 
         rules, tax = {}, taxonomy()
     situations = [s for group in tax["situations"].values() for s in group]
@@ -316,30 +313,24 @@ def _scope(args: argparse.Namespace) -> tuple[str | None, dict[str, Any]]:
 def run_review(args: argparse.Namespace) -> int:
     """Print the review (text or one JSON object); with ``--meeting``, each plan saved for the meeting
     checked against its concessions too."""
-    from coach.review.concessions import render_text, to_json
-    from coach.services.log_review import log_review
-    from coach.store.concession_rows import paused_gc, select
-
     label, scope = _scope(args)
     flt = _filter(args)
     meeting = (args.meeting or "").strip()
-    conn = _open(args)
-    try:
-        with paused_gc():
-            rv = log_review(conn, flt, lambda: playbook_advice(args), every_id=args.json)
-            plan = None
-            if meeting:  # the concessions checked against the meeting's plans
-                from coach.services.plan_check import meeting_plan_review
+    with session(args.db) as conn, paused_gc():
+        rv = log_review(conn, flt, lambda: playbook_advice(args), every_id=args.json)
+        plan = None
+        if meeting:  # the concessions checked against the meeting's plans
+            from coach.services.plan_check import (  # deferred: yaml and pydantic, only for --meeting
+                meeting_plan_review,
+            )
 
-                plan = meeting_plan_review(
-                    conn, select(conn, flt), meeting=meeting, account=args.account, lang=args.lang or "en"
-                )
-            if args.json:
-                print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
-            else:
-                print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
-    finally:
-        conn.close()
+            plan = meeting_plan_review(
+                conn, select(conn, flt), meeting=meeting, account=args.account, lang=args.lang or "en"
+            )
+        if args.json:
+            print_json({**to_json(rv, args.lang, scope), **(plan[1] if plan else {})})
+        else:
+            print(safe(render_text(rv, args.lang, label) + (f"\n\n{plan[0]}" if plan else "")))
     return 0
 
 
@@ -364,9 +355,7 @@ def _cell(field: str, value: Any) -> str:
 
 
 def export_csv(rows: list) -> str:
-    """The entries as CSV text (header = ``store.concessions.FIELDS``)."""
-    from coach.store.concessions import FIELDS
-
+    """The entries as CSV text (header = ``store.concession_rows.FIELDS``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(FIELDS)
@@ -405,8 +394,6 @@ MD_COLUMNS = (
 
 def export_md(rows: list, lang: str) -> str:
     """The entries as a Markdown table."""
-    from coach.review.concessions import STAGE_LABELS, STATUS_LABELS, TYPE_LABELS, amount
-
     head = [tr(lang, f"log.md.col.{c}") for c in MD_COLUMNS]
     title = tr(lang, "log.md.title")
     lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -432,17 +419,9 @@ def export_md(rows: list, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_output(path_text: str, text: str, *, bom: bool, force: bool) -> None:
-    from coach.files import write_file
-
-    write_file(Path(path_text).expanduser(), text, force=force, encoding="utf-8-sig" if bom else "utf-8")
-
-
 def run_export(args: argparse.Namespace) -> int:
     """Write the entries in the chosen format."""
     if args.output:
-        from coach.files import check_target
-
         check_target(Path(args.output).expanduser(), force=args.force)  # before the database is opened
     rows = _rows(args, history=not args.current)
     if args.format == "csv":
@@ -452,7 +431,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         text = export_md(rows, args.lang)
     if args.output:
-        _write_output(args.output, text, bom=args.format == "csv", force=args.force)
+        write_output(args.output, text, bom=args.format == "csv", force=args.force)
         print(tr("en", "log.export.wrote", n=len(rows), path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -470,7 +449,7 @@ _FALSE = {"", "0", "false", "no", "n", "否"}
 
 
 def _import_int(value: str, column: str, where: str) -> int | None:
-    from coach.store.concessions import InvalidEntry
+    from coach.store.concessions import InvalidEntry  # deferred: the entry model's pydantic, for writes only
 
     text = value.strip().lstrip("#")
     if not text:
@@ -482,8 +461,11 @@ def _import_int(value: str, column: str, where: str) -> int | None:
 
 def read_csv(text: str, name: str) -> list:
     """Parse and validate every row of an import file; the first problem stops it, naming line and column."""
-    from coach.domain.suggest import did_you_mean
-    from coach.store.concessions import FIELDS, Imported, InvalidEntry, validate_entry
+    from coach.store.concessions import (  # deferred: pydantic, for writes only
+        Imported,
+        InvalidEntry,
+        validate_entry,
+    )
 
     csv.field_size_limit(64 * 1024 * 1024)  # oversized notes are reported by validation, naming the field
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -543,8 +525,6 @@ def read_csv(text: str, name: str) -> list:
         recorded = cells.get("recorded_at", "").strip() or None
         if recorded:
             try:
-                from datetime import datetime
-
                 datetime.fromisoformat(recorded)
             except ValueError:
                 raise InvalidEntry(
@@ -579,8 +559,7 @@ def read_csv(text: str, name: str) -> list:
 
 def run_import(args: argparse.Namespace) -> int:
     """Validate the whole file, then add its entries in one transaction."""
-    from coach.files import read_bytes
-    from coach.store.concessions import import_entries
+    from coach.store.concessions import import_entries  # deferred: pydantic, for writes only
 
     raw = read_bytes(Path(args.file).expanduser(), MAX_IMPORT_BYTES, args.file)  # kind and size first
     try:
@@ -590,11 +569,8 @@ def run_import(args: argparse.Namespace) -> int:
             f"{args.file}: not UTF-8 text (byte {exc.start})", "save it as 'CSV UTF-8'"
         ) from None
     rows = read_csv(text, args.file)
-    conn = _open(args)
-    try:
+    with session(args.db) as conn:
         added, skipped = import_entries(conn, rows)
-    finally:
-        conn.close()
     msg = f"imported {added} entr{'y' if added == 1 else 'ies'}"
     if skipped:
         msg += f"; {skipped} already in the database, skipped"

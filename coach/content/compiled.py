@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import importlib.util
 import marshal
 import sys
 from collections.abc import Callable, Iterator
@@ -29,12 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from coach import __version__, locations
 from coach.content.library import LazyModels, Library, RuleSource, missing_required, shown_path
-from coach.engine.index import FORMAT
-from coach.errors import ContentError
+from coach.engine import index as engine_index
+from coach.engine.index import FORMAT, Index, build_index
+from coach.engine.normalize import Synonyms
+from coach.errors import CoachError, ContentError
+from coach.files import FileProblem, read_bytes, write_file
 
 if TYPE_CHECKING:  # the fast path never imports the loader (YAML) or the models unless a model is used
     from coach.engine.assess import BehaviourIndex
-    from coach.engine.index import Index
 
 CACHE_FORMAT = 1
 """Bump when the layout of the cache file changes."""
@@ -107,8 +110,6 @@ class Compiled:
     def index(self) -> Index:
         """The matching index (the taxonomy's situations required, as the matcher has always required)."""
         if self._index is None:
-            from coach.engine.index import Index, build_index
-
             if self._index_raw is not None:
                 try:
                     with _no_gc():
@@ -127,8 +128,10 @@ class Compiled:
     def behaviour_index(self) -> BehaviourIndex:
         """The reply behaviours compiled for ``engine.assess`` (whatever the load problems: check first)."""
         if self._behaviour_index is None:
-            from coach.engine.assess import BehaviourIndex, build_behaviour_index
-            from coach.engine.normalize import Synonyms
+            from coach.engine.assess import (  # deferred: assess's engine stays out of coach match
+                BehaviourIndex,
+                build_behaviour_index,
+            )
 
             if self._behaviour_raw is not None:
                 try:
@@ -274,8 +277,6 @@ def index_for(lib: Library) -> Index:
                 return compiled.index
             except ContentError:  # a taxonomy id missing: the index is still made from what loaded
                 break
-    from coach.engine.index import build_index
-
     return build_index(lib)
 
 
@@ -288,8 +289,6 @@ _words: dict[str, frozenset[str]] = {}
 
 def _dictionary_key() -> str:
     """The word list's data file (name, size, time), found without importing its package."""
-    import importlib.util
-
     spec = importlib.util.find_spec("english_words")
     if spec is None or spec.origin is None:
         return ""
@@ -313,8 +312,6 @@ def words_starting(letter: str) -> frozenset[str]:
     path = locations.cache_dir() / DICTIONARY_NAME
     key = _dictionary_key()
     letters: dict[str, bytes] | None = None
-    from coach.files import FileProblem, read_bytes
-
     try:
         data = marshal.loads(read_bytes(path, MAX_CACHE_BYTES))
         fresh = key and isinstance(data, dict) and data.get("key") == key
@@ -323,10 +320,8 @@ def words_starting(letter: str) -> frozenset[str]:
     except (FileProblem, ValueError, EOFError, TypeError):
         letters = None
     if letters is None:
-        from coach.engine.index import _dictionary
-
         split: dict[str, set[str]] = {}
-        for word in _dictionary():
+        for word in engine_index._dictionary():
             split.setdefault(word[:1], set()).add(word)
         letters = {k: marshal.dumps(frozenset(v)) for k, v in split.items()}
         if key:
@@ -337,17 +332,13 @@ def words_starting(letter: str) -> frozenset[str]:
     except (ValueError, EOFError, TypeError):
         found = None
     if not isinstance(found, frozenset):  # a damaged part: the whole list, as if there were no cache
-        from coach.engine.index import _dictionary
-
-        found = frozenset(w for w in _dictionary() if w.startswith(letter))
+        found = frozenset(w for w in engine_index._dictionary() if w.startswith(letter))
     _words[letter] = found
     return found
 
 
 def _use_cached_dictionary() -> None:
-    from coach.engine import index
-
-    index.DICTIONARY = words_starting
+    engine_index.DICTIONARY = words_starting
 
 
 # ------------------------------------------------------------------------------------------------- key
@@ -405,8 +396,6 @@ def remembered_check(
     """``compute()``'s lines (``coach validate``'s examples check, the slow part of it), kept in the cache
     folder under the playbooks' key: while no playbook, taxonomy, engine or content source file changes,
     the next run reads them back instead of running thousands of examples through the engine again."""
-    from coach.files import FileProblem, read_bytes
-
     key = cache_key(extra_dirs)  # taken before computing: a file changed meanwhile means a new key
     path = locations.cache_dir() / CHECK_NAME
     try:
@@ -429,7 +418,11 @@ def remembered_check(
 
 def _build(key: str, extra_dirs: list[Path] | None) -> Compiled:
     """Read and validate the playbooks (every problem collected, as ``loader.load_library`` does)."""
-    from coach.content.loader import default_layers, load_library, taxonomy
+    from coach.content.loader import (  # deferred: yaml and pydantic, only when the cache is stale
+        default_layers,
+        load_library,
+        taxonomy,
+    )
 
     lib = load_library(default_layers(extra_dirs))
     return Compiled(
@@ -463,7 +456,7 @@ def _library_to_plain(lib: Library) -> dict[str, Any]:
 
 def _library_from_plain(data: dict[str, Any]) -> Library:
     """The library back from ``_library_to_plain`` data; ``ValueError`` when the data has another shape."""
-    from coach.content.glossary import GlossaryTerm
+    from coach.content.glossary import GlossaryTerm  # deferred: pydantic, only when a model is used
     from coach.content.models import Behaviour, Rule
 
     for name in ("rules", "behaviours", "glossary", "sources", "concepts"):
@@ -514,8 +507,6 @@ def _read(path: Path, key: str, extra_dirs: list[Path] | None = None) -> Compile
     The cache is rebuildable, so whatever is wrong with it (missing, truncated, another format, a FIFO
     or a folder in its place, plain data of the wrong shape) means "rebuild", never an error. The two
     large parts (library and index) are checked when first used: a bad one is rebuilt then."""
-    from coach.files import FileProblem, read_bytes
-
     try:
         raw = read_bytes(path, MAX_CACHE_BYTES)
     except FileProblem:
@@ -553,8 +544,6 @@ def _read(path: Path, key: str, extra_dirs: list[Path] | None = None) -> Compile
 
 def _write(path: Path, data: bytes) -> None:
     """Write the cache whole or not at all, owner-only; a cache that cannot be written is simply skipped."""
-    from coach.errors import CoachError
-    from coach.files import write_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -147,8 +147,6 @@ def _where(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list[Any]]:
 
 
 def _day_after(day: str) -> str:
-    from datetime import timedelta
-
     return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
 
 

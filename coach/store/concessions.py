@@ -91,7 +91,7 @@ def _number(value: Any) -> float | None:
 
 def tactic_ids() -> list[str]:
     """Ids a concession can name as the buyer tactic in play: the taxonomy's situation ids."""
-    from coach.content.loader import situation_ids
+    from coach.content.loader import situation_ids  # deferred: yaml, only when a tactic is given
 
     return situation_ids()
 

@@ -46,6 +46,7 @@ def _no_files(monkeypatch) -> None:
 
     monkeypatch.setattr("coach.content.loader.load_library", refuse)
     monkeypatch.setattr("coach.engine.index.build_index", refuse)
+    monkeypatch.setattr("coach.content.compiled.build_index", refuse)
 
 
 def _mine(tmp_path: Path, title: str) -> Path:

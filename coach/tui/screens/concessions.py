@@ -24,7 +24,7 @@ from coach.store import concessions as store
 from coach.store.concessions import Concession, NewConcession
 from coach.store.db import SESSION_ERRORS, session
 from coach.tui.screens.base import CoachScreen
-from coach.tui.screens.confirm import ConfirmScreen
+from coach.tui.screens.confirm import ask_before_leaving
 from coach.tui.widgets.concession_form import TEXT_FIELDS as TEXT_FIELDS
 from coach.tui.widgets.concession_form import ConcessionForm
 from coach.tui.widgets.concession_form import reason_text as reason_text
@@ -231,17 +231,7 @@ class ConcessionScreen(CoachScreen):
             self.coach.go_back(self)
             return
 
-        def chosen(answer: str | None) -> None:
-            if answer == "discard":
-                self.coach.go_back(self)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "log.leave.question",
-                [("discard", "leave.discard", "error"), ("stay", "leave.stay", "default")],
-            ),
-            chosen,
-        )
+        ask_before_leaving(self, "log.leave.question", lambda: self.coach.go_back(self))
 
     def action_show_tab(self, pane: str) -> None:
         """Switch to a tab and put the cursor in its first field."""

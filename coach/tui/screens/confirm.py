@@ -1,14 +1,16 @@
-"""A question with a few answers; dismisses with the id of the answer chosen (None on Escape)."""
+"""A question with a few answers; dismisses with the id of the answer chosen (None on Escape). And the one
+way a screen asks before leaving unsaved work (``ask_before_leaving``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from coach.i18n import tr
@@ -56,3 +58,21 @@ class ConfirmScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Escape: no answer."""
         self.dismiss(None)
+
+
+def ask_before_leaving(
+    screen: Screen, question: str, leave: Callable[[], None], save: Callable[[], None] | None = None
+) -> None:
+    """Ask ``question`` (an i18n key) over ``screen``: save and leave (only when ``save`` is given), leave
+    without saving (``leave``), or stay (the focused, safest answer; Escape too)."""
+    choices = [("discard", "leave.discard", "error"), ("stay", "leave.stay", "default")]
+    if save is not None:
+        choices.insert(0, ("save", "leave.save", "primary"))
+
+    def chosen(answer: str | None) -> None:
+        if answer == "save" and save is not None:
+            save()
+        elif answer == "discard":
+            leave()
+
+    screen.app.push_screen(ConfirmScreen(question, choices), chosen)

@@ -28,7 +28,7 @@ from coach.review.brief import guidance_ids
 from coach.services.prep import export_brief, guidance_from
 from coach.store.db import FAILED
 from coach.tui.screens.base import CoachScreen
-from coach.tui.screens.confirm import ConfirmScreen
+from coach.tui.screens.confirm import ask_before_leaving
 from coach.tui.widgets.plan_advice import (
     PlanAdvice,
 )
@@ -462,20 +462,9 @@ class PlanScreen(CoachScreen):
             self.coach.go_back(self)
             return
 
-        def chosen(answer: str | None) -> None:
-            if answer == "save":
-                self.action_save(leave=True)
-            elif answer == "discard":
-                self.coach.go_back(self)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "plan.leave.question",
-                [
-                    ("save", "leave.save", "primary"),
-                    ("discard", "leave.discard", "error"),
-                    ("stay", "leave.stay", "default"),
-                ],
-            ),
-            chosen,
+        ask_before_leaving(
+            self,
+            "plan.leave.question",
+            lambda: self.coach.go_back(self),
+            save=lambda: self.action_save(leave=True),
         )

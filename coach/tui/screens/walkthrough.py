@@ -21,7 +21,7 @@ from coach.store import walkthroughs
 from coach.store.db import SESSION_ERRORS, session
 from coach.store.walkthroughs import StepRecord, Walkthrough, now_iso, write_markdown
 from coach.tui.screens.base import CoachScreen
-from coach.tui.screens.confirm import ConfirmScreen
+from coach.tui.screens.confirm import ask_before_leaving
 from coach.tui.widgets.steps import steps_table
 
 if TYPE_CHECKING:
@@ -380,20 +380,9 @@ class WalkthroughScreen(CoachScreen):
             self.coach.go_back(self)
             return
 
-        def chosen(answer: str | None) -> None:
-            if answer == "save":
-                self.action_save(leave=True)
-            elif answer == "discard":
-                self.coach.go_back(self)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "leave.question",
-                [
-                    ("save", "leave.save", "primary"),
-                    ("discard", "leave.discard", "error"),
-                    ("stay", "leave.stay", "default"),
-                ],
-            ),
-            chosen,
+        ask_before_leaving(
+            self,
+            "leave.question",
+            lambda: self.coach.go_back(self),
+            save=lambda: self.action_save(leave=True),
         )

@@ -9,9 +9,8 @@ import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, TextArea
-from tui_helpers import folder_loader, make_app, run, screen_text, settle
+from tui_helpers import make_app, run, screen_text, settle, shipped_loader
 
-from coach import locations
 from coach.content.plans import load_yaml_file
 from coach.store import plans as plans_store
 from coach.store import training as training_store
@@ -126,7 +125,7 @@ FACTS = (
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_roleplay_chat_is_readable_at_80x24_with_feedback_under_the_reply(tmp_path, lang):
     async def scenario():
-        app = make_app(tmp_path, lang=lang, loader=folder_loader(locations.shipped_playbooks_dir()))
+        app = make_app(tmp_path, lang=lang, loader=shipped_loader())
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             app.open_screen("roleplay")
@@ -152,7 +151,7 @@ def test_roleplay_chat_is_readable_at_80x24_with_feedback_under_the_reply(tmp_pa
 
 def test_roleplay_feedback_stays_beside_the_reply_on_a_wide_terminal(tmp_path):
     async def scenario():
-        app = make_app(tmp_path, loader=folder_loader(locations.shipped_playbooks_dir()))
+        app = make_app(tmp_path, loader=shipped_loader())
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(pilot)
             app.open_screen("roleplay")
@@ -286,7 +285,7 @@ def test_plan_wizard_names_a_bad_date_and_a_missing_cell_in_chinese(tmp_path):
 
 def test_a_chinese_entry_never_starts_a_line_with_a_closing_mark(tmp_path):
     async def scenario():
-        app = make_app(tmp_path, lang="zh", loader=folder_loader(locations.shipped_playbooks_dir()))
+        app = make_app(tmp_path, lang="zh", loader=shipped_loader())
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             app.open_entry("tactic.nibble")  # step 3 ends "…多一个端架）。" at the edge of 80 columns
@@ -448,7 +447,7 @@ def test_plan_wizard_offers_the_key_account_in_chinese_at_80x24(huamei):
 
 def test_plan_summary_shows_their_people_at_the_meeting_in_chinese_at_80x24(huamei):
     async def scenario():
-        app = make_app(huamei, lang="zh", loader=folder_loader(locations.shipped_playbooks_dir()))
+        app = make_app(huamei, lang="zh", loader=shipped_loader())
         async with app.run_test(size=SIZE) as pilot:
             await _plan_for_huamei(pilot)
             screen = app.screen

@@ -4,9 +4,8 @@ and the session saved in SQLite (practice concessions included), in English and 
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import flat, folder_loader, make_app, run, settle
+from tui_helpers import flat, make_app, run, settle, shipped_loader
 
-from coach import locations
 from coach.store import concessions, sessions
 from coach.store.db import connect
 from coach.tui.screens.roleplay import RoleplayScreen
@@ -28,7 +27,7 @@ FOLLOW = (
 
 
 def _app(tmp_path, lang="en"):
-    return make_app(tmp_path, lang=lang, loader=folder_loader(locations.shipped_playbooks_dir()))
+    return make_app(tmp_path, lang=lang, loader=shipped_loader())
 
 
 async def _open(app, pilot, scenario: str | None = None) -> RoleplayScreen:

@@ -4,16 +4,15 @@ progress chart, role-play under the trainee's name, one trainee's results never 
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Sparkline, Static
-from tui_helpers import flat, folder_loader, make_app, run, settle
+from tui_helpers import flat, make_app, run, settle, shipped_loader
 
-from coach import locations
 from coach.store import training
 from coach.store.db import connect
 from coach.tui.screens.training import TrainingScreen
 
 
 def _app(tmp_path, lang="en"):
-    return make_app(tmp_path, lang=lang, loader=folder_loader(locations.shipped_playbooks_dir()))
+    return make_app(tmp_path, lang=lang, loader=shipped_loader())
 
 
 def _seed(db, *names_and_classes: tuple[str, str]) -> None:

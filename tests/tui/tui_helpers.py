@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from coach.content.compiled import cached_index
 from coach.content.loader import Library, load_library
 from coach.engine import build_index
 from coach.engine.index import Index
@@ -24,6 +25,12 @@ def folder_loader(*folders: Path) -> Callable[[], tuple[Library, Index]]:
         return lib, build_index(lib)
 
     return load
+
+
+def shipped_loader() -> Callable[[], tuple[Library, Index]]:
+    """The app's own loader of the shipped playbooks (as ``run_app`` makes it): the playbook cache, warm in
+    every test's home, so a test does not read and index the playbooks again."""
+    return lambda: cached_index([])
 
 
 def make_app(tmp_path: Path, lang: str | None = "en", loader=None, **kwargs) -> CoachApp:  # noqa: ANN001

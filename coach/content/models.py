@@ -230,6 +230,8 @@ class Move(str, Enum):
     """Blame on the buyer's side, in polite or Chinese forms ("your AP team keyed it in wrong")."""
     dismissal = "dismissal"
     """Brushing the problem off ("calm down, these things happen", "别激动")."""
+    disown = "disown"
+    """Passing the problem on instead of owning it ("not my department, call finance", "这个不归我管")."""
     echo = "echo"
     """Every figure in the reply only repeats the buyer's own figures."""
     softened_refusal = "softened-refusal"

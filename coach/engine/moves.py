@@ -506,6 +506,8 @@ class Moves:
     """A concession in disguise: "they're included", "先扣着", "我去申请，应该没问题"."""
     blame: bool = False
     dismissal: bool = False
+    disown: bool = False
+    """The problem passed on, not owned: "not my department", "call finance yourself", "这个不归我管"."""
     trade: bool = False
     """Something concrete is asked of the buyer in return ("if the DM shows our 1L", "但是DM要给我们一个整版")."""
     offers_amount: bool = False
@@ -555,6 +557,7 @@ _GIVEAWAY = _Lazy(
     r"\b(?:they'?re|it'?s|that'?s|those are|these are)\s(?:all\s)?(?:included|part of (?:the|our) (?:package|deal)|yours|covered|free)\b|\bis (?:ours|on us) to (?:pay|cover|fund)\b|\b(?:ours|mine) to (?:pay|cover|fund)\b"
     r"|\b(?:i'?ll|let me|i will) (?:sort out|get|push through|handle|take care of) (?:the )?(?:approval|sign-?off|budget|it approved)\b|\byou won'?t (?:have to|need to) worry\b|\bleave it (?:with|to) me\b[^.]{0,40}\b(?:it'?ll|will) (?:be )?(?:fine|ok|done)\b"
     r"|\bgo ahead and (?:deduct|take|charge|bill|keep|invoice)\b|\b(?:just )?(?:deduct|keep) it\b[.!]*$"
+    r"|\b(?:money|fees?|costs?|bill|freight|budget|promotion|promo|posm|materials?|display|tasting|shipping|rebate)s? (?:is|are|'s|'re)(?: all)? on us\b|\bfree of charge\b|\bon the house\b"
     r"|先扣着|扣(?:了)?就扣(?:了|吧)|那就扣吧|扣吧|(?:申请|争取|打报告|问问|报上去)[^.!?]{0,12}(?:应该|肯定|保证|一定)?(?:没(?:什么|啥)?问题|能批|批得下来|批下来|能下来|能给)|(?:我们|我)(?:就)?(?:交|付|出)(?:了|吧)?(?:[.!]|$)|^(?:交|付|出)[,，]"
     r"|(?:给您|给你)(?:批|申请|争取)下来|都(?:照付|照给|照做)|照付|就按(?:您|你)说的(?:办|来)|听(?:您|你)的"
     r"|包含在(?:内|里面)|(?:都|已经)包含了|包括在内|含在里面"
@@ -570,6 +573,61 @@ _DISMISS = _Lazy(
     r"\b(?:calm down|relax|chill|settle down|take it easy|no big deal|not a big deal|it'?s nothing|not the end of the world|hardly the end of the world|these things happen|it happens|stuff happens|happens to everyone|you'?re overreacting|don'?t be so|get over it|don'?t make a fuss|no need to get upset)\b"
     r"|别激动|消消气|冷静(?:一下|点)|别生气嘛|没(?:什么|啥)大不了|多大点事|多大的事|至于吗|至于嘛|小事(?:一桩|而已)|别急嘛|这种事(?:很)?(?:正常|难免)|难免的"
 )
+_DISOWN = _Lazy(
+    # "not mine": the problem belongs to someone else, and nobody here takes it on
+    r"\bnot (?:my|our) (?:department|area|call|decision|department'?s (?:problem|call)|side of (?:the )?(?:business|house))\b|\bnot mine\b|\bnot down to (?:me|us)\b"
+    r"|\bnothing to do with (?:me|us|my (?:team|department|side)|our (?:team|department|side)|sales)\b|\b(?:it'?s|that'?s|this is|it is|that is) (?:out of|not in) (?:my|our) hands\b|\bout of my hands\b"
+    r"|\b(?:don'?t|do not) (?:look at|come to) me\b|\bwasn'?t (?:me|us)\b|\bnot (?:my|our) (?:fault|problem|responsibility|job),? (?:it'?s|that'?s|it was|blame|talk to|ask|call)\b"
+    r"|\b(?:you'?ll|you will|you'?d|you would|you have to|you need to|you'?ll need to|you'?d need to|you'?d have to|you should) (?:have to |need to )?(?:call|ring|phone|ask|talk to|speak to|contact|chase|email|take (?:it|this|that) up with) (?:them|our |the |finance|accounts|logistics|transport|the warehouse|customer service|head office|hq|the factory|quality|legal|marketing|credit)[^.!?]{0,30}\b(?:yourself|directly|yourselves)\b"
+    r"|\bthere'?s nothing i can do\b|\bi can'?t do anything about (?:it|that|this)\b|\bi (?:just|only) (?:sell|take the orders|do sales)\b|\bi'?m (?:just|only) (?:the|in) (?:sales|messenger|account manager)\b"
+    r"|跟我(?:们)?(?:没|无|没有)(?:什么|啥)?关系|与我(?:们)?无关|跟我(?:们)?(?:无|没)关|不关我(?:们)?(?:的)?事|关我(?:们)?(?:什么|啥)事|不归我(?:们)?管|(?:不是|又不是)我(?:们)?(?:部门)?(?:的事|负责的|管的|能管的|能决定的)"
+    r"|我(?:也|可)?管不(?:了|着)|我(?:也)?(?:没办法|没法子|无能为力|帮不了)[,.!]?(?:你|您)(?:们)?(?:自己|直接)?(?:去)?(?:找|问|联系)"
+    r"|(?:你|您)(?:们)?(?:自己|直接)(?:去)?(?:找|问|联系|打给)(?:一下)?(?:物流|财务|仓库|运输|客服|总部|工厂|质量|质检|法务|市场|他们|公司)"
+    r"|(?:你|您)(?:们)?去找(?:物流|财务|仓库|运输|客服|总部|工厂|质量|质检|法务|市场)(?:吧|好了|去|问)|我只(?:管|负责)(?:销售|卖货|下单|接单)"
+)
+# Passing a problem on, read from its parts rather than its wording: the speaker says it is not theirs to
+# do or decide, names who it belongs to, and takes no step of their own ("I can't approve credits, that's
+# finance", "扣款是总部定的，我说了不算").
+_NOT_MINE = _Lazy(
+    r"\bi (?:can'?t|cannot|don'?t|do not|have no|'?m not|am not|never) (?:[a-z']+ ){0,3}?(?:help|do anything|change|decide|approve|authori[sz]e|control|book|send|stop|touch|sign|say|set|handle|deal with|issue|promise|speak for)\b"
+    r"|\bnot (?:my|me|mine|up to me|on me)\b|\b(?:above|beyond) my pay ?grade\b|\bnot (?:in|within) my (?:power|remit|authority)\b|\bnot a sales (?:problem|issue|matter|question)\b"
+    r"|我(?:也|可|都|这边|这里|一个[^,.!?;]{1,6})?(?:管不|做不了主|决定不了|安排不了|处理不了|解决不了|改不了|批不了|帮不了|帮不上|无能为力|说了不算|说了也不算|没(?:有)?(?:这个)?(?:权|权限|权力|办法))"
+    r"|不归我|别找我|不是我(?:们)?(?:的事|管|负责|能|定)|哪有这(?:个)?权|我(?:可|是|也)?不认|不是我们(?:公司)?的事"
+)
+_SOMEONE_ELSE = _Lazy(
+    r"\b(?:finance|accounts|logistics|transport|warehouse|customer service|credit|marketing|head office|hq|the factory|quality|legal|it department|the distributor|the agency|the contractor|the promoter|my (?:boss|manager|director|predecessor)|they|them|he|she)\b"
+    r"|财务|物流|仓库|运输|客服|信用|市场部|总部|工厂|质量部|质检|法务|经销商|代理商|他们|领导|前任|[\u4e00-\u9fff](?:经理|总监|总)|部门"
+)
+_OWN_STEP = _Lazy(
+    r"\b(?:i'?ll|i will|let me|we'?ll|we will|i'?ve (?:asked|told|booked|arranged|escalated|raised)|i (?:have|am|'?m) (?:asking|telling|booking|arranging|escalating|raising|taking|calling|sending))\b"
+    r"|我(?:会|马上|来|这就|现在就|已经(?:让|跟|找|报|交)|帮您|帮你|去(?:找|跟|问|申请))|给(?:您|你)(?:回|答复|确认|消息)"
+)
+# Fault placed on the buyer's side, read from a subject of theirs and a failing of it in one sentence
+# ("your planners ordered for a normal week and got it wrong", "少了是在你们那边丢的").
+_THEIR_FAULT = _Lazy(
+    r"\byour (?:[a-z'-]+ ){0,3}?(?:people|team|staff|clerks?|buyers?|office|head office|planners?|guys|system|tills?|scanners?|forecasts?|forecasting|orders?|ordering|planogram|warehouse|dc|stores?|receiving|side|end|payables|accounts|finance|drivers?|managers?|colleagues?)\b"
+    r"[^.!?]{0,50}?\b(?:never (?:sent|told|paid|read|ordered|checked|put|loaded|answered|called|gave|booked|confirmed|replied|signed|processed|updated|listened|asked)|didn'?t|did not|forgot|failed|wrong|mistakes?|error|(?:was|were|is|are|came|paid|always|too) late|way off|lost|missing|ignored|messed|broke|damaged|without (?:even )?(?:reading|checking|looking|telling|asking)|bottom (?:shelf|row)|at the last minute|the (?:problem|reason)|fault)\b"
+    r"|\b(?:on|at|in|from) your (?:own )?(?:side|end|tills?|system|scanners?|shelves)\b,? not (?:our|us|ours)\b|\b(?:went|gone|go) (?:missing|wrong)\b[^.!?]{0,20}\bon your (?:side|end)\b"
+    r"|\b(?:comes?|came) (?:straight |directly )?from your (?:own )?\b|\bwhat did you expect\b"
+    r"|(?:你们|您那边|你们那边|门店|店里|店员|收货员|陈列组|采购)(?:自己)?[^,.!?;]{0,12}(?:(?<!没)错|丢|扔|弄坏|搞坏|漏|乱|老是|总是|每次都|从来不|才怪|(?<!没)(?:的)?问题)"
+    r"|(?:是|在)(?:你们|您)(?:那边|这边|自己|门店|店里|仓库)[^,.!?;]{0,10}(?:丢|弄丢|扔|坏|搞|弄|出)的"
+)
+
+
+def passes_on(reply: str) -> bool:
+    """Not mine, someone else's, and no step of the speaker's own (a surface text)."""
+    return bool(_NOT_MINE.search(reply)) and bool(_SOMEONE_ELSE.search(reply)) and not _OWN_STEP.search(reply)
+
+
+def blames_their_side(reply: str) -> bool:
+    """A failing put on the buyer's side in a sentence that is not a question (a surface text)."""
+    for sentence in re.split(r"(?<=[.!?;])\s*", reply):
+        if sentence and not sentence.rstrip().endswith("?") and "吗" not in sentence:
+            if _THEIR_FAULT.search(sentence):
+                return True
+    return False
+
+
 _TRADE = _Lazy(
     r"\bonce (?:you|your|the buyer|they)\b|\b(?:if|as long as|so long as|provided(?: that)?|providing|only if|on condition that|in return for|in exchange for|assuming)\s"
     r"(?!(?:we(?! get| keep| have)|i|head office|hq|my|our (?:boss|director|manager|finance|management|team|md|gm)|finance|management|legal|it|that|this|you (?:insist|want|like|prefer|need me|have any|'re happy|are happy))\b)"
@@ -866,8 +924,9 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     """The moves of ``reply`` (a surface text) said after the buyer's ``context`` (a surface text)."""
     moves = Moves()
     moves.repeat_request = bool(_REPEAT.search(reply))
-    moves.blame = bool(_BLAME.search(reply))
+    moves.blame = bool(_BLAME.search(reply)) or blames_their_side(reply)
     moves.dismissal = bool(_DISMISS.search(reply))
+    moves.disown = bool(_DISOWN.search(reply)) or passes_on(reply)
     moves.vague_condition = bool(_VAGUE_IF.search(reply))
     moves.giveaway = bool(_GIVEAWAY.search(reply))
     moves.trade = bool(_TRADE.search(reply)) and not moves.vague_condition and not _OWN_SIDE.search(reply)

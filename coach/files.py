@@ -168,6 +168,16 @@ def write_output(
     return target
 
 
+def free_stem(folder: Path, stem: str, suffixes: tuple[str, ...], first: int = 2) -> str:
+    """The first of ``STEM``, ``STEM-<first>``, ``STEM-<first + 1>``... under which ``folder`` holds no file
+    with any of ``suffixes`` (an export never replaces an earlier one); ``FileProblem`` after 1,000 tries.
+    Writing with ``write_file(..., force=None)`` still refuses a name taken meanwhile."""
+    for tag in ("", *(f"-{n}" for n in range(first, first + 999))):
+        if not any(os.path.lexists(folder / f"{stem}{tag}.{suffix}") for suffix in suffixes):
+            return f"{stem}{tag}"
+    raise FileProblem(folder, "no free file name for the export", "clear out old exports")
+
+
 def _link_new(tmp: Path, path: Path, raw: bytes) -> None:
     """Put the finished temporary file under ``path`` only if nothing is there (never overwrite)."""
     try:

@@ -3,7 +3,6 @@ a plan with them applied, and the playbook guidance its brief quotes. Connection
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from coach.content import compiled
 from coach.content.loader import taxonomy
 from coach.content.plans import Plan, tactic_choices, validate
 from coach.errors import CoachError
-from coach.files import FileProblem, write_file
+from coach.files import FileProblem, free_stem, write_file
 from coach.review.account_summary import room_section
 from coach.review.brief import render
 from coach.review.plans import (
@@ -114,14 +113,10 @@ def write_brief(folder: Path, stem: str, render: Callable[[str], str]) -> Path:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise FileProblem(folder, f"cannot create the folder ({exc.strerror or exc})") from None
-    for tag in ("", *(f"-{n}" for n in range(2, 1000))):
-        if not any(os.path.lexists(folder / f"{stem}{tag}.{fmt}") for fmt in ("md", "html")):
-            break
-    else:
-        raise FileProblem(folder, "no free file name for the brief; clear out old exports")
+    name = free_stem(folder, stem, ("md", "html"))
     for fmt in ("md", "html"):
-        write_file(folder / f"{stem}{tag}.{fmt}", render(fmt), force=None, option="export")
-    return folder / f"{stem}{tag}.md"
+        write_file(folder / f"{name}.{fmt}", render(fmt), force=None, option="export")
+    return folder / f"{name}.md"
 
 
 def export_brief(

@@ -6,7 +6,6 @@ was shown, so a record stays readable after the playbook changes.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from coach.clock import local_time
 from coach.errors import CoachError
-from coach.files import write_file
+from coach.files import free_stem, write_file
 from coach.i18n import tr
 
 KINDS = ("step", "say", "avoid")
@@ -205,11 +204,8 @@ def write_markdown(wt: Walkthrough, folder: Path) -> Path:
     who = f"{wt.id}" if wt.id is not None else "unsaved"
     stem = f"walkthrough-{who}-{re.sub(r'[^a-z0-9.-]+', '-', wt.rule_id.lower())}-{stamp}"
 
-    data = to_markdown(wt).encode("utf-8")
-    for n in range(1000):
-        path = folder / (f"{stem}.md" if n == 0 else f"{stem}-{n}.md")
-        if os.path.lexists(path):
-            continue
-        write_file(path, data, force=None, option="export")  # owner-only, whole or not at all
-        return path
-    raise CoachError(f"{folder}: could not find a free file name for the export")
+    path = folder / f"{free_stem(folder, stem, ('md',), first=1)}.md"
+    write_file(
+        path, to_markdown(wt).encode("utf-8"), force=None, option="export"
+    )  # owner-only, whole or not at all
+    return path

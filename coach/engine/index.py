@@ -12,12 +12,16 @@ Features of a text:
 from __future__ import annotations
 
 import dataclasses
+import gc
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, compress, repeat, starmap
+from operator import mul, truediv
 from typing import TYPE_CHECKING
 
 from coach.engine.normalize import CONCEPT, STOPWORDS, Synonyms, clean, is_cjk, language_of, stem
@@ -75,32 +79,40 @@ def needle(rendered_term: str) -> str:
 
 def features_of(toks: list[str] | tuple[str, ...], zh_mode: str = "bigram") -> Counter[str]:
     """Bag of features of a token list (see module docstring); zh_mode: bigram | unigram | both | trigram."""
-    feats: Counter[str] = Counter()
+    out: list[str] = []  # in the order of the text, counted at the end (the counts keep that order)
+    add = out.append
+    pairs = zh_mode in ("bigram", "both", "trigram")
+    singles = zh_mode in ("unigram", "both")
     prev: str | None = None
     for tok in toks:
         if tok.startswith(CONCEPT):
-            feats["c:" + tok[1:]] += 1
+            add("c:" + tok[1:])
             prev = None
         elif is_cjk(tok):
-            if zh_mode in ("bigram", "both", "trigram"):
-                for i in range(len(tok) - 1):
-                    feats["z:" + tok[i : i + 2]] += 1
+            if pairs:
+                out.extend(["z:" + tok[i : i + 2] for i in range(len(tok) - 1)])
             if zh_mode == "trigram":
-                for i in range(len(tok) - 2):
-                    feats["y:" + tok[i : i + 3]] += 1
-            if zh_mode in ("unigram", "both") or len(tok) == 1:
-                for ch in tok:
-                    feats["u:" + ch] += 1
+                out.extend(["y:" + tok[i : i + 3] for i in range(len(tok) - 2)])
+            if singles or len(tok) == 1:
+                out.extend(["u:" + ch for ch in tok])
             prev = None
         else:
-            if tok in STOPWORDS or tok.isdigit() or len(tok) < 2:
+            s = _word(tok)
+            if s is None:
                 continue
-            s = stem(tok)
-            feats["w:" + s] += 1
+            add("w:" + s)
             if prev is not None:
-                feats[f"b:{prev} {s}"] += 1
+                add(f"b:{prev} {s}")
             prev = s
-    return feats
+    return Counter(out)
+
+
+@lru_cache(maxsize=1 << 16)  # the playbooks' words and a user's: each stemmed once
+def _word(tok: str) -> str | None:
+    """An English token's stem, None for a function word, a number or a single letter."""
+    if tok in STOPWORDS or tok.isdigit() or len(tok) < 2:
+        return None
+    return stem(tok)
 
 
 @lru_cache(maxsize=4096)  # every pattern of the playbooks (about 500 shipped) stays compiled
@@ -403,16 +415,6 @@ def query_anchors(a: Analysed) -> list[str]:
     return list(keys)
 
 
-def _phrase_postings(
-    phrase_feats: list[Counter[str]], idf: dict[str, float]
-) -> dict[str, list[tuple[int, float]]]:
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for p, feats in enumerate(phrase_feats):
-        for f, w in _weigh(feats, idf).items():
-            postings[f].append((p, w))
-    return dict(postings)
-
-
 def _by_letter(words: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for w in words:
@@ -429,26 +431,88 @@ def _by_anchor(keywords: dict[str, list[KeywordEntry]]) -> dict[str, list[str]]:
 
 def _idf(docs: list[Counter[str]]) -> dict[str, float]:
     """Smoothed inverse document frequency of each feature over ``docs``."""
-    df: Counter[str] = Counter()
-    for doc in docs:
-        df.update(doc.keys())
+    df: Counter[str] = Counter(chain.from_iterable(docs))
     n = max(len(docs), 1)
-    return {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+    by_count = {d: math.log((n + 1) / (d + 0.5)) for d in set(df.values())}  # one log per distinct count
+    return dict(zip(df, map(by_count.__getitem__, df.values())))
 
 
 def _postings(docs: list[Counter[str]], idf: dict[str, float]) -> dict[str, list[tuple[int, float]]]:
-    """Feature -> (rule, weight) over the rules' normalised vectors (empty documents have none)."""
+    """Feature -> (item, weight) over the items' normalised vectors (empty documents have none); the items
+    are the documents' positions (rules, or phrases for the closest-phrase look-up)."""
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    posting = postings.__getitem__
+    tf = _Tf()
     for r, doc in enumerate(docs):
-        for f, w in _weigh(doc, idf).items():
-            postings[f].append((r, w))
+        feats, weights = _weigh(doc, idf, tf)
+        # postings[f].append((r, w)) for each feature, looped in C (a build appends millions)
+        _consume(map(list.append, map(posting, feats), zip(repeat(r), weights)))
     return dict(postings)
 
 
-def _weigh(feats: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-    vec = {f: (1 + math.log(n)) * idf.get(f, 0.0) for f, n in feats.items() if n > 0}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {f: v / norm for f, v in vec.items() if v > 0}
+class _Tf(dict[float, float]):
+    """Count -> its term frequency weight, 1 + log(count), worked out once per distinct count."""
+
+    def __missing__(self, n: float) -> float:
+        value = self[n] = 1 + math.log(n)
+        return value
+
+
+_consume = deque(maxlen=0).extend
+"""Runs an iterator to its end in C (for ``map`` over calls made for their effect)."""
+
+
+def _weigh(
+    feats: Counter[str], idf: dict[str, float], tf: _Tf | None = None
+) -> tuple[list[str], list[float]]:
+    """A document's features and their weights: (1 + log count) x idf, divided by the vector's length;
+    features with a count or weight of zero or less are left out. The same arithmetic in the same order
+    as one loop over the features (so the same floats), with the loops in C."""
+    tf = _Tf() if tf is None else tf
+    keys = list(feats)
+    counts = list(feats.values())
+    if counts and min(counts) <= 0:
+        keep = [n > 0 for n in counts]
+        keys = list(compress(keys, keep))
+        counts = list(compress(counts, keep))
+    vals = list(map(mul, map(tf.__getitem__, counts), map(idf.get, keys, repeat(0.0))))
+    norm = math.sqrt(sum(map(mul, vals, vals))) or 1.0
+    if vals and min(vals) <= 0:
+        keep = [v > 0 for v in vals]
+        keys = list(compress(keys, keep))
+        vals = list(compress(vals, keep))
+    return keys, list(map(truediv, vals, repeat(norm)))
+
+
+def _learnable(toks: set[str]) -> set[str]:
+    """The tokens typo correction may correct towards or leave alone: English words of four letters or more."""
+    return {t for t in toks if len(t) >= 4 and t.isascii() and t.isalpha()}
+
+
+def _count(parts: list[Counter[str]]) -> Counter[str]:
+    """The sum of whole-number feature counts, in C: the same counts and order as updating one
+    ``Counter`` with each part in turn."""
+    return Counter(chain.from_iterable(starmap(repeat, chain.from_iterable(map(dict.items, parts)))))
+
+
+def _minus(doc: Counter[str], *subs: Counter[str]) -> Counter[str]:
+    """``doc - subs[0] - subs[1] ...`` as ``Counter`` subtracts (the same values, in the same order), looping
+    over the subtracted features only when every count is positive (a story is a small part of a rule)."""
+    if any(min(c.values(), default=1) <= 0 for c in (doc, *subs)):
+        for sub in subs:
+            doc = doc - sub
+        return doc
+    out = doc.copy()
+    for sub in subs:
+        for f, n in sub.items():
+            held = out.get(f)
+            if held is not None:
+                left = held - n
+                if left > 0:
+                    out[f] = left
+                else:
+                    del out[f]
+    return out
 
 
 def build_index(
@@ -465,6 +529,29 @@ def build_index(
     has not seen it (cross-validation), not against itself. ``tokens`` keeps each text's tokens and
     features for the next build of the same library with the same ``zh_mode`` (cross-validation builds
     it once per fold)."""
+    with _no_gc():
+        return _build(lib, zh_mode, leave_out, tokens)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: a build makes a million small objects (the postings) and no
+    cycles, and each collection on the way would walk all of them again (a third of a build's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(
+    lib: Library,
+    zh_mode: str,
+    leave_out: frozenset[str],
+    tokens: dict[str, tuple[list[str], Counter[str]]] | None,
+) -> Index:
     from coach.content.models import CATEGORY_ORDER
 
     synonyms = Synonyms.build(lib.concepts)
@@ -487,7 +574,34 @@ def build_index(
     def feats_of(text: str) -> Counter[str]:
         return read(text)[1]
 
-    vocab: set[str] = set()
+    langs: dict[str, str] = {}
+
+    def lang_of(text: str) -> str:
+        held = langs.get(text)
+        if held is None:
+            held = langs[text] = language_of(text)
+        return held
+
+    words: dict[str, list[str]] = {}
+
+    def words_of(text: str) -> list[str]:
+        """A term's or title's words as written (cleaned, no concepts): typo-correction targets."""
+        held = words.get(text)
+        if held is None:
+            held = words[text] = clean(text).split()
+        return held
+
+    pins: dict[str, str] = {}
+
+    def pin_of(text: str) -> str:
+        """What to look for of a keyword or required term (see ``needle``); the text has tokens."""
+        held = pins.get(text)
+        if held is None:
+            held = pins[text] = needle(render(toks_of(text)))
+        return held
+
+    learnt_toks: set[str] = set()
+    signal_toks: set[str] = set()
     doc_feats: list[Counter[str]] = []
     phrase_feats: list[Counter[str]] = []
     phrase_rule: list[int] = []
@@ -498,55 +612,52 @@ def build_index(
     requires: dict[int, list[str]] = defaultdict(list)
     excludes: dict[int, list[str]] = defaultdict(list)
 
-    targets: set[str] = set()
-
-    def learn(toks: list[str], signal: bool = False) -> None:
-        words = [t for t in toks if len(t) >= 4 and t.isascii() and t.isalpha()]
-        vocab.update(words)
-        if signal:
-            targets.update(w for w in words if len(w) >= 5)
-
     for terms in lib.concepts.values():
         for term in terms:
-            learn(clean(term).split(), signal=True)
+            signal_toks.update(words_of(term))
 
     by_lang: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
     stories: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
     for r, rule in enumerate(rules):
-        doc: Counter[str] = Counter()
-        part = {"en": Counter(), "zh": Counter()}
-        story = {"en": Counter(), "zh": Counter()}
+        # Each part's features are gathered, then counted in one pass: the same counts, in the same
+        # order, as updating the rule's counters phrase by phrase (whole numbers, so any order sums alike).
+        whole: list[Counter[str]] = []
+        part: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
+        story: dict[str, list[Counter[str]]] = {"en": [], "zh": []}
         learnt = [e for e in rule.examples if e not in leave_out]
         for phrase in [*rule.match.phrases.en, *rule.match.phrases.zh, *learnt]:
             toks, feats = read(phrase)
-            learn(toks)
+            learnt_toks.update(toks)
             if feats:
-                doc.update(feats)
-                part[language_of(phrase)].update(feats)
+                lang = lang_of(phrase)
+                whole.append(feats)
+                part[lang].append(feats)
                 if len(feats) >= STORY_FEATURES:
-                    story[language_of(phrase)].update(feats)
+                    story[lang].append(feats)
                 # what a line can be closest to: any phrase or example, a story too (a line taken from a
                 # story is closest to it; held-out examples reach their rule more often that way)
                 phrase_rule.append(r)
                 phrase_feats.append(feats)
                 phrase_text.append(phrase)
         for lang, title in (("en", rule.title.en), ("zh", rule.title.zh)):
-            learn(clean(title).split(), signal=True)
-            doc.update(feats_of(title))
-            part[lang].update(feats_of(title))
+            signal_toks.update(words_of(title))
+            whole.append(feats_of(title))
+            part[lang].append(feats_of(title))
+        doc = _count(whole)
+        counts = {lang: _count(parts) for lang, parts in part.items()}
         # Two keywords that mean the same after synonym mapping (rebate / 返利) count once, at the higher weight.
         strongest: dict[str, tuple[float, str]] = {}
         for kw in rule.match.keywords:
-            toks = toks_of(kw.term)
-            if toks:
-                learn(clean(kw.term).split(), signal=True)
-                pin = needle(render(toks))
+            if toks_of(kw.term):
+                signal_toks.update(words_of(kw.term))
+                pin = pin_of(kw.term)
                 if pin not in strongest or kw.weight > strongest[pin][0]:
                     strongest[pin] = (kw.weight, kw.term)
         for pin, (weight, label) in strongest.items():
+            into = counts[lang_of(label)]
             for f, n in feats_of(label).items():
                 doc[f] += n * weight
-                part[language_of(label)][f] += n * weight
+                into[f] += n * weight
             keywords[pin].append((r, label, weight))
         for pat in rule.match.patterns:
             if pat.regex not in patterns:  # parsed once, however many rules share it
@@ -555,33 +666,32 @@ def build_index(
             patterns[pat.regex][1].append((r, pat.weight))
         for bucket, items in ((requires, rule.match.require_any), (excludes, rule.match.exclude)):
             for item in items:
-                toks = toks_of(item)
-                if toks:
-                    bucket[r].append(needle(render(toks)))
+                if toks_of(item):
+                    bucket[r].append(pin_of(item))
         doc_feats.append(doc)
         for lang in by_lang:
-            by_lang[lang].append(part[lang])
-            stories[lang].append(story[lang])
+            by_lang[lang].append(counts[lang])
+            stories[lang].append(_count(story[lang]))
 
-    domain = frozenset(f for doc in doc_feats for f in doc)
+    domain = frozenset(chain.from_iterable(doc_feats))
     none = -1
     if lib.out_of_scope:
         none = len(doc_feats)
-        doc = Counter()
-        part = {"en": Counter(), "zh": Counter()}
-        story = {"en": Counter(), "zh": Counter()}
+        whole = []
+        part = {"en": [], "zh": []}
+        story = {"en": [], "zh": []}
         for phrase in lib.out_of_scope:
             feats = feats_of(phrase)
-            doc.update(feats)
-            part[language_of(phrase)].update(feats)
+            whole.append(feats)
+            part[lang_of(phrase)].append(feats)
             if len(feats) >= STORY_FEATURES:  # a long text that is no customer situation (a shopper's post)
-                story[language_of(phrase)].update(feats)
-        doc_feats.append(doc)
+                story[lang_of(phrase)].append(feats)
+        doc_feats.append(_count(whole))
         for lang in by_lang:
-            by_lang[lang].append(part[lang])
-            stories[lang].append(story[lang])
+            by_lang[lang].append(_count(part[lang]))
+            stories[lang].append(_count(story[lang]))
 
-    short = [doc - en - zh for doc, en, zh in zip(doc_feats, stories["en"], stories["zh"])]
+    short = [_minus(doc, en, zh) for doc, en, zh in zip(doc_feats, stories["en"], stories["zh"])]
     idf = _idf(short)  # a word the rules use only in stories means nothing to a line
     long_idf = _idf(doc_feats)
 
@@ -590,7 +700,8 @@ def build_index(
     # long ones, and long examples do not pull short texts toward the rules that happen to have them.
     centroid_postings = _postings(short, idf)
     centroid_by_lang = {
-        lang: _postings([d - s for d, s in zip(by_lang[lang], stories[lang])], idf) for lang in ("en", "zh")
+        lang: _postings([_minus(d, s) for d, s in zip(by_lang[lang], stories[lang])], idf)
+        for lang in ("en", "zh")
     }
     long_by_lang = {
         "en": _postings(by_lang["en"], long_idf),
@@ -601,6 +712,9 @@ def build_index(
     story_idf = _idf([doc for doc in both if doc])
     story_by_lang = {lang: _postings(docs, story_idf) for lang, docs in (*stories.items(), ("", both))}
 
+    signal = _learnable(signal_toks)
+    vocab = _learnable(learnt_toks) | signal
+    targets = sorted(w for w in signal if len(w) >= 5)
     return Index(
         rule_ids=rule_ids,
         meta=[(rule.title.en, rule.title.zh, rule.category.value) for rule in rules],
@@ -615,7 +729,7 @@ def build_index(
         long_idf=long_idf,
         story_by_lang=story_by_lang,
         story_idf=story_idf,
-        phrase_postings=_phrase_postings(phrase_feats, idf),
+        phrase_postings=_postings(phrase_feats, idf),
         phrase_rule=phrase_rule,
         phrase_text=phrase_text,
         needles=_by_anchor(keywords),
@@ -625,8 +739,8 @@ def build_index(
         requires=dict(requires),
         excludes=dict(excludes),
         vocab=frozenset(vocab),
-        vocab_list=sorted(targets),
-        vocab_by_letter=_by_letter(sorted(targets)),
+        vocab_list=targets,
+        vocab_by_letter=_by_letter(targets),
         vocab_stems=frozenset(stem(w) for w in vocab),
         domain=domain,
         none=none,

@@ -91,10 +91,13 @@ def is_cjk(token: str) -> bool:
     return bool(_IS_CJK.match(token))
 
 
+_LATIN_WORD = re.compile(r"[a-zA-Z]{2,}")
+
+
 def cjk_share(text: str) -> float:
     """Share of Chinese among the text's letters, counting each English word as one letter's worth."""
-    cjk = sum(len(m) for m in _CJK_RUN.findall(text))
-    latin = len(re.findall(r"[a-zA-Z]{2,}", text))
+    cjk = len(text) - len(_CJK_RUN.sub("", text))  # the Chinese characters
+    latin = len(_LATIN_WORD.findall(text))
     return cjk / max(cjk + latin, 1)
 
 
@@ -158,6 +161,8 @@ class Synonyms:
         toks = cleaned.split()
         out: list[str] = []
         found: list[tuple[str, str]] = []
+        if self.latin.keys().isdisjoint(toks) and not (self.cjk and _HAS_CJK.search(cleaned)):
+            return toks, found  # no term starts here and there is no Chinese to look into
         i = 0
         while i < len(toks):
             tok = toks[i]
@@ -176,11 +181,12 @@ class Synonyms:
         return out, found
 
     def _split_run(self, run: str, found: list[tuple[str, str]]) -> list[str]:
+        sizes = self._sizes()
         out: list[str] = []
         buf_start = j = 0
         while j < len(run):
-            for size in range(min(self.cjk_max, len(run) - j), 0, -1):
-                concept = self.cjk.get(run[j : j + size])
+            for size in sizes.get(run[j], ()):  # the longest term that starts here, as trying every length
+                concept = self.cjk.get(run[j : j + size]) if j + size <= len(run) else None
                 if concept:
                     if buf_start < j:
                         out.append(run[buf_start:j])
@@ -194,6 +200,17 @@ class Synonyms:
         if buf_start < len(run):
             out.append(run[buf_start:])
         return out
+
+    def _sizes(self) -> dict[str, list[int]]:
+        """First character -> the lengths of the Chinese terms that start with it, longest first (worked
+        out on first use; not a field, so not in the cached index)."""
+        sizes: dict[str, list[int]] | None = self.__dict__.get("_by_first")
+        if sizes is None:
+            found: dict[str, set[int]] = {}
+            for term in self.cjk:
+                found.setdefault(term[0], set()).add(len(term))
+            sizes = self.__dict__["_by_first"] = {ch: sorted(n, reverse=True) for ch, n in found.items()}
+        return sizes
 
 
 def tokens(mapped: str) -> list[str]:

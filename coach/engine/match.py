@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from coach.engine.index import LONG_TEXT as LONG_TEXT
 from coach.engine.index import Analysed, Index, query_anchors
@@ -182,20 +185,54 @@ def user_words(a: Analysed, rendered: str) -> str:
     return " ".join(out).strip()
 
 
-def _best_phrases(index: Index, qvec: dict[str, float]) -> dict[int, tuple[float, int]]:
-    """Rule -> (similarity, phrase) of its closest phrase or example (ties: the phrase written first)."""
-    acc: dict[int, float] = defaultdict(float)
-    for f, qw in qvec.items():
-        for p, w in index.phrase_postings.get(f, ()):
-            acc[p] += qw * w
+def _best_phrases(
+    index: Index, qvec: dict[str, float], rules: Collection[int] | None = None
+) -> dict[int, tuple[float, int]]:
+    """Rule -> (similarity, phrase) of its closest phrase or example (ties: the phrase written first), for
+    every rule, or for ``rules`` only (the others may be left out)."""
+    spans = _phrase_spans(index)
+    acc = [0.0] * len(index.phrase_rule)
+    get = index.phrase_postings.get
+    if rules is not None and len(rules) * 4 < len(spans):  # a few rules of many: only their phrases
+        wanted: Collection[int] = sorted(rules)
+        first = itemgetter(0)
+        for f, qw in qvec.items():
+            posting = get(f)
+            if not posting:
+                continue
+            for r in wanted:
+                lo, hi = spans[r]
+                i = bisect_left(posting, lo, key=first)  # a posting is in phrase order
+                while i < len(posting) and posting[i][0] < hi:
+                    p, w = posting[i]
+                    acc[p] += qw * w
+                    i += 1
+    else:
+        wanted = range(len(spans)) if rules is None else sorted(rules)
+        for f, qw in qvec.items():
+            posting = get(f)
+            if posting:
+                for p, w in posting:
+                    acc[p] += qw * w
     best: dict[int, tuple[float, int]] = {}
-    rule_of = index.phrase_rule
-    for p, sim in acc.items():
-        r = rule_of[p]
-        held = best.get(r)
-        if held is None or sim > held[0] or (sim == held[0] and p < held[1]):
-            best[r] = (sim, p)
+    for r in wanted:
+        lo, hi = spans[r]
+        if lo < hi:
+            sim = max(acc[lo:hi])
+            if sim:  # a phrase sharing a feature has a positive sum (positive weights on both sides)
+                best[r] = (sim, acc.index(sim, lo, hi))  # the first of equals
     return best
+
+
+def _phrase_spans(index: Index) -> list[tuple[int, int]]:
+    """Each rule's phrase numbers, [start, end): a rule's phrases are numbered one after the other; worked
+    out once per index."""
+    spans: list[tuple[int, int]] | None = index.__dict__.get("_phrase_spans")
+    if spans is None:
+        rule_of = index.phrase_rule
+        spans = [(bisect_left(rule_of, r), bisect_right(rule_of, r)) for r in range(len(index.rule_ids))]
+        index.__dict__["_phrase_spans"] = spans
+    return spans
 
 
 SHORTLIST = 40
@@ -237,13 +274,16 @@ def score_all(
             W_CENTROID * min(centroid.get(r, 0.0), 1.0) + W_STORY * story.get(r, 0.0) + W_KEYWORD * ks
         )
     if len(partial) > SHORTLIST:
-        keep = heapq.nsmallest(SHORTLIST, partial, key=lambda r: (-partial[r], index.order[r]))
+        # only rules scoring at least the SHORTLIST-th best score can be among the first SHORTLIST
+        floor = heapq.nlargest(SHORTLIST, partial.values())[-1]
+        near = [r for r, v in partial.items() if v >= floor]
+        keep = heapq.nsmallest(SHORTLIST, near, key=lambda r: (-partial[r], index.order[r]))
         partial = {r: partial[r] for r in keep}
 
     scored: dict[int, tuple[float, list[str]]] = {}
     # A line's closest phrase or example says much; a story's says little (one line shares a few words
     # with a long text, whatever it is about) and costs most of its time: a long text has its stories.
-    closest = _best_phrases(index, qvec) if not story_text else {}
+    closest = _best_phrases(index, qvec, partial) if not story_text else {}
     for r, base in partial.items():
         ps, p = closest.get(r, (0.0, -1))
         cs = centroid.get(r, 0.0)
@@ -268,8 +308,6 @@ def _language(a: Analysed) -> str:
 def _top_features(index: Index, a: Analysed, r: int, qvec: dict[str, float], limit: int = 4) -> list[str]:
     """The query's words that weigh most for rule ``r`` (for the explanation); ``qvec`` is the query's
     vector on the lines' idf (``_query_vector(index, a)``)."""
-    from bisect import bisect_left
-
     contrib = []
     for f, qw in qvec.items():
         posting = index.centroid_postings.get(f, ())
@@ -301,7 +339,6 @@ def _top_features(index: Index, a: Analysed, r: int, qvec: dict[str, float], lim
 def _chinese_runs(index: Index, a: Analysed, r: int) -> list[str]:
     """Stretches of the user's Chinese (three characters or more) made of character pairs the rule knows,
     longest first: "送货太慢" rather than the pairs 货太 and 太慢."""
-    from bisect import bisect_left
 
     def known(pair: str) -> bool:
         posting = index.centroid_postings.get("z:" + pair, ())

@@ -88,7 +88,11 @@ def features_of(toks: list[str] | tuple[str, ...], zh_mode: str = "bigram") -> C
         if tok.startswith(CONCEPT):
             add("c:" + tok[1:])
             prev = None
-        elif is_cjk(tok):
+            continue
+        s = _word(tok)
+        if s is None:
+            continue
+        if not s:  # a run of Chinese characters
             if pairs:
                 out.extend(["z:" + tok[i : i + 2] for i in range(len(tok) - 1)])
             if zh_mode == "trigram":
@@ -97,9 +101,6 @@ def features_of(toks: list[str] | tuple[str, ...], zh_mode: str = "bigram") -> C
                 out.extend(["u:" + ch for ch in tok])
             prev = None
         else:
-            s = _word(tok)
-            if s is None:
-                continue
             add("w:" + s)
             if prev is not None:
                 add(f"b:{prev} {s}")
@@ -107,9 +108,12 @@ def features_of(toks: list[str] | tuple[str, ...], zh_mode: str = "bigram") -> C
     return Counter(out)
 
 
-@lru_cache(maxsize=1 << 16)  # the playbooks' words and a user's: each stemmed once
+@lru_cache(maxsize=1 << 16)  # the playbooks' words and a user's: each looked at and stemmed once
 def _word(tok: str) -> str | None:
-    """An English token's stem, None for a function word, a number or a single letter."""
+    """A token that is not a concept: "" for a run of Chinese characters, else its stem, or None for a
+    function word, a number or a single letter."""
+    if is_cjk(tok):
+        return ""
     if tok in STOPWORDS or tok.isdigit() or len(tok) < 2:
         return None
     return stem(tok)
@@ -503,15 +507,16 @@ def _minus(doc: Counter[str], *subs: Counter[str]) -> Counter[str]:
             doc = doc - sub
         return doc
     out = doc.copy()
+    get, drop = out.get, out.pop  # dict's own (Counter's del is a Python method)
     for sub in subs:
         for f, n in sub.items():
-            held = out.get(f)
+            held = get(f)
             if held is not None:
                 left = held - n
                 if left > 0:
                     out[f] = left
                 else:
-                    del out[f]
+                    drop(f)
     return out
 
 

@@ -161,7 +161,8 @@ class Synonyms:
         toks = cleaned.split()
         out: list[str] = []
         found: list[tuple[str, str]] = []
-        if self.latin.keys().isdisjoint(toks) and not (self.cjk and _HAS_CJK.search(cleaned)):
+        chinese = bool(self.cjk and _HAS_CJK.search(cleaned))
+        if not chinese and self.latin.keys().isdisjoint(toks):
             return toks, found  # no term starts here and there is no Chinese to look into
         i = 0
         while i < len(toks):
@@ -173,7 +174,7 @@ class Synonyms:
                     i += len(seq)
                     break
             else:
-                if self.cjk and is_cjk(tok):
+                if chinese and is_cjk(tok):
                     out.extend(self._split_run(tok, found))
                 else:
                     out.append(tok)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from coach.content.loader import reply_ids, situation_ids
 from coach.content.scenarios import load_default
 from coach.training.drill import DrillItem, DrillQuestion, drill_items, make_question
-from coach.training.judge import TIMING_WORDS, Judge, fits
+from coach.training.judge import TIMING_WORDS, Judge
 
 if TYPE_CHECKING:
     from coach.content.loader import Library
@@ -33,13 +33,13 @@ SEED = 0
 def question_problems(q: DrillQuestion, library: Library, judge: Judge) -> list[str]:
     """What is wrong with one question: a keyed line that is not right for it, a wrong line that is."""
     rule = library.rules[q.item.rule]
-    timing = q.item.timing(q.lang)
+    timing = q.item.timing(q.lang, judge)
     out: list[str] = []
     key = q.responses[q.response_answer]
     own = {getattr(s, q.lang) for s in rule.response.say}
     if key.rule != rule.id or key.label not in own:
         out.append(f"the keyed line is not one of {rule.id}'s lines: {key.label!r}")
-    elif not fits(key.label, timing):
+    elif not judge.fits(key.label, timing):
         out.append(f"keyed line {key.label!r} {judge.key_problem(rule, key.label, timing)}")
     elif (why := judge.key_problem(rule, key.label, timing)) and any(
         judge.key_problem(rule, line, timing) is None for line in own
@@ -80,7 +80,7 @@ def check_drills(
         for item in drill_items(library, scenarios, lang=lang):
             rule = library.rules[item.rule]
             locate = _locator(library, rule.id)
-            timing = item.timing(lang)
+            timing = item.timing(lang, judge)
             if not judge.keys(rule, lang, timing):
                 words = TIMING_WORDS[timing or "before"]["en"]
                 message = f"no line to say fits a situation {words}: {_where(item, lang)}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,10 +44,14 @@ COMPLAINT_HANDLING = "complaint-handling"
 """Progress area of the complaint-handling steps (next to the eight principles)."""
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile("[A-Za-z]")  # the ASCII letters
+
+
 def script(text: str) -> str:
     """``zh`` when most letters of ``text`` are Chinese characters, else ``en``."""
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
     return "zh" if han and han * 3 >= latin else "en"
 
 
@@ -68,9 +73,11 @@ class DrillItem:
     stage: str | None = None
     """The role-play turn's stage (e.g. ``after-deal``): when the customer's line is said."""
 
-    def timing(self, lang: str) -> str | None:
-        """``before`` or ``after`` the deal is signed, when the item says so (``coach.training.judge``)."""
-        return situation_timing(self.text.get(lang, ""), self.stage)
+    def timing(self, lang: str, judge: Judge | None = None) -> str | None:
+        """``before`` or ``after`` the deal is signed, when the item says so (``coach.training.judge``;
+        remembered by ``judge`` when given)."""
+        read = judge.situation_timing if judge is not None else situation_timing
+        return read(self.text.get(lang, ""), self.stage)
 
 
 def drill_items(
@@ -192,22 +199,27 @@ def make_question(
         Choice(w, getattr(library.rules[w].title, lang)) for w in wrong
     ]
     rng.shuffle(situations)
-    keys = judge.keys(rule, lang, item.timing(lang)) or [getattr(s, lang) for s in rule.response.say]
+    keys = judge.keys(rule, lang, item.timing(lang, judge)) or [getattr(s, lang) for s in rule.response.say]
     lines = [Choice(rule.id, rng.choice(keys))]
     own = {getattr(s, lang) for s in rule.response.say}
-    fill = [r.id for r in library.rules.values() if r.id not in wrong and r.id != rule.id and r.response.say]
-    fill.sort(key=lambda r: library.rules[r].category != rule.category)  # same chapter first, stable
+    others = [r for r in library.rules.values() if r.id not in wrong and r.id != rule.id and r.response.say]
+    fill = [r.id for r in others if r.category == rule.category] + [  # same chapter first, in file order
+        r.id for r in others if r.category != rule.category
+    ]
     for w in [*wrong, *fill]:
         if len(lines) >= OPTIONS:
             break
         other = library.rules[w]
-        fair = [
-            line
-            for line in (getattr(s, lang) for s in other.response.say)
-            if line not in own
-            and line not in {c.label for c in lines}
-            and judge.also_right(rule, other, line) is None
-        ]
+        offered = {c.label for c in lines}
+        fair = judge.fair_lines(
+            rule,
+            other,
+            [
+                line
+                for line in (getattr(s, lang) for s in other.response.say)
+                if line not in own and line not in offered
+            ],
+        )
         if fair:
             lines.append(Choice(w, rng.choice(fair)))
     rng.shuffle(lines)

@@ -98,11 +98,17 @@ TRADE = "reply.conditional-concession"
 
 @dataclass
 class Judge:
-    """Reads drill lines with the reply assessor (when the playbooks have reply behaviours); cached."""
+    """Reads drill lines with the reply assessor (when the playbooks have reply behaviours). What it reads
+    is remembered for as long as the judge lives (one check, one sitting), keyed on the text read: a line's
+    moves and timing, a situation's timing, and the moves an entry's situation calls for (keyed on the entry's id, chapter,
+    principles and lines)."""
 
     library: Library
     index: BehaviourIndex | None = None
     _moves: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, repr=False)
+    _timings: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _timings_of: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False)
+    _situations: dict[tuple[object, ...], _Situation] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, library: Library) -> Judge:
@@ -114,7 +120,8 @@ class Judge:
 
     def moves(self, line: str) -> tuple[frozenset[str], frozenset[str]]:
         """The good and the bad behaviours the assessor finds in ``line``."""
-        if line not in self._moves:
+        found = self._moves.get(line)
+        if found is None:
             good: set[str] = set()
             bad: set[str] = set()
             if self.index is not None:
@@ -123,30 +130,73 @@ class Judge:
             if TRADE in self.library.behaviours and _TRADE.search(line.casefold()):
                 good.add(TRADE)
                 bad.discard("reply.unconditional-concession")
-            self._moves[line] = (frozenset(good), frozenset(bad))
-        return self._moves[line]
+            found = self._moves[line] = (frozenset(good), frozenset(bad))
+        return found
+
+    def line_timing(self, line: str) -> str | None:
+        """``line_timing(line)``, remembered."""
+        try:
+            return self._timings[line]
+        except KeyError:
+            said = self._timings[line] = line_timing(line)
+            return said
+
+    def situation_timing(self, text: str, stage: str | None = None) -> str | None:
+        """``situation_timing(text, stage)``, remembered."""
+        key = (text, stage)
+        try:
+            return self._timings_of[key]
+        except KeyError:
+            when = self._timings_of[key] = situation_timing(text, stage)
+            return when
+
+    def fits(self, line: str, timing: str | None) -> bool:
+        """``fits(line, timing)``, with the line's timing remembered."""
+        said = self.line_timing(line)
+        return said is None or said == timing
+
+    def _situation(self, rule: Rule) -> _Situation:
+        """What the judge needs to know about ``rule``'s situation, remembered under the entry's content
+        that decides it (its id, chapter, principles and lines)."""
+        response = rule.response
+        key = (
+            rule.id,
+            rule.category.value,
+            tuple(response.principles),
+            tuple((s.en, s.zh) for s in response.say),
+        )
+        found = self._situations.get(key)
+        if found is None:
+            principles = set(response.principles) | (
+                {rule.id} if rule.category.value == "principle" else set()
+            )
+            right = {
+                b.id for b in self.library.behaviours.values() if b.good and principles & set(b.principles)
+            }
+            for line in response.say:
+                right |= self.moves(line.en)[0] | self.moves(line.zh)[0]
+            found = self._situations[key] = _Situation(frozenset(right))
+        return found
 
     def right_moves(self, rule: Rule) -> set[str]:
         """Good behaviours that answer the situation: those about a principle the entry links to (or is),
         and those its own lines make (in either language)."""
-        principles = set(rule.response.principles) | (
-            {rule.id} if rule.category.value == "principle" else set()
-        )
-        out = {b.id for b in self.library.behaviours.values() if b.good and principles & set(b.principles)}
-        for line in rule.response.say:
-            out |= self.moves(line.en)[0] | self.moves(line.zh)[0]
-        return out
+        return set(self._situation(rule).right)
 
     def linked(self, rule: Rule, other: Rule) -> bool:
         """Whether one entry names the other as its principle or as related (their lines answer both)."""
-        ours = set(rule.response.principles) | set(rule.response.see_also)
-        theirs = set(other.response.principles) | set(other.response.see_also)
-        return other.id in ours or rule.id in theirs
+        ours, theirs = rule.response, other.response
+        return (
+            other.id in ours.principles
+            or other.id in ours.see_also
+            or rule.id in theirs.principles
+            or rule.id in theirs.see_also
+        )
 
     def key_problem(self, rule: Rule, line: str, timing: str | None) -> str | None:
         """Why ``line`` cannot be the key for ``rule``'s situation at ``timing`` (None if it can)."""
-        if not fits(line, timing):
-            return f"says it is {line_timing(line)} signing, but the situation is {timing} signing"
+        if not self.fits(line, timing):
+            return f"says it is {self.line_timing(line)} signing, but the situation is {timing} signing"
         _, bad = self.moves(line)
         if bad:
             return "the reply assessor reads it as " + ", ".join(
@@ -164,16 +214,37 @@ class Judge:
         good, bad = self.moves(line)
         if bad:
             return None
-        shared = good & self.right_moves(rule)
+        shared = good & self._situation(rule).right
         if shared:
             names = ", ".join(self.library.behaviours[b].title.en for b in sorted(shared))
             return f"it makes a move the situation calls for ({names})"
         return None
 
+    def fair_lines(self, rule: Rule, other: Rule, lines: list[str]) -> list[str]:
+        """The lines of ``lines`` (from entry ``other``) that are fair wrong choices for ``rule``'s
+        situation, in order: those ``also_right`` finds nothing against."""
+        if other.id == rule.id or self.linked(rule, other):
+            return []
+        right = self._situation(rule).right
+        out: list[str] = []
+        for line in lines:
+            good, bad = self.moves(line)
+            if bad or not good & right:
+                out.append(line)
+        return out
+
     def keys(self, rule: Rule, lang: str, timing: str | None) -> list[str]:
         """The entry's lines that can be the keyed answer at ``timing``, in file order (all that fit the
         timing when the assessor objects to every one; empty when none fits the timing)."""
         lines = [getattr(s, lang) for s in rule.response.say]
-        timed = [line for line in lines if fits(line, timing)]
+        timed = [line for line in lines if self.fits(line, timing)]
         clean = [line for line in timed if self.key_problem(rule, line, timing) is None]
         return clean or timed
+
+
+@dataclass(frozen=True)
+class _Situation:
+    """What a judge remembers of an entry's situation."""
+
+    right: frozenset[str]
+    """``Judge.right_moves``."""

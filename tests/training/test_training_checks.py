@@ -129,3 +129,40 @@ def test_validate_reports_a_drill_with_no_line_for_its_timing(tmp_path, monkeypa
     lines = [x for x in out.splitlines() if "no line to say fits a situation after signing" in x]
     assert lines and all("nibble.yaml:" in x and ": rules[0].response.say: " in x for x in lines)
     assert any("scenario nibble-after-close (opening, en)" in x for x in lines)
+
+
+def test_the_judge_remembers_by_content_not_by_entry(kit):
+    """What the judge remembers of a situation is keyed on the entry's content: an entry with the same id
+    but other lines (a trainer's copy) is read afresh, and the remembered answers equal fresh ones."""
+    lib, _, judge = kit
+    nibble = lib.rules["tactic.nibble"]
+    trade = lib.rules["tactic.always-wants-more"].response.say[0]
+    plain = nibble.model_copy(update={"response": nibble.response.model_copy(update={"say": []})})
+    traded = nibble.model_copy(update={"response": nibble.response.model_copy(update={"say": [trade]})})
+    fresh = Judge.build(lib)
+    for rule in (nibble, plain, traded, nibble):
+        assert judge.right_moves(rule) == fresh.right_moves(rule) == Judge.build(lib).right_moves(rule)
+    assert judge.right_moves(traded) >= judge.moves(trade.en)[0]
+    assert TRADE in judge.right_moves(traded)
+
+
+def test_fair_lines_are_the_lines_also_right_finds_nothing_against(kit):
+    lib, _, judge = kit
+    for rule in list(lib.rules.values())[::5]:
+        for other in lib.rules.values():
+            for lang in ("en", "zh"):
+                lines = [getattr(s, lang) for s in other.response.say]
+                fair = [line for line in lines if judge.also_right(rule, other, line) is None]
+                assert judge.fair_lines(rule, other, lines) == fair
+
+
+def test_remembered_timings_are_the_timings(kit):
+    lib, scenarios, judge = kit
+    for lang in ("en", "zh"):
+        for item in drill_items(lib, scenarios, lang=lang)[::7]:
+            assert item.timing(lang, judge) == item.timing(lang) == item.timing(lang, judge)
+    for rule in lib.rules.values():
+        for s in rule.response.say:
+            for timing in ("before", "after", None):
+                assert judge.fits(s.zh, timing) == fits(s.zh, timing)
+                assert judge.line_timing(s.en) == line_timing(s.en)

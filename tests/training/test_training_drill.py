@@ -46,6 +46,21 @@ def test_script_tells_chinese_from_english():
     assert script("KA系统 promo 没做 in 12 stores of Carrefour Beijing") == "en"
 
 
+def test_script_counts_han_characters_and_ascii_letters():
+    """The letters counted: CJK ideographs (extension A, unified, compatibility) and ASCII letters only."""
+
+    def by_hand(text: str) -> str:
+        han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+        latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+        return "zh" if han and han * 3 >= latin else "en"
+
+    rng = random.Random(3)
+    alphabet = "aZ中\u3400\u33ff\u9fff\ua000\uf900\ufaff\ufb00é ,ßΩＡａ1"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        assert script(text) == by_hand(text), text
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_items_come_from_examples_and_scenario_lines_in_the_language(kit, lang):
     lib, _, scenarios = kit

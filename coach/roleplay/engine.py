@@ -63,12 +63,31 @@ class Kit:
     index: BehaviourIndex
     cache: dict[tuple[str, ...], bool] = field(default_factory=dict, repr=False, compare=False)
     """Whether a playbook line fits a buyer's line (better lines are checked once per turn and language)."""
+    amounts: dict[str, frozenset[float]] = field(default_factory=dict, repr=False, compare=False)
+    """The values of the amounts each text read names (``named``)."""
+    items: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    """The trade items each text read is about (``about``)."""
 
     @classmethod
     def build(cls, library: Library) -> Kit:
         """Compile the library's reply behaviours."""
 
         return cls(library, build_behaviour_index(library))
+
+    def named(self, text: str) -> frozenset[float]:
+        """The values of the amounts ``text`` names, remembered (a buyer's line and its scenario are read
+        for every line that may answer it)."""
+        found = self.amounts.get(text)
+        if found is None:
+            found = self.amounts[text] = frozenset(a.value for a in find_amounts(surface(text)))
+        return found
+
+    def about(self, text: str) -> frozenset[str]:
+        """The trade items ``text`` is about, remembered."""
+        found = self.items.get(text)
+        if found is None:
+            found = self.items[text] = frozenset(items_in(surface(text).lower()))
+        return found
 
     def title(self, rule_id: str) -> Text:
         """A rule's or principle's title in both languages (the taxonomy's name when no rule has it)."""
@@ -540,12 +559,10 @@ def _fits(kit: Kit, line: Text, lang: str, context: str, world: str, *, topical:
         return hit
 
     ok = True
-    known = {a.value for a in find_amounts(surface(world))}
-    if any(a.value not in known for a in find_amounts(surface(said))):
+    if not kit.named(said) <= kit.named(world):  # a figure nobody mentioned
         ok = False
     if ok and topical:
-        about = set(items_in(surface(world).lower()))
-        ok = not (set(items_in(surface(said).lower())) - about - {"other"})
+        ok = not (kit.about(said) - kit.about(world) - {"other"})
     if ok:
         ok = not any(not d.good for d in assess(kit.index, said, context).behaviours)
     kit.cache[key] = ok

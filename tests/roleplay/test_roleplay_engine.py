@@ -8,6 +8,8 @@ import pytest
 
 from coach.content.loader import load_default
 from coach.content.scenarios import load_scenarios
+from coach.engine.assess import surface
+from coach.engine.moves import find_amounts, items_in
 from coach.roleplay import engine
 from coach.roleplay.checks import autoplay, autoplay_problems, rehearse, reply_pool
 from coach.roleplay.engine import Kit, RoleplayError, debrief, principle_ids, reply, retry, start
@@ -223,4 +225,17 @@ def test_reply_pool_is_the_behaviours_examples(kit):
     pool = reply_pool(kit)
     assert GIVE in pool and len(pool) == sum(
         len(b.examples) + len(b.counter_examples) for b in kit.library.behaviours.values()
+    )
+
+
+def test_the_kit_remembers_what_each_text_names(kit):
+    """The amounts and trade items a text names are read once per kit, the same as read afresh."""
+    kit = Kit(kit.library, kit.index)
+    for text in (TRADE, ARGUE, SORRY, FOLLOW, NOTHING, "返利加0.5个点，换7月第二个端架", TRADE):
+        assert kit.named(text) == {a.value for a in find_amounts(surface(text))}
+        assert kit.about(text) == set(items_in(surface(text).lower()))
+    assert (
+        set(kit.amounts)
+        == set(kit.items)
+        == {TRADE, ARGUE, SORRY, FOLLOW, NOTHING, "返利加0.5个点，换7月第二个端架"}
     )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
+from coach.content.lint import unsupported
 from coach.content.loader import Library
+from coach.engine.assess import assess, build_behaviour_index
 from coach.engine.index import Index, build_index
 from coach.engine.match import rank
 
@@ -56,15 +62,9 @@ def _all_folds(lib: Library, tokens: Texts) -> dict[tuple[str, int], str | None]
     in forked worker processes side by side (each builds its own index); where that is not possible they
     run one after the other, with the same result."""
     global _FORKED
-    import multiprocessing
-    import os
-
     folds = _folds(lib)
     workers = min(len(folds), os.cpu_count() or 1)
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         _FORKED = (lib, tokens)
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -153,8 +153,6 @@ def unlearnt_examples(
 def examples_check(lib: Library) -> tuple[list[str], list[str], list[str]]:
     """Everything ``coach validate`` learns by running the rules' examples through the engine: (problems,
     warnings about examples outranked unseen, warnings about keywords and patterns no example uses)."""
-    from coach.content.lint import unsupported
-
     with _collector_paused():
         tokens: Texts = {}
         index = build_index(lib, tokens=tokens)
@@ -184,8 +182,6 @@ def _collector_paused() -> Iterator[None]:
 
 def verify_behaviours(lib: Library) -> list[str]:
     """One located line per behaviour example that is not detected, or counter-example that is."""
-    from coach.engine.assess import assess, build_behaviour_index
-
     index = build_behaviour_index(lib)
     problems: list[str] = []
     for bid, behaviour in lib.behaviours.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import marshal
 import math
 import re
 from collections import Counter, defaultdict, deque
@@ -237,15 +238,11 @@ class Index:
         for name in LONG_PARTS:
             value = getattr(self, name)
             if isinstance(value, bytes):
-                import marshal
-
                 setattr(self, name, marshal.loads(value))
         return self.long_by_lang, self.long_idf, self.story_by_lang, self.story_idf
 
     def to_plain(self) -> dict[str, object]:
         """The index as plain data for ``marshal`` (see ``from_plain``)."""
-        import marshal
-
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         for name in LONG_PARTS:
             if not isinstance(data[name], bytes):
@@ -270,7 +267,7 @@ def _closest(word: str, index: Index) -> str | None:
     string alignment) that starts with the same letter; ties go to the alphabetically first. A real
     English word is never "corrected" ("export" stays "export", not "expert"), and real typos rarely
     touch the first letter while real words often differ there ("telling" / "yelling")."""
-    from rapidfuzz import process
+    from rapidfuzz import process  # deferred: rapidfuzz only for a word the playbooks lack (a typo)
     from rapidfuzz.distance import OSA
 
     same_start = index.vocab_by_letter.get(word[0])
@@ -289,7 +286,7 @@ list is set (``coach.content.compiled`` keeps them split by letter in the cache)
 
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
-    from english_words import get_english_words_set
+    from english_words import get_english_words_set  # deferred: the 114k-word list, only for a typo
 
     return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
 
@@ -331,10 +328,10 @@ def required_groups(regex: str) -> list[list[str]]:
 @lru_cache(maxsize=4096)  # a library is built several times over (cross-validation): parsed once
 def _groups_of(regex: str) -> tuple[tuple[str, ...], ...]:
     try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]  # deferred: in the try, see below
 
         found = _required(sre_parse.parse(regex).data)
-    except Exception:  # noqa: BLE001 - any parser change means no shortcut, never a wrong answer
+    except Exception:  # noqa: BLE001 - any parser change (re._parser gone) means no shortcut, never a wrong answer
         return ()
     groups = [tuple(sorted({lit.lower() for lit in group})) for group in found]
     return tuple(sorted(dict.fromkeys(groups), key=_selectivity))
@@ -348,7 +345,7 @@ def _selectivity(group: Sequence[str]) -> tuple[int, int]:
 
 def _required(items: list) -> list[list[str]]:  # type: ignore[type-arg]
     """For a parsed sequence: every set of alternative strings one of which must occur (all must hold)."""
-    from re._constants import (  # type: ignore[attr-defined]
+    from re._constants import (  # type: ignore[attr-defined]  # deferred: as _groups_of's re._parser
         BRANCH,
         IN,
         LITERAL,
@@ -557,7 +554,7 @@ def _build(
     leave_out: frozenset[str],
     tokens: dict[str, tuple[list[str], Counter[str]]] | None,
 ) -> Index:
-    from coach.content.models import CATEGORY_ORDER
+    from coach.content.models import CATEGORY_ORDER  # deferred: coach.content imports the engine
 
     synonyms = Synonyms.build(lib.concepts)
     rule_ids = list(lib.rules)

@@ -27,7 +27,7 @@ from operator import itemgetter
 
 from coach.engine.index import LONG_TEXT as LONG_TEXT
 from coach.engine.index import Analysed, Index, query_anchors
-from coach.engine.normalize import CONCEPT, is_cjk, stem
+from coach.engine.normalize import CONCEPT, is_cjk, language_of, stem, surface
 
 W_PHRASE = 0.10
 W_CENTROID = 0.70
@@ -365,8 +365,6 @@ def _chinese_runs(index: Index, a: Analysed, r: int) -> list[str]:
 def _is_request(index: Index, text: str) -> bool:
     if not index.requests:
         return False
-    from coach.engine.normalize import surface
-
     plain = surface(text)
     return any(index.pattern(p).search(plain) for p in index.requests)
 
@@ -432,8 +430,6 @@ def explanation(match: RuleMatch, lang: str) -> str:
     """Why a rule matched, as a person reads it in ``lang``: the user's own words that mattered and the
     playbook term each matched, when it differs and is written in the reader's language; "" when there is
     nothing to show. Never regex source, internal ids or stray character pairs."""
-    from coach.engine.normalize import language_of
-
     word, term, sep = _EXPLAIN["zh" if lang == "zh" else "en"]
     parts: list[str] = []
     shown: list[str] = []

@@ -615,8 +615,12 @@ _THEIR_FAULT = _Lazy(
 
 
 def passes_on(reply: str) -> bool:
-    """Not mine, someone else's, and no step of the speaker's own (a surface text)."""
-    return bool(_NOT_MINE.search(reply)) and bool(_SOMEONE_ELSE.search(reply)) and not _OWN_STEP.search(reply)
+    """Not mine (said outright, or not mine to do and someone else's), and no step of the speaker's own:
+    "not my department, but I'll get logistics to call you by 3" is owned (a surface text)."""
+    said = bool(_DISOWN.search(reply)) or (
+        bool(_NOT_MINE.search(reply)) and bool(_SOMEONE_ELSE.search(reply))
+    )
+    return said and not _OWN_STEP.search(reply)
 
 
 def blames_their_side(reply: str) -> bool:
@@ -926,7 +930,7 @@ def read_moves(reply: str, context: str = "", limits: Sequence[Limit] = ()) -> M
     moves.repeat_request = bool(_REPEAT.search(reply))
     moves.blame = bool(_BLAME.search(reply)) or blames_their_side(reply)
     moves.dismissal = bool(_DISMISS.search(reply))
-    moves.disown = bool(_DISOWN.search(reply)) or passes_on(reply)
+    moves.disown = passes_on(reply)
     moves.vague_condition = bool(_VAGUE_IF.search(reply))
     moves.giveaway = bool(_GIVEAWAY.search(reply))
     moves.trade = bool(_TRADE.search(reply)) and not moves.vague_condition and not _OWN_SIDE.search(reply)

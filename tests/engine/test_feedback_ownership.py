@@ -62,6 +62,18 @@ def test_handing_it_to_a_colleague_with_a_time_is_a_next_step_not_an_argument(in
 
 @pytest.mark.parametrize(
     "reply",
+    [
+        "That decision is not mine to make, I'll ask my director and call you tomorrow.",
+        "Not my department, but I'll get logistics to call you by 3 pm.",
+        "跟我没关系，不过我马上帮您问物流，下午给您回电话。",
+    ],
+)
+def test_saying_whose_it_is_and_taking_the_next_step_is_owning_it(index, reply):
+    assert "reply.argues" not in _ids(index, reply, "The invoice is wrong again.")
+
+
+@pytest.mark.parametrize(
+    "reply",
     ["I've asked around and nobody knows.", "I'll get back to you.", "我回去跟团队商量一下。"],
 )
 def test_vague_answers_are_no_next_step(index, reply):

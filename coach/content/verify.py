@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 
 from coach.content.lint import unsupported
 from coach.content.loader import Library
 from coach.engine.assess import assess, build_behaviour_index
-from coach.engine.index import Index, build_index
+from coach.engine.index import Index, build_index, collector_paused
 from coach.engine.match import rank
 
 FOLDS = 5
@@ -153,7 +150,9 @@ def unlearnt_examples(
 def examples_check(lib: Library) -> tuple[list[str], list[str], list[str]]:
     """Everything ``coach validate`` learns by running the rules' examples through the engine: (problems,
     warnings about examples outranked unseen, warnings about keywords and patterns no example uses)."""
-    with _collector_paused():
+    # the collector off, in the forked workers too: the check builds six indexes and ranks thousands of
+    # texts, and the collections found nothing to free (about a tenth of a round's CPU time)
+    with collector_paused():
         tokens: Texts = {}
         index = build_index(lib, tokens=tokens)
         settled: set[str] = set()
@@ -162,22 +161,6 @@ def examples_check(lib: Library) -> tuple[list[str], list[str], list[str]]:
         )  # each example against an index without it
         problems = verify_examples(lib, index, frozenset(settled)) + unlearnt
         return problems, outranked, unsupported(lib, index)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off meanwhile, also in the workers forked meanwhile (they inherit
-    it). The check builds six indexes (about a million objects each, no cycles: ``build_index`` pauses the
-    collector too, so the first collections after a build walk all it made) and ranks thousands of texts;
-    the collections found nothing to free and cost about a tenth of a round's CPU time (shipped playbooks:
-    the same peak memory without them)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def verify_behaviours(lib: Library) -> list[str]:

@@ -531,14 +531,15 @@ def build_index(
     has not seen it (cross-validation), not against itself. ``tokens`` keeps each text's tokens and
     features for the next build of the same library with the same ``zh_mode`` (cross-validation builds
     it once per fold)."""
-    with _no_gc():
+    with collector_paused():
         return _build(lib, zh_mode, leave_out, tokens)
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: a build makes a million small objects (the postings) and no
-    cycles, and each collection on the way would walk all of them again (a third of a build's time)."""
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused meanwhile (and in processes forked meanwhile, which inherit it):
+    a build makes a million small objects (the postings) and no cycles, and each collection on the way would
+    walk all of them again (a third of a build's time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

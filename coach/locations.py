@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 APP_NAME = "coach"
 
@@ -65,13 +66,15 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-def db_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The database file: ``--db`` beats ``COACH_DB`` beats the data folder."""
-    if override:
-        return Path(override).expanduser()
-    env = os.environ.get("COACH_DB")
-    if env:
-        return Path(env).expanduser()
+def db_path(override: str | os.PathLike[str] | None = None) -> Path | str:
+    """The database: ``--db`` beats ``COACH_DB`` beats the data folder. A file path (SQLite, one person) or,
+    kept as written, a ``postgresql://`` address (a team's shared database)."""
+    chosen = override or os.environ.get("COACH_DB")
+    if chosen:
+        text = os.fspath(chosen)
+        if text.strip().lower().startswith(("postgresql://", "postgres://")):
+            return text.strip()
+        return Path(text).expanduser()
     return data_dir() / "coach.sqlite3"
 
 
@@ -99,12 +102,24 @@ def user_playbook_dirs(cli_dirs: list[str] | None = None) -> list[Path]:
     return dirs
 
 
+def _shown(db: Path | str) -> str:
+    """The database as shown: a team database's address without its password."""
+    if isinstance(db, Path):
+        return str(db)
+    parts = urlsplit(db)
+    if parts.password is None:
+        return db
+    user = f"{parts.username}:***@" if parts.username else ""
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{user}{host}"))
+
+
 def all_locations() -> dict[str, str]:
     """Every location, for ``coach locate``."""
     return {
         "data": str(data_dir()),
         "config": str(config_dir()),
-        "database": str(db_path()),
+        "database": _shown(db_path()),
         "settings": str(settings_path()),
         "cache": str(cache_dir()),
         "log": str(log_path()),

@@ -541,10 +541,10 @@ def add(
             )
         now = now_iso()
         cur = conn.execute(
-            "INSERT INTO accounts (key, name, created_at, author) VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (key, name, created_at, author) VALUES (?, ?, ?, ?) RETURNING id",
             (key, clean, now, author),
         )
-        account_id = int(cur.lastrowid or 0)
+        account_id = int(cur.fetchone()[0])
         conn.execute(
             _INSERT_ACCOUNT_VERSION,
             (
@@ -747,10 +747,10 @@ def _insert_contact(
     author: str | None,
 ) -> int:
     cur = conn.execute(
-        "INSERT INTO contacts (account_id, side, created_at, author) VALUES (?, ?, ?, ?)",
+        "INSERT INTO contacts (account_id, side, created_at, author) VALUES (?, ?, ?, ?) RETURNING id",
         (account_id, side, now, author),
     )
-    contact_id = int(cur.lastrowid or 0)
+    contact_id = int(cur.fetchone()[0])
     _insert_contact_version(conn, contact_id, 1, values, now, author)
     return contact_id
 
@@ -921,10 +921,10 @@ def link(
         if existing is None:
             cur = conn.execute(
                 "INSERT INTO relationships (account_id, ours_id, theirs_id, created_at, author) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (acc.id, us.id, them.id, now, author),
             )
-            rel_id, version = int(cur.lastrowid or 0), 1
+            rel_id, version = int(cur.fetchone()[0]), 1
         else:
             if target in (None, ""):
                 tgt = existing.target if target is None else None

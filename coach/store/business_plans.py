@@ -312,10 +312,10 @@ class _Writer:
         row = self.items.get(_item_key(kind, parent, fields))
         if row is None:
             cur = self.conn.execute(
-                "INSERT INTO plan_items (plan_id, kind, parent_id, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO plan_items (plan_id, kind, parent_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
                 (self.plan_id, kind, parent, self.now),
             )
-            item_id, version = int(cur.lastrowid or 0), 1
+            item_id, version = int(cur.fetchone()[0]), 1
         else:
             item_id, version = int(row["id"]), int(row["version"]) + 1
             if all(row[c] == fields[c] for c in _ITEM_COLUMNS):
@@ -348,9 +348,9 @@ class _Writer:
         row = self.kpis.get(name_key(kpi.name))
         if row is None:
             cur = self.conn.execute(
-                "INSERT INTO kpis (plan_id, created_at) VALUES (?, ?)", (self.plan_id, self.now)
+                "INSERT INTO kpis (plan_id, created_at) VALUES (?, ?) RETURNING id", (self.plan_id, self.now)
             )
-            kpi_id, version = int(cur.lastrowid or 0), 1
+            kpi_id, version = int(cur.fetchone()[0]), 1
         else:
             kpi_id, version = int(row["id"]), int(row["version"]) + 1
             if all(row[c] == fields[c] for c in _KPI_COLUMNS):
@@ -423,10 +423,10 @@ def _save_in(
         )
     if plan_id is None:
         cur = conn.execute(
-            "INSERT INTO business_plans (account_id, year, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO business_plans (account_id, year, created_at) VALUES (?, ?, ?) RETURNING id",
             (account_id, plan.year, now),
         )
-        plan_id = int(cur.lastrowid or 0)
+        plan_id = int(cur.fetchone()[0])
     writer = _Writer(conn, plan_id, now)
     for objective in plan.objectives:
         parent = writer.item("objective", None, objective)

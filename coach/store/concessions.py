@@ -264,13 +264,19 @@ def _check_supersedes(conn: sqlite3.Connection, entry: NewConcession, where: str
         )
 
 
+_INSERT = (
+    f"INSERT INTO concessions ({SQL_COLUMNS.removeprefix('id, ')}) "
+    f"VALUES ({', '.join('?' for _ in FIELDS[1:])}) RETURNING id"
+)
+"""A new entry (the database numbers it)."""
+
+
 def _insert(conn: sqlite3.Connection, entry: NewConcession, uid: str, recorded_at: str) -> int:
     data = entry.model_dump()
-    values = [None, uid, recorded_at, *(data[f] for f in FIELDS[3:])]
-    values[FIELDS.index("practice")] = int(entry.practice)
-    placeholders = ", ".join("?" for _ in FIELDS)
-    cur = conn.execute(f"INSERT INTO concessions ({SQL_COLUMNS}) VALUES ({placeholders})", values)
-    return int(cur.lastrowid or 0)
+    values = [uid, recorded_at, *(data[f] for f in FIELDS[3:])]
+    values[FIELDS.index("practice") - 1] = int(entry.practice)
+    cur = conn.execute(_INSERT, values)
+    return int(cur.fetchone()[0])
 
 
 def _integrity(exc: sqlite3.IntegrityError, where: str = "") -> InvalidEntry:

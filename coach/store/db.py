@@ -17,20 +17,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from coach import locations
 from coach.errors import CoachError, one_line
 from coach.files import sync_folder
+from coach.store import pg
+from coach.store.errors import DatabaseError as DatabaseError  # the store's one error class
 from coach.store.schema import MIGRATIONS as MIGRATIONS  # every schema step in order
 from coach.store.schema import Migration as Migration
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class DatabaseError(CoachError):
-    """The database file cannot be used; the message says which file and what to do."""
 
 
 def _check_existing(path: Path) -> None:
@@ -57,9 +55,13 @@ def _create(path: Path) -> None:
         raise DatabaseError(f"{path}: cannot create the database ({exc.strerror or exc})") from None
 
 
-def check_path(path: Path) -> None:
+def check_path(path: Path | str) -> None:
     """Refuse a database path that can never work (``DatabaseError``): a folder, or a file that is not an
-    SQLite database. The file is only read; a path where nothing is yet passes (the database is made there)."""
+    SQLite database. The file is only read; a path where nothing is yet passes (the database is made there).
+    A PostgreSQL address is checked when it is opened."""
+    if pg.is_url(path):
+        return
+    path = Path(path)
     if path.is_dir():
         raise DatabaseError(
             f"{path}: is a folder, not a database file", "give a file path to --db or COACH_DB"
@@ -68,8 +70,15 @@ def check_path(path: Path) -> None:
         _check_existing(path)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database at ``path``; errors are ``DatabaseError``."""
+def connect(target: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the SQLite database at ``target``, or open the team database
+    a ``postgresql://`` address names (set up by ``coach db init``); errors are ``DatabaseError``.
+
+    A PostgreSQL connection has the part of ``sqlite3.Connection``'s face the store uses
+    (``coach.store.pg.Connection``); it is typed as one so no record module tells the engines apart."""
+    if isinstance(target, str) and pg.is_url(target):
+        return cast(sqlite3.Connection, pg.connect(target, latest_version()))
+    path = Path(target)
     if path.exists():
         # A FIFO would block the first read, a device is no file (a folder is check_path's to refuse).
         if not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
@@ -149,7 +158,11 @@ FIRST_TRY_MS = 300
 
 def begin_immediate(conn: sqlite3.Connection) -> None:
     """``BEGIN IMMEDIATE`` (take the write lock now); if another coach holds it, say so once, then wait
-    for the rest of the connection's busy timeout instead of sitting silent for up to 30 s."""
+    for the rest of the connection's busy timeout instead of sitting silent for up to 30 s. On PostgreSQL
+    the same: one advisory lock (``coach.store.pg``), waited for up to the same time."""
+    if isinstance(conn, pg.Connection):
+        pg.begin_write(conn, BUSY_TIMEOUT_S, FIRST_TRY_MS, WAIT_NOTICE)
+        return
     timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     first = min(FIRST_TRY_MS, timeout)
     conn.execute(f"PRAGMA busy_timeout = {first}")
@@ -329,7 +342,8 @@ def _statements(script: str) -> list[str]:
 
 
 def open_db(override: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
-    """Open the user's database (``--db`` > ``COACH_DB`` > data folder)."""
+    """Open the user's database (``--db`` > ``COACH_DB`` > data folder): a file, or a team's
+    ``postgresql://`` address."""
 
     return connect(locations.db_path(override))
 
@@ -376,7 +390,10 @@ def now_iso() -> str:
 
 
 def database_name(conn: sqlite3.Connection) -> str:
-    """The file behind a connection, for messages ("the database" when it cannot be told)."""
+    """The file behind a connection, for messages ("the database" when it cannot be told); a team
+    database's address without its password."""
+    if isinstance(conn, pg.Connection):
+        return conn.name
     try:
         return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
     except sqlite3.Error:

@@ -117,10 +117,10 @@ def create(
         now = now_iso()
         cur = conn.execute(
             "INSERT INTO plans (account, meeting, meeting_date, created_at, updated_at, copied_from) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (plan.account, plan.meeting, plan.date, now, now, copied_from),
         )
-        plan_id = int(cur.lastrowid or 0)
+        plan_id = int(cur.fetchone()[0])
         conn.execute(
             "INSERT INTO plan_versions (plan_id, version, saved_at, note, body) VALUES (?, 1, ?, ?, ?)",
             (plan_id, now, note, _encode(plan)),
@@ -143,9 +143,7 @@ def save_version(
     body = _encode(plan)
     with write_transaction(conn, "the plan"):
         row = conn.execute(
-            "SELECT MAX(v.version), (SELECT body FROM plan_versions WHERE plan_id = p.id "
-            "ORDER BY version DESC LIMIT 1) "
-            "FROM plans p JOIN plan_versions v ON v.plan_id = p.id WHERE p.id = ?",
+            "SELECT version, body FROM plan_versions WHERE plan_id = ? ORDER BY version DESC LIMIT 1",
             (plan_id,),
         ).fetchone()
         if row is None or row[0] is None:
@@ -191,7 +189,7 @@ def save(conn: sqlite3.Connection, plan: Plan, *, note: str | None = None) -> tu
 def get(conn: sqlite3.Connection, plan_id: int, version: int | None = None) -> StoredPlan:
     """One version of a plan (the latest by default); ``PlanNotFound`` when there is none."""
     head = conn.execute(
-        "SELECT MAX(version), p.copied_from FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+        "SELECT (SELECT MAX(version) FROM plan_versions WHERE plan_id = p.id), p.copied_from FROM plans p "
         "WHERE p.id = ?",
         (plan_id,),
     ).fetchone()
@@ -271,14 +269,8 @@ def roleplay_situations(conn: sqlite3.Connection, account: str) -> list[str]:
     """Situation ids met in past role-play sessions with this account's buyers, once per exchange.
 
     A session's scenario names the retailer the persona buys for (in both languages); sessions whose
-    retailer is ``account`` count. Replies taken back (retried) do not. Empty when no session table exists.
+    retailer is ``account`` count. Replies taken back (retried) do not.
     """
-    has_sessions = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'session_exchanges'"
-    ).fetchone()
-    if not has_sessions:
-        return []
-
     wanted = account_key(account)
     out: list[str] = []
     try:

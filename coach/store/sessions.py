@@ -44,10 +44,12 @@ def begin(conn: sqlite3.Connection, scenario: dict[str, Any], lang: str, trainee
     trainee = _line(trainee or "", 200) or None
     with write_transaction(conn, "the session"):
         cur = conn.execute(
-            "INSERT INTO sessions (scenario_id, scenario, lang, trainee, started_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (scenario_id, scenario, lang, trainee, started_at) VALUES (?, ?, ?, ?, ?) "
+            "RETURNING id",
             (scenario["id"], _dump(scenario), lang, trainee, now_iso()),
         )
-    return int(cur.lastrowid or 0)
+        session_id = int(cur.fetchone()[0])
+    return session_id
 
 
 def add_exchange(

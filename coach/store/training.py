@@ -138,10 +138,11 @@ def create_profile(
         )
     with write_transaction(conn, "the profile"):
         cur = conn.execute(
-            "INSERT INTO training_profiles (uuid, name, class, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO training_profiles (uuid, name, class, created_at) VALUES (?, ?, ?, ?) RETURNING id",
             (uuid or str(uuidlib.uuid4()), name, klass, created_at or now_iso()),
         )
-    row = _read(conn, "SELECT * FROM training_profiles WHERE id = ?", (cur.lastrowid,))
+        new_id = int(cur.fetchone()[0])
+    row = _read(conn, "SELECT * FROM training_profiles WHERE id = ?", (new_id,))
     return _profile(row[0])
 
 
@@ -197,9 +198,9 @@ def _insert_attempt(conn: sqlite3.Connection, profile_id: int, rec: dict[str, An
 
 def _save_state(conn: sqlite3.Connection, profile_id: int, item: str, state: ItemState) -> None:
     conn.execute(
-        "INSERT INTO training_schedule (profile_id, item, box, due_at, seen, right, last_at) "
+        'INSERT INTO training_schedule (profile_id, item, box, due_at, seen, "right", last_at) '
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, item) DO UPDATE SET box = excluded.box, "
-        "due_at = excluded.due_at, seen = excluded.seen, right = excluded.right, last_at = excluded.last_at",
+        'due_at = excluded.due_at, seen = excluded.seen, "right" = excluded."right", last_at = excluded.last_at',
         (profile_id, item, state.box, state.due_at, state.seen, state.right, state.last_at),
     )
 
@@ -216,7 +217,7 @@ def add_attempt(conn: sqlite3.Connection, profile_id: int, rec: dict[str, Any]) 
 
 def _state(conn: sqlite3.Connection, profile_id: int, item: str) -> ItemState | None:
     row = conn.execute(
-        "SELECT box, due_at, seen, right, last_at FROM training_schedule WHERE profile_id = ? AND item = ?",
+        'SELECT box, due_at, seen, "right", last_at FROM training_schedule WHERE profile_id = ? AND item = ?',
         (profile_id, item),
     ).fetchone()
     return ItemState(row[0], row[1], row[2], row[3], row[4]) if row else None
@@ -226,7 +227,7 @@ def schedule(conn: sqlite3.Connection, profile_id: int, prefix: str = "") -> dic
     """The profile's item states (optionally only items whose key starts with ``prefix``)."""
     rows = _read(
         conn,
-        "SELECT item, box, due_at, seen, right, last_at FROM training_schedule "
+        'SELECT item, box, due_at, seen, "right", last_at FROM training_schedule '
         "WHERE profile_id = ? AND substr(item, 1, ?) = ?",
         (profile_id, len(prefix), prefix),
     )
@@ -387,11 +388,12 @@ def _import_one(
                 )
         else:
             cur = conn.execute(
-                "INSERT INTO training_profiles (uuid, name, class, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO training_profiles (uuid, name, class, created_at) VALUES (?, ?, ?, ?) RETURNING id",
                 (p["uuid"], p["name"], klass, p["created_at"]),
             )
+            new_id = int(cur.fetchone()[0])
             local = _profile(
-                conn.execute("SELECT * FROM training_profiles WHERE id = ?", (cur.lastrowid,)).fetchone()
+                conn.execute("SELECT * FROM training_profiles WHERE id = ?", (new_id,)).fetchone()
             )
             new_profiles += 1
         ids[p["uuid"]] = local

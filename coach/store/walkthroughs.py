@@ -92,10 +92,10 @@ def save(conn: sqlite3.Connection, wt: Walkthrough) -> int:
         if wt.id is None:
             cur = conn.execute(
                 "INSERT INTO walkthroughs (rule_id, title, lang, label, started_at, saved_at, situation)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (wt.rule_id, wt.title, wt.lang, wt.label, wt.started_at, saved_at, wt.situation),
             )
-            new_id = int(cur.lastrowid or 0)
+            new_id = int(cur.fetchone()[0])
         else:
             cur = conn.execute(
                 "UPDATE walkthroughs SET title = ?, lang = ?, label = ?, saved_at = ?, situation = ?"

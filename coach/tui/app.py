@@ -93,7 +93,7 @@ class CoachApp(App[int]):
         self,
         loader: Loader,
         *,
-        db_path: Path | None = None,
+        db_path: Path | str | None = None,
         lang: str | None = None,
         settings_path: Path | None = None,
         screens: list[ScreenEntry | type[CoachScreen]] | None = None,

@@ -19,8 +19,8 @@ PLAYBOOK = Path(__file__).parents[2] / "playbooks" / "accounts.yaml"
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 

@@ -12,8 +12,8 @@ from coach.store.db import MIGRATIONS, connect, latest_version
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 

@@ -12,12 +12,13 @@ from coach.store.schema import APPEND_ONLY_TABLES
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 
 
+@pytest.mark.sqlite_only
 def test_migration_6_holds_every_table_of_the_issue(conn):
     names = {m.version: m.name for m in MIGRATIONS}
     assert names[6] == "accounts" and names[5] == "training"

@@ -16,8 +16,8 @@ SAMPLE = Path(__file__).parents[1] / "data" / "acbp" / "jinhai-2027.yaml"
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     accounts.add(c, "Jinhai Mart", tier="national")
     yield c
     c.close()
@@ -31,6 +31,7 @@ def count(conn, table):
     return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
+@pytest.mark.sqlite_only
 def test_migration_7_adds_the_kpi_kind(conn):
     assert {m.version: m.name for m in MIGRATIONS}[7] == "business plan kpi kinds"
     columns = {r[1] for r in conn.execute("PRAGMA table_info(kpi_versions)")}
@@ -64,7 +65,7 @@ def test_an_item_left_out_is_dropped_and_comes_back_with_its_history(conn):
     assert len(store.get(conn, "Jinhai Mart", 2027).plan.objectives[0].actions) == 1
     assert store.save(conn, plan) == (3, True)
     assert store.get(conn, "Jinhai Mart", 2027).plan == plan
-    statuses = [r[0] for r in conn.execute("SELECT status FROM plan_item_versions ORDER BY rowid")]
+    statuses = [r[0] for r in conn.execute("SELECT status FROM plan_item_versions")]
     assert "dropped" in statuses
     assert count(conn, "plan_items") == 4 + 2 + 1 + 4  # revived, not added again
     assert [v for v, _, _ in store.history(conn, "Jinhai Mart", 2027)] == [1, 2, 3]

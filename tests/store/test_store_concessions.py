@@ -19,8 +19,8 @@ GOOD = {"account": "Carrefour", "type": "price", "give": "2% off invoice", "valu
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 
@@ -253,6 +253,7 @@ def test_database_file_is_owner_only(tmp_path):
     c.close()
 
 
+@pytest.mark.sqlite_only
 def test_schema_version_and_indexes(conn):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() >= 1
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'concessions'")}

@@ -16,8 +16,8 @@ SAMPLE = Path(__file__).parent.parent / "data" / "plan_sample.yaml"
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 
@@ -98,10 +98,19 @@ def test_save_by_meeting_and_last_for_account(conn):
 
 def test_unreadable_stored_version_is_a_clear_error(conn):
     plan_id = store.create(conn, sample())
-    conn.execute("DROP TRIGGER plan_versions_no_update")
-    conn.execute("UPDATE plan_versions SET body = ? WHERE plan_id = ?", (json.dumps({"account": 1}), plan_id))
-    with pytest.raises(store.DatabaseError, match=f"saved meeting plan {plan_id}, version 1, cannot be read"):
-        store.get(conn, plan_id)
+    on = " ON plan_versions" if getattr(conn, "engine", "sqlite") == "postgresql" else ""
+    conn.execute("BEGIN")  # the damage is rolled back after: the schema stays whole for the next test
+    try:
+        conn.execute(f"DROP TRIGGER plan_versions_no_update{on}")
+        conn.execute(
+            "UPDATE plan_versions SET body = ? WHERE plan_id = ?", (json.dumps({"account": 1}), plan_id)
+        )
+        with pytest.raises(
+            store.DatabaseError, match=f"saved meeting plan {plan_id}, version 1, cannot be read"
+        ):
+            store.get(conn, plan_id)
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def test_missing_plan_and_version(conn):

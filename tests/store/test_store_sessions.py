@@ -34,8 +34,8 @@ def sc():
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 
@@ -56,6 +56,7 @@ def play(conn, sc, kit, replies, *, retry_after: int | None = None, lang="en"):
     return rec, state
 
 
+@pytest.mark.sqlite_only
 def test_migration_3_is_registered_after_the_others(conn):
     names = {m.version: m.name for m in MIGRATIONS}
     assert names[3] == "sessions" and names[1] == "concessions"
@@ -64,13 +65,13 @@ def test_migration_3_is_registered_after_the_others(conn):
     assert {"sessions", "session_exchanges"} <= tables
 
 
-def test_a_session_is_saved_reply_by_reply(conn, sc, kit):
+def test_a_session_is_saved_reply_by_reply(conn, sc, kit, db_target):
     rec = sessions.Recorder(conn, scenario_dict(sc), "en")
     state = engine.start(sc, kit)
     step = engine.reply(state, "Hello.")
     rec.replied(exchange_dict(step.exchange, kit), stake="promotion", stage="bargaining")
     # Cut short here (the terminal closed): what was said is already on disk, the session still open.
-    other = connect(Path(conn.execute("PRAGMA database_list").fetchone()[2]))
+    other = connect(db_target)
     try:
         saved = sessions.get(other, rec.id)
     finally:

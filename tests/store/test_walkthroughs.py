@@ -28,8 +28,8 @@ def _wt(**kw):
 
 
 @pytest.fixture
-def conn(tmp_path):
-    c = connect(tmp_path / "coach.sqlite3")
+def conn(db_target):
+    c = connect(db_target)
     yield c
     c.close()
 

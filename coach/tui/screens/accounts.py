@@ -113,7 +113,7 @@ class AccountsScreen(CoachScreen):
         self._detail()
 
     @work(thread=True, exclusive=True, group="acc-list", exit_on_error=False)
-    def _list(self, db_path: Path) -> None:
+    def _list(self, db_path: Path | str) -> None:
         try:
             with session(db_path) as conn:
                 found = accounts.list_accounts(conn)
@@ -124,7 +124,7 @@ class AccountsScreen(CoachScreen):
         self.post_message(self.Listed(found, counts))
 
     @work(thread=True, exclusive=True, group="acc-map", exit_on_error=False)
-    def _read_map(self, db_path: Path, name: str) -> None:
+    def _read_map(self, db_path: Path | str, name: str) -> None:
         try:
             with session(db_path) as conn:
                 found = accounts.account_map(conn, name)

@@ -129,7 +129,7 @@ class BusinessPlanScreen(CoachScreen):
             self.apply_language()
 
     @work(thread=True, exclusive=True, group="bp-read", exit_on_error=False)
-    def _read(self, db_path: Path, account: str, year: int | None) -> None:
+    def _read(self, db_path: Path | str, account: str, year: int | None) -> None:
         try:
             with session(db_path) as conn:
                 if year is None:

@@ -210,7 +210,7 @@ class ConcessionScreen(CoachScreen):
         self.action_save()
 
     @work(thread=True, exclusive=True, group="log-save", exit_on_error=False)
-    def _save(self, entry: NewConcession, db_path: Path) -> None:
+    def _save(self, entry: NewConcession, db_path: Path | str) -> None:
         try:
             with session(db_path) as conn:
                 new_id = store.add(conn, entry)
@@ -256,7 +256,7 @@ class ConcessionScreen(CoachScreen):
         self._load(self.coach.db_path)
 
     @work(thread=True, exclusive=True, group="log-read", exit_on_error=False)
-    def _load(self, db_path: Path) -> None:
+    def _load(self, db_path: Path | str) -> None:
         try:
             with session(db_path) as conn:
                 rows = store.select(conn)

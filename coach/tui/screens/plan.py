@@ -437,7 +437,7 @@ class PlanScreen(CoachScreen):
         plan_id: int | None,
         version: int | None,
         folder: Path,
-        db_path: Path,
+        db_path: Path | str,
     ) -> None:
         def export(conn: sqlite3.Connection) -> Path:
             return export_brief(conn, plan, notes, lang, folder, plan_id=plan_id, version=version)

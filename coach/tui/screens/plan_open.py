@@ -36,7 +36,7 @@ class OpenPlanScreen(ModalScreen[int | None]):
             self.plans = plans
             self.error = error
 
-    def __init__(self, db_path: Path, account: str | None = None) -> None:
+    def __init__(self, db_path: Path | str, account: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.account = account
@@ -65,7 +65,7 @@ class OpenPlanScreen(ModalScreen[int | None]):
         self._fill()
 
     @work(thread=True, exclusive=True, group="plan-open", exit_on_error=False)
-    def _read(self, db_path: Path, account: str | None) -> None:
+    def _read(self, db_path: Path | str, account: str | None) -> None:
         try:
             with session(db_path) as conn:
                 found = store.list_plans(conn, account)

@@ -339,7 +339,7 @@ class RoleplayScreen(CoachScreen):
             partial(self._drain, self.coach.db_path), thread=True, group="rp-db", exit_on_error=False
         )
 
-    def _drain(self, db_path: Path) -> None:
+    def _drain(self, db_path: Path | str) -> None:
         with self._rp_db_lock:  # one writer at a time, in the order the operations were queued
             while self._rp_ops:
                 op = self._rp_ops.popleft()

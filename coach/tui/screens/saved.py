@@ -85,7 +85,7 @@ class SavedScreen(CoachScreen):
         self._load(self.coach.db_path)
 
     @work(thread=True, exclusive=True, group="saved-db", exit_on_error=False)
-    def _load(self, db_path: Path) -> None:
+    def _load(self, db_path: Path | str) -> None:
         try:
             with session(db_path) as conn:
                 items = walkthroughs.list_recent(conn)

@@ -313,7 +313,7 @@ class WalkthroughScreen(CoachScreen):
         self._save(self.record(), self.coach.db_path, leave)
 
     @work(thread=True, group="walk-db", exit_on_error=False)
-    def _save(self, record: Walkthrough, db_path: Path, leave: bool) -> None:
+    def _save(self, record: Walkthrough, db_path: Path | str, leave: bool) -> None:
         try:
             with session(db_path) as conn:
                 wt_id = walkthroughs.save(conn, record)

@@ -86,7 +86,13 @@ class ConcessionForm(TabPane):
         """The user pressed Save; the screen validates (``entry``) and saves."""
 
     def __init__(
-        self, title: str, *, db_path: Path, lang: str, tactics: list[tuple[str, str]], id: str | None = None
+        self,
+        title: str,
+        *,
+        db_path: Path | str,
+        lang: str,
+        tactics: list[tuple[str, str]],
+        id: str | None = None,
     ) -> None:
         super().__init__(title, id=id)
         self.db_path = db_path

@@ -80,7 +80,7 @@ class ConcessionReview(TabPane):
     def _scope_changed(self) -> None:
         self.post_message(self.ScopeChanged())
 
-    def compute(self, rows: list[Concession], rules: dict, lang: str, db_path: Path) -> None:
+    def compute(self, rows: list[Concession], rules: dict, lang: str, db_path: Path | str) -> None:
         """Review ``rows`` in the scope typed, with the playbooks' ``rules``, in ``lang`` (in a worker)."""
         self.lang = lang
         account = self.query_one("#log-review-account", Input).value.strip()
@@ -88,7 +88,9 @@ class ConcessionReview(TabPane):
         self._compute(Big(rows), account, meeting, Big(rules), lang, db_path)
 
     @work(thread=True, exclusive=True, group="log-review", exit_on_error=False)
-    def _compute(self, rows_: Big, account: str, meeting: str, rules_: Big, lang: str, db_path: Path) -> None:
+    def _compute(
+        self, rows_: Big, account: str, meeting: str, rules_: Big, lang: str, db_path: Path | str
+    ) -> None:
         rows: list[Concession] = rows_.value
         rules = rules_.value
 

@@ -54,7 +54,7 @@ class PlanAdvice(VerticalScroll):
 
     Failed = Failed
 
-    def __init__(self, db_path: Path, *, id: str | None = None) -> None:
+    def __init__(self, db_path: Path | str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db_path = db_path
         """The database the account's history and offer are read from."""
@@ -131,7 +131,7 @@ class PlanAdvice(VerticalScroll):
             self._read_history(self.db_path, account, listed)
 
     @work(thread=True, exclusive=True, group="plan-history", exit_on_error=False)
-    def _read_history(self, db_path: Path, account: str, exclude: frozenset[str]) -> None:
+    def _read_history(self, db_path: Path | str, account: str, exclude: frozenset[str]) -> None:
         found = in_db(
             self, db_path, "error.plan", lambda conn: account_suggestions(conn, account, exclude=exclude)
         )
@@ -150,7 +150,7 @@ class PlanAdvice(VerticalScroll):
             self._read_offer(self.db_path, account, ref)
 
     @work(thread=True, exclusive=True, group="plan-account", exit_on_error=False)
-    def _read_offer(self, db_path: Path, account: str, ref: tuple[str, str]) -> None:
+    def _read_offer(self, db_path: Path | str, account: str, ref: tuple[str, str]) -> None:
         offered = in_db(
             self, db_path, "error.plan", lambda conn: offer(conn, account, meeting_date=ref[1] or None)
         )

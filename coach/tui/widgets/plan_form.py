@@ -110,7 +110,7 @@ class Failed(Message):
         self.values = values
 
 
-def in_db(node: MessagePump, db_path: Path, key: str, read: Callable[[sqlite3.Connection], Any]) -> Any:
+def in_db(node: MessagePump, db_path: Path | str, key: str, read: Callable[[sqlite3.Connection], Any]) -> Any:
     """``read(conn)`` on the database, in a worker of ``node``: its result, or ``FAILED`` (``coach.store.db``)
     once ``Failed(key, ...)`` is posted to ``node``."""
 
@@ -182,7 +182,7 @@ class PlanForm(ContentSwitcher):
             super().__init__()
             self.action = action
 
-    def __init__(self, db_path: Path, *, id: str | None = None) -> None:
+    def __init__(self, db_path: Path | str, *, id: str | None = None) -> None:
         super().__init__(initial="plan-step-0", id=id)
         self.db_path = db_path
         """The database saved plans are read from."""
@@ -343,7 +343,7 @@ class PlanForm(ContentSwitcher):
         self._read_saved(self.db_path, plan_id)
 
     @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
-    def _read_saved(self, db_path: Path, plan_id: int) -> None:
+    def _read_saved(self, db_path: Path | str, plan_id: int) -> None:
         stored = in_db(self, db_path, "error.plan", lambda conn: store.get(conn, plan_id))
         if stored is not FAILED:
             self.post_message(self.Loaded(stored, copied=False))
@@ -354,7 +354,7 @@ class PlanForm(ContentSwitcher):
         self._copy_last(self.db_path, account, exclude)
 
     @work(thread=True, exclusive=True, group="plan-read", exit_on_error=False)
-    def _copy_last(self, db_path: Path, account: str, exclude: int | None) -> None:
+    def _copy_last(self, db_path: Path | str, account: str, exclude: int | None) -> None:
         last = in_db(
             self, db_path, "error.plan", lambda conn: store.last_for_account(conn, account, exclude=exclude)
         )
@@ -374,7 +374,7 @@ class PlanForm(ContentSwitcher):
     def _save(
         self,
         plan: Any,
-        db_path: Path,
+        db_path: Path | str,
         plan_id: int | None,
         version: int | None,
         copied_from: int | None,

@@ -76,7 +76,7 @@ class PlanWarning(Static):
         """The findings shown (one line each)."""
         self._seq = 0
 
-    def check(self, data: dict[str, Any], db_path: Path, lang: str) -> None:
+    def check(self, data: dict[str, Any], db_path: Path | str, lang: str) -> None:
         """Check the form's values against the plan for their account and meeting (reads run in a worker)."""
         self._seq += 1
         pending = pending_from_form(data)
@@ -86,7 +86,7 @@ class PlanWarning(Static):
         self._run(self._seq, pending, db_path, lang)
 
     @work(thread=True, exclusive=True, group="plan-warning", exit_on_error=False)
-    def _run(self, seq: int, pending: Any, db_path: Path, lang: str) -> None:
+    def _run(self, seq: int, pending: Any, db_path: Path | str, lang: str) -> None:
         try:
             with session(db_path) as conn:
                 found = store.find(conn, account=pending.account, meeting=pending.meeting)

@@ -340,7 +340,10 @@ def connect(url: str, latest: int) -> Connection:
 
 def init(url: str, latest: int) -> tuple[Connection, bool]:
     """Create coach's tables in the database at ``url`` if they are not there (all or nothing, under the
-    write lock, so two set-ups at once make one). Returns the connection and whether it created them."""
+    write lock, so two set-ups at once make one), with the team's roles and rights (``coach.store.pg_roles``:
+    the groups are made if the server lacks them, each table's row-level security with the tables).
+    Returns the connection and whether it created them."""
+    from coach.store import pg_roles  # deferred: only set-up makes roles and rights
     from coach.store.schema_pg import SCHEMA_SQL  # deferred: only set-up needs the DDL
 
     conn = Connection(_raw_connect(url), url)
@@ -350,6 +353,7 @@ def init(url: str, latest: int) -> tuple[Connection, bool]:
             version = schema_version(conn)
             created = version is None
             if created:
+                pg_roles.ensure_roles(conn)
                 conn.execute(SCHEMA_SQL)
                 conn.execute("CREATE TABLE coach_schema (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
                 conn.execute(
@@ -357,12 +361,15 @@ def init(url: str, latest: int) -> tuple[Connection, bool]:
                     "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
                     (latest,),
                 )
+                pg_roles.secure(conn)
             elif version is not None and version > latest:
                 raise DatabaseError(
                     f"{conn.name}: the database was set up by a newer coach (schema {version}, this one "
                     f"knows {latest}); it was left untouched",
                     "upgrade coach",
                 )
+            else:  # set up already; the groups are the server's: made again if it lost them
+                pg_roles.ensure_roles(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

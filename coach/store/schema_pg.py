@@ -13,6 +13,12 @@ The script first makes ``nocase``, a case-insensitive ICU collation, so the stor
 trigger function behind every append-only table: each SQLite ``RAISE(ABORT, 'msg')`` trigger is a
 PostgreSQL row trigger that calls it with the very same message.
 
+One column only a team database has: every table ends with ``written_by TEXT NOT NULL DEFAULT
+current_user``, the role that wrote the row, filled by the server. (Not ``owner``: plan_item_versions and
+kpi_versions already have an ``owner`` column, the person a plan item or KPI is given to.) The store's SQL
+never names it, so the same statements run on both engines; ``coach.store.pg_roles`` grants the team's roles
+their rights and lets each person see and change rows by it (row-level security).
+
 The caller runs ``SCHEMA_SQL`` in one transaction on an empty database and keeps the version bookkeeping.
 A change of schema is a new SQLite migration step and the matching change here.
 """
@@ -58,6 +64,10 @@ _REFUSE = (
 
 APPEND_ONLY_TRIGGERS: tuple[str, ...] = tuple(f"{table}_no_{event}" for table, event, _ in _REFUSE)
 """The name of every trigger that refuses an UPDATE or DELETE (the same names as on SQLite)."""
+KEPT_AS_WRITTEN: tuple[str, ...] = tuple(dict.fromkeys(table for table, _, _ in _REFUSE))
+"""The tables whose rows a trigger keeps as written (UPDATE and DELETE refused), in schema order."""
+WRITER = "written_by"
+"""The column, in every table, that holds the role that wrote the row (``DEFAULT current_user``)."""
 
 
 def _refuse_triggers() -> str:
@@ -104,7 +114,8 @@ CREATE TABLE concessions (
     status      TEXT NOT NULL CHECK (status IN ({_in(STATUSES)})),
     practice    BIGINT NOT NULL DEFAULT 0 CHECK (practice IN (0, 1)),
     supersedes  BIGINT UNIQUE REFERENCES concessions(id),
-    note        TEXT
+    note        TEXT,
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX concessions_account ON concessions (account COLLATE nocase, occurred_at);
 CREATE INDEX concessions_meeting ON concessions (meeting COLLATE nocase, occurred_at);
@@ -124,7 +135,8 @@ CREATE TABLE walkthroughs (
     label      TEXT NOT NULL DEFAULT '',
     started_at TEXT NOT NULL,
     saved_at   TEXT NOT NULL,
-    situation  TEXT NOT NULL DEFAULT ''
+    situation  TEXT NOT NULL DEFAULT '',
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE TABLE walkthrough_steps (
     walkthrough_id BIGINT NOT NULL REFERENCES walkthroughs(id) ON DELETE CASCADE,
@@ -133,6 +145,7 @@ CREATE TABLE walkthrough_steps (
     text           TEXT NOT NULL,
     done           BIGINT NOT NULL CHECK (done IN (0, 1)),
     notes          TEXT NOT NULL DEFAULT '',
+    written_by     TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (walkthrough_id, position)
 );
 CREATE INDEX walkthroughs_saved ON walkthroughs (saved_at);
@@ -150,7 +163,8 @@ CREATE TABLE sessions (
     scorecard   TEXT NOT NULL DEFAULT '[]',
     debrief     TEXT,
     started_at  TEXT NOT NULL,
-    ended_at    TEXT
+    ended_at    TEXT,
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX sessions_scenario ON sessions (scenario_id, started_at);
@@ -161,6 +175,7 @@ CREATE TABLE session_exchanges (
     retried       BIGINT NOT NULL DEFAULT 0 CHECK (retried IN (0, 1)),
     concession_id BIGINT REFERENCES concessions(id),
     recorded_at   TEXT NOT NULL,
+    written_by    TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (session_id, position)
 );
 
@@ -172,7 +187,8 @@ CREATE TABLE plans (
     meeting_date TEXT,
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL,
-    copied_from  BIGINT REFERENCES plans(id)
+    copied_from  BIGINT REFERENCES plans(id),
+    written_by   TEXT NOT NULL DEFAULT current_user
 );
 CREATE UNIQUE INDEX plans_account_meeting ON plans (account COLLATE nocase, meeting COLLATE nocase);
 CREATE INDEX plans_meeting ON plans (meeting COLLATE nocase);
@@ -182,6 +198,7 @@ CREATE TABLE plan_versions (
     saved_at TEXT NOT NULL,
     note     TEXT,
     body     TEXT NOT NULL,
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (plan_id, version)
 );
 
@@ -191,7 +208,8 @@ CREATE TABLE training_profiles (
     uuid       TEXT NOT NULL UNIQUE,
     name       TEXT NOT NULL,
     class      TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE UNIQUE INDEX training_profiles_name ON training_profiles (name COLLATE nocase);
 CREATE INDEX training_profiles_class ON training_profiles (class COLLATE nocase);
@@ -209,7 +227,8 @@ CREATE TABLE training_attempts (
     score       BIGINT NOT NULL CHECK (score >= 0),
     max_score   BIGINT NOT NULL CHECK (max_score >= 1 AND score <= max_score),
     detail      TEXT NOT NULL DEFAULT '{{}}',
-    answered_at TEXT NOT NULL
+    answered_at TEXT NOT NULL,
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX training_attempts_profile ON training_attempts (profile_id, answered_at, run, seq);
 -- "right" is quoted: RIGHT is a reserved word in PostgreSQL (not usable bare as a column name); the
@@ -222,6 +241,7 @@ CREATE TABLE training_schedule (
     seen       BIGINT NOT NULL,
     "right"    BIGINT NOT NULL,
     last_at    TEXT NOT NULL,
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (profile_id, item)
 );
 CREATE TABLE training_roleplay (
@@ -229,7 +249,8 @@ CREATE TABLE training_roleplay (
     profile_id  BIGINT NOT NULL REFERENCES training_profiles(id),
     scenario_id TEXT NOT NULL,
     started_at  TEXT NOT NULL,
-    body        TEXT NOT NULL
+    body        TEXT NOT NULL,
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX training_roleplay_profile ON training_roleplay (profile_id, started_at);
 
@@ -239,7 +260,8 @@ CREATE TABLE accounts (
     key        TEXT NOT NULL UNIQUE CHECK (key <> ''),
     name       TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    author     TEXT
+    author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE TABLE account_versions (
     account_id BIGINT NOT NULL REFERENCES accounts(id),
@@ -250,6 +272,7 @@ CREATE TABLE account_versions (
     notes      TEXT,
     saved_at   TEXT NOT NULL,
     author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (account_id, version)
 );
 CREATE TABLE account_merges (
@@ -259,6 +282,7 @@ CREATE TABLE account_merges (
     merged_at TEXT NOT NULL,
     author    TEXT,
     note      TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     CHECK (from_key <> into_key)
 );
 CREATE TABLE contacts (
@@ -266,7 +290,8 @@ CREATE TABLE contacts (
     account_id BIGINT NOT NULL REFERENCES accounts(id),
     side       TEXT NOT NULL CHECK (side IN ({_in(SIDES)})),
     created_at TEXT NOT NULL,
-    author     TEXT
+    author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX contacts_account ON contacts (account_id, side);
 CREATE TABLE contact_versions (
@@ -284,6 +309,7 @@ CREATE TABLE contact_versions (
     note          TEXT,
     saved_at      TEXT NOT NULL,
     author        TEXT,
+    written_by    TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (contact_id, version),
     CHECK (reports_to IS NULL OR reports_to <> contact_id)
 );
@@ -294,6 +320,7 @@ CREATE TABLE relationships (
     theirs_id  BIGINT NOT NULL REFERENCES contacts(id),
     created_at TEXT NOT NULL,
     author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     UNIQUE (ours_id, theirs_id)
 );
 CREATE INDEX relationships_account ON relationships (account_id);
@@ -305,6 +332,7 @@ CREATE TABLE relationship_versions (
     note            TEXT,
     saved_at        TEXT NOT NULL,
     author          TEXT,
+    written_by      TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (relationship_id, version)
 );
 CREATE TABLE business_plans (
@@ -313,6 +341,7 @@ CREATE TABLE business_plans (
     year       BIGINT NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     created_at TEXT NOT NULL,
     author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     UNIQUE (account_id, year)
 );
 CREATE TABLE business_plan_versions (
@@ -322,6 +351,7 @@ CREATE TABLE business_plan_versions (
     note     TEXT,
     saved_at TEXT NOT NULL,
     author   TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (plan_id, version)
 );
 CREATE TABLE plan_items (
@@ -330,7 +360,8 @@ CREATE TABLE plan_items (
     kind       TEXT NOT NULL CHECK (kind IN ({_in(ITEM_KINDS)})),
     parent_id  BIGINT REFERENCES plan_items(id),
     created_at TEXT NOT NULL,
-    author     TEXT
+    author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX plan_items_plan ON plan_items (plan_id, kind);
 CREATE TABLE plan_item_versions (
@@ -347,13 +378,15 @@ CREATE TABLE plan_item_versions (
     note     TEXT,
     saved_at TEXT NOT NULL,
     author   TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (item_id, version)
 );
 CREATE TABLE kpis (
     id         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
     plan_id    BIGINT NOT NULL REFERENCES business_plans(id),
     created_at TEXT NOT NULL,
-    author     TEXT
+    author     TEXT,
+    written_by TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX kpis_plan ON kpis (plan_id);
 CREATE TABLE kpi_versions (
@@ -371,6 +404,7 @@ CREATE TABLE kpi_versions (
     saved_at  TEXT NOT NULL,
     author    TEXT,
     kind      TEXT NOT NULL DEFAULT 'level' CHECK (kind IN ('level', 'total')),
+    written_by TEXT NOT NULL DEFAULT current_user,
     PRIMARY KEY (kpi_id, version)
 );
 CREATE TABLE kpi_reviews (
@@ -383,7 +417,8 @@ CREATE TABLE kpi_reviews (
     actions     TEXT,
     recorded_at TEXT NOT NULL,
     author      TEXT,
-    supersedes  BIGINT UNIQUE REFERENCES kpi_reviews(id)
+    supersedes  BIGINT UNIQUE REFERENCES kpi_reviews(id),
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX kpi_reviews_kpi ON kpi_reviews (kpi_id, period);
 CREATE TABLE plan_reviews (
@@ -395,7 +430,8 @@ CREATE TABLE plan_reviews (
     note        TEXT,
     recorded_at TEXT NOT NULL,
     author      TEXT,
-    supersedes  BIGINT UNIQUE REFERENCES plan_reviews(id)
+    supersedes  BIGINT UNIQUE REFERENCES plan_reviews(id),
+    written_by  TEXT NOT NULL DEFAULT current_user
 );
 CREATE INDEX plan_reviews_plan ON plan_reviews (plan_id, period);
 

@@ -26,6 +26,7 @@ COMMANDS = [
     "report",
     "account",
     "acbp",
+    "db",
 ]
 """Verb modules under ``coach.commands``; each has ``add_parser(subparsers)`` and ``run(args) -> int``."""
 
@@ -44,6 +45,7 @@ SUMMARY = {
     "report": "a trainer's report on a class: scores per principle, mistakes, scenarios",
     "acbp": "the annual customer business plan: scorecard, quarterly reviews, chart, YAML",
     "account": "key accounts: tiers, contacts on both sides, the relationship map and its warnings",
+    "db": "set up or check the database: a file for one person, PostgreSQL for a team",
 }
 """One line per verb for the overview, so a run of one verb imports only that verb's module."""
 
@@ -104,7 +106,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     ui = parser.add_argument_group("terminal UI (bare `coach`)")
     ui.add_argument(
-        "--db", dest="ui_db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
+        "--db",
+        dest="ui_db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
     )
     ui.add_argument(
         "--playbooks",

@@ -102,16 +102,15 @@ def user_playbook_dirs(cli_dirs: list[str] | None = None) -> list[Path]:
     return dirs
 
 
-def _shown(db: Path | str) -> str:
+def shown_db(db: Path | str) -> str:
     """The database as shown: a team database's address without its password."""
     if isinstance(db, Path):
         return str(db)
     parts = urlsplit(db)
     if parts.password is None:
         return db
-    user = f"{parts.username}:***@" if parts.username else ""
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{user}{host}"))
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + parts.netloc.rsplit("@", 1)[-1]))
 
 
 def all_locations() -> dict[str, str]:
@@ -119,7 +118,7 @@ def all_locations() -> dict[str, str]:
     return {
         "data": str(data_dir()),
         "config": str(config_dir()),
-        "database": _shown(db_path()),
+        "database": shown_db(db_path()),
         "settings": str(settings_path()),
         "cache": str(cache_dir()),
         "log": str(log_path()),

@@ -93,6 +93,17 @@ def pg_database(_pg_template: object) -> object:
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_empty_database() -> object:
+    """The address of a new, empty PostgreSQL database (no coach tables), dropped after the test."""
+    if not PG_ADMIN:
+        pytest.skip("needs a PostgreSQL server: set COACH_TEST_PG (.ci/run starts one)")
+    name = f"coach_empty_{os.getpid()}_{next(_numbers)}"
+    _admin(f'CREATE DATABASE "{name}"')
+    yield pg_url(name)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def _pg_shared(_pg_template: object) -> object:
     """The run's working PostgreSQL database, emptied before each test that uses it (much faster than a

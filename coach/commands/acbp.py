@@ -67,7 +67,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)"
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
     )
     common.add_argument(
         "--lang", choices=["en", "zh"], help="language of the text (default: COACH_LANG, else the locale)"

@@ -74,7 +74,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     actions = p.add_subparsers(dest="account_action", metavar="ACTION", required=True)
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     db.add_argument(
         "--lang", choices=["en", "zh"], help="language of the text (default: COACH_LANG, else the locale)"
     )

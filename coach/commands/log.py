@@ -71,7 +71,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     verbs = p.add_subparsers(dest="log_verb", metavar="ACTION", required=True)
 
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--account", help="only this customer (case does not matter)")
     filters.add_argument("--meeting", help="only this negotiation or meeting")

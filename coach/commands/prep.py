@@ -135,7 +135,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     verbs = p.add_subparsers(dest="prep_verb", metavar="ACTION", required=True)
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     lang = argparse.ArgumentParser(add_help=False)
     lang.add_argument("--lang", choices=["en", "zh"], default=None, help="language of the text (default en)")
     parts = argparse.ArgumentParser(add_help=False)

@@ -34,7 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", metavar="FILE", help="write here (never overwritten); default standard output"
     )
     p.add_argument("--lang", choices=["en", "zh"], help="language (default: COACH_LANG, else the locale)")
-    p.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    p.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     playbook_options(p)
     p.set_defaults(run=run)
 

@@ -56,7 +56,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=[],
         help="extra scenario file or folder (repeatable); same id replaces a shipped scenario",
     )
-    p.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    p.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     playbook_options(p)
     p.set_defaults(run=run)
 

@@ -52,7 +52,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="train_action", metavar="ACTION", required=True)
 
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--profile", required=True, metavar="NAME", help="the trainee (case does not matter)")
     who.add_argument(

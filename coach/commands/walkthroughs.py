@@ -23,7 +23,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     actions = p.add_subparsers(dest="wt_action", metavar="ACTION", required=True)
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", metavar="PATH", help="database file (default: COACH_DB, else the data folder)")
+    db.add_argument(
+        "--db",
+        metavar="DB",
+        help="database: a file, or a team's postgresql:// address (default: COACH_DB, else the data folder)",
+    )
 
     ls = actions.add_parser("list", parents=[db], help="saved walk-throughs, newest first")
     ls.add_argument("--json", action="store_true", help="one JSON object per walk-through, one per line")

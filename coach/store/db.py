@@ -230,6 +230,13 @@ def _newer(path: Path, current: int, latest: int) -> DatabaseError:
     )
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version the open database is at (0: coach's tables are not there)."""
+    if isinstance(conn, pg.Connection):
+        return pg.schema_version(conn) or 0
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def latest_version() -> int:
     """The schema version this code writes."""
     return MIGRATIONS[-1].version if MIGRATIONS else 0

@@ -22,8 +22,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
+from coach.locations import shown_db
 from coach.store.errors import DatabaseError
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -37,16 +37,8 @@ def is_url(target: object) -> bool:
 
 
 def describe(url: str) -> str:
-    """``host/dbname`` (and the user) of an address, for messages; never the password."""
-    parts = urlsplit(url.strip())
-    query = parse_qs(parts.query)
-    host = parts.hostname or (query.get("host") or ["localhost"])[0]
-    port = parts.port or (query.get("port") or [""])[0]
-    if port:
-        host = f"{host}:{port}"
-    db = parts.path.lstrip("/") or "(default database)"
-    user = f"{parts.username}@" if parts.username else ""
-    return f"postgresql://{user}{host}/{db}"
+    """The address as written, with its password (if any) as ``***``: for messages and hints."""
+    return shown_db(url.strip())
 
 
 @lru_cache(maxsize=512)

@@ -1,4 +1,5 @@
-"""No acknowledged entry is ever lost: a writer killed with SIGKILL mid-run, and writers racing each other.
+"""No acknowledged entry is ever lost: a writer killed with SIGKILL mid-run, and writers racing each other,
+on the SQLite file and (on a PostgreSQL run) on a team database.
 
 Each writer is a real process. It prints an entry's id only after the store returned it (the commit
 happened), so every printed id is one the user was told was saved.
@@ -30,7 +31,7 @@ WRITER = textwrap.dedent(
         from coach.store import concessions as store
         from coach.store.db import connect
 
-        conn = connect(Path(path))
+        conn = connect(path if "://" in path else Path(path))
     print("ready", flush=True)
     sys.stdin.readline()  # start together
     i = 0
@@ -52,7 +53,7 @@ WRITER = textwrap.dedent(
 )
 
 
-def _start(path: Path, tag: str, count: int, mode: str = "api") -> subprocess.Popen:
+def _start(path: Path | str, tag: str, count: int, mode: str = "api") -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), tag, str(count), mode],
@@ -80,7 +81,9 @@ def _ids(lines: list[str]) -> list[int]:
     return [int(line) for line in lines if line.endswith("\n") and line.strip().isdigit()]
 
 
-def _check_intact(path: Path) -> None:
+def _check_intact(path: Path | str) -> None:
+    if not isinstance(path, Path):  # a PostgreSQL server keeps its own files whole
+        return
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -88,8 +91,8 @@ def _check_intact(path: Path) -> None:
         raw.close()
 
 
-def test_sigkill_mid_run_loses_no_acknowledged_entry(tmp_path):
-    path = tmp_path / "coach.sqlite3"
+def test_sigkill_mid_run_loses_no_acknowledged_entry(db_target):
+    path = db_target
     acknowledged: list[int] = []
     for round_no in range(3):
         with _start(path, f"round{round_no}", -1) as proc:
@@ -115,8 +118,9 @@ def test_sigkill_mid_run_loses_no_acknowledged_entry(tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["api", "cli"])
-def test_two_writers_at_once_lose_nothing_and_never_see_locked(tmp_path, mode):
-    path = tmp_path / "fresh" / "coach.sqlite3"  # does not exist yet: they also race to create and migrate it
+def test_two_writers_at_once_lose_nothing_and_never_see_locked(tmp_path, db_target, mode):
+    # A file that does not exist yet: they also race to create and migrate it (a team database is set up).
+    path = tmp_path / "fresh" / "coach.sqlite3" if isinstance(db_target, Path) else db_target
     count = 250 if mode == "api" else 40
     procs = [_start(path, tag, count, mode) for tag in ("alice", "bob")]
     for proc in procs:

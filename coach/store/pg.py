@@ -379,20 +379,29 @@ def init(url: str, latest: int) -> tuple[Connection, bool]:
 
 
 def begin_write(conn: Connection, timeout_s: float, first_ms: int, notice: Any) -> None:
-    """Begin a write transaction holding the write lock: taken at once if free; otherwise ``notice`` is
-    told once (when given) and the lock is waited for up to ``timeout_s`` in all. A timeout is
-    ``sqlite3.OperationalError`` ("busy"), as SQLite says it."""
+    """Begin a write transaction holding the write lock, as SQLite's ``begin_immediate`` does: waited for
+    silently up to ``first_ms``; then ``notice`` is told once (when given) and the lock is waited for up
+    to ``timeout_s`` in all. A timeout is ``sqlite3.OperationalError`` ("busy"), as SQLite says it."""
     conn.execute(WRITE)
     try:
-        got = conn.execute("SELECT pg_try_advisory_xact_lock(?)", (WRITE_LOCK,)).fetchone()[0]
-        if got:
+        if conn.execute("SELECT pg_try_advisory_xact_lock(?)", (WRITE_LOCK,)).fetchone()[0]:
+            return
+        # A lock wait that times out aborts the transaction: the first, silent wait runs in a savepoint.
+        conn.execute("SAVEPOINT coach_first_wait")
+        conn.execute(f"SET LOCAL lock_timeout = {max(1, int(first_ms))}")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        except sqlite3.OperationalError:
+            conn.execute("ROLLBACK TO SAVEPOINT coach_first_wait")
+        else:
+            conn.execute("RELEASE SAVEPOINT coach_first_wait")
+            conn.execute("SET LOCAL lock_timeout = 0")
             return
         if notice is not None:
             notice(
                 f"waiting for another coach to finish writing to {conn.name} (up to {int(timeout_s)} s)..."
             )
-        wait_ms = max(1, int(timeout_s * 1000) - first_ms)
-        conn.execute(f"SET LOCAL lock_timeout = {wait_ms}")
+        conn.execute(f"SET LOCAL lock_timeout = {max(1, int(timeout_s * 1000) - int(first_ms))}")
         try:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
         except sqlite3.OperationalError as exc:

@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 APP_NAME = "coach"
 
@@ -102,15 +103,39 @@ def user_playbook_dirs(cli_dirs: list[str] | None = None) -> list[Path]:
     return dirs
 
 
+def _address_parts(db: str) -> tuple[str, str | None, str]:
+    """(``scheme://``, the user part before the last ``@`` or None, the rest) of a database address; the
+    user part may hold a password with any character in it."""
+    scheme, sep, rest = db.partition("://")
+    if "@" not in rest:
+        return scheme + sep, None, rest
+    userinfo, _, rest = rest.rpartition("@")
+    return scheme + sep, userinfo, rest
+
+
+_PASSWORD_PARAM = re.compile(r"(?i)([?&]password=)([^&#]*)")
+
+
 def shown_db(db: Path | str) -> str:
-    """The database as shown: a team database's address without its password."""
+    """The database as shown: a team database's address with its password (in the user part or as a
+    ``password=`` parameter) as ``***``."""
     if isinstance(db, Path):
         return str(db)
-    parts = urlsplit(db)
-    if parts.password is None:
-        return db
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit(parts._replace(netloc=user + parts.netloc.rsplit("@", 1)[-1]))
+    head, userinfo, rest = _address_parts(db.strip())
+    user = ""
+    if userinfo is not None:
+        name, colon, _ = userinfo.partition(":")
+        user = f"{name}{':***' if colon else ''}@"
+    return head + user + _PASSWORD_PARAM.sub(r"\1***", rest)
+
+
+def db_secrets(db: str) -> list[str]:
+    """The password written in an address, as written and percent-decoded (to take out of any message)."""
+    _, userinfo, rest = _address_parts(db.strip())
+    found = [m.group(2) for m in _PASSWORD_PARAM.finditer(rest)]
+    if userinfo is not None and ":" in userinfo:
+        found.append(userinfo.partition(":")[2])
+    return [v for secret in found if secret for v in {secret, unquote(secret)}]
 
 
 def all_locations() -> dict[str, str]:

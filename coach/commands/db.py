@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 
 from coach.commands.common import print_json, read_stdin, safe
 from coach.services import database
@@ -62,7 +64,13 @@ ROLES = {
 def run(args: argparse.Namespace) -> int:
     """Run the verb."""
     if args.db_action == "add-person":
-        password = read_stdin("the password").rstrip("\n") if args.password_stdin else None
+        password = None
+        if args.password_stdin:  # typed at a terminal: not shown; piped: read as it comes
+            password = (
+                getpass.getpass("password: ")
+                if sys.stdin.isatty()
+                else read_stdin("the password").rstrip("\n")
+            )
         name = database.add_person(args.db, args.name, trainer=args.trainer, password=password)
         kind = "a trainer" if args.trainer else "a member"
         print(f"{name}: added as {kind}; they set COACH_DB to the database's address with user {name}")

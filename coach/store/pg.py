@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-from coach.locations import shown_db
+from coach.locations import db_secrets, shown_db
 from coach.store.errors import DatabaseError
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -39,6 +39,13 @@ def is_url(target: object) -> bool:
 def describe(url: str) -> str:
     """The address as written, with its password (if any) as ``***``: for messages and hints."""
     return shown_db(url.strip())
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a driver's message) with the address's password taken out."""
+    for secret in sorted(db_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 @lru_cache(maxsize=512)
@@ -128,11 +135,20 @@ WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
 """A write transaction: each statement after the write lock sees what the writer before committed."""
 
 
-def _translate_error(exc: Exception) -> Exception:
-    """The DB-API class the store handles for a psycopg failure, with the server's own message."""
+def _translate_error(exc: Exception, where: str = "the team database") -> Exception:
+    """The DB-API class the store handles for a psycopg failure, with the server's own message; a lost
+    connection is a ``DatabaseError`` of its own (nothing to roll back, nothing the store can retry)."""
     import psycopg  # deferred: only a PostgreSQL connection reaches here
 
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    state = getattr(exc, "sqlstate", None) or ""
+    if isinstance(exc, psycopg.OperationalError) and (
+        state.startswith("08") or state in ("57P01", "57P02", "57P03") or "connection is closed" in text
+    ):
+        return DatabaseError(
+            f"{where}: the connection to the server was lost ({text}); what was not yet saved was not saved",
+            "check that the server is running, then try again",
+        )
     if isinstance(exc, psycopg.IntegrityError):
         return sqlite3.IntegrityError(text)
     if isinstance(exc, psycopg.OperationalError):
@@ -147,7 +163,10 @@ class Cursor:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._cur = conn.raw.cursor()
+        try:
+            self._cur = conn.raw.cursor()
+        except Exception as exc:  # noqa: BLE001 - a closed connection, said in the store's terms
+            raise _translate_error(exc, conn.name) from None
         self.row_factory: Any = conn.row_factory
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
@@ -172,7 +191,7 @@ class Cursor:
         try:
             values = self._cur.fetchone() if self._cur.description else None
         except Exception as exc:  # noqa: BLE001 - every driver failure is said in the store's terms
-            raise _translate_error(exc) from None
+            raise _translate_error(exc, self._conn.name) from None
         return None if values is None else self._wrap(values)
 
     def fetchall(self) -> list[Any]:
@@ -182,7 +201,7 @@ class Cursor:
         try:
             rows = self._cur.fetchall()
         except Exception as exc:  # noqa: BLE001
-            raise _translate_error(exc) from None
+            raise _translate_error(exc, self._conn.name) from None
         if self.row_factory is None:
             return list(rows)
         names = {d.name: i for i, d in enumerate(self._cur.description)}
@@ -227,7 +246,9 @@ class Connection:
         """True inside BEGIN ... COMMIT/ROLLBACK."""
         from psycopg.pq import TransactionStatus  # deferred: psycopg is loaded by now
 
-        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+        # UNKNOWN (a lost connection) is no transaction: there is nothing left to roll back.
+        status = self.raw.info.transaction_status
+        return status in (TransactionStatus.INTRANS, TransactionStatus.INERROR, TransactionStatus.ACTIVE)
 
     def run(self, cur: Any, sql: str, params: Sequence[Any] | None) -> None:
         """Run one statement on ``cur``: ``BEGIN IMMEDIATE`` takes the write lock; failures are said
@@ -246,7 +267,7 @@ class Connection:
             else:
                 cur.execute(to_driver(sql), values)
         except Exception as exc:  # noqa: BLE001 - every driver failure is said in the store's terms
-            raise _translate_error(exc) from None
+            raise _translate_error(exc, self.name) from None
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
         """Run one statement and return its cursor."""
@@ -279,14 +300,16 @@ def _raw_connect(url: str) -> Any:
     try:
         return psycopg.connect(url.strip(), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = scrub(" ".join(str(exc).split()) or type(exc).__name__, url)
+        hint = "check that the server is running, and the user, host and database in --db or COACH_DB"
+        if "permission denied for database" in reason:
+            hint = "ask the team database's administrator to add you: coach db add-person NAME"
         raise DatabaseError(
-            f"{describe(url)}: cannot connect ({reason[:300]}); nothing was changed",
-            "check that the server is running, and the user, host and database in --db or COACH_DB",
+            f"{describe(url)}: cannot connect ({reason[:300]}); nothing was changed", hint
         ) from None
     except (ValueError, TypeError) as exc:  # a malformed address
         raise DatabaseError(
-            f"{describe(url)}: not a usable database address ({exc})",
+            f"{describe(url)}: not a usable database address ({scrub(str(exc), url)})",
             "write it as postgresql://USER@HOST/DATABASE",
         ) from None
 

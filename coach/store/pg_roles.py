@@ -1,7 +1,7 @@
 """Who may see and change what in a team database on PostgreSQL: two group roles and row-level security.
 
 Every row of every coach table says who wrote it: ``written_by``, filled by the server with the role that
-inserted it (``DEFAULT current_user``, see ``coach.store.schema_pg``; the store's SQL never names it). Each
+inserted it (``DEFAULT session_user``: the login, even after SET ROLE, see ``coach.store.schema_pg``; the store's SQL never names it). Each
 person connects as their own LOGIN role (``add_person``), a member of one of two groups:
 
 - ``coach_member``, a KAM or trainee: reads and adds their own personal records, reads the team's shared
@@ -88,7 +88,7 @@ SHARED: dict[str, tuple[str, str] | None] = {
 TABLES: tuple[str, ...] = (*PERSONAL, *SHARED)
 """Every coach table (``coach_schema``, the version bookkeeping, aside)."""
 
-_MINE = f"{WRITER} = current_user"
+_MINE = f"{WRITER} = session_user"
 
 ROLES_SQL = "".join(
     f"""DO $$
@@ -115,7 +115,7 @@ def _add_check(table: str, parent: tuple[str, str] | None) -> str:
     column, above = parent
     return (
         f"{_MINE} AND ({table}.{column} IS NULL OR EXISTS (SELECT 1 FROM {above} p "
-        f"WHERE p.id = {table}.{column} AND p.{WRITER} = current_user))"
+        f"WHERE p.id = {table}.{column} AND p.{WRITER} = session_user))"
     )
 
 
@@ -159,11 +159,19 @@ $$;
 """
 
 
+ONLY_ITS_PEOPLE = (
+    "DO $$ BEGIN EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database()); END $$;\n"
+)
+"""The groups are the server's, shared by every coach database on it: only the people added to this
+database (``add_person`` grants each CONNECT) may open it, so one team's members never reach another's."""
+
 SECURITY_SQL = (
     "".join(_table_sql(t, p, personal=True) for t, p in PERSONAL.items())
     + "".join(_table_sql(t, p, personal=False) for t, p in SHARED.items())
     + _sequences_sql()
-    + f"GRANT SELECT ON coach_schema TO {MEMBER}, {TRAINER};\n"
+    + "GRANT SELECT ON coach_schema TO PUBLIC;\n"  # so a login with no rights is told so, not refused
+    + "REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n"  # no one but the owner makes objects (before 15)
+    + ONLY_ITS_PEOPLE
     + f"GRANT EXECUTE ON FUNCTION coach_refuse() TO {MEMBER}, {TRAINER};\n"
 )
 """Rights and row-level security on every coach table, for the set-up transaction (after ``SCHEMA_SQL`` and
@@ -171,10 +179,12 @@ SECURITY_SQL = (
 
 
 def ensure_roles(conn: pg.Connection) -> None:
-    """Make the two group roles if the server does not have them yet (inside the caller's transaction); a
-    one-line ``DatabaseError`` when the caller may not create roles."""
+    """Make the two group roles if the server does not have them yet, and let only this database's people
+    connect to it (inside the caller's transaction); a one-line ``DatabaseError`` when the caller may not
+    create roles."""
     try:
         conn.execute(ROLES_SQL)
+        conn.execute(ONLY_ITS_PEOPLE)
     except sqlite3.OperationalError as exc:
         if "not allowed" not in str(exc):
             raise
@@ -265,6 +275,12 @@ def add_person(
             sql.Identifier(role), secret, sql.Identifier(group)
         )
         team.execute(statement.as_string(team.raw))
+        # The groups are the server's; connecting is per database: this team's database only.
+        database = team.execute("SELECT current_database()").fetchone()[0]
+        grant = sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(database), sql.Identifier(role)
+        )
+        team.execute(grant.as_string(team.raw))
     except (sqlite3.Error, psycopg.Error) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise DatabaseError(

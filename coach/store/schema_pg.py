@@ -14,7 +14,7 @@ trigger function behind every append-only table: each SQLite ``RAISE(ABORT, 'msg
 PostgreSQL row trigger that calls it with the very same message.
 
 One column only a team database has: every table ends with ``written_by TEXT NOT NULL DEFAULT
-current_user``, the role that wrote the row, filled by the server. (Not ``owner``: plan_item_versions and
+session_user``, the login that wrote the row (even after SET ROLE), filled by the server. (Not ``owner``: plan_item_versions and
 kpi_versions already have an ``owner`` column, the person a plan item or KPI is given to.) The store's SQL
 never names it, so the same statements run on both engines; ``coach.store.pg_roles`` grants the team's roles
 their rights and lets each person see and change rows by it (row-level security).
@@ -67,7 +67,7 @@ APPEND_ONLY_TRIGGERS: tuple[str, ...] = tuple(f"{table}_no_{event}" for table, e
 KEPT_AS_WRITTEN: tuple[str, ...] = tuple(dict.fromkeys(table for table, _, _ in _REFUSE))
 """The tables whose rows a trigger keeps as written (UPDATE and DELETE refused), in schema order."""
 WRITER = "written_by"
-"""The column, in every table, that holds the role that wrote the row (``DEFAULT current_user``)."""
+"""The column, in every table, that holds the role that wrote the row (``DEFAULT session_user``)."""
 
 
 def _refuse_triggers() -> str:
@@ -115,7 +115,7 @@ CREATE TABLE concessions (
     practice    BIGINT NOT NULL DEFAULT 0 CHECK (practice IN (0, 1)),
     supersedes  BIGINT UNIQUE REFERENCES concessions(id),
     note        TEXT,
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX concessions_account ON concessions (account COLLATE nocase, occurred_at);
 CREATE INDEX concessions_meeting ON concessions (meeting COLLATE nocase, occurred_at);
@@ -136,7 +136,7 @@ CREATE TABLE walkthroughs (
     started_at TEXT NOT NULL,
     saved_at   TEXT NOT NULL,
     situation  TEXT NOT NULL DEFAULT '',
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE TABLE walkthrough_steps (
     walkthrough_id BIGINT NOT NULL REFERENCES walkthroughs(id) ON DELETE CASCADE,
@@ -145,7 +145,7 @@ CREATE TABLE walkthrough_steps (
     text           TEXT NOT NULL,
     done           BIGINT NOT NULL CHECK (done IN (0, 1)),
     notes          TEXT NOT NULL DEFAULT '',
-    written_by     TEXT NOT NULL DEFAULT current_user,
+    written_by     TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (walkthrough_id, position)
 );
 CREATE INDEX walkthroughs_saved ON walkthroughs (saved_at);
@@ -164,7 +164,7 @@ CREATE TABLE sessions (
     debrief     TEXT,
     started_at  TEXT NOT NULL,
     ended_at    TEXT,
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX sessions_started ON sessions (started_at);
 CREATE INDEX sessions_scenario ON sessions (scenario_id, started_at);
@@ -175,7 +175,7 @@ CREATE TABLE session_exchanges (
     retried       BIGINT NOT NULL DEFAULT 0 CHECK (retried IN (0, 1)),
     concession_id BIGINT REFERENCES concessions(id),
     recorded_at   TEXT NOT NULL,
-    written_by    TEXT NOT NULL DEFAULT current_user,
+    written_by    TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (session_id, position)
 );
 
@@ -188,7 +188,7 @@ CREATE TABLE plans (
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL,
     copied_from  BIGINT REFERENCES plans(id),
-    written_by   TEXT NOT NULL DEFAULT current_user
+    written_by   TEXT NOT NULL DEFAULT session_user
 );
 CREATE UNIQUE INDEX plans_account_meeting ON plans (account COLLATE nocase, meeting COLLATE nocase);
 CREATE INDEX plans_meeting ON plans (meeting COLLATE nocase);
@@ -198,7 +198,7 @@ CREATE TABLE plan_versions (
     saved_at TEXT NOT NULL,
     note     TEXT,
     body     TEXT NOT NULL,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (plan_id, version)
 );
 
@@ -209,7 +209,7 @@ CREATE TABLE training_profiles (
     name       TEXT NOT NULL,
     class      TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE UNIQUE INDEX training_profiles_name ON training_profiles (name COLLATE nocase);
 CREATE INDEX training_profiles_class ON training_profiles (class COLLATE nocase);
@@ -228,7 +228,7 @@ CREATE TABLE training_attempts (
     max_score   BIGINT NOT NULL CHECK (max_score >= 1 AND score <= max_score),
     detail      TEXT NOT NULL DEFAULT '{{}}',
     answered_at TEXT NOT NULL,
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX training_attempts_profile ON training_attempts (profile_id, answered_at, run, seq);
 -- "right" is quoted: RIGHT is a reserved word in PostgreSQL (not usable bare as a column name); the
@@ -241,7 +241,7 @@ CREATE TABLE training_schedule (
     seen       BIGINT NOT NULL,
     "right"    BIGINT NOT NULL,
     last_at    TEXT NOT NULL,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (profile_id, item)
 );
 CREATE TABLE training_roleplay (
@@ -250,7 +250,7 @@ CREATE TABLE training_roleplay (
     scenario_id TEXT NOT NULL,
     started_at  TEXT NOT NULL,
     body        TEXT NOT NULL,
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX training_roleplay_profile ON training_roleplay (profile_id, started_at);
 
@@ -261,7 +261,7 @@ CREATE TABLE accounts (
     name       TEXT NOT NULL,
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE TABLE account_versions (
     account_id BIGINT NOT NULL REFERENCES accounts(id),
@@ -272,7 +272,7 @@ CREATE TABLE account_versions (
     notes      TEXT,
     saved_at   TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (account_id, version)
 );
 CREATE TABLE account_merges (
@@ -282,7 +282,7 @@ CREATE TABLE account_merges (
     merged_at TEXT NOT NULL,
     author    TEXT,
     note      TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     CHECK (from_key <> into_key)
 );
 CREATE TABLE contacts (
@@ -291,7 +291,7 @@ CREATE TABLE contacts (
     side       TEXT NOT NULL CHECK (side IN ({_in(SIDES)})),
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX contacts_account ON contacts (account_id, side);
 CREATE TABLE contact_versions (
@@ -309,7 +309,7 @@ CREATE TABLE contact_versions (
     note          TEXT,
     saved_at      TEXT NOT NULL,
     author        TEXT,
-    written_by    TEXT NOT NULL DEFAULT current_user,
+    written_by    TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (contact_id, version),
     CHECK (reports_to IS NULL OR reports_to <> contact_id)
 );
@@ -320,7 +320,7 @@ CREATE TABLE relationships (
     theirs_id  BIGINT NOT NULL REFERENCES contacts(id),
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     UNIQUE (ours_id, theirs_id)
 );
 CREATE INDEX relationships_account ON relationships (account_id);
@@ -332,7 +332,7 @@ CREATE TABLE relationship_versions (
     note            TEXT,
     saved_at        TEXT NOT NULL,
     author          TEXT,
-    written_by      TEXT NOT NULL DEFAULT current_user,
+    written_by      TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (relationship_id, version)
 );
 CREATE TABLE business_plans (
@@ -341,7 +341,7 @@ CREATE TABLE business_plans (
     year       BIGINT NOT NULL CHECK (year BETWEEN 2000 AND 2100),
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     UNIQUE (account_id, year)
 );
 CREATE TABLE business_plan_versions (
@@ -351,7 +351,7 @@ CREATE TABLE business_plan_versions (
     note     TEXT,
     saved_at TEXT NOT NULL,
     author   TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (plan_id, version)
 );
 CREATE TABLE plan_items (
@@ -361,7 +361,7 @@ CREATE TABLE plan_items (
     parent_id  BIGINT REFERENCES plan_items(id),
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX plan_items_plan ON plan_items (plan_id, kind);
 CREATE TABLE plan_item_versions (
@@ -378,7 +378,7 @@ CREATE TABLE plan_item_versions (
     note     TEXT,
     saved_at TEXT NOT NULL,
     author   TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (item_id, version)
 );
 CREATE TABLE kpis (
@@ -386,7 +386,7 @@ CREATE TABLE kpis (
     plan_id    BIGINT NOT NULL REFERENCES business_plans(id),
     created_at TEXT NOT NULL,
     author     TEXT,
-    written_by TEXT NOT NULL DEFAULT current_user
+    written_by TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX kpis_plan ON kpis (plan_id);
 CREATE TABLE kpi_versions (
@@ -404,7 +404,7 @@ CREATE TABLE kpi_versions (
     saved_at  TEXT NOT NULL,
     author    TEXT,
     kind      TEXT NOT NULL DEFAULT 'level' CHECK (kind IN ('level', 'total')),
-    written_by TEXT NOT NULL DEFAULT current_user,
+    written_by TEXT NOT NULL DEFAULT session_user,
     PRIMARY KEY (kpi_id, version)
 );
 CREATE TABLE kpi_reviews (
@@ -418,7 +418,7 @@ CREATE TABLE kpi_reviews (
     recorded_at TEXT NOT NULL,
     author      TEXT,
     supersedes  BIGINT UNIQUE REFERENCES kpi_reviews(id),
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX kpi_reviews_kpi ON kpi_reviews (kpi_id, period);
 CREATE TABLE plan_reviews (
@@ -431,7 +431,7 @@ CREATE TABLE plan_reviews (
     recorded_at TEXT NOT NULL,
     author      TEXT,
     supersedes  BIGINT UNIQUE REFERENCES plan_reviews(id),
-    written_by  TEXT NOT NULL DEFAULT current_user
+    written_by  TEXT NOT NULL DEFAULT session_user
 );
 CREATE INDEX plan_reviews_plan ON plan_reviews (plan_id, period);
 

@@ -16,6 +16,7 @@ from coach.clock import local_time
 from coach.errors import CoachError
 from coach.files import free_stem, write_file
 from coach.i18n import tr
+from coach.store.db import begin_immediate
 
 KINDS = ("step", "say", "avoid")
 """What a page of a walk-through holds: a step to take, a line to say, or a thing to avoid."""
@@ -87,7 +88,7 @@ def save(conn: sqlite3.Connection, wt: Walkthrough) -> int:
     _check(wt)
     wt.started_at = wt.started_at or now_iso()
     saved_at = now_iso()
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)  # the write lock, waited for as every writer waits (busy timeout, notice)
     try:
         if wt.id is None:
             cur = conn.execute(

@@ -41,11 +41,27 @@ def test_rows_read_by_name_and_position():
         ("postgresql://kam:s3cret@db.example.com:5433/team", "postgresql://kam:***@db.example.com:5433/team"),
         ("postgresql://kam@db.example.com/team", "postgresql://kam@db.example.com/team"),
         ("postgres://:pw@/team?host=/run/pg", "postgres://:***@/team?host=/run/pg"),
+        (
+            "postgresql://kam@/team?host=/run/pg&password=S3CRET&port=5",
+            "postgresql://kam@/team?host=/run/pg&password=***&port=5",
+        ),
+        ("postgresql://kam:S3C#R?E/T@db/team", "postgresql://kam:***@db/team"),
+        ("postgresql://u:pw@[::1/db", "postgresql://u:***@[::1/db"),
     ],
 )
 def test_an_address_is_shown_without_its_password(url, shown):
     assert pg.is_url(url)
     assert pg.describe(url) == shown
+
+
+def test_a_password_in_a_drivers_message_is_taken_out():
+    url = "postgresql://kam:S3%ZZCRET@db/team"
+    assert (
+        pg.scrub('invalid percent-encoded token: "S3%ZZCRET"', url) == 'invalid percent-encoded token: "***"'
+    )
+    with pytest.raises(DatabaseError) as caught:
+        db.connect(url)
+    assert "S3%ZZCRET" not in caught.value.one_line() and "S3" not in caught.value.one_line()
 
 
 def test_a_path_is_not_an_address():
@@ -133,6 +149,50 @@ def test_a_writer_waits_for_the_lock_says_so_and_gives_up_in_one_line(pg_databas
         assert told and "waiting for another coach" in told[0]
         holder.execute("ROLLBACK")
         assert concessions.add(other, _entry(2)) >= 1  # the lock is free again
+        assert not other.in_transaction
+    finally:
+        holder.close()
+        other.close()
+
+
+def test_a_lost_connection_is_one_line_and_leaves_nothing_half_written(pg_database):
+    import psycopg
+
+    conn = db.connect(pg_database)
+    try:
+        concessions.add(conn, _entry(1))
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(pg_database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(DatabaseError) as caught:
+            concessions.add(conn, _entry(2))
+        assert "connection to the server was lost" in caught.value.one_line()
+        assert not conn.in_transaction
+    finally:
+        conn.close()
+    again = db.connect(pg_database)
+    try:
+        assert len(concession_rows.select(again)) == 1
+    finally:
+        again.close()
+
+
+def test_saving_a_walk_through_waits_for_the_lock_no_longer_than_any_writer(pg_database, monkeypatch):
+    from coach.store import walkthroughs
+
+    monkeypatch.setattr(db, "WAIT_NOTICE", None)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.6)
+    holder, other = db.connect(pg_database), db.connect(pg_database)
+    try:
+        db.begin_immediate(holder)
+        record = walkthroughs.Walkthrough(
+            rule_id="complaint.delivery",
+            title="Late deliveries",
+            lang="en",
+            steps=[walkthroughs.StepRecord(kind="step", text="Listen first")],
+        )
+        with pytest.raises(sqlite3.OperationalError, match="busy"):
+            walkthroughs.save(other, record)
         assert not other.in_transaction
     finally:
         holder.close()

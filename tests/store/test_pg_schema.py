@@ -12,8 +12,8 @@ import pytest
 from coach.store.db import connect
 from coach.store.schema_pg import APPEND_ONLY_TRIGGERS
 
-WRITER_DEFAULT = "current_user"
-"""A column only a team database has says who wrote the row: the server fills it with the role's name."""
+WRITER_DEFAULT = "session_user"
+"""A column only a team database has says who wrote the row: the server fills it with the login's name."""
 
 
 @pytest.fixture

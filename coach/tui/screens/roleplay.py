@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
 from coach.i18n import menu
+from coach.locations import shown_db
 from coach.roleplay import engine
 from coach.roleplay.engine import Kit, debrief
 from coach.roleplay.record import debrief_dict, exchange_dict, live_record, scenario_dict, scorecard, text
@@ -348,7 +349,7 @@ class RoleplayScreen(CoachScreen):
                         self._rp_conn = connect(db_path)
                     op(self._rp_recorder)
                 except (CoachError, sqlite3.Error, OSError) as exc:
-                    error = exc.one_line() if isinstance(exc, CoachError) else f"{db_path}: {exc}"
+                    error = exc.one_line() if isinstance(exc, CoachError) else f"{shown_db(db_path)}: {exc}"
                     self.coach.call_from_thread(
                         self.coach.report_error, CoachError(error), key="rp.not-saved"
                     )

@@ -318,7 +318,9 @@ class WalkthroughScreen(CoachScreen):
             with session(db_path) as conn:
                 wt_id = walkthroughs.save(conn, record)
         except SESSION_ERRORS as exc:
-            message = exc.one_line() if isinstance(exc, CoachError) else f"{db_path}: {exc}"
+            message = (
+                exc.one_line() if isinstance(exc, CoachError) else f"{locations.shown_db(db_path)}: {exc}"
+            )
             self.post_message(self.Failed("error.save", message))
             return
         except Exception as exc:  # a bug: logged in full; the screen must not stay "busy"

@@ -37,6 +37,12 @@ def pg_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def pg_as(url: str, role: str) -> str:
+    """The same database's address, connecting as ``role`` (the test server trusts local connections)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
+
+
 def _admin(sql: str) -> None:
     import psycopg
 

@@ -323,6 +323,14 @@ def schema_version(conn: Connection) -> int | None:
     return int(found[0]) if found and found[0] is not None else None
 
 
+def _newer(where: str, version: int, latest: int) -> DatabaseError:
+    return DatabaseError(
+        f"{where}: the database was set up by a newer coach (schema {version}, this one knows {latest}); "
+        "it was left untouched",
+        "upgrade coach",
+    )
+
+
 def connect(url: str, latest: int) -> Connection:
     """Open the team database at ``url``; its schema must be at ``latest`` (``coach db init`` sets it up)."""
     conn = Connection(_raw_connect(url), url)
@@ -339,11 +347,7 @@ def connect(url: str, latest: int) -> Connection:
         )
     if version > latest:
         conn.close()
-        raise DatabaseError(
-            f"{describe(url)}: the database was set up by a newer coach (schema {version}, this one knows "
-            f"{latest}); it was left untouched",
-            "upgrade coach",
-        )
+        raise _newer(describe(url), version, latest)
     if version < latest:  # pragma: no cover - no PostgreSQL schema step after the first yet
         conn.close()
         raise DatabaseError(
@@ -378,11 +382,7 @@ def init(url: str, latest: int) -> tuple[Connection, bool]:
                 )
                 pg_roles.secure(conn)
             elif version is not None and version > latest:
-                raise DatabaseError(
-                    f"{conn.name}: the database was set up by a newer coach (schema {version}, this one "
-                    f"knows {latest}); it was left untouched",
-                    "upgrade coach",
-                )
+                raise _newer(conn.name, version, latest)
             else:  # set up already; the groups are the server's: made again if it lost them
                 pg_roles.ensure_roles(conn)
             conn.execute("COMMIT")

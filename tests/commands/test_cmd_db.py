@@ -9,6 +9,7 @@ import os
 import pytest
 
 from tests.commands.cli_helpers import ok, run
+from tests.conftest import pg_as
 
 
 @pytest.mark.sqlite_only
@@ -49,14 +50,6 @@ def test_a_wrong_address_is_one_line_without_the_password(capsys, tmp_path):
     assert "s3cret" not in err and "kam:***@" in err and "cannot connect" in err
 
 
-def _as(url: str, user: str) -> str:
-    """The same database address, logged in as ``user`` (the test server trusts local logins)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rsplit('@', 1)[-1]}"))
-
-
 def test_people_get_their_own_login_and_check_says_who_they_are(capsys, pg_database):
     import psycopg
 
@@ -65,13 +58,13 @@ def test_people_get_their_own_login_and_check_says_who_they_are(capsys, pg_datab
         assert "added as a member" in ok(capsys, "db", "add-person", kam, "--db", pg_database)
         assert "added as a trainer" in ok(capsys, "db", "add-person", boss, "--trainer", "--db", pg_database)
         assert "owner" in ok(capsys, "db", "check", pg_database)
-        assert json.loads(ok(capsys, "db", "check", _as(pg_database, kam), "--json"))["role"] == "member"
-        assert "trainer (reads the team's records" in ok(capsys, "db", "check", _as(pg_database, boss))
+        assert json.loads(ok(capsys, "db", "check", pg_as(pg_database, kam), "--json"))["role"] == "member"
+        assert "trainer (reads the team's records" in ok(capsys, "db", "check", pg_as(pg_database, boss))
         code, _, err = run(
             capsys, "db", "add-person", "Robert'); DROP TABLE concessions; --", "--db", pg_database
         )
         assert code != 0 and err.count("\n") == 1
-        code, _, err = run(capsys, "db", "add-person", "someone", "--db", _as(pg_database, kam))
+        code, _, err = run(capsys, "db", "add-person", "someone", "--db", pg_as(pg_database, kam))
         assert code != 0 and "could not add someone" in err
     finally:  # roles belong to the whole server: leave none behind
         with psycopg.connect(pg_database, autocommit=True) as conn:

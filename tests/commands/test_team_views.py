@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from coach.store import concessions, db, pg_roles, training
 from coach.store.concessions import validate_entry
 from tests.commands.cli_helpers import ok
+from tests.conftest import pg_as
 from tests.training.training_helpers import answer, at
-
-
-def _as(url: str, user: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rsplit('@', 1)[-1]}"))
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def team(pg_database):
             pg_roles.add_person(owner, role, trainer=who == "tess")
     finally:
         owner.close()
-    yield {who: _as(pg_database, role) for who, role in names.items()}
+    yield {who: pg_as(pg_database, role) for who, role in names.items()}
     with psycopg.connect(pg_database, autocommit=True) as conn:
         for role in names.values():
             conn.execute(f'DROP OWNED BY "{role}"')

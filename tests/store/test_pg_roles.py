@@ -23,18 +23,13 @@ from coach.store import walkthroughs as wts
 from coach.store.concessions import InvalidEntry, validate_entry
 from coach.store.db import DatabaseError, connect, latest_version
 from coach.store.schema_pg import APPEND_ONLY_TRIGGERS, KEPT_AS_WRITTEN, SCHEMA_SQL, WRITER
+from tests.conftest import pg_as as as_role
 from tests.conftest import pg_url
 
 PLAN = Path(__file__).parent.parent / "data" / "plan_sample.yaml"
 GOOD = {"account": "Carrefour", "type": "price", "give": "2% off invoice", "value": "2", "unit": "percent"}
 NOT_ALLOWED = "not allowed: new row violates row-level security policy"
 _numbers = itertools.count(1)
-
-
-def as_role(url: str, role: str) -> str:
-    """The same database's address, connecting as ``role`` (the test server trusts local connections)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
 
 
 def _admin_sql(sql: str) -> None:
